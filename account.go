@@ -1,0 +1,110 @@
+package taskbox
+
+import (
+	"context"
+	"time"
+)
+
+// Account is a workspace: its campaigns, leads, tasks and keys are seen by no
+// other account. Its time zone is where date-times without an offset are taken.
+type Account struct {
+	ID        int64     `json:"id"`
+	Name      string    `json:"name"`
+	Timezone  string    `json:"timezone"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Location returns the account's time zone, UTC when it cannot be loaded.
+func (a *Account) Location() *time.Location {
+	if loc, err := time.LoadLocation(a.Timezone); err == nil {
+		return loc
+	}
+	return time.UTC
+}
+
+// APIKey describes a key without its secret; only a hash of the secret is stored.
+type APIKey struct {
+	ID         int64      `json:"key_id"`
+	AccountID  int64      `json:"account_id"`
+	Name       string     `json:"name"`
+	Prefix     string     `json:"prefix"`
+	CreatedAt  time.Time  `json:"created_at"`
+	LastUsedAt *time.Time `json:"last_used_at"`
+	RevokedAt  *time.Time `json:"revoked_at"`
+}
+
+// NewAccount is what `accounts create` asks for.
+type NewAccount struct {
+	Name     string
+	Timezone string // IANA zone; "" means UTC
+}
+
+// Validate checks the account's name and time zone.
+func (n *NewAccount) Validate() error {
+	var fe FieldErrors
+	n.Name = TrimText(n.Name)
+	if n.Name == "" {
+		fe.Add("name", "is required")
+	} else if RuneLen(n.Name) > 255 {
+		fe.Add("name", "must be at most 255 characters")
+	}
+	if n.Timezone == "" {
+		n.Timezone = "UTC"
+	}
+	if _, err := time.LoadLocation(n.Timezone); err != nil || n.Timezone == "Local" {
+		fe.Add("timezone", "must be an IANA time zone such as Europe/Berlin")
+	}
+	return fe.Err()
+}
+
+// CreatedKey is a new key with its secret, which is shown once and never again.
+type CreatedKey struct {
+	APIKey
+	Secret string `json:"api_key"`
+}
+
+// AccountService manages accounts and their keys. It is used by the local
+// admin commands and by authentication; it is not exposed over HTTP.
+type AccountService interface {
+	CreateAccount(ctx context.Context, n NewAccount) (*Account, *CreatedKey, error)
+	FindAccountByName(ctx context.Context, name string) (*Account, error)
+	CountAccounts(ctx context.Context) (int, error)
+	CreateKey(ctx context.Context, accountID int64, name string) (*CreatedKey, error)
+	ListKeys(ctx context.Context, accountID int64) ([]*APIKey, error)
+	RevokeKey(ctx context.Context, keyID int64) error
+	// Authenticate resolves a presented key to its actor; an unknown or
+	// revoked key is EUNAUTHORIZED.
+	Authenticate(ctx context.Context, secret string) (*Actor, error)
+}
+
+// Actor is who makes a change: an API key of an account (or, later, a web
+// user). Every service call runs on behalf of the actor in its context.
+type Actor struct {
+	Account *Account
+	KeyID   int64
+	KeyName string
+}
+
+// AccountID returns the actor's account id.
+func (a *Actor) AccountID() int64 { return a.Account.ID }
+
+type actorKey struct{}
+
+// NewContextWithActor returns ctx carrying actor.
+func NewContextWithActor(ctx context.Context, actor *Actor) context.Context {
+	return context.WithValue(ctx, actorKey{}, actor)
+}
+
+// ActorFromContext returns the actor of ctx, or nil.
+func ActorFromContext(ctx context.Context) *Actor {
+	a, _ := ctx.Value(actorKey{}).(*Actor)
+	return a
+}
+
+// RequireActor returns the actor of ctx or EUNAUTHORIZED.
+func RequireActor(ctx context.Context) (*Actor, error) {
+	if a := ActorFromContext(ctx); a != nil && a.Account != nil {
+		return a, nil
+	}
+	return nil, Errorf(EUNAUTHORIZED, "Invalid API Key")
+}

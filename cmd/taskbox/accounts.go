@@ -1,0 +1,68 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+	taskbox "github.com/taskboxhq/taskbox"
+)
+
+func (m *Main) accountsCommand() *cobra.Command {
+	cmd := &cobra.Command{Use: "accounts", Short: "Manage accounts (workspaces)"}
+	var (
+		n        taskbox.NewAccount
+		jsonFlag bool
+	)
+	create := &cobra.Command{
+		Use:   "create --name NAME [--timezone ZONE] [--json]",
+		Short: "Create an account and its first API key",
+		Long: `Create an account (a workspace with its own campaigns, leads and tasks) and its
+first API key. The key is printed only here; the server keeps only its hash.
+With --json one JSON object is printed: {"account_id", "name", "api_key"}.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			db, err := m.openDB(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			acct, key, err := db.CreateAccount(cmd.Context(), n)
+			if err != nil {
+				return cliError(err)
+			}
+			if jsonFlag {
+				return printJSON(m.Stdout, map[string]any{"account_id": acct.ID, "name": acct.Name, "timezone": acct.Timezone, "api_key": key.Secret})
+			}
+			fmt.Fprintf(m.Stdout, "Created account %q (id %d, time zone %s).\nAPI key (shown only now): %s\n", acct.Name, acct.ID, acct.Timezone, key.Secret)
+			return nil
+		},
+	}
+	create.Flags().StringVar(&n.Name, "name", "", "the account's name (required)")
+	create.Flags().StringVar(&n.Timezone, "timezone", "UTC", "IANA time zone for due dates without an offset")
+	create.Flags().BoolVar(&jsonFlag, "json", false, "print one JSON object")
+	_ = create.MarkFlagRequired("name")
+	cmd.AddCommand(create)
+	return cmd
+}
+
+// printJSON writes v as one JSON object on one line.
+func printJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// cliError turns a domain error into a sentence with its field details.
+func cliError(err error) error {
+	e, ok := err.(*taskbox.Error)
+	if !ok {
+		return err
+	}
+	msg := e.Message
+	for _, d := range e.Details {
+		msg += fmt.Sprintf("\n  %s %s", d.Field, d.Message)
+	}
+	return fmt.Errorf("%s", msg)
+}

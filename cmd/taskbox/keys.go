@@ -1,0 +1,120 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+)
+
+func (m *Main) keysCommand() *cobra.Command {
+	cmd := &cobra.Command{Use: "keys", Short: "Manage the API keys of an account"}
+	cmd.AddCommand(m.keysCreateCommand(), m.keysListCommand(), m.keysRevokeCommand())
+	return cmd
+}
+
+func (m *Main) keysCreateCommand() *cobra.Command {
+	var (
+		account  int64
+		name     string
+		jsonFlag bool
+	)
+	cmd := &cobra.Command{
+		Use:   "create --account ID [--name NAME] [--json]",
+		Short: "Create another API key for an account",
+		Long: `Create another API key for an account. The key is printed only here.
+With --json one JSON object is printed: {"key_id", "account_id", "name", "api_key"}.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			db, err := m.openDB(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			key, err := db.CreateKey(cmd.Context(), account, name)
+			if err != nil {
+				return cliError(err)
+			}
+			if jsonFlag {
+				return printJSON(m.Stdout, map[string]any{"key_id": key.ID, "account_id": key.AccountID, "name": key.Name, "api_key": key.Secret})
+			}
+			fmt.Fprintf(m.Stdout, "Created key %d (%s) for account %d.\nAPI key (shown only now): %s\n", key.ID, key.Name, key.AccountID, key.Secret)
+			return nil
+		},
+	}
+	cmd.Flags().Int64Var(&account, "account", 0, "the account's id (required)")
+	cmd.Flags().StringVar(&name, "name", "key", "a name to tell the key apart")
+	cmd.Flags().BoolVar(&jsonFlag, "json", false, "print one JSON object")
+	_ = cmd.MarkFlagRequired("account")
+	return cmd
+}
+
+func (m *Main) keysListCommand() *cobra.Command {
+	var (
+		account  int64
+		jsonFlag bool
+	)
+	cmd := &cobra.Command{
+		Use:   "list --account ID [--json]",
+		Short: "List an account's keys: ids, names, prefixes and last use, never a key",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			db, err := m.openDB(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			keys, err := db.ListKeys(cmd.Context(), account)
+			if err != nil {
+				return cliError(err)
+			}
+			if jsonFlag {
+				return printJSON(m.Stdout, map[string]any{"keys": keys})
+			}
+			tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "ID\tNAME\tPREFIX\tCREATED\tLAST USED\tREVOKED")
+			for _, k := range keys {
+				fmt.Fprintf(tw, "%d\t%s\t%s…\t%s\t%s\t%s\n", k.ID, k.Name, k.Prefix, k.CreatedAt.Format(time.RFC3339),
+					orDash(k.LastUsedAt), orDash(k.RevokedAt))
+			}
+			return tw.Flush()
+		},
+	}
+	cmd.Flags().Int64Var(&account, "account", 0, "the account's id (required)")
+	cmd.Flags().BoolVar(&jsonFlag, "json", false, "print one JSON object")
+	_ = cmd.MarkFlagRequired("account")
+	return cmd
+}
+
+func (m *Main) keysRevokeCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "revoke KEY_ID",
+		Short: "Revoke a key; requests with it get 401 at once",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := strconv.ParseInt(args[0], 10, 64)
+			if err != nil {
+				return fmt.Errorf("KEY_ID must be a number, not %q", args[0])
+			}
+			db, err := m.openDB(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			if err := db.RevokeKey(cmd.Context(), id); err != nil {
+				return cliError(err)
+			}
+			fmt.Fprintf(m.Stdout, "Key %d revoked.\n", id)
+			return nil
+		},
+	}
+}
+
+func orDash(t *time.Time) string {
+	if t == nil {
+		return "-"
+	}
+	return t.Format(time.RFC3339)
+}

@@ -1,0 +1,81 @@
+// Command taskbox runs the taskbox server and its admin commands.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	_ "time/tzdata" // IANA zones even on machines without a zoneinfo database
+
+	"github.com/spf13/cobra"
+	"github.com/taskboxhq/taskbox/internal/store"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	m := &Main{Stdout: os.Stdout, Stderr: os.Stderr}
+	if err := m.Run(ctx, os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "taskbox:", err)
+		os.Exit(1)
+	}
+}
+
+// Main is the program, testable without a process: tests call Run with their
+// own arguments, writers and context.
+type Main struct {
+	Stdout, Stderr io.Writer
+	DB             string // --db, shared by every command
+}
+
+// Run parses args and runs the chosen command until it ends or ctx is done.
+func (m *Main) Run(ctx context.Context, args []string) error {
+	root := m.rootCommand()
+	root.SetArgs(args)
+	root.SetOut(m.Stdout)
+	root.SetErr(m.Stderr)
+	return root.ExecuteContext(ctx)
+}
+
+func (m *Main) rootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "taskbox",
+		Short: "The follow-up tasks of a cold-email team's master inbox, with a SmartLead-compatible API",
+		Long: `taskbox is a self-hosted server for the follow-up tasks of a master inbox.
+Its POST /api/v1/master-inbox/create-task is wire-compatible with SmartLead's.
+
+Every command takes --db (env TASKBOX_DATABASE_URL): an SQLite file path,
+by default taskbox.db in the current directory.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.PersistentFlags().StringVar(&m.DB, "db", envOr("TASKBOX_DATABASE_URL", "taskbox.db"),
+		"database: an SQLite file path (env TASKBOX_DATABASE_URL)")
+	root.AddCommand(m.serveCommand(), m.accountsCommand(), m.keysCommand(),
+		m.migrateCommand(), m.backupCommand(), m.versionCommand())
+	return root
+}
+
+// openDB opens and migrates the database of --db.
+func (m *Main) openDB(ctx context.Context) (*store.DB, error) {
+	db, err := store.Open(ctx, m.DB)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// envOr returns the environment variable's value, or def when it is unset.
+func envOr(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok && v != "" {
+		return v
+	}
+	return def
+}

@@ -1,0 +1,177 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/spf13/cobra"
+	taskbox "github.com/taskboxhq/taskbox"
+	"github.com/taskboxhq/taskbox/internal/httpapi"
+	"github.com/taskboxhq/taskbox/internal/store"
+)
+
+// serveConfig is everything serve reads from flags and the environment,
+// validated once before anything starts.
+type serveConfig struct {
+	Addr            string
+	RateLimit       float64
+	Demo            bool
+	LogFormat       string
+	ShutdownTimeout time.Duration
+}
+
+func (c *serveConfig) validate() error {
+	if c.RateLimit < 0 {
+		return errors.New("--rate-limit must be 0 (off) or more")
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return fmt.Errorf("--log-format must be text or json, not %q", c.LogFormat)
+	}
+	if c.ShutdownTimeout <= 0 {
+		return errors.New("--shutdown-timeout must be positive")
+	}
+	return nil
+}
+
+// Server timeouts: a client that trickles its headers or body is cut off.
+const (
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = 60 * time.Second
+	writeTimeout      = 60 * time.Second
+	idleTimeout       = 120 * time.Second
+)
+
+func (m *Main) serveCommand() *cobra.Command {
+	var c serveConfig
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the server",
+		Long: `Run the taskbox server. Migrations run at start. A first start on an empty
+database creates the account "default" and prints its API key once.
+SIGINT or SIGTERM drains requests in flight and stops cleanly.
+
+Each flag can also be set by the environment variable named in its help.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := c.validate(); err != nil {
+				return err
+			}
+			return m.serve(cmd.Context(), c)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&c.Addr, "addr", envOr("TASKBOX_ADDR", "127.0.0.1:8080"), "address to listen on (env TASKBOX_ADDR)")
+	rate, _ := strconv.ParseFloat(envOr("TASKBOX_RATE_LIMIT", "20"), 64)
+	f.Float64Var(&c.RateLimit, "rate-limit", rate, "requests per second per API key, burst 2x; 0 turns it off (env TASKBOX_RATE_LIMIT)")
+	f.BoolVar(&c.Demo, "demo", envOr("TASKBOX_DEMO", "") == "1", "load the demo campaign with lead map 2433664091 (env TASKBOX_DEMO=1)")
+	f.StringVar(&c.LogFormat, "log-format", envOr("TASKBOX_LOG_FORMAT", "text"), "log format: text or json (env TASKBOX_LOG_FORMAT)")
+	timeout, _ := time.ParseDuration(envOr("TASKBOX_SHUTDOWN_TIMEOUT", "15s"))
+	f.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", timeout, "how long a shutdown waits for requests in flight (env TASKBOX_SHUTDOWN_TIMEOUT)")
+	return cmd
+}
+
+func (m *Main) serve(ctx context.Context, c serveConfig) error {
+	logger := m.logger(c.LogFormat)
+	db, err := m.openDB(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := m.firstStart(ctx, db, c.Demo); err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return err
+	}
+	api := &httpapi.Server{Accounts: db, Campaigns: db, Leads: db, Tasks: db, DB: db, Logger: logger}
+	srv := &http.Server{
+		Handler:           api.Handler(),
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	fmt.Fprintf(m.Stdout, "taskbox %s listening on http://%s\n", Version(), ln.Addr())
+	logger.Info("listening", "addr", ln.Addr().String(), "db", store.Redact(m.DB))
+
+	go m.sweepIdempotencyKeys(ctx, db, logger)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down", "timeout", c.ShutdownTimeout.String())
+	sctx, cancel := context.WithTimeout(context.Background(), c.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	logger.Info("stopped")
+	return nil
+}
+
+// firstStart creates the default account on an empty database and loads the
+// demo data when asked. A new key is printed once, on stdout, never logged.
+func (m *Main) firstStart(ctx context.Context, db *store.DB, demo bool) error {
+	n, err := db.CountAccounts(ctx)
+	if err != nil {
+		return err
+	}
+	var acct *taskbox.Account
+	if n == 0 || demo {
+		acct, err = db.FindAccountByName(ctx, "default")
+		if taskbox.ErrorCode(err) == taskbox.ENOTFOUND {
+			var key *taskbox.CreatedKey
+			if acct, key, err = db.CreateAccount(ctx, taskbox.NewAccount{Name: "default"}); err != nil {
+				return err
+			}
+			fmt.Fprintf(m.Stdout, "Created account \"default\" (id %d). Its API key, shown only now:\n\n    %s\n\n", acct.ID, key.Secret)
+		} else if err != nil {
+			return err
+		}
+	}
+	if demo {
+		loaded, err := db.LoadDemo(ctx, acct.ID)
+		if err != nil {
+			return fmt.Errorf("load demo data: %w", err)
+		}
+		if loaded {
+			fmt.Fprintf(m.Stdout, "Loaded the demo campaign \"Demo outreach\" into account %d: lead map %d is ready for create-task.\n",
+				acct.ID, store.DemoLeadMapID)
+		}
+	}
+	return nil
+}
+
+// sweepIdempotencyKeys forgets expired Idempotency-Keys every hour.
+func (m *Main) sweepIdempotencyKeys(ctx context.Context, db *store.DB, logger *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if _, err := db.DeleteExpiredIdempotencyKeys(ctx); err != nil && ctx.Err() == nil {
+				logger.Warn("sweep idempotency keys", "err", err)
+			}
+		}
+	}
+}
+
+func (m *Main) logger(format string) *slog.Logger {
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(m.Stderr, nil))
+	}
+	return slog.New(slog.NewTextHandler(m.Stderr, nil))
+}

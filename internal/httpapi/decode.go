@@ -1,0 +1,161 @@
+package httpapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+
+	taskbox "github.com/taskboxhq/taskbox"
+)
+
+// Body limits of SPEC.md §2.
+const (
+	MaxBody     = 1 << 20  // 1 MiB
+	MaxBulkBody = 10 << 20 // 10 MiB, bulk endpoints
+)
+
+// readBody reads a request body of at most limit bytes. A declared length
+// over the limit is refused before anything is read; a body that turns out
+// longer is cut off at the limit.
+func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+	tooLarge := taskbox.Errorf(taskbox.ETOOLARGE, "The request body is larger than %d bytes.", limit)
+	if r.ContentLength > limit {
+		return nil, tooLarge
+	}
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return nil, tooLarge
+	} else if err != nil {
+		return nil, taskbox.Errorf(taskbox.EBADREQUEST, "The request body could not be read.")
+	}
+	if len(bytes.TrimSpace(b)) == 0 {
+		return nil, taskbox.Errorf(taskbox.EBADREQUEST, "The request body is empty; send a JSON object.")
+	}
+	return b, nil
+}
+
+// object is a decoded JSON object whose fields are read one at a time, so
+// that a field of the wrong type becomes a 422 naming it, and every faulty
+// field is reported rather than the first.
+type object struct {
+	fields map[string]json.RawMessage
+	fe     *taskbox.FieldErrors
+	prefix string // "tasks[3]." inside a bulk body
+}
+
+// decodeObject parses b as one JSON object. Anything else is a 400.
+func decodeObject(b []byte, fe *taskbox.FieldErrors) (object, error) {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		var ute *json.UnmarshalTypeError
+		if errors.As(err, &ute) {
+			return object{}, taskbox.Errorf(taskbox.EBADREQUEST, "The request body must be a JSON object.")
+		}
+		return object{}, taskbox.Errorf(taskbox.EBADREQUEST, "The request body is not valid JSON.")
+	}
+	if m == nil {
+		return object{}, taskbox.Errorf(taskbox.EBADREQUEST, "The request body must be a JSON object.")
+	}
+	return object{fields: m, fe: fe}, nil
+}
+
+// sub returns the object in raw as a nested object reporting under prefix,
+// or false after recording a type error for field.
+func (o object) sub(raw json.RawMessage, field string) (object, bool) {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(raw, &m) != nil || m == nil {
+		o.fe.Add(field, "must be an object")
+		return object{}, false
+	}
+	return object{fields: m, fe: o.fe, prefix: field + "."}, true
+}
+
+// raw returns a field's JSON, or nil when it is absent or null.
+func (o object) raw(name string) json.RawMessage {
+	v, ok := o.fields[name]
+	if !ok || bytes.Equal(v, []byte("null")) {
+		return nil
+	}
+	return v
+}
+
+// has reports whether a field is present, null included.
+func (o object) has(name string) bool {
+	_, ok := o.fields[name]
+	return ok
+}
+
+// int64 reads an integer field: a JSON integer, or a string of decimal
+// digits, since some clients pass ids as strings.
+func (o object) int64(name string, required bool) int64 {
+	v := o.raw(name)
+	if v == nil {
+		if required {
+			o.fe.Add(o.prefix+name, "is required")
+		}
+		return 0
+	}
+	s := string(v)
+	if v[0] == '"' {
+		if json.Unmarshal(v, &s) != nil || !allDigits(s) {
+			o.fe.Add(o.prefix+name, "must be an integer")
+			return 0
+		}
+	} else if !allDigits(s) && !(len(s) > 1 && s[0] == '-' && allDigits(s[1:])) {
+		o.fe.Add(o.prefix+name, "must be an integer")
+		return 0
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		o.fe.Add(o.prefix+name, "is too large")
+		return 0
+	}
+	return n
+}
+
+// string reads a text field; nil when absent or null.
+func (o object) string(name string, required bool) *string {
+	v := o.raw(name)
+	if v == nil {
+		if required {
+			o.fe.Add(o.prefix+name, "is required")
+		}
+		return nil
+	}
+	var s string
+	if v[0] != '"' || json.Unmarshal(v, &s) != nil {
+		o.fe.Add(o.prefix+name, "must be a string")
+		return nil
+	}
+	return &s
+}
+
+func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// pathID reads a positive integer id from the path; anything else names no
+// object and is answered as a missing one.
+func pathID(r *http.Request, what string) (int64, error) {
+	s := r.PathValue("id")
+	if !allDigits(s) {
+		return 0, taskbox.Errorf(taskbox.ENOTFOUND, "%s not found.", what)
+	}
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, taskbox.Errorf(taskbox.ENOTFOUND, "%s not found.", what)
+	}
+	return id, nil
+}

@@ -1,0 +1,138 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+
+	taskbox "github.com/taskboxhq/taskbox"
+)
+
+// handleAddLeads is SmartLead's POST /api/v1/campaigns/{id}/leads.
+func (s *Server) handleAddLeads(w http.ResponseWriter, r *http.Request) {
+	campaignID, err := pathID(r, "Campaign")
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	body, err := readBody(w, r, MaxBody)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	idem, err := idempotency(r, body)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	var fe taskbox.FieldErrors
+	o, err := decodeObject(body, &fe)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	u := &taskbox.LeadUpload{CampaignID: campaignID, Leads: decodeLeadList(o), Idempotency: idem}
+	if u.Validate(&fe); fe != nil {
+		s.Error(w, r, fe.Err())
+		return
+	}
+	res, err := s.Leads.AddLeads(r.Context(), u)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	markReplayed(w, idem)
+	writeJSON(w, http.StatusOK, struct {
+		OK bool `json:"ok"`
+		*taskbox.LeadUploadResult
+	}{true, res})
+}
+
+// decodeLeadList reads lead_list. An entry whose email is missing or not a
+// string is kept with an empty email, which counts as an invalid email.
+func decodeLeadList(o object) []taskbox.LeadInput {
+	raw := o.raw("lead_list")
+	if raw == nil {
+		o.fe.Add("lead_list", "is required")
+		return nil
+	}
+	var items []json.RawMessage
+	if err := json.Unmarshal(raw, &items); err != nil {
+		o.fe.Add("lead_list", "must be an array of lead objects")
+		return nil
+	}
+	leads := make([]taskbox.LeadInput, 0, len(items))
+	for i, item := range items {
+		lo, ok := o.sub(item, "lead_list["+strconv.Itoa(i)+"]")
+		if !ok {
+			continue
+		}
+		var l taskbox.LeadInput
+		if v := lo.raw("email"); v != nil {
+			_ = json.Unmarshal(v, &l.Email) // not a string: counted as an invalid email
+		}
+		for name, p := range l.TextFields() {
+			*p = lo.string(name, false)
+		}
+		if v := lo.raw("custom_fields"); v != nil {
+			if json.Unmarshal(v, &l.CustomFields) != nil || l.CustomFields == nil {
+				o.fe.Add(lo.prefix+"custom_fields", "must be an object")
+			}
+		}
+		leads = append(leads, l)
+	}
+	return leads
+}
+
+// handleListLeads is SmartLead's GET /api/v1/campaigns/{id}/leads.
+func (s *Server) handleListLeads(w http.ResponseWriter, r *http.Request) {
+	campaignID, err := pathID(r, "Campaign")
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	q := r.URL.Query()
+	offset, err := intParam(q.Get("offset"), "offset", 0, 0, 1<<31)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	limit, err := intParam(q.Get("limit"), "limit", 100, 1, 1000)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	page, err := s.Leads.ListLeadMaps(r.Context(), campaignID, offset, limit)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, page)
+}
+
+// handleFindLead is SmartLead's GET /api/v1/leads/?email=.
+func (s *Server) handleFindLead(w http.ResponseWriter, r *http.Request) {
+	email := r.URL.Query().Get("email")
+	if email == "" {
+		s.Error(w, r, taskbox.Errorf(taskbox.EBADREQUEST, "The email query parameter is required."))
+		return
+	}
+	lead, err := s.Leads.FindLeadByEmail(r.Context(), email)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, lead)
+}
+
+// intParam reads an integer query parameter between lo and hi; empty means def.
+func intParam(v, name string, def, lo, hi int) (int, error) {
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		return 0, taskbox.Errorf(taskbox.EBADREQUEST, "The %s query parameter must be an integer from %d to %d.", name, lo, hi)
+	}
+	return n, nil
+}

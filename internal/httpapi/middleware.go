@@ -1,0 +1,164 @@
+package httpapi
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	taskbox "github.com/taskboxhq/taskbox"
+)
+
+// statusRecorder remembers the status a handler wrote, for the access log.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(status int) {
+	if r.status == 0 {
+		r.status = status
+	}
+	r.ResponseWriter.WriteHeader(status)
+}
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return r.ResponseWriter.Write(b)
+}
+
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// logRequests writes one access-log line per request. The query is logged
+// with api_key redacted, so that keys never reach the logs.
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w}
+		next.ServeHTTP(rec, r)
+		s.Logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
+			slog.String("method", r.Method), slog.String("path", r.URL.Path),
+			slog.String("query", RedactQuery(r.URL.RawQuery)), slog.Int("status", rec.status),
+			slog.Duration("duration", time.Since(start)), slog.String("remote", r.RemoteAddr))
+	})
+}
+
+// RedactQuery replaces the value of api_key in a raw query.
+func RedactQuery(raw string) string {
+	if raw == "" {
+		return ""
+	}
+	q, err := url.ParseQuery(raw)
+	if err != nil {
+		return "(unparsable query)"
+	}
+	for k := range q {
+		if strings.EqualFold(k, "api_key") {
+			q[k] = []string{"REDACTED"}
+		}
+	}
+	return q.Encode()
+}
+
+// recoverPanics turns a panic in a handler into a logged 500.
+func (s *Server) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.Error(w, r, fmt.Errorf("panic: %v", v))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// jsonFallback answers requests that match no route (404) or no method of a
+// route (405) with the JSON error envelope instead of the mux's plain text.
+func (s *Server) jsonFallback(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h, pattern := mux.Handler(r)
+		if pattern != "" {
+			mux.ServeHTTP(w, r)
+			return
+		}
+		probe := &headerProbe{header: http.Header{}}
+		h.ServeHTTP(probe, r)
+		switch probe.status {
+		case http.StatusMethodNotAllowed:
+			w.Header().Set("Allow", probe.header.Get("Allow"))
+			s.Error(w, r, taskbox.Errorf(taskbox.EMETHOD, "Method %s is not allowed here.", r.Method))
+		case http.StatusNotFound:
+			s.Error(w, r, taskbox.Errorf(taskbox.ENOTFOUND, "No such endpoint: %s %s.", r.Method, r.URL.Path))
+		default: // a redirect to a cleaned path
+			for k, v := range probe.header {
+				w.Header()[k] = v
+			}
+			w.WriteHeader(probe.status)
+		}
+	})
+}
+
+// headerProbe records what the mux's fallback handler would answer.
+type headerProbe struct {
+	header http.Header
+	status int
+}
+
+func (p *headerProbe) Header() http.Header         { return p.header }
+func (p *headerProbe) Write(b []byte) (int, error) { return len(b), nil }
+func (p *headerProbe) WriteHeader(status int)      { p.status = status }
+
+// auth runs h for the actor of the request's API key: the api_key query
+// parameter, as SmartLead takes it, or an Authorization: Bearer header.
+func (s *Server) auth(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		key := r.URL.Query().Get("api_key")
+		if key == "" {
+			if v, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+				key = strings.TrimSpace(v)
+			}
+		}
+		if key == "" {
+			s.Error(w, r, taskbox.Errorf(taskbox.EUNAUTHORIZED, "Invalid API Key"))
+			return
+		}
+		actor, err := s.Accounts.Authenticate(r.Context(), key)
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		h(w, r.WithContext(taskbox.NewContextWithActor(r.Context(), actor)))
+	}
+}
+
+// idempotency reads the Idempotency-Key header of a creating request. The
+// request is identified by its method, path and body.
+func idempotency(r *http.Request, body []byte) (*taskbox.Idempotency, error) {
+	key := r.Header.Get("Idempotency-Key")
+	if key == "" {
+		return nil, nil
+	}
+	if len(key) > taskbox.MaxIdempotencyKeyLen {
+		return nil, taskbox.Errorf(taskbox.EBADREQUEST, "The Idempotency-Key header must be at most %d characters.", taskbox.MaxIdempotencyKeyLen)
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "%s %s\n", r.Method, r.URL.Path)
+	h.Write(body)
+	return &taskbox.Idempotency{Key: key, RequestHash: hex.EncodeToString(h.Sum(nil))}, nil
+}
+
+// markReplayed sets Idempotency-Replayed on an answer that was replayed.
+func markReplayed(w http.ResponseWriter, idem *taskbox.Idempotency) {
+	if idem != nil && idem.Replayed {
+		w.Header().Set("Idempotency-Replayed", "true")
+	}
+}

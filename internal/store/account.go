@@ -1,0 +1,193 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	taskbox "github.com/taskboxhq/taskbox"
+)
+
+var _ taskbox.AccountService = (*DB)(nil)
+
+// keyPrefix starts every API key, so that a leaked key is recognisable.
+const keyPrefix = "tbx_"
+
+// lastUsedEvery bounds how often a key's last use is written.
+const lastUsedEvery = time.Minute
+
+// CreateAccount creates an account and its first API key.
+func (db *DB) CreateAccount(ctx context.Context, n taskbox.NewAccount) (acct *taskbox.Account, key *taskbox.CreatedKey, err error) {
+	if err := n.Validate(); err != nil {
+		return nil, nil, err
+	}
+	err = db.inWrite(ctx, func(tx *Tx) error {
+		acct = &taskbox.Account{Name: n.Name, Timezone: n.Timezone, CreatedAt: tx.now.Time}
+		acct.ID, err = tx.insert(ctx, `INSERT INTO accounts (name, timezone, created_at) VALUES (?, ?, ?)`,
+			acct.Name, acct.Timezone, tx.now.Micros())
+		if err != nil {
+			return fmt.Errorf("insert account: %w", err)
+		}
+		key, err = createKey(ctx, tx, acct.ID, "default")
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return acct, key, nil
+}
+
+// FindAccountByName returns the oldest account with that name.
+func (db *DB) FindAccountByName(ctx context.Context, name string) (*taskbox.Account, error) {
+	var a taskbox.Account
+	var created int64
+	err := db.read.QueryRowContext(ctx, db.dialect.rebind(
+		`SELECT id, name, timezone, created_at FROM accounts WHERE name = ? ORDER BY id LIMIT 1`), name).
+		Scan(&a.ID, &a.Name, &a.Timezone, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("Account")
+	} else if err != nil {
+		return nil, err
+	}
+	a.CreatedAt = time.UnixMicro(created).UTC()
+	return &a, nil
+}
+
+// CountAccounts returns how many accounts exist.
+func (db *DB) CountAccounts(ctx context.Context) (int, error) {
+	var n int
+	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM accounts`).Scan(&n)
+	return n, err
+}
+
+// CreateKey adds a key to an account.
+func (db *DB) CreateKey(ctx context.Context, accountID int64, name string) (key *taskbox.CreatedKey, err error) {
+	name = taskbox.TrimText(name)
+	if name == "" {
+		name = "key"
+	}
+	err = db.inWrite(ctx, func(tx *Tx) error {
+		var one int
+		if err := tx.queryRow(ctx, `SELECT 1 FROM accounts WHERE id = ?`, accountID).Scan(&one); errors.Is(err, sql.ErrNoRows) {
+			return notFound("Account")
+		} else if err != nil {
+			return err
+		}
+		key, err = createKey(ctx, tx, accountID, name)
+		return err
+	})
+	return key, err
+}
+
+func createKey(ctx context.Context, tx *Tx, accountID int64, name string) (*taskbox.CreatedKey, error) {
+	secret := newSecret()
+	k := &taskbox.CreatedKey{
+		APIKey: taskbox.APIKey{AccountID: accountID, Name: name, Prefix: secret[:len(keyPrefix)+8], CreatedAt: tx.now.Time},
+		Secret: secret,
+	}
+	var err error
+	k.ID, err = tx.insert(ctx, `INSERT INTO api_keys (account_id, name, prefix, hash, created_at) VALUES (?, ?, ?, ?, ?)`,
+		accountID, name, k.Prefix, hashKey(secret), tx.now.Micros())
+	if err != nil {
+		return nil, fmt.Errorf("insert key: %w", err)
+	}
+	return k, nil
+}
+
+// ListKeys lists an account's keys, revoked ones included, without secrets.
+func (db *DB) ListKeys(ctx context.Context, accountID int64) ([]*taskbox.APIKey, error) {
+	rows, err := db.read.QueryContext(ctx, db.dialect.rebind(
+		`SELECT id, account_id, name, prefix, created_at, last_used_at, revoked_at FROM api_keys WHERE account_id = ? ORDER BY id`), accountID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	keys := []*taskbox.APIKey{}
+	for rows.Next() {
+		var k taskbox.APIKey
+		var created int64
+		var used, revoked sql.NullInt64
+		if err := rows.Scan(&k.ID, &k.AccountID, &k.Name, &k.Prefix, &created, &used, &revoked); err != nil {
+			return nil, err
+		}
+		k.CreatedAt = time.UnixMicro(created).UTC()
+		k.LastUsedAt, k.RevokedAt = timePtr(used), timePtr(revoked)
+		keys = append(keys, &k)
+	}
+	return keys, rows.Err()
+}
+
+// RevokeKey revokes a key at once: the next request with it gets 401.
+func (db *DB) RevokeKey(ctx context.Context, keyID int64) error {
+	return db.inWrite(ctx, func(tx *Tx) error {
+		res, err := tx.exec(ctx, `UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?`, tx.now.Micros(), keyID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return notFound("Key")
+		}
+		return nil
+	})
+}
+
+// Authenticate resolves a presented key. Unknown and revoked keys get the
+// same answer.
+func (db *DB) Authenticate(ctx context.Context, secret string) (*taskbox.Actor, error) {
+	invalid := taskbox.Errorf(taskbox.EUNAUTHORIZED, "Invalid API Key")
+	if len(secret) < len(keyPrefix) || len(secret) > 200 {
+		return nil, invalid
+	}
+	var (
+		actor   = &taskbox.Actor{Account: &taskbox.Account{}}
+		created int64
+		used    sql.NullInt64
+	)
+	err := db.read.QueryRowContext(ctx, db.dialect.rebind(`
+		SELECT k.id, k.name, k.last_used_at, a.id, a.name, a.timezone, a.created_at
+		FROM api_keys k JOIN accounts a ON a.id = k.account_id
+		WHERE k.hash = ? AND k.revoked_at IS NULL`), hashKey(secret)).
+		Scan(&actor.KeyID, &actor.KeyName, &used, &actor.Account.ID, &actor.Account.Name, &actor.Account.Timezone, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, invalid
+	} else if err != nil {
+		return nil, unavailable(err)
+	}
+	actor.Account.CreatedAt = time.UnixMicro(created).UTC()
+	now := db.Now()
+	if !used.Valid || now.Sub(time.UnixMicro(used.Int64)) > lastUsedEvery {
+		// Best effort: a failure to note the last use must not fail the request.
+		_ = db.inWrite(ctx, func(tx *Tx) error {
+			_, err := tx.exec(ctx, `UPDATE api_keys SET last_used_at = ? WHERE id = ?`, now.Micros(), actor.KeyID)
+			return err
+		})
+	}
+	return actor, nil
+}
+
+// newSecret returns a new API key: the prefix and 48 hex digits (192 bits).
+func newSecret() string {
+	b := make([]byte, 24)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails
+	return keyPrefix + hex.EncodeToString(b)
+}
+
+// hashKey is how a key is stored. Keys are long random strings, so a fast
+// hash is enough: there is nothing to guess that a slow hash would protect.
+func hashKey(secret string) string {
+	h := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(h[:])
+}
+
+func timePtr(v sql.NullInt64) *time.Time {
+	if !v.Valid {
+		return nil
+	}
+	t := time.UnixMicro(v.Int64).UTC()
+	return &t
+}

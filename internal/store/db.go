@@ -1,0 +1,210 @@
+// Package store keeps taskbox's data in an embedded SQLite file. Every method
+// runs on behalf of the actor in its context and sees only that actor's
+// account. Writes go through one writer connection; reads use a pool.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/url"
+	"strings"
+
+	"github.com/pressly/goose/v3"
+	taskbox "github.com/taskboxhq/taskbox"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// DB is an open taskbox database.
+type DB struct {
+	write   *sql.DB // one connection: SQLite allows one writer at a time
+	read    *sql.DB // a pool of read-only connections
+	dialect dialect
+	// Now returns the current time; tests replace it.
+	Now func() taskbox.Timestamp
+}
+
+// Open opens the database named by dsn: a file path (or file: URI) for
+// SQLite. It does not migrate; call Migrate.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		return nil, errors.New("PostgreSQL is not supported by this build yet; use an SQLite file path")
+	}
+	return openSQLite(ctx, dsn)
+}
+
+// openSQLite opens the writer and the reader pool on one file.
+//
+// Durability: journal_mode=WAL with synchronous=FULL. In WAL mode FULL makes
+// SQLite fsync the WAL at every commit, so a transaction whose COMMIT has
+// returned survives a crash or power loss; NORMAL would only promise that
+// the database stays consistent, and could lose the last commits. Every
+// answer that acknowledges a write is sent after COMMIT returns.
+func openSQLite(ctx context.Context, path string) (*DB, error) {
+	path = strings.TrimPrefix(path, "file:")
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		path = path[:i]
+	}
+	if path == "" {
+		return nil, errors.New("empty database path")
+	}
+	pragmas := url.Values{}
+	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)"} {
+		pragmas.Add("_pragma", p)
+	}
+	pragmas.Set("_txlock", "immediate") // writers take the lock at BEGIN, not at first write: no deadlock on upgrade
+	write, err := sql.Open("sqlite", "file:"+path+"?"+pragmas.Encode())
+	if err != nil {
+		return nil, err
+	}
+	write.SetMaxOpenConns(1)
+	write.SetMaxIdleConns(1)
+	write.SetConnMaxLifetime(0)
+	if err := write.PingContext(ctx); err != nil {
+		write.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	pragmas.Set("_txlock", "deferred")
+	pragmas.Add("_pragma", "query_only(1)")
+	read, err := sql.Open("sqlite", "file:"+path+"?"+pragmas.Encode())
+	if err != nil {
+		write.Close()
+		return nil, err
+	}
+	read.SetMaxOpenConns(8)
+	read.SetMaxIdleConns(8)
+	return &DB{write: write, read: read, dialect: sqliteDialect{}, Now: taskbox.Now}, nil
+}
+
+// Migrate applies every migration not yet applied. Each runs in its own
+// transaction and is recorded in the goose_db_version table.
+func (db *DB) Migrate(ctx context.Context) error {
+	fsys, err := fs.Sub(migrations, "migrations/"+db.dialect.name())
+	if err != nil {
+		return err
+	}
+	p, err := goose.NewProvider(db.dialect.gooseDialect(), db.write, fsys, goose.WithSlog(slog.New(slog.DiscardHandler)))
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	return db.read.PingContext(ctx)
+}
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	return errors.Join(db.read.Close(), db.write.Close())
+}
+
+// Tx is a transaction with the dialect's placeholders and the time at which
+// it started, so that every row it writes carries one timestamp.
+type Tx struct {
+	tx      *sql.Tx
+	dialect dialect
+	now     taskbox.Timestamp
+}
+
+func (tx *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return tx.tx.ExecContext(ctx, tx.dialect.rebind(query), args...)
+}
+
+func (tx *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return tx.tx.QueryContext(ctx, tx.dialect.rebind(query), args...)
+}
+
+func (tx *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return tx.tx.QueryRowContext(ctx, tx.dialect.rebind(query), args...)
+}
+
+// insert runs an INSERT and returns the new row's id.
+func (tx *Tx) insert(ctx context.Context, query string, args ...any) (int64, error) {
+	var id int64
+	err := tx.queryRow(ctx, query+" RETURNING id", args...).Scan(&id)
+	return id, err
+}
+
+// inWrite runs fn in a write transaction and commits it; the commit is
+// durable when inWrite returns nil (see openSQLite).
+func (db *DB) inWrite(ctx context.Context, fn func(*Tx) error) error {
+	return db.inTx(ctx, db.write, false, fn)
+}
+
+// inRead runs fn in a read-only transaction: one consistent snapshot.
+func (db *DB) inRead(ctx context.Context, fn func(*Tx) error) error {
+	return db.inTx(ctx, db.read, true, fn)
+}
+
+func (db *DB) inTx(ctx context.Context, pool *sql.DB, readOnly bool, fn func(*Tx) error) error {
+	sqltx, err := pool.BeginTx(ctx, &sql.TxOptions{ReadOnly: readOnly && db.dialect.name() != "sqlite"})
+	if err != nil {
+		return unavailable(err)
+	}
+	defer sqltx.Rollback()
+	if err := fn(&Tx{tx: sqltx, dialect: db.dialect, now: db.Now()}); err != nil {
+		return err
+	}
+	if err := sqltx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// unavailable marks an error of reaching the database.
+func unavailable(err error) error {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return fmt.Errorf("%w: %v", &taskbox.Error{Code: taskbox.EUNAVAILABLE, Message: "The database is unavailable."}, err)
+}
+
+// notFound is the error for an object missing from the actor's account;
+// another account's object gets the same answer.
+func notFound(what string) error {
+	return taskbox.Errorf(taskbox.ENOTFOUND, "%s not found.", what)
+}
+
+// nullMicros returns a nullable stored time.
+func nullMicros(t *taskbox.Timestamp) any {
+	if t == nil {
+		return nil
+	}
+	return t.Micros()
+}
+
+// timestampPtr converts a nullable stored time.
+func timestampPtr(v sql.NullInt64) *taskbox.Timestamp {
+	if !v.Valid {
+		return nil
+	}
+	t := taskbox.TimestampFromMicros(v.Int64)
+	return &t
+}
+
+// stringPtr converts a nullable stored string.
+func stringPtr(v sql.NullString) *string {
+	if !v.Valid {
+		return nil
+	}
+	return &v.String
+}
+
+// Redact returns a database name fit for logs: a URL's password is hidden.
+func Redact(dsn string) string {
+	if u, err := url.Parse(dsn); err == nil && u.User != nil {
+		return u.Redacted()
+	}
+	return dsn
+}
