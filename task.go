@@ -61,18 +61,36 @@ const (
 // Task is a follow-up for one lead in one campaign (a lead map). The first
 // seven JSON fields are those of SmartLead's create-task answer, in its order.
 type Task struct {
-	ID          int64      `json:"id"`
-	LeadMapID   int64      `json:"email_lead_map_id"`
-	Name        string     `json:"name"`
-	Description *string    `json:"description"`
-	Priority    Priority   `json:"priority"`
-	Due         *Due       `json:"due_date"`
-	CreatedAt   Timestamp  `json:"created_at"`
-	Status      Status     `json:"status"`
-	UpdatedAt   Timestamp  `json:"updated_at"`
-	CompletedAt *Timestamp `json:"completed_at"`
-	CampaignID  int64      `json:"campaign_id"`
-	LeadID      int64      `json:"lead_id"`
+	ID          int64         `json:"id"`
+	LeadMapID   int64         `json:"email_lead_map_id"`
+	Name        string        `json:"name"`
+	Description *string       `json:"description"`
+	Priority    Priority      `json:"priority"`
+	Due         *Due          `json:"due_date"`
+	CreatedAt   Timestamp     `json:"created_at"`
+	Status      Status        `json:"status"`
+	UpdatedAt   Timestamp     `json:"updated_at"`
+	CompletedAt *Timestamp    `json:"completed_at"`
+	CampaignID  int64         `json:"campaign_id"`
+	LeadID      int64         `json:"lead_id"`
+	CompletedBy *ActorRef     `json:"completed_by"`
+	Lead        *TaskLead     `json:"lead"`
+	Campaign    *TaskCampaign `json:"campaign"`
+}
+
+// TaskLead is the lead a task is for, as the inbox shows it.
+type TaskLead struct {
+	ID          int64   `json:"id"`
+	Email       string  `json:"email"`
+	FirstName   *string `json:"first_name"`
+	LastName    *string `json:"last_name"`
+	CompanyName *string `json:"company_name"`
+}
+
+// TaskCampaign is the campaign a task's lead map is in.
+type TaskCampaign struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
 }
 
 // TaskCreate is the body of create-task after decoding. DueDate holds the raw

@@ -5,9 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -27,8 +27,8 @@ type serveConfig struct {
 }
 
 func (c *serveConfig) validate() error {
-	if c.RateLimit < 0 {
-		return errors.New("--rate-limit must be 0 (off) or more")
+	if c.RateLimit < 0 || math.IsNaN(c.RateLimit) || math.IsInf(c.RateLimit, 0) {
+		return errors.New("--rate-limit must be a number of requests per second, 0 (off) or more")
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return fmt.Errorf("--log-format must be text or json, not %q", c.LogFormat)
@@ -37,6 +37,15 @@ func (c *serveConfig) validate() error {
 		return errors.New("--shutdown-timeout must be positive")
 	}
 	return nil
+}
+
+// serveEnv names the environment variable of each flag of serve.
+var serveEnv = map[string]string{
+	"addr":             "TASKBOX_ADDR",
+	"rate-limit":       "TASKBOX_RATE_LIMIT",
+	"demo":             "TASKBOX_DEMO",
+	"log-format":       "TASKBOX_LOG_FORMAT",
+	"shutdown-timeout": "TASKBOX_SHUTDOWN_TIMEOUT",
 }
 
 // Server timeouts: a client that trickles its headers or body is cut off.
@@ -66,13 +75,14 @@ Each flag can also be set by the environment variable named in its help.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&c.Addr, "addr", envOr("TASKBOX_ADDR", "127.0.0.1:8080"), "address to listen on (env TASKBOX_ADDR)")
-	rate, _ := strconv.ParseFloat(envOr("TASKBOX_RATE_LIMIT", "20"), 64)
-	f.Float64Var(&c.RateLimit, "rate-limit", rate, "requests per second per API key, burst 2x; 0 turns it off (env TASKBOX_RATE_LIMIT)")
-	f.BoolVar(&c.Demo, "demo", envOr("TASKBOX_DEMO", "") == "1", "load the demo campaign with lead map 2433664091 (env TASKBOX_DEMO=1)")
-	f.StringVar(&c.LogFormat, "log-format", envOr("TASKBOX_LOG_FORMAT", "text"), "log format: text or json (env TASKBOX_LOG_FORMAT)")
-	timeout, _ := time.ParseDuration(envOr("TASKBOX_SHUTDOWN_TIMEOUT", "15s"))
-	f.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", timeout, "how long a shutdown waits for requests in flight (env TASKBOX_SHUTDOWN_TIMEOUT)")
+	f.StringVar(&c.Addr, "addr", "127.0.0.1:8080", "address to listen on (env TASKBOX_ADDR)")
+	f.Float64Var(&c.RateLimit, "rate-limit", 20, "requests per second per API key, burst 2x; 0 turns it off (env TASKBOX_RATE_LIMIT)")
+	f.BoolVar(&c.Demo, "demo", false, "load the demo campaign with lead map 2433664091 (env TASKBOX_DEMO=1)")
+	f.StringVar(&c.LogFormat, "log-format", "text", "log format: text or json (env TASKBOX_LOG_FORMAT)")
+	f.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long a shutdown waits for requests in flight (env TASKBOX_SHUTDOWN_TIMEOUT)")
+	cmd.PreRunE = func(cmd *cobra.Command, args []string) error {
+		return applyEnv(cmd.Flags(), serveEnv)
+	}
 	return cmd
 }
 
@@ -83,14 +93,17 @@ func (m *Main) serve(ctx context.Context, c serveConfig) error {
 		return err
 	}
 	defer db.Close()
-	if err := m.firstStart(ctx, db, c.Demo); err != nil {
-		return err
-	}
+	// Listen before the first start, so that a busy address does not leave
+	// behind a default account whose key scrolled past with the error.
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
 		return err
 	}
-	api := &httpapi.Server{Accounts: db, Campaigns: db, Leads: db, Tasks: db, DB: db, Logger: logger}
+	defer ln.Close()
+	if err := m.firstStart(ctx, db, c.Demo); err != nil {
+		return err
+	}
+	api := &httpapi.Server{Accounts: db, Campaigns: db, Leads: db, Tasks: db, Inbox: db, DB: db, Logger: logger}
 	srv := &http.Server{
 		Handler:           api.Handler(),
 		ReadHeaderTimeout: readHeaderTimeout,

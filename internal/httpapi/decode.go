@@ -99,22 +99,29 @@ func (o object) int64(name string, required bool) int64 {
 		}
 		return 0
 	}
+	n, msg := parseInt(v)
+	if msg != "" {
+		o.fe.Add(o.prefix+name, msg)
+	}
+	return n
+}
+
+// parseInt reads a JSON integer or a string of decimal digits; msg says
+// what is wrong with anything else.
+func parseInt(v json.RawMessage) (n int64, msg string) {
 	s := string(v)
-	if v[0] == '"' {
+	if len(v) > 0 && v[0] == '"' {
 		if json.Unmarshal(v, &s) != nil || !allDigits(s) {
-			o.fe.Add(o.prefix+name, "must be an integer")
-			return 0
+			return 0, "must be an integer"
 		}
 	} else if !allDigits(s) && !(len(s) > 1 && s[0] == '-' && allDigits(s[1:])) {
-		o.fe.Add(o.prefix+name, "must be an integer")
-		return 0
+		return 0, "must be an integer"
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil {
-		o.fe.Add(o.prefix+name, "is too large")
-		return 0
+		return 0, "is too large"
 	}
-	return n
+	return n, ""
 }
 
 // string reads a text field; nil when absent or null.
@@ -158,4 +165,20 @@ func pathID(r *http.Request, what string) (int64, error) {
 		return 0, taskbox.Errorf(taskbox.ENOTFOUND, "%s not found.", what)
 	}
 	return id, nil
+}
+
+// array reads a required array field; a missing or non-array field is
+// recorded and yields nil.
+func (o object) array(name string) []json.RawMessage {
+	v := o.raw(name)
+	if v == nil {
+		o.fe.Add(o.prefix+name, "is required")
+		return nil
+	}
+	var items []json.RawMessage
+	if v[0] != '[' || json.Unmarshal(v, &items) != nil {
+		o.fe.Add(o.prefix+name, "must be an array")
+		return nil
+	}
+	return items
 }

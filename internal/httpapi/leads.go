@@ -51,16 +51,7 @@ func (s *Server) handleAddLeads(w http.ResponseWriter, r *http.Request) {
 // decodeLeadList reads lead_list. An entry whose email is missing or not a
 // string is kept with an empty email, which counts as an invalid email.
 func decodeLeadList(o object) []taskbox.LeadInput {
-	raw := o.raw("lead_list")
-	if raw == nil {
-		o.fe.Add("lead_list", "is required")
-		return nil
-	}
-	var items []json.RawMessage
-	if err := json.Unmarshal(raw, &items); err != nil {
-		o.fe.Add("lead_list", "must be an array of lead objects")
-		return nil
-	}
+	items := o.array("lead_list")
 	leads := make([]taskbox.LeadInput, 0, len(items))
 	for i, item := range items {
 		lo, ok := o.sub(item, "lead_list["+strconv.Itoa(i)+"]")

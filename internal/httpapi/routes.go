@@ -1,6 +1,10 @@
 package httpapi
 
-import "net/http"
+import (
+	"net/http"
+
+	taskbox "github.com/taskboxhq/taskbox"
+)
 
 // routes lists every route of the API.
 func (s *Server) routes() *http.ServeMux {
@@ -9,7 +13,17 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("GET /readyz", s.handleReadyz)
 
 	mux.HandleFunc("POST /api/v1/master-inbox/create-task", s.auth(s.handleCreateTask))
+	mux.HandleFunc("GET /api/v1/master-inbox/tasks", s.auth(s.handleListTasks))
+	mux.HandleFunc("GET /api/v1/master-inbox/tasks/summary", s.auth(s.handleSummary))
+	mux.HandleFunc("POST /api/v1/master-inbox/tasks/bulk-create", s.auth(s.handleBulkCreate))
+	mux.HandleFunc("POST /api/v1/master-inbox/tasks/bulk-update", s.auth(s.handleBulkUpdate))
 	mux.HandleFunc("GET /api/v1/master-inbox/tasks/{id}", s.auth(s.handleGetTask))
+	mux.HandleFunc("PATCH /api/v1/master-inbox/tasks/{id}", s.auth(s.handleUpdateTask))
+	mux.HandleFunc("DELETE /api/v1/master-inbox/tasks/{id}", s.auth(s.handleDeleteTask))
+	mux.HandleFunc("POST /api/v1/master-inbox/tasks/{id}/complete", s.auth(s.handleSetStatus(taskbox.StatusCompleted)))
+	mux.HandleFunc("POST /api/v1/master-inbox/tasks/{id}/reopen", s.auth(s.handleSetStatus(taskbox.StatusPending)))
+	mux.HandleFunc("GET /api/v1/master-inbox/tasks/{id}/events", s.auth(s.handleTaskEvents))
+	mux.HandleFunc("GET /api/v1/crm/leads/tasks/{id}", s.auth(s.handleLeadTasks))
 
 	mux.HandleFunc("POST /api/v1/campaigns/create", s.auth(s.handleCreateCampaign))
 	mux.HandleFunc("GET /api/v1/campaigns", s.auth(s.handleListCampaigns))

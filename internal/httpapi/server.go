@@ -21,6 +21,7 @@ type Server struct {
 	Campaigns taskbox.CampaignService
 	Leads     taskbox.LeadService
 	Tasks     taskbox.TaskService
+	Inbox     taskbox.InboxService
 	DB        Pinger
 	Logger    *slog.Logger
 }

@@ -26,12 +26,14 @@ type DB struct {
 	write   *sql.DB // one connection: SQLite allows one writer at a time
 	read    *sql.DB // a pool of read-only connections
 	dialect dialect
+	// cursorKey signs inbox cursors; shared through the database.
+	cursorKey []byte
 	// Now returns the current time; tests replace it.
 	Now func() taskbox.Timestamp
 }
 
 // Open opens the database named by dsn: a file path (or file: URI) for
-// SQLite. It does not migrate; call Migrate.
+// SQLite. Call Migrate before use: it also loads the shared secrets.
 func Open(ctx context.Context, dsn string) (*DB, error) {
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		return nil, errors.New("PostgreSQL is not supported by this build yet; use an SQLite file path")
@@ -96,7 +98,8 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	return nil
+	db.cursorKey, err = db.loadSecret(ctx, "cursor")
+	return err
 }
 
 // Ping checks that the database answers.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 
 	taskbox "github.com/taskboxhq/taskbox"
@@ -13,8 +14,14 @@ import (
 
 var _ taskbox.TaskService = (*DB)(nil)
 
-const taskColumns = `t.id, t.lead_map_id, t.name, t.description, t.priority, t.due_date, t.status,
-	t.created_at, t.updated_at, t.completed_at, t.campaign_id, t.lead_id`
+// noDueSort is the due_sort of a task without a due date: after every date.
+const noDueSort = math.MaxInt64
+
+// taskSelect reads a task with its lead and campaign; scanTask takes its columns.
+const taskSelect = `SELECT t.id, t.lead_map_id, t.name, t.description, t.priority, t.due_date, t.status,
+	t.created_at, t.updated_at, t.completed_at, t.completed_by, t.campaign_id, t.lead_id,
+	l.email, l.first_name, l.last_name, l.company_name, c.name
+	FROM tasks t JOIN leads l ON l.id = t.lead_id JOIN campaigns c ON c.id = t.campaign_id`
 
 // CreateTask creates a task for a lead map of the actor's account.
 func (db *DB) CreateTask(ctx context.Context, c *taskbox.TaskCreate) (*taskbox.Task, error) {
@@ -36,36 +43,43 @@ func (db *DB) CreateTask(ctx context.Context, c *taskbox.TaskCreate) (*taskbox.T
 	return out, err
 }
 
+// createTask inserts one task and its "created" audit entry.
 func createTask(ctx context.Context, tx *Tx, actor *taskbox.Actor, c *taskbox.TaskCreate) (*taskbox.Task, error) {
 	t := &taskbox.Task{
 		LeadMapID: c.LeadMapID, Name: c.Name, Description: c.Description, Priority: c.Priority, Due: c.Due,
 		Status: taskbox.StatusPending, CreatedAt: tx.now, UpdatedAt: tx.now,
+		Lead: &taskbox.TaskLead{}, Campaign: &taskbox.TaskCampaign{},
 	}
-	err := tx.queryRow(ctx, `SELECT campaign_id, lead_id FROM lead_maps WHERE id = ? AND account_id = ?`,
-		c.LeadMapID, actor.AccountID()).Scan(&t.CampaignID, &t.LeadID)
+	var first, last, company sql.NullString
+	err := tx.queryRow(ctx, `SELECT lm.campaign_id, lm.lead_id, l.email, l.first_name, l.last_name, l.company_name, c.name
+		FROM lead_maps lm JOIN leads l ON l.id = lm.lead_id JOIN campaigns c ON c.id = lm.campaign_id
+		WHERE lm.id = ? AND lm.account_id = ?`, c.LeadMapID, actor.AccountID()).
+		Scan(&t.CampaignID, &t.LeadID, &t.Lead.Email, &first, &last, &company, &t.Campaign.Name)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("Lead map")
 	} else if err != nil {
 		return nil, err
 	}
-	dueDate, dueAt, allDay := dueColumns(t.Due)
+	t.Lead.ID, t.Campaign.ID = t.LeadID, t.CampaignID
+	t.Lead.FirstName, t.Lead.LastName, t.Lead.CompanyName = stringPtr(first), stringPtr(last), stringPtr(company)
+	dueDate, dueSort, allDay := dueColumns(t.Due)
 	t.ID, err = tx.insert(ctx, `INSERT INTO tasks (account_id, lead_map_id, campaign_id, lead_id, name, description,
-		priority, due_date, due_at, due_all_day, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		priority, due_date, due_sort, due_all_day, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		actor.AccountID(), t.LeadMapID, t.CampaignID, t.LeadID, t.Name, t.Description,
-		t.Priority.Rank(), dueDate, dueAt, allDay, string(t.Status), tx.now.Micros(), tx.now.Micros())
+		t.Priority.Rank(), dueDate, dueSort, allDay, string(t.Status), tx.now.Micros(), tx.now.Micros())
 	if err != nil {
 		return nil, fmt.Errorf("insert task: %w", err)
 	}
-	if err := recordTaskEvent(ctx, tx, actor, t.ID, "created", nil); err != nil {
+	if err := recordTaskEvent(ctx, tx, actor, t.ID, taskbox.EventCreated, nil); err != nil {
 		return nil, err
 	}
 	return t, nil
 }
 
 // dueColumns is the stored form of a due date.
-func dueColumns(d *taskbox.Due) (dueDate, dueAt any, allDay int) {
+func dueColumns(d *taskbox.Due) (dueDate any, dueSort int64, allDay int) {
 	if d == nil {
-		return nil, nil, 0
+		return nil, noDueSort, 0
 	}
 	if d.AllDay {
 		allDay = 1
@@ -74,8 +88,8 @@ func dueColumns(d *taskbox.Due) (dueDate, dueAt any, allDay int) {
 }
 
 // recordTaskEvent appends to a task's audit trail, in the change's transaction.
-func recordTaskEvent(ctx context.Context, tx *Tx, actor *taskbox.Actor, taskID int64, typ string, changes any) error {
-	who, err := json.Marshal(map[string]any{"type": "api_key", "id": actor.KeyID, "name": actor.KeyName})
+func recordTaskEvent(ctx context.Context, tx *Tx, actor *taskbox.Actor, taskID int64, typ string, changes map[string]taskbox.Change) error {
+	who, err := json.Marshal(actor.Ref())
 	if err != nil {
 		return err
 	}
@@ -102,37 +116,69 @@ func (db *DB) FindTaskByID(ctx context.Context, id int64) (t *taskbox.Task, err 
 		return nil, err
 	}
 	err = db.inRead(ctx, func(tx *Tx) error {
-		t, err = scanTask(tx.queryRow(ctx, `SELECT `+taskColumns+` FROM tasks t
-			WHERE t.id = ? AND t.account_id = ? AND t.deleted_at IS NULL`, id, actor.AccountID()))
-		if errors.Is(err, sql.ErrNoRows) {
-			return notFound("Task")
-		}
+		t, err = findTask(ctx, tx, actor.AccountID(), id)
 		return err
 	})
 	return t, err
 }
 
+func findTask(ctx context.Context, tx *Tx, accountID, id int64) (*taskbox.Task, error) {
+	t, err := scanTask(tx.queryRow(ctx, taskSelect+` WHERE t.id = ? AND t.account_id = ? AND t.deleted_at IS NULL`, id, accountID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("Task")
+	}
+	return t, err
+}
+
+// queryTasks runs a taskSelect query and scans every row.
+func queryTasks(ctx context.Context, tx *Tx, query string, args ...any) ([]*taskbox.Task, error) {
+	rows, err := tx.query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	tasks := []*taskbox.Task{}
+	for rows.Next() {
+		t, err := scanTask(rows)
+		if err != nil {
+			return nil, err
+		}
+		tasks = append(tasks, t)
+	}
+	return tasks, rows.Err()
+}
+
 func scanTask(s scanner) (*taskbox.Task, error) {
 	var (
-		t                taskbox.Task
-		desc, due        sql.NullString
-		rank             int
-		created, updated int64
-		completed        sql.NullInt64
-		status           string
+		t                    = taskbox.Task{Lead: &taskbox.TaskLead{}, Campaign: &taskbox.TaskCampaign{}}
+		desc, due, by        sql.NullString
+		first, last, company sql.NullString
+		rank                 int
+		created, updated     int64
+		completed            sql.NullInt64
+		status               string
 	)
 	if err := s.Scan(&t.ID, &t.LeadMapID, &t.Name, &desc, &rank, &due, &status,
-		&created, &updated, &completed, &t.CampaignID, &t.LeadID); err != nil {
+		&created, &updated, &completed, &by, &t.CampaignID, &t.LeadID,
+		&t.Lead.Email, &first, &last, &company, &t.Campaign.Name); err != nil {
 		return nil, err
 	}
 	t.Description, t.Priority, t.Status = stringPtr(desc), taskbox.PriorityFromRank(rank), taskbox.Status(status)
 	t.CreatedAt, t.UpdatedAt, t.CompletedAt = taskbox.TimestampFromMicros(created), taskbox.TimestampFromMicros(updated), timestampPtr(completed)
+	t.Lead.ID, t.Campaign.ID = t.LeadID, t.CampaignID
+	t.Lead.FirstName, t.Lead.LastName, t.Lead.CompanyName = stringPtr(first), stringPtr(last), stringPtr(company)
 	if due.Valid {
 		d, err := taskbox.ParseDue(due.String, time.UTC)
 		if err != nil {
 			return nil, fmt.Errorf("task %d due date %q: %w", t.ID, due.String, err)
 		}
 		t.Due = &d
+	}
+	if by.Valid {
+		t.CompletedBy = &taskbox.ActorRef{}
+		if err := json.Unmarshal([]byte(by.String), t.CompletedBy); err != nil {
+			return nil, fmt.Errorf("task %d completed_by: %w", t.ID, err)
+		}
 	}
 	return &t, nil
 }

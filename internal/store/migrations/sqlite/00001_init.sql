@@ -67,7 +67,10 @@ CREATE INDEX lead_maps_lead ON lead_maps (lead_id);
 
 -- campaign_id and lead_id repeat the lead map's, for the inbox filters.
 -- priority is 1 (LOW), 2 (MEDIUM) or 3 (HIGH). due_date is the wire form;
--- due_at the instant in microseconds (midnight UTC for an all-day task).
+-- due_sort the instant in microseconds (midnight UTC of the date for an
+-- all-day task), or the largest BIGINT when there is no due date, so that
+-- "soonest first, no due date last" is one index order. completed_by is the
+-- JSON of the actor who completed the task.
 CREATE TABLE tasks (
     id            INTEGER PRIMARY KEY AUTOINCREMENT,
     account_id    INTEGER NOT NULL REFERENCES accounts (id),
@@ -78,7 +81,7 @@ CREATE TABLE tasks (
     description   TEXT,
     priority      INTEGER NOT NULL,
     due_date      TEXT,
-    due_at        BIGINT,
+    due_sort      BIGINT  NOT NULL,
     due_all_day   INTEGER NOT NULL DEFAULT 0,
     status        TEXT    NOT NULL,
     created_at    BIGINT  NOT NULL,
@@ -89,6 +92,11 @@ CREATE TABLE tasks (
 );
 CREATE INDEX tasks_lead_map ON tasks (lead_map_id);
 CREATE INDEX tasks_account_lead ON tasks (account_id, lead_id);
+CREATE INDEX tasks_account_campaign ON tasks (account_id, campaign_id);
+-- The inbox: one index per sort, each seekable by (status, key, id).
+CREATE INDEX tasks_inbox_due ON tasks (account_id, status, due_sort, id) WHERE deleted_at IS NULL;
+CREATE INDEX tasks_inbox_priority ON tasks (account_id, status, priority, id) WHERE deleted_at IS NULL;
+CREATE INDEX tasks_inbox_created ON tasks (account_id, status, created_at, id) WHERE deleted_at IS NULL;
 
 -- The audit trail: one row per change of a task, written in the change's
 -- transaction. changes is a JSON object of {field: {old, new}}.
@@ -115,7 +123,15 @@ CREATE TABLE idempotency_keys (
     PRIMARY KEY (account_id, key)
 );
 
+-- Secrets the servers of one database share, such as the key that signs
+-- inbox cursors; made at first start.
+CREATE TABLE secrets (
+    name   TEXT PRIMARY KEY,
+    value  TEXT NOT NULL
+);
+
 -- +goose Down
+DROP TABLE secrets;
 DROP TABLE idempotency_keys;
 DROP TABLE task_events;
 DROP TABLE tasks;

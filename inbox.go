@@ -1,0 +1,187 @@
+package taskbox
+
+import (
+	"context"
+	"time"
+)
+
+// Due windows of the inbox, relative to a time zone.
+const (
+	DueOverdue  = "overdue"
+	DueToday    = "today"
+	DueUpcoming = "upcoming"
+	DueNone     = "none"
+)
+
+// Task list sorts. A leading "-" reverses the whole order.
+var TaskSorts = []string{"due_date", "-due_date", "priority", "-priority", "created_at", "-created_at"}
+
+// TaskFilter selects and orders tasks of the inbox. The zero value of a
+// field means "any".
+type TaskFilter struct {
+	Status     string     // "pending" (default), "completed" or "all"
+	Priorities []Priority // any of
+	Due        string     // DueOverdue, DueToday, DueUpcoming, DueNone
+	DueBefore  *time.Time // due strictly before
+	DueAfter   *time.Time // due at or after
+	LeadMapID  int64
+	LeadID     int64
+	CampaignID int64
+	Query      string // words, each in the name or the description
+	Sort       string // one of TaskSorts; "" means due_date
+	Limit      int    // 1–100
+	Cursor     string // from TaskPage.NextCursor
+	Location   *time.Location
+	Now        time.Time // "now" for the due windows; zero means the clock
+}
+
+// TaskPage is one page of the inbox.
+type TaskPage struct {
+	Tasks      []*Task
+	NextCursor *string // nil on the last page
+}
+
+// Window is the calendar around now in a time zone: where "today" starts and
+// ends, and which calendar date it is.
+type Window struct {
+	Now           time.Time
+	TodayStart    time.Time // midnight of today in the zone
+	TomorrowStart time.Time // midnight of the next day (23, 24 or 25 hours later)
+	TodayDate     time.Time // today's date at midnight UTC: how all-day tasks are stored
+}
+
+// NewWindow computes the window of now in loc.
+func NewWindow(now time.Time, loc *time.Location) Window {
+	if loc == nil {
+		loc = time.UTC
+	}
+	l := now.In(loc)
+	y, m, d := l.Date()
+	return Window{
+		Now:           now,
+		TodayStart:    time.Date(y, m, d, 0, 0, 0, 0, loc),
+		TomorrowStart: time.Date(y, m, d+1, 0, 0, 0, 0, loc),
+		TodayDate:     time.Date(y, m, d, 0, 0, 0, 0, time.UTC),
+	}
+}
+
+// Classify says in which window of w a pending task's due date falls.
+func (w Window) Classify(d *Due) string {
+	switch {
+	case d == nil:
+		return DueNone
+	case d.AllDay && d.At.Before(w.TodayDate), !d.AllDay && d.At.Before(w.Now):
+		return DueOverdue
+	case d.AllDay && d.At.Equal(w.TodayDate), !d.AllDay && d.At.Before(w.TomorrowStart):
+		return DueToday
+	}
+	return DueUpcoming
+}
+
+// Summary counts the inbox's sections.
+type Summary struct {
+	Overdue   int `json:"overdue"`
+	Today     int `json:"today"`
+	Upcoming  int `json:"upcoming"`
+	NoDueDate int `json:"no_due_date"`
+	Completed int `json:"completed"`
+}
+
+// TaskUpdate is a PATCH: only the fields set change. Description and due
+// date distinguish "absent" (…Set false) from null (…Set true, value nil).
+type TaskUpdate struct {
+	Name           *string
+	DescriptionSet bool
+	Description    *string
+	Priority       *Priority
+	DueDateSet     bool
+	DueDate        *string // raw; Validate parses it into Due
+	Due            *Due
+	Status         *Status
+}
+
+// Validate normalises and checks the fields present, like TaskCreate.
+func (u *TaskUpdate) Validate(fe *FieldErrors, loc *time.Location, prefix string) {
+	if u.Name != nil && !fe.Has(prefix+"name") {
+		*u.Name = TrimText(*u.Name)
+		checkName(fe, prefix+"name", *u.Name)
+	}
+	if u.Description != nil {
+		checkDescription(fe, prefix+"description", *u.Description)
+	}
+	if u.Priority != nil && !u.Priority.Valid() {
+		fe.Add(prefix+"priority", PriorityRule)
+	}
+	if u.DueDate != nil && !fe.Has(prefix+"due_date") {
+		if d, err := ParseDue(*u.DueDate, loc); err != nil {
+			fe.Add(prefix+"due_date", DueDateFormats)
+		} else {
+			u.Due = &d
+		}
+	}
+	if u.Status != nil && *u.Status != StatusPending && *u.Status != StatusCompleted {
+		fe.Add(prefix+"status", "must be pending or completed")
+	}
+}
+
+// Empty reports whether the update changes nothing.
+func (u *TaskUpdate) Empty() bool {
+	return u.Name == nil && !u.DescriptionSet && u.Priority == nil && !u.DueDateSet && u.Status == nil
+}
+
+// TaskEvent is one entry of a task's audit trail.
+type TaskEvent struct {
+	ID      int64             `json:"id"`
+	Type    string            `json:"type"` // created, updated, completed, reopened, deleted
+	Actor   ActorRef          `json:"actor"`
+	At      Timestamp         `json:"at"`
+	Changes map[string]Change `json:"changes"`
+}
+
+// Audit event types.
+const (
+	EventCreated   = "created"
+	EventUpdated   = "updated"
+	EventCompleted = "completed"
+	EventReopened  = "reopened"
+	EventDeleted   = "deleted"
+)
+
+// Change is a field's value before and after a change.
+type Change struct {
+	Old any `json:"old"`
+	New any `json:"new"`
+}
+
+// ActorRef names who made a change, as the audit trail records it.
+type ActorRef struct {
+	Type string `json:"type"` // "api_key" or "web"
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+}
+
+// Ref returns how the actor is recorded.
+func (a *Actor) Ref() ActorRef {
+	return ActorRef{Type: "api_key", ID: a.KeyID, Name: a.KeyName}
+}
+
+// BulkUpdate sets the same fields on many tasks, all or none.
+type BulkUpdate struct {
+	IDs []int64
+	Set TaskUpdate
+}
+
+// MaxBulk is the most tasks one bulk request may hold.
+const MaxBulk = 1000
+
+// InboxService reads and works the inbox of the actor's account.
+type InboxService interface {
+	ListTasks(ctx context.Context, f TaskFilter) (*TaskPage, error)
+	Summarize(ctx context.Context, loc *time.Location, now time.Time) (*Summary, error)
+	UpdateTask(ctx context.Context, id int64, u *TaskUpdate) (*Task, error)
+	DeleteTask(ctx context.Context, id int64) error
+	ListTaskEvents(ctx context.Context, id int64) ([]*TaskEvent, error)
+	BulkCreateTasks(ctx context.Context, cs []*TaskCreate, idem *Idempotency) ([]*Task, error)
+	BulkUpdateTasks(ctx context.Context, b *BulkUpdate) ([]*Task, error)
+	ListLeadTasks(ctx context.Context, leadID int64) ([]*Task, error)
+}

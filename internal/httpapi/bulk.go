@@ -1,0 +1,97 @@
+package httpapi
+
+import (
+	"fmt"
+	"net/http"
+
+	taskbox "github.com/taskboxhq/taskbox"
+)
+
+// handleBulkCreate is POST …/tasks/bulk-create: {"tasks": [create bodies]},
+// all or nothing.
+func (s *Server) handleBulkCreate(w http.ResponseWriter, r *http.Request) {
+	body, err := readBody(w, r, MaxBulkBody)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	idem, err := idempotency(r, body)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	var fe taskbox.FieldErrors
+	o, err := decodeObject(body, &fe)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	items := o.array("tasks")
+	cs := make([]*taskbox.TaskCreate, len(items))
+	loc := taskbox.ActorFromContext(r.Context()).Account.Location()
+	for i, item := range items {
+		field := fmt.Sprintf("tasks[%d]", i)
+		cs[i] = &taskbox.TaskCreate{}
+		if io, ok := o.sub(item, field); ok {
+			cs[i] = decodeTaskCreate(io)
+		}
+		cs[i].Validate(&fe, loc, field+".")
+	}
+	if fe != nil {
+		s.Error(w, r, fe.Err())
+		return
+	}
+	tasks, err := s.Inbox.BulkCreateTasks(r.Context(), cs, idem)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	markReplayed(w, idem)
+	writeData(w, tasks)
+}
+
+// handleBulkUpdate is POST …/tasks/bulk-update: {"ids": […], "set": {…}},
+// all or nothing.
+func (s *Server) handleBulkUpdate(w http.ResponseWriter, r *http.Request) {
+	body, err := readBody(w, r, MaxBulkBody)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	var fe taskbox.FieldErrors
+	o, err := decodeObject(body, &fe)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	b := &taskbox.BulkUpdate{}
+	for i, raw := range o.array("ids") {
+		id, msg := parseInt(raw)
+		if msg == "" && id <= 0 {
+			msg = "must be a positive integer"
+		}
+		if msg != "" {
+			fe.Add(fmt.Sprintf("ids[%d]", i), msg)
+		}
+		b.IDs = append(b.IDs, id)
+	}
+	if raw := o.raw("set"); raw == nil {
+		fe.Add("set", "is required")
+	} else if so, ok := o.sub(raw, "set"); ok {
+		b.Set = *decodeTaskUpdate(so, false)
+		if b.Set.Empty() {
+			fe.Add("set", "must set status, priority or due_date")
+		}
+	}
+	b.Set.Validate(&fe, taskbox.ActorFromContext(r.Context()).Account.Location(), "set.")
+	if fe != nil {
+		s.Error(w, r, fe.Err())
+		return
+	}
+	tasks, err := s.Inbox.BulkUpdateTasks(r.Context(), b)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeData(w, tasks)
+}

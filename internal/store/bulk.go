@@ -1,0 +1,87 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	taskbox "github.com/taskboxhq/taskbox"
+)
+
+// BulkCreateTasks creates every task or none, in one transaction. A 422
+// names each faulty field by its index (tasks[3].priority); a lead map that
+// is not the actor's fails the whole request with 404.
+func (db *DB) BulkCreateTasks(ctx context.Context, cs []*taskbox.TaskCreate, idem *taskbox.Idempotency) ([]*taskbox.Task, error) {
+	actor, err := taskbox.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var fe taskbox.FieldErrors
+	if len(cs) == 0 {
+		fe.Add("tasks", "must hold at least one task")
+	} else if len(cs) > taskbox.MaxBulk {
+		fe.Add("tasks", "must hold at most 1000 tasks")
+	}
+	for i, c := range cs {
+		c.Validate(&fe, actor.Account.Location(), fmt.Sprintf("tasks[%d].", i))
+	}
+	if fe != nil {
+		return nil, fe.Err()
+	}
+	var out []*taskbox.Task
+	err = db.inWrite(ctx, func(tx *Tx) error {
+		out, err = idempotent(ctx, tx, actor.AccountID(), idem, func() ([]*taskbox.Task, error) {
+			tasks := make([]*taskbox.Task, len(cs))
+			for i, c := range cs {
+				if tasks[i], err = createTask(ctx, tx, actor, c); err != nil {
+					if taskbox.ErrorCode(err) == taskbox.ENOTFOUND {
+						return nil, taskbox.Errorf(taskbox.ENOTFOUND, "Lead map %d of tasks[%d] not found.", c.LeadMapID, i)
+					}
+					return nil, err
+				}
+			}
+			return tasks, nil
+		})
+		return err
+	})
+	return out, err
+}
+
+// BulkUpdateTasks applies one change to every listed task or to none. A task
+// that is not the actor's fails the whole request with 404.
+func (db *DB) BulkUpdateTasks(ctx context.Context, b *taskbox.BulkUpdate) ([]*taskbox.Task, error) {
+	actor, err := taskbox.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var fe taskbox.FieldErrors
+	if len(b.IDs) == 0 {
+		fe.Add("ids", "must hold at least one task id")
+	} else if len(b.IDs) > taskbox.MaxBulk {
+		fe.Add("ids", "must hold at most 1000 task ids")
+	}
+	b.Set.Validate(&fe, actor.Account.Location(), "set.")
+	if fe != nil {
+		return nil, fe.Err()
+	}
+	tasks := make([]*taskbox.Task, len(b.IDs))
+	err = db.inWrite(ctx, func(tx *Tx) error {
+		for i, id := range b.IDs {
+			t, err := findTask(ctx, tx, actor.AccountID(), id)
+			if err != nil {
+				if taskbox.ErrorCode(err) == taskbox.ENOTFOUND {
+					return taskbox.Errorf(taskbox.ENOTFOUND, "Task %d not found.", id)
+				}
+				return err
+			}
+			if err := updateTask(ctx, tx, actor, t, &b.Set); err != nil {
+				return err
+			}
+			tasks[i] = t
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return tasks, nil
+}

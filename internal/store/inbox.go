@@ -1,0 +1,203 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	taskbox "github.com/taskboxhq/taskbox"
+)
+
+var _ taskbox.InboxService = (*DB)(nil)
+
+// sortColumns maps a sort (without its "-") to the column it seeks on.
+var sortColumns = map[string]string{"due_date": "t.due_sort", "priority": "t.priority", "created_at": "t.created_at"}
+
+// ListTasks returns one page of the actor's inbox. Pages are keyset pages:
+// each seeks past the (sort key, id) of the previous page's last task, so
+// page 1,000 costs what page 1 costs.
+func (db *DB) ListTasks(ctx context.Context, f taskbox.TaskFilter) (*taskbox.TaskPage, error) {
+	actor, err := taskbox.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if f.Location == nil {
+		f.Location = actor.Account.Location()
+	}
+	if f.Now.IsZero() {
+		f.Now = db.Now().Time
+	}
+	if f.Sort == "" {
+		f.Sort = "due_date"
+	}
+	if f.Limit <= 0 || f.Limit > 100 {
+		f.Limit = 20
+	}
+	desc := strings.HasPrefix(f.Sort, "-")
+	column, ok := sortColumns[strings.TrimPrefix(f.Sort, "-")]
+	if !ok {
+		return nil, taskbox.Errorf(taskbox.EBADREQUEST, "The sort query parameter must be one of %s.", strings.Join(taskbox.TaskSorts, ", "))
+	}
+	where, args := taskConditions(actor.AccountID(), f)
+	if f.Cursor != "" {
+		c, err := db.decodeCursor(f.Cursor, actor.AccountID(), f.Sort)
+		if err != nil {
+			return nil, err
+		}
+		op := ">"
+		if desc {
+			op = "<"
+		}
+		where = append(where, "("+column+" "+op+" ? OR ("+column+" = ? AND t.id "+op+" ?))")
+		args = append(args, c.Key, c.Key, c.ID)
+	}
+	dir := "ASC"
+	if desc {
+		dir = "DESC"
+	}
+	query := taskSelect + " WHERE " + strings.Join(where, " AND ") +
+		" ORDER BY " + column + " " + dir + ", t.id " + dir + " LIMIT ?"
+	args = append(args, f.Limit+1)
+	page := &taskbox.TaskPage{}
+	err = db.inRead(ctx, func(tx *Tx) error {
+		page.Tasks, err = queryTasks(ctx, tx, query, args...)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(page.Tasks) > f.Limit {
+		page.Tasks = page.Tasks[:f.Limit]
+		last := page.Tasks[f.Limit-1]
+		next := db.encodeCursor(cursor{Account: actor.AccountID(), Sort: f.Sort, Key: sortKey(last, f.Sort), ID: last.ID})
+		page.NextCursor = &next
+	}
+	return page, nil
+}
+
+// sortKey is the stored sort key of a task.
+func sortKey(t *taskbox.Task, sort string) int64 {
+	switch strings.TrimPrefix(sort, "-") {
+	case "priority":
+		return int64(t.Priority.Rank())
+	case "created_at":
+		return t.CreatedAt.Micros()
+	}
+	_, due, _ := dueColumns(t.Due)
+	return due
+}
+
+// taskConditions turns a filter into WHERE conditions and their arguments.
+func taskConditions(accountID int64, f taskbox.TaskFilter) ([]string, []any) {
+	where := []string{"t.account_id = ?", "t.deleted_at IS NULL"}
+	args := []any{accountID}
+	add := func(cond string, a ...any) {
+		where = append(where, cond)
+		args = append(args, a...)
+	}
+	switch f.Status {
+	case "", string(taskbox.StatusPending):
+		add("t.status = ?", string(taskbox.StatusPending))
+	case string(taskbox.StatusCompleted):
+		add("t.status = ?", string(taskbox.StatusCompleted))
+	}
+	if len(f.Priorities) > 0 {
+		ranks := make([]any, len(f.Priorities))
+		for i, p := range f.Priorities {
+			ranks[i] = p.Rank()
+		}
+		add("t.priority IN ("+placeholders(len(ranks))+")", ranks...)
+	}
+	if f.Due != "" {
+		cond, a := dueCondition(f.Due, taskbox.NewWindow(f.Now, f.Location))
+		add(cond, a...)
+	}
+	if f.DueBefore != nil {
+		add("t.due_sort < ?", f.DueBefore.UnixMicro())
+	}
+	if f.DueAfter != nil {
+		add("t.due_sort >= ? AND t.due_sort < ?", f.DueAfter.UnixMicro(), int64(noDueSort))
+	}
+	if f.LeadMapID != 0 {
+		add("t.lead_map_id = ?", f.LeadMapID)
+	}
+	if f.LeadID != 0 {
+		add("t.lead_id = ?", f.LeadID)
+	}
+	if f.CampaignID != 0 {
+		add("t.campaign_id = ?", f.CampaignID)
+	}
+	for _, word := range strings.Fields(f.Query) {
+		pattern := "%" + escapeLike(word) + "%"
+		add(`(t.name LIKE ? ESCAPE '\' OR t.description LIKE ? ESCAPE '\')`, pattern, pattern)
+	}
+	return where, args
+}
+
+// dueCondition selects a due window. A timed task is overdue once its
+// instant has passed; an all-day task (stored at midnight UTC of its date)
+// only once its date is before today's date in the zone. Each condition
+// starts with a range on due_sort, so the inbox index narrows the scan.
+func dueCondition(due string, w taskbox.Window) (string, []any) {
+	now, today, tomorrow := w.Now.UnixMicro(), w.TodayDate.UnixMicro(), w.TomorrowStart.UnixMicro()
+	switch due {
+	case taskbox.DueOverdue:
+		return "t.due_sort < ? AND ((t.due_all_day = 0 AND t.due_sort < ?) OR (t.due_all_day = 1 AND t.due_sort < ?))",
+			[]any{max(now, today), now, today}
+	case taskbox.DueToday:
+		return "t.due_sort >= ? AND t.due_sort < ? AND ((t.due_all_day = 0 AND t.due_sort >= ? AND t.due_sort < ?) OR (t.due_all_day = 1 AND t.due_sort = ?))",
+			[]any{min(now, today), max(tomorrow, today+1), now, tomorrow, today}
+	case taskbox.DueUpcoming:
+		return "t.due_sort >= ? AND t.due_sort < ? AND ((t.due_all_day = 0 AND t.due_sort >= ?) OR (t.due_all_day = 1 AND t.due_sort > ?))",
+			[]any{min(tomorrow, today+1), int64(noDueSort), tomorrow, today}
+	default: // taskbox.DueNone
+		return "t.due_sort = ?", []any{int64(noDueSort)}
+	}
+}
+
+// escapeLike escapes LIKE's wildcards so that a search word matches itself.
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// Summarize counts the actor's inbox sections in loc at now.
+func (db *DB) Summarize(ctx context.Context, loc *time.Location, now time.Time) (*taskbox.Summary, error) {
+	actor, err := taskbox.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if loc == nil {
+		loc = actor.Account.Location()
+	}
+	if now.IsZero() {
+		now = db.Now().Time
+	}
+	w := taskbox.NewWindow(now, loc)
+	s := &taskbox.Summary{}
+	counts := []struct {
+		dest   *int
+		status taskbox.Status
+		due    string
+	}{
+		{&s.Overdue, taskbox.StatusPending, taskbox.DueOverdue},
+		{&s.Today, taskbox.StatusPending, taskbox.DueToday},
+		{&s.Upcoming, taskbox.StatusPending, taskbox.DueUpcoming},
+		{&s.NoDueDate, taskbox.StatusPending, taskbox.DueNone},
+		{&s.Completed, taskbox.StatusCompleted, ""},
+	}
+	err = db.inRead(ctx, func(tx *Tx) error {
+		for _, c := range counts {
+			query, args := `SELECT COUNT(*) FROM tasks t WHERE t.account_id = ? AND t.status = ? AND t.deleted_at IS NULL`,
+				[]any{actor.AccountID(), string(c.status)}
+			if c.due != "" {
+				cond, a := dueCondition(c.due, w)
+				query, args = query+" AND "+cond, append(args, a...)
+			}
+			if err := tx.queryRow(ctx, query, args...).Scan(c.dest); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return s, err
+}

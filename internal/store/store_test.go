@@ -1,0 +1,74 @@
+package store_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	taskbox "github.com/taskboxhq/taskbox"
+	"github.com/taskboxhq/taskbox/internal/store"
+)
+
+// newTestDB opens a fresh, migrated database file for one test.
+func newTestDB(t *testing.T) *store.DB {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "taskbox.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// fixture is an account with one campaign and a few lead maps, and a context
+// acting as that account's key.
+type fixture struct {
+	ctx      context.Context
+	account  *taskbox.Account
+	campaign *taskbox.Campaign
+	mapIDs   []int64
+}
+
+func newFixture(t *testing.T, db *store.DB, name, tz string, leads int) *fixture {
+	t.Helper()
+	acct, key, err := db.CreateAccount(context.Background(), taskbox.NewAccount{Name: name, Timezone: tz})
+	if err != nil {
+		t.Fatal(err)
+	}
+	actor, err := db.Authenticate(context.Background(), key.Secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{ctx: taskbox.NewContextWithActor(context.Background(), actor), account: acct}
+	if f.campaign, err = db.CreateCampaign(f.ctx, &taskbox.CampaignCreate{Name: name + " campaign"}); err != nil {
+		t.Fatal(err)
+	}
+	up := &taskbox.LeadUpload{CampaignID: f.campaign.ID}
+	for i := 0; i < leads; i++ {
+		up.Leads = append(up.Leads, taskbox.LeadInput{Email: name + "-" + string(rune('a'+i)) + "@example.com"})
+	}
+	res, err := db.AddLeads(f.ctx, up)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range res.Leads {
+		f.mapIDs = append(f.mapIDs, l.LeadMapID)
+	}
+	return f
+}
+
+// task creates a task on the fixture's first lead map.
+func (f *fixture) task(t *testing.T, db *store.DB, name string, due *string, p taskbox.Priority) *taskbox.Task {
+	t.Helper()
+	task, err := db.CreateTask(f.ctx, &taskbox.TaskCreate{LeadMapID: f.mapIDs[0], Name: name, DueDate: due, Priority: p})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return task
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -1,0 +1,193 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	taskbox "github.com/taskboxhq/taskbox"
+)
+
+// UpdateTask changes the fields present in u. Completing a completed task,
+// or setting a field to the value it has, changes nothing and records nothing.
+func (db *DB) UpdateTask(ctx context.Context, id int64, u *taskbox.TaskUpdate) (t *taskbox.Task, err error) {
+	actor, err := taskbox.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var fe taskbox.FieldErrors
+	if u.Validate(&fe, actor.Account.Location(), ""); fe != nil {
+		return nil, fe.Err()
+	}
+	err = db.inWrite(ctx, func(tx *Tx) error {
+		if t, err = findTask(ctx, tx, actor.AccountID(), id); err != nil {
+			return err
+		}
+		return updateTask(ctx, tx, actor, t, u)
+	})
+	return t, err
+}
+
+// updateTask applies u to t, stores t and records the audit entries: one
+// "updated" entry with the changed fields, and one "completed" or
+// "reopened" entry when the status changes.
+func updateTask(ctx context.Context, tx *Tx, actor *taskbox.Actor, t *taskbox.Task, u *taskbox.TaskUpdate) error {
+	changes := map[string]taskbox.Change{}
+	if u.Name != nil && *u.Name != t.Name {
+		changes["name"] = taskbox.Change{Old: t.Name, New: *u.Name}
+		t.Name = *u.Name
+	}
+	if u.DescriptionSet && !equalPtr(t.Description, u.Description) {
+		changes["description"] = taskbox.Change{Old: t.Description, New: u.Description}
+		t.Description = u.Description
+	}
+	if u.Priority != nil && *u.Priority != t.Priority {
+		changes["priority"] = taskbox.Change{Old: t.Priority, New: *u.Priority}
+		t.Priority = *u.Priority
+	}
+	if u.DueDateSet && dueString(t.Due) != dueString(u.Due) {
+		changes["due_date"] = taskbox.Change{Old: dueString(t.Due), New: dueString(u.Due)}
+		t.Due = u.Due
+	}
+	statusEvent := ""
+	if u.Status != nil && *u.Status != t.Status {
+		statusEvent = taskbox.EventReopened
+		t.CompletedAt, t.CompletedBy = nil, nil
+		if *u.Status == taskbox.StatusCompleted {
+			statusEvent = taskbox.EventCompleted
+			ref, now := actor.Ref(), tx.now
+			t.CompletedAt, t.CompletedBy = &now, &ref
+		}
+		t.Status = *u.Status
+	}
+	if len(changes) == 0 && statusEvent == "" {
+		return nil
+	}
+	t.UpdatedAt = tx.now
+	var by any
+	if t.CompletedBy != nil {
+		b, _ := json.Marshal(t.CompletedBy)
+		by = string(b)
+	}
+	dueDate, dueSort, allDay := dueColumns(t.Due)
+	if _, err := tx.exec(ctx, `UPDATE tasks SET name = ?, description = ?, priority = ?, due_date = ?, due_sort = ?,
+		due_all_day = ?, status = ?, completed_at = ?, completed_by = ?, updated_at = ? WHERE id = ?`,
+		t.Name, t.Description, t.Priority.Rank(), dueDate, dueSort, allDay, string(t.Status),
+		nullMicros(t.CompletedAt), by, tx.now.Micros(), t.ID); err != nil {
+		return fmt.Errorf("update task %d: %w", t.ID, err)
+	}
+	if len(changes) > 0 {
+		if err := recordTaskEvent(ctx, tx, actor, t.ID, taskbox.EventUpdated, changes); err != nil {
+			return err
+		}
+	}
+	if statusEvent != "" {
+		old := taskbox.StatusCompleted
+		if statusEvent == taskbox.EventCompleted {
+			old = taskbox.StatusPending
+		}
+		return recordTaskEvent(ctx, tx, actor, t.ID, statusEvent, map[string]taskbox.Change{"status": {Old: old, New: t.Status}})
+	}
+	return nil
+}
+
+func dueString(d *taskbox.Due) any {
+	if d == nil {
+		return nil
+	}
+	return d.String()
+}
+
+func equalPtr[T comparable](a, b *T) bool {
+	return (a == nil && b == nil) || (a != nil && b != nil && *a == *b)
+}
+
+// DeleteTask removes a task from every view. The row stays, marked deleted,
+// so that its audit trail keeps its last state.
+func (db *DB) DeleteTask(ctx context.Context, id int64) error {
+	actor, err := taskbox.RequireActor(ctx)
+	if err != nil {
+		return err
+	}
+	return db.inWrite(ctx, func(tx *Tx) error {
+		t, err := findTask(ctx, tx, actor.AccountID(), id)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `UPDATE tasks SET deleted_at = ?, updated_at = ? WHERE id = ?`, tx.now.Micros(), tx.now.Micros(), id); err != nil {
+			return fmt.Errorf("delete task %d: %w", id, err)
+		}
+		return recordTaskEvent(ctx, tx, actor, id, taskbox.EventDeleted, map[string]taskbox.Change{"task": {Old: t, New: nil}})
+	})
+}
+
+// ListTaskEvents returns a task's audit trail, oldest first. A deleted task
+// keeps its trail.
+func (db *DB) ListTaskEvents(ctx context.Context, id int64) ([]*taskbox.TaskEvent, error) {
+	actor, err := taskbox.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	events := []*taskbox.TaskEvent{}
+	err = db.inRead(ctx, func(tx *Tx) error {
+		var one int
+		err := tx.queryRow(ctx, `SELECT 1 FROM tasks WHERE id = ? AND account_id = ?`, id, actor.AccountID()).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("Task")
+		} else if err != nil {
+			return err
+		}
+		rows, err := tx.query(ctx, `SELECT id, type, actor, at, changes FROM task_events WHERE task_id = ? ORDER BY id`, id)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var (
+				e       taskbox.TaskEvent
+				who     string
+				at      int64
+				changes sql.NullString
+			)
+			if err := rows.Scan(&e.ID, &e.Type, &who, &at, &changes); err != nil {
+				return err
+			}
+			e.At = taskbox.TimestampFromMicros(at)
+			if err := json.Unmarshal([]byte(who), &e.Actor); err != nil {
+				return fmt.Errorf("event %d actor: %w", e.ID, err)
+			}
+			if changes.Valid {
+				if err := json.Unmarshal([]byte(changes.String), &e.Changes); err != nil {
+					return fmt.Errorf("event %d changes: %w", e.ID, err)
+				}
+			}
+			events = append(events, &e)
+		}
+		return rows.Err()
+	})
+	return events, err
+}
+
+// ListLeadTasks returns every task of a lead of the actor's account, in all
+// its campaigns, oldest first.
+func (db *DB) ListLeadTasks(ctx context.Context, leadID int64) (tasks []*taskbox.Task, err error) {
+	actor, err := taskbox.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	err = db.inRead(ctx, func(tx *Tx) error {
+		var one int
+		err := tx.queryRow(ctx, `SELECT 1 FROM leads WHERE id = ? AND account_id = ?`, leadID, actor.AccountID()).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("Lead")
+		} else if err != nil {
+			return err
+		}
+		tasks, err = queryTasks(ctx, tx, taskSelect+` WHERE t.lead_id = ? AND t.account_id = ? AND t.deleted_at IS NULL ORDER BY t.id`,
+			leadID, actor.AccountID())
+		return err
+	})
+	return tasks, err
+}
