@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"errors"
+	"math"
 	"strings"
 	"time"
 
@@ -48,8 +50,9 @@ func (db *DB) ListTasks(ctx context.Context, f taskbox.TaskFilter) (*taskbox.Tas
 		if desc {
 			op = "<"
 		}
-		where = append(where, "("+column+" "+op+" ? OR ("+column+" = ? AND t.id "+op+" ?))")
-		args = append(args, c.Key, c.Key, c.ID)
+		// A row-value comparison, which both databases seek to in the index.
+		where = append(where, "("+column+", t.id) "+op+" (?, ?)")
+		args = append(args, c.Key, c.ID)
 	}
 	dir := "ASC"
 	if desc {
@@ -89,7 +92,7 @@ func sortKey(t *taskbox.Task, sort string) int64 {
 
 // taskConditions turns a filter into WHERE conditions and their arguments.
 func taskConditions(accountID int64, f taskbox.TaskFilter) ([]string, []any) {
-	where := []string{"t.account_id = ?", "t.deleted_at IS NULL"}
+	where := []string{"t.account_id = ?"}
 	args := []any{accountID}
 	add := func(cond string, a ...any) {
 		where = append(where, cond)
@@ -100,6 +103,8 @@ func taskConditions(accountID int64, f taskbox.TaskFilter) ([]string, []any) {
 		add("t.status = ?", string(taskbox.StatusPending))
 	case string(taskbox.StatusCompleted):
 		add("t.status = ?", string(taskbox.StatusCompleted))
+	default: // all
+		add("t.status IN (?, ?)", string(taskbox.StatusPending), string(taskbox.StatusCompleted))
 	}
 	if len(f.Priorities) > 0 {
 		ranks := make([]any, len(f.Priorities))
@@ -160,7 +165,10 @@ func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-// Summarize counts the actor's inbox sections in loc at now.
+// Summarize counts the actor's inbox sections in loc at now. Every count is
+// a range count on an index, never a read of the table: a window's timed
+// tasks are all tasks in its range less the all-day ones there, and its
+// all-day tasks are counted on their own index over their own range.
 func (db *DB) Summarize(ctx context.Context, loc *time.Location, now time.Time) (*taskbox.Summary, error) {
 	actor, err := taskbox.RequireActor(ctx)
 	if err != nil {
@@ -173,31 +181,37 @@ func (db *DB) Summarize(ctx context.Context, loc *time.Location, now time.Time) 
 		now = db.Now().Time
 	}
 	w := taskbox.NewWindow(now, loc)
-	s := &taskbox.Summary{}
-	counts := []struct {
-		dest   *int
-		status taskbox.Status
-		due    string
+	t, today, tomorrow := w.Now.UnixMicro(), w.TodayDate.UnixMicro(), w.TomorrowStart.UnixMicro()
+	windows := []struct {
+		timed, allDay [2]int64 // [from, to) of due_sort
 	}{
-		{&s.Overdue, taskbox.StatusPending, taskbox.DueOverdue},
-		{&s.Today, taskbox.StatusPending, taskbox.DueToday},
-		{&s.Upcoming, taskbox.StatusPending, taskbox.DueUpcoming},
-		{&s.NoDueDate, taskbox.StatusPending, taskbox.DueNone},
-		{&s.Completed, taskbox.StatusCompleted, ""},
+		{[2]int64{math.MinInt64, t}, [2]int64{math.MinInt64, today}},
+		{[2]int64{t, tomorrow}, [2]int64{today, today + 1}},
+		{[2]int64{tomorrow, noDueSort}, [2]int64{today + 1, noDueSort}},
 	}
+	s := &taskbox.Summary{}
+	dests := []*int{&s.Overdue, &s.Today, &s.Upcoming}
+	pending, completed := string(taskbox.StatusPending), string(taskbox.StatusCompleted)
 	err = db.inRead(ctx, func(tx *Tx) error {
-		for _, c := range counts {
-			query, args := `SELECT COUNT(*) FROM tasks t WHERE t.account_id = ? AND t.status = ? AND t.deleted_at IS NULL`,
-				[]any{actor.AccountID(), string(c.status)}
-			if c.due != "" {
-				cond, a := dueCondition(c.due, w)
-				query, args = query+" AND "+cond, append(args, a...)
-			}
-			if err := tx.queryRow(ctx, query, args...).Scan(c.dest); err != nil {
+		count := func(dest *int, sign int, status, query string, args ...any) error {
+			var n int
+			err := tx.queryRow(ctx, `SELECT COUNT(*) FROM tasks WHERE account_id = ? AND status = ?`+query,
+				append([]any{actor.AccountID(), status}, args...)...).Scan(&n)
+			*dest += sign * n
+			return err
+		}
+		for i, win := range windows {
+			if err := errors.Join(
+				count(dests[i], 1, pending, ` AND due_sort >= ? AND due_sort < ?`, win.timed[0], win.timed[1]),
+				count(dests[i], -1, pending, ` AND due_all_day = 1 AND due_sort >= ? AND due_sort < ?`, win.timed[0], win.timed[1]),
+				count(dests[i], 1, pending, ` AND due_all_day = 1 AND due_sort >= ? AND due_sort < ?`, win.allDay[0], win.allDay[1]),
+			); err != nil {
 				return err
 			}
 		}
-		return nil
+		return errors.Join(
+			count(&s.NoDueDate, 1, pending, ` AND due_sort = ?`, int64(noDueSort)),
+			count(&s.Completed, 1, completed, ``))
 	})
 	return s, err
 }

@@ -104,7 +104,7 @@ func TestDueWindows_DaylightSaving(t *testing.T) {
 	f.task(t, db, "23:30 EDT on the 9th", ptr("2025-03-10T03:30:00Z"), "")
 	f.task(t, db, "00:30 EDT on the 10th", ptr("2025-03-10T04:30:00Z"), "")
 	f.task(t, db, "local 10:00 on the 9th", ptr("2025-03-09T10:00:00"), "") // no offset: the account's zone, EDT
-	now := mustTime(t, "2025-03-09T06:00:00Z")                               // 01:00 EST
+	now := mustTime(t, "2025-03-09T06:00:00Z")                              // 01:00 EST
 	got := windowOf(t, db, f, now, mustZone(t, "America/New_York"))
 	assertWindows(t, "New York", got, map[string][]string{
 		"today":    {"local 10:00 on the 9th", "23:30 EDT on the 9th"},

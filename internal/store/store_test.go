@@ -10,7 +10,7 @@ import (
 )
 
 // newTestDB opens a fresh, migrated database file for one test.
-func newTestDB(t *testing.T) *store.DB {
+func newTestDB(t testing.TB) *store.DB {
 	t.Helper()
 	ctx := context.Background()
 	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "taskbox.db"))
@@ -33,7 +33,7 @@ type fixture struct {
 	mapIDs   []int64
 }
 
-func newFixture(t *testing.T, db *store.DB, name, tz string, leads int) *fixture {
+func newFixture(t testing.TB, db *store.DB, name, tz string, leads int) *fixture {
 	t.Helper()
 	acct, key, err := db.CreateAccount(context.Background(), taskbox.NewAccount{Name: name, Timezone: tz})
 	if err != nil {
@@ -50,6 +50,9 @@ func newFixture(t *testing.T, db *store.DB, name, tz string, leads int) *fixture
 	up := &taskbox.LeadUpload{CampaignID: f.campaign.ID}
 	for i := 0; i < leads; i++ {
 		up.Leads = append(up.Leads, taskbox.LeadInput{Email: name + "-" + string(rune('a'+i)) + "@example.com"})
+	}
+	if leads == 0 {
+		return f
 	}
 	res, err := db.AddLeads(f.ctx, up)
 	if err != nil {

@@ -14,6 +14,9 @@ import (
 
 var _ taskbox.TaskService = (*DB)(nil)
 
+// statusDeleted is the stored status of a deleted task; it is in no view.
+const statusDeleted = "deleted"
+
 // noDueSort is the due_sort of a task without a due date: after every date.
 const noDueSort = math.MaxInt64
 
@@ -123,7 +126,7 @@ func (db *DB) FindTaskByID(ctx context.Context, id int64) (t *taskbox.Task, err 
 }
 
 func findTask(ctx context.Context, tx *Tx, accountID, id int64) (*taskbox.Task, error) {
-	t, err := scanTask(tx.queryRow(ctx, taskSelect+` WHERE t.id = ? AND t.account_id = ? AND t.deleted_at IS NULL`, id, accountID))
+	t, err := scanTask(tx.queryRow(ctx, taskSelect+` WHERE t.id = ? AND t.account_id = ? AND t.status <> ?`, id, accountID, statusDeleted))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("Task")
 	}

@@ -104,8 +104,8 @@ func equalPtr[T comparable](a, b *T) bool {
 	return (a == nil && b == nil) || (a != nil && b != nil && *a == *b)
 }
 
-// DeleteTask removes a task from every view. The row stays, marked deleted,
-// so that its audit trail keeps its last state.
+// DeleteTask removes a task from every view. The row stays with status
+// "deleted", so that its audit trail keeps its last state.
 func (db *DB) DeleteTask(ctx context.Context, id int64) error {
 	actor, err := taskbox.RequireActor(ctx)
 	if err != nil {
@@ -116,7 +116,8 @@ func (db *DB) DeleteTask(ctx context.Context, id int64) error {
 		if err != nil {
 			return err
 		}
-		if _, err := tx.exec(ctx, `UPDATE tasks SET deleted_at = ?, updated_at = ? WHERE id = ?`, tx.now.Micros(), tx.now.Micros(), id); err != nil {
+		if _, err := tx.exec(ctx, `UPDATE tasks SET status = ?, deleted_at = ?, updated_at = ? WHERE id = ?`,
+			statusDeleted, tx.now.Micros(), tx.now.Micros(), id); err != nil {
 			return fmt.Errorf("delete task %d: %w", id, err)
 		}
 		return recordTaskEvent(ctx, tx, actor, id, taskbox.EventDeleted, map[string]taskbox.Change{"task": {Old: t, New: nil}})
@@ -185,8 +186,8 @@ func (db *DB) ListLeadTasks(ctx context.Context, leadID int64) (tasks []*taskbox
 		} else if err != nil {
 			return err
 		}
-		tasks, err = queryTasks(ctx, tx, taskSelect+` WHERE t.lead_id = ? AND t.account_id = ? AND t.deleted_at IS NULL ORDER BY t.id`,
-			leadID, actor.AccountID())
+		tasks, err = queryTasks(ctx, tx, taskSelect+` WHERE t.lead_id = ? AND t.account_id = ? AND t.status <> ? ORDER BY t.id`,
+			leadID, actor.AccountID(), statusDeleted)
 		return err
 	})
 	return tasks, err

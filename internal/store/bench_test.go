@@ -1,0 +1,182 @@
+package store_test
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	taskbox "github.com/taskboxhq/taskbox"
+	"github.com/taskboxhq/taskbox/internal/store"
+)
+
+var (
+	benchTasks = flag.Int("bench-tasks", 1_000_000, "tasks in the inbox benchmark's account")
+	benchDB    = flag.String("bench-db", "", "keep the inbox benchmark's database in this file and reuse it (default: a new temporary file)")
+)
+
+// BenchmarkInbox fills one account with -bench-tasks tasks over 10,000 lead
+// maps through the bulk endpoint's store method, then times the inbox's
+// queries. Each sub-benchmark reports the median and p99 of its calls.
+//
+//	go test ./internal/store -run '^$' -bench Inbox -benchtime 200x -timeout 60m
+func BenchmarkInbox(b *testing.B) {
+	ctx, db, now := loadInbox(b)
+	var cursor1000 string
+	b.Run("FirstPageOverdue", func(b *testing.B) {
+		timeCalls(b, func() error {
+			_, err := db.ListTasks(ctx, taskbox.TaskFilter{Due: taskbox.DueOverdue, Limit: 20, Now: now})
+			return err
+		})
+	})
+	b.Run("Page1000", func(b *testing.B) {
+		if cursor1000 == "" {
+			cursor1000 = walkPages(b, ctx, db, 999, now)
+		}
+		timeCalls(b, func() error {
+			_, err := db.ListTasks(ctx, taskbox.TaskFilter{Limit: 20, Cursor: cursor1000, Now: now})
+			return err
+		})
+	})
+	b.Run("SearchQ", func(b *testing.B) {
+		timeCalls(b, func() error {
+			_, err := db.ListTasks(ctx, taskbox.TaskFilter{Query: "pricing", Limit: 20, Now: now})
+			return err
+		})
+	})
+	b.Run("Summary", func(b *testing.B) {
+		timeCalls(b, func() error {
+			_, err := db.Summarize(ctx, time.UTC, now)
+			return err
+		})
+	})
+}
+
+// timeCalls runs fn b.N times and reports the median and p99 latency.
+func timeCalls(b *testing.B, fn func() error) {
+	b.Helper()
+	durations := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		if err := fn(); err != nil {
+			b.Fatal(err)
+		}
+		durations = append(durations, time.Since(start))
+	}
+	b.StopTimer()
+	slices.Sort(durations)
+	b.ReportMetric(float64(durations[len(durations)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(durations[len(durations)*99/100].Microseconds())/1000, "p99-ms")
+}
+
+func walkPages(b *testing.B, ctx context.Context, db *store.DB, pages int, now time.Time) string {
+	b.Helper()
+	cursor := ""
+	for i := 0; i < pages; i++ {
+		page, err := db.ListTasks(ctx, taskbox.TaskFilter{Limit: 20, Cursor: cursor, Now: now})
+		if err != nil || page.NextCursor == nil {
+			b.Fatalf("page %d: %v", i, err)
+		}
+		cursor = *page.NextCursor
+	}
+	return cursor
+}
+
+var benchWords = []string{"call", "pricing", "proposal", "demo", "contract", "follow", "up", "send", "quote", "renewal",
+	"intro", "meeting", "budget", "seats", "trial", "security", "review", "legal", "invoice", "onboarding"}
+
+// loadInbox opens (or makes) the benchmark database and returns a context
+// acting as its account and a fixed "now" in the middle of the due dates.
+func loadInbox(b *testing.B) (context.Context, *store.DB, time.Time) {
+	b.Helper()
+	path := *benchDB
+	if path == "" {
+		path = filepath.Join(b.TempDir(), "bench.db")
+	}
+	_, statErr := os.Stat(path)
+	ctx := context.Background()
+	db, err := store.Open(ctx, path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	if err := db.Migrate(ctx); err != nil {
+		b.Fatal(err)
+	}
+	now := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
+	if statErr == nil {
+		acct, err := db.FindAccountByName(ctx, "bench")
+		if err != nil {
+			b.Fatal(err)
+		}
+		key, err := db.CreateKey(ctx, acct.ID, "bench")
+		if err != nil {
+			b.Fatal(err)
+		}
+		actor, err := db.Authenticate(ctx, key.Secret)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return taskbox.NewContextWithActor(ctx, actor), db, now
+	}
+	start := time.Now()
+	f := newFixture(b, db, "bench", "UTC", 0)
+	for i := 0; i < 10_000; i += taskbox.MaxLeadsPerUpload {
+		up := &taskbox.LeadUpload{CampaignID: f.campaign.ID}
+		for j := i; j < i+taskbox.MaxLeadsPerUpload; j++ {
+			up.Leads = append(up.Leads, taskbox.LeadInput{Email: fmt.Sprintf("lead%05d@example.com", j)})
+		}
+		res, err := db.AddLeads(f.ctx, up)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, l := range res.Leads {
+			f.mapIDs = append(f.mapIDs, l.LeadMapID)
+		}
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	batch := make([]*taskbox.TaskCreate, 0, taskbox.MaxBulk)
+	var toComplete []int64
+	for i := 0; i < *benchTasks; i++ {
+		c := &taskbox.TaskCreate{
+			LeadMapID: f.mapIDs[rng.IntN(len(f.mapIDs))],
+			Name:      benchWords[rng.IntN(len(benchWords))] + " " + benchWords[rng.IntN(len(benchWords))],
+			Priority:  []taskbox.Priority{"LOW", "MEDIUM", "HIGH"}[rng.IntN(3)],
+		}
+		if rng.IntN(10) < 8 {
+			due := now.Add(time.Duration(rng.IntN(120*24)-60*24) * time.Hour)
+			s := due.Format(time.RFC3339)
+			if rng.IntN(10) == 0 {
+				s = due.Format(time.DateOnly)
+			}
+			c.DueDate = &s
+		}
+		batch = append(batch, c)
+		if len(batch) == cap(batch) || i == *benchTasks-1 {
+			tasks, err := db.BulkCreateTasks(f.ctx, batch, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, t := range tasks {
+				if rng.IntN(10) == 0 {
+					toComplete = append(toComplete, t.ID)
+				}
+			}
+			batch = batch[:0]
+		}
+	}
+	for i := 0; i < len(toComplete); i += taskbox.MaxBulk {
+		ids := toComplete[i:min(i+taskbox.MaxBulk, len(toComplete))]
+		if _, err := db.BulkUpdateTasks(f.ctx, &taskbox.BulkUpdate{IDs: ids, Set: taskbox.TaskUpdate{Status: ptr(taskbox.StatusCompleted)}}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Logf("loaded %d tasks (%d completed) over %d lead maps in %s", *benchTasks, len(toComplete), len(f.mapIDs), time.Since(start).Round(time.Second))
+	return f.ctx, db, now
+}
