@@ -31,11 +31,10 @@ func (s *Server) handleBulkCreate(w http.ResponseWriter, r *http.Request) {
 	loc := taskbox.ActorFromContext(r.Context()).Account.Location()
 	for i, item := range items {
 		field := fmt.Sprintf("tasks[%d]", i)
-		cs[i] = &taskbox.TaskCreate{}
 		if io, ok := o.sub(item, field); ok {
 			cs[i] = decodeTaskCreate(io)
+			cs[i].Validate(&fe, loc, field+".")
 		}
-		cs[i].Validate(&fe, loc, field+".")
 	}
 	if fe != nil {
 		s.Error(w, r, fe.Err())

@@ -50,8 +50,7 @@ func (s *Server) handleSummary(w http.ResponseWriter, r *http.Request) {
 
 // badParam is the 400 for a malformed query parameter; it names the parameter.
 func badParam(name, rule string) error {
-	return &taskbox.Error{Code: taskbox.EBADREQUEST, Message: "The " + name + " query parameter " + rule + ".",
-		Details: []taskbox.FieldError{{Field: name, Message: rule}}}
+	return taskbox.Errorf(taskbox.EBADREQUEST, "The %s query parameter %s.", name, rule)
 }
 
 // parseTaskFilter reads the inbox's query parameters. An empty parameter is
