@@ -66,7 +66,7 @@ func (db *DB) BulkUpdateTasks(ctx context.Context, b *taskbox.BulkUpdate) ([]*ta
 	tasks := make([]*taskbox.Task, len(b.IDs))
 	err = db.inWrite(ctx, func(tx *Tx) error {
 		for i, id := range b.IDs {
-			t, err := findTask(ctx, tx, actor.AccountID(), id)
+			t, err := findTask(ctx, tx, actor.AccountID(), id, true)
 			if err != nil {
 				if taskbox.ErrorCode(err) == taskbox.ENOTFOUND {
 					return taskbox.Errorf(taskbox.ENOTFOUND, "Task %d not found.", id)

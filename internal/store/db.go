@@ -15,7 +15,9 @@ import (
 	"strings"
 
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 	taskbox "github.com/taskboxhq/taskbox"
+	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
 )
 
 //go:embed migrations
@@ -28,15 +30,25 @@ type DB struct {
 	dialect dialect
 	// cursorKey signs inbox cursors; shared through the database.
 	cursorKey []byte
+	// closers run after the pools close (the pgx pool under database/sql).
+	closers []func()
 	// Now returns the current time; tests replace it.
 	Now func() taskbox.Timestamp
 }
 
-// Open opens the database named by dsn: a file path (or file: URI) for
-// SQLite. Call Migrate before use: it also loads the shared secrets.
+// IsPostgres reports whether dsn names a PostgreSQL database.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// nowFunc is the clock of a new DB.
+var nowFunc = taskbox.Now
+
+// Open opens the database named by dsn: a postgres:// URL for PostgreSQL,
+// else a file path (or file: URI) for SQLite. Call Migrate before use: it also loads the shared secrets.
 func Open(ctx context.Context, dsn string) (*DB, error) {
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		return nil, errors.New("PostgreSQL is not supported by this build yet; use an SQLite file path")
+	if IsPostgres(dsn) {
+		return openPostgres(ctx, dsn)
 	}
 	return openSQLite(ctx, dsn)
 }
@@ -81,17 +93,28 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	}
 	read.SetMaxOpenConns(8)
 	read.SetMaxIdleConns(8)
-	return &DB{write: write, read: read, dialect: sqliteDialect{}, Now: taskbox.Now}, nil
+	return &DB{write: write, read: read, dialect: sqliteDialect{}, Now: nowFunc}, nil
 }
 
-// Migrate applies every migration not yet applied. Each runs in its own
-// transaction and is recorded in the goose_db_version table.
+// Migrate applies every migration not yet applied, from migrations/sqlite or
+// migrations/postgres. Each runs in its own transaction and is recorded in
+// the goose_db_version table.
 func (db *DB) Migrate(ctx context.Context) error {
 	fsys, err := fs.Sub(migrations, "migrations/"+db.dialect.name())
 	if err != nil {
 		return err
 	}
-	p, err := goose.NewProvider(db.dialect.gooseDialect(), db.write, fsys, goose.WithSlog(slog.New(slog.DiscardHandler)))
+	opts := []goose.ProviderOption{goose.WithSlog(slog.New(slog.DiscardHandler))}
+	if db.dialect.name() == "postgres" {
+		// Several servers starting at once migrate once: the others wait on
+		// an advisory lock, then find nothing left to do.
+		locker, err := lock.NewPostgresSessionLocker()
+		if err != nil {
+			return err
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+	p, err := goose.NewProvider(db.dialect.gooseDialect(), db.write, fsys, opts...)
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}
@@ -107,9 +130,16 @@ func (db *DB) Ping(ctx context.Context) error {
 	return db.read.PingContext(ctx)
 }
 
-// Close closes both pools.
+// Close closes the pools.
 func (db *DB) Close() error {
-	return errors.Join(db.read.Close(), db.write.Close())
+	err := db.write.Close()
+	if db.read != db.write {
+		err = errors.Join(err, db.read.Close())
+	}
+	for _, c := range db.closers {
+		c()
+	}
+	return err
 }
 
 // Tx is a transaction with the dialect's placeholders and the time at which

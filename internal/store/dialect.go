@@ -1,21 +1,28 @@
 package store
 
 import (
-	"errors"
+	"context"
+	"strconv"
 	"strings"
 
 	"github.com/pressly/goose/v3"
-	"modernc.org/sqlite"
-	sqlite3 "modernc.org/sqlite/lib"
 )
 
-// dialect holds everything that differs between the databases, so that the
-// rest of the store is written once. Queries are written with ? placeholders.
+// dialect holds everything that differs between SQLite and PostgreSQL, so
+// that the rest of the store is written once. Queries are written with ?
+// placeholders and portable SQL (ON CONFLICT, RETURNING, row values).
 type dialect interface {
 	name() string
 	gooseDialect() goose.Dialect
 	rebind(query string) string
-	isUniqueViolation(err error) bool
+	// like is the case-insensitive LIKE operator.
+	like() string
+	// lockTask is appended to a task SELECT in a write transaction, so that
+	// two servers changing one task take turns. SQLite has one writer.
+	lockTask() string
+	// syncIdentity moves a table's id sequence past a row inserted with an
+	// explicit id.
+	syncIdentity(ctx context.Context, tx *Tx, table string) error
 }
 
 type sqliteDialect struct{}
@@ -23,13 +30,41 @@ type sqliteDialect struct{}
 func (sqliteDialect) name() string                { return "sqlite" }
 func (sqliteDialect) gooseDialect() goose.Dialect { return goose.DialectSQLite3 }
 func (sqliteDialect) rebind(q string) string      { return q }
+func (sqliteDialect) like() string                { return "LIKE" } // ASCII case-insensitive by default
+func (sqliteDialect) lockTask() string            { return "" }
 
-func (sqliteDialect) isUniqueViolation(err error) bool {
-	var e *sqlite.Error
-	if errors.As(err, &e) {
-		return e.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || e.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+func (sqliteDialect) syncIdentity(context.Context, *Tx, string) error {
+	return nil // AUTOINCREMENT continues after the largest id
+}
+
+type postgresDialect struct{}
+
+func (postgresDialect) name() string                { return "postgres" }
+func (postgresDialect) gooseDialect() goose.Dialect { return goose.DialectPostgres }
+func (postgresDialect) like() string                { return "ILIKE" }
+func (postgresDialect) lockTask() string            { return " FOR UPDATE OF t" }
+
+// rebind turns ? placeholders into $1, $2, …; no query of the store has a ?
+// inside a string literal.
+func (postgresDialect) rebind(q string) string {
+	var b strings.Builder
+	b.Grow(len(q) + 16)
+	n := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] != '?' {
+			b.WriteByte(q[i])
+			continue
+		}
+		n++
+		b.WriteByte('$')
+		b.WriteString(strconv.Itoa(n))
 	}
-	return false
+	return b.String()
+}
+
+func (postgresDialect) syncIdentity(ctx context.Context, tx *Tx, table string) error {
+	_, err := tx.exec(ctx, `SELECT setval(pg_get_serial_sequence('`+table+`', 'id'), (SELECT MAX(id) FROM `+table+`))`)
+	return err
 }
 
 // placeholders returns "?, ?, …" with n marks.

@@ -40,7 +40,7 @@ func (db *DB) ListTasks(ctx context.Context, f taskbox.TaskFilter) (*taskbox.Tas
 	if !ok {
 		return nil, taskbox.Errorf(taskbox.EBADREQUEST, "The sort query parameter must be one of %s.", strings.Join(taskbox.TaskSorts, ", "))
 	}
-	where, args := taskConditions(actor.AccountID(), f)
+	where, args := taskConditions(db.dialect, actor.AccountID(), f)
 	if f.Cursor != "" {
 		c, err := db.decodeCursor(f.Cursor, actor.AccountID(), f.Sort)
 		if err != nil {
@@ -91,7 +91,7 @@ func sortKey(t *taskbox.Task, sort string) int64 {
 }
 
 // taskConditions turns a filter into WHERE conditions and their arguments.
-func taskConditions(accountID int64, f taskbox.TaskFilter) ([]string, []any) {
+func taskConditions(d dialect, accountID int64, f taskbox.TaskFilter) ([]string, []any) {
 	where := []string{"t.account_id = ?"}
 	args := []any{accountID}
 	add := func(cond string, a ...any) {
@@ -134,7 +134,7 @@ func taskConditions(accountID int64, f taskbox.TaskFilter) ([]string, []any) {
 	}
 	for _, word := range strings.Fields(f.Query) {
 		pattern := "%" + escapeLike(word) + "%"
-		add(`(t.name LIKE ? ESCAPE '\' OR t.description LIKE ? ESCAPE '\')`, pattern, pattern)
+		add(`(t.name `+d.like()+` ? ESCAPE '\' OR t.description `+d.like()+` ? ESCAPE '\')`, pattern, pattern)
 	}
 	return where, args
 }

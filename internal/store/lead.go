@@ -114,22 +114,23 @@ func upsertLead(ctx context.Context, tx *Tx, accountID int64, l *taskbox.LeadInp
 // returns the lead map's id and whether it was created. id 0 lets the
 // database choose the id.
 func addLeadMap(ctx context.Context, tx *Tx, accountID, campaignID, leadID, id int64) (int64, bool, error) {
-	var existing int64
-	err := tx.queryRow(ctx, `SELECT id FROM lead_maps WHERE campaign_id = ? AND lead_id = ?`, campaignID, leadID).Scan(&existing)
-	if err == nil {
-		return existing, false, nil
-	} else if !errors.Is(err, sql.ErrNoRows) {
-		return 0, false, err
-	}
 	cols, args := "account_id, campaign_id, lead_id, status, created_at", []any{accountID, campaignID, leadID, taskbox.LeadMapStatusStarted, tx.now.Micros()}
 	if id != 0 {
 		cols, args = "id, "+cols, append([]any{id}, args...)
 	}
-	newID, err := tx.insert(ctx, `INSERT INTO lead_maps (`+cols+`) VALUES (`+placeholders(len(args))+`)`, args...)
-	if err != nil {
+	var newID int64
+	err := tx.queryRow(ctx, `INSERT INTO lead_maps (`+cols+`) VALUES (`+placeholders(len(args))+`)
+		ON CONFLICT (campaign_id, lead_id) DO NOTHING RETURNING id`, args...).Scan(&newID)
+	if err == nil {
+		if id != 0 {
+			err = tx.dialect.syncIdentity(ctx, tx, "lead_maps")
+		}
+		return newID, true, err
+	} else if !errors.Is(err, sql.ErrNoRows) {
 		return 0, false, fmt.Errorf("insert lead map: %w", err)
 	}
-	return newID, true, nil
+	err = tx.queryRow(ctx, `SELECT id FROM lead_maps WHERE campaign_id = ? AND lead_id = ?`, campaignID, leadID).Scan(&newID)
+	return newID, false, err
 }
 
 // ListLeadMaps returns a page of a campaign's leads, oldest first.

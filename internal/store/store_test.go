@@ -2,26 +2,19 @@ package store_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 
 	taskbox "github.com/taskboxhq/taskbox"
 	"github.com/taskboxhq/taskbox/internal/store"
+	"github.com/taskboxhq/taskbox/internal/testdb"
 )
 
-// newTestDB opens a fresh, migrated database file for one test.
+// newTestDB opens a fresh, migrated database for one test, on the backend
+// of this test run (see package testdb): the same suite runs on SQLite and
+// on PostgreSQL.
 func newTestDB(t testing.TB) *store.DB {
 	t.Helper()
-	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "taskbox.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return db
+	return testdb.Open(t).DB
 }
 
 // fixture is an account with one campaign and a few lead maps, and a context

@@ -119,14 +119,20 @@ func (db *DB) FindTaskByID(ctx context.Context, id int64) (t *taskbox.Task, err 
 		return nil, err
 	}
 	err = db.inRead(ctx, func(tx *Tx) error {
-		t, err = findTask(ctx, tx, actor.AccountID(), id)
+		t, err = findTask(ctx, tx, actor.AccountID(), id, false)
 		return err
 	})
 	return t, err
 }
 
-func findTask(ctx context.Context, tx *Tx, accountID, id int64) (*taskbox.Task, error) {
-	t, err := scanTask(tx.queryRow(ctx, taskSelect+` WHERE t.id = ? AND t.account_id = ? AND t.status <> ?`, id, accountID, statusDeleted))
+// findTask reads a task that is not deleted; with lock, in a write
+// transaction, it holds the task until the transaction ends.
+func findTask(ctx context.Context, tx *Tx, accountID, id int64, lock bool) (*taskbox.Task, error) {
+	query := taskSelect + ` WHERE t.id = ? AND t.account_id = ? AND t.status <> ?`
+	if lock {
+		query += tx.dialect.lockTask()
+	}
+	t, err := scanTask(tx.queryRow(ctx, query, id, accountID, statusDeleted))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("Task")
 	}

@@ -22,7 +22,7 @@ func (db *DB) UpdateTask(ctx context.Context, id int64, u *taskbox.TaskUpdate) (
 		return nil, fe.Err()
 	}
 	err = db.inWrite(ctx, func(tx *Tx) error {
-		if t, err = findTask(ctx, tx, actor.AccountID(), id); err != nil {
+		if t, err = findTask(ctx, tx, actor.AccountID(), id, true); err != nil {
 			return err
 		}
 		return updateTask(ctx, tx, actor, t, u)
@@ -112,7 +112,7 @@ func (db *DB) DeleteTask(ctx context.Context, id int64) error {
 		return err
 	}
 	return db.inWrite(ctx, func(tx *Tx) error {
-		t, err := findTask(ctx, tx, actor.AccountID(), id)
+		t, err := findTask(ctx, tx, actor.AccountID(), id, true)
 		if err != nil {
 			return err
 		}
