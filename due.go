@@ -35,14 +35,24 @@ func ParseDue(s string, loc *time.Location) (Due, error) {
 		return Due{At: d, AllDay: true}, nil
 	}
 	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return Due{At: t.UTC()}, nil
+		return dueAt(t)
 	}
 	for _, layout := range localLayouts {
 		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
-			return Due{At: t.UTC()}, nil
+			return dueAt(t)
 		}
 	}
 	return Due{}, errDueFormat
+}
+
+// dueAt keeps an instant whose UTC year has four digits: an offset can push
+// 9999-12-31T23:30:00-01:00 into year 10000, which the wire form cannot
+// carry and ParseDue could not read back from the database.
+func dueAt(t time.Time) (Due, error) {
+	if y := t.UTC().Year(); y < 0 || y > 9999 {
+		return Due{}, errDueFormat
+	}
+	return Due{At: t.UTC()}, nil
 }
 
 // Date returns the calendar day of an all-day task.
