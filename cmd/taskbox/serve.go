@@ -103,7 +103,8 @@ func (m *Main) serve(ctx context.Context, c serveConfig) error {
 	if err := m.firstStart(ctx, db, c.Demo); err != nil {
 		return err
 	}
-	api := &httpapi.Server{Accounts: db, Campaigns: db, Leads: db, Tasks: db, Inbox: db, DB: db, Logger: logger}
+	api := &httpapi.Server{Accounts: db, Campaigns: db, Leads: db, Tasks: db, Inbox: db, DB: db, Logger: logger,
+		RateLimit: httpapi.NewRateLimiter(c.RateLimit)}
 	srv := &http.Server{
 		Handler:           api.Handler(),
 		ReadHeaderTimeout: readHeaderTimeout,

@@ -119,6 +119,7 @@ func (p *headerProbe) WriteHeader(status int)      { p.status = status }
 
 // auth runs h for the actor of the request's API key: the api_key query
 // parameter, as SmartLead takes it, or an Authorization: Bearer header.
+// A key over its rate limit gets 429.
 func (s *Server) auth(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		key := r.URL.Query().Get("api_key")
@@ -136,6 +137,12 @@ func (s *Server) auth(h http.HandlerFunc) http.HandlerFunc {
 		if err != nil {
 			s.Error(w, r, err)
 			return
+		}
+		if s.RateLimit != nil {
+			if err := s.RateLimit.allow(w, actor.KeyID); err != nil {
+				s.Error(w, r, err)
+				return
+			}
 		}
 		h(w, r.WithContext(taskbox.NewContextWithActor(r.Context(), actor)))
 	}

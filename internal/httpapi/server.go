@@ -24,6 +24,7 @@ type Server struct {
 	Inbox     taskbox.InboxService
 	DB        Pinger
 	Logger    *slog.Logger
+	RateLimit *RateLimiter // nil: no limit
 }
 
 // Handler returns the API with its middleware.
