@@ -68,7 +68,6 @@ type CreatedKey struct {
 type AccountService interface {
 	CreateAccount(ctx context.Context, n NewAccount) (*Account, *CreatedKey, error)
 	FindAccountByName(ctx context.Context, name string) (*Account, error)
-	CountAccounts(ctx context.Context) (int, error)
 	CreateKey(ctx context.Context, accountID int64, name string) (*CreatedKey, error)
 	ListKeys(ctx context.Context, accountID int64) ([]*APIKey, error)
 	RevokeKey(ctx context.Context, keyID int64) error

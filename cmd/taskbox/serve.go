@@ -137,32 +137,32 @@ func (m *Main) serve(ctx context.Context, c serveConfig) error {
 // firstStart creates the default account on an empty database and loads the
 // demo data when asked. A new key is printed once, on stdout, never logged.
 func (m *Main) firstStart(ctx context.Context, db *store.DB, demo bool) error {
-	n, err := db.CountAccounts(ctx)
+	acct, key, err := db.EnsureDefaultAccount(ctx)
 	if err != nil {
 		return err
 	}
-	var acct *taskbox.Account
-	if n == 0 || demo {
+	if acct == nil && demo {
 		acct, err = db.FindAccountByName(ctx, "default")
 		if taskbox.ErrorCode(err) == taskbox.ENOTFOUND {
-			var key *taskbox.CreatedKey
-			if acct, key, err = db.CreateAccount(ctx, taskbox.NewAccount{Name: "default"}); err != nil {
-				return err
-			}
-			fmt.Fprintf(m.Stdout, "Created account \"default\" (id %d). Its API key, shown only now:\n\n    %s\n\n", acct.ID, key.Secret)
-		} else if err != nil {
+			acct, key, err = db.CreateAccount(ctx, taskbox.NewAccount{Name: "default"})
+		}
+		if err != nil {
 			return err
 		}
 	}
-	if demo {
-		loaded, err := db.LoadDemo(ctx, acct.ID)
-		if err != nil {
-			return fmt.Errorf("load demo data: %w", err)
-		}
-		if loaded {
-			fmt.Fprintf(m.Stdout, "Loaded the demo campaign \"Demo outreach\" into account %d: lead map %d is ready for create-task.\n",
-				acct.ID, store.DemoLeadMapID)
-		}
+	if key != nil {
+		fmt.Fprintf(m.Stdout, "Created account \"default\" (id %d). Its API key, shown only now:\n\n    %s\n\n", acct.ID, key.Secret)
+	}
+	if !demo {
+		return nil
+	}
+	loaded, err := db.LoadDemo(ctx, acct.ID)
+	if err != nil {
+		return fmt.Errorf("load demo data: %w", err)
+	}
+	if loaded {
+		fmt.Fprintf(m.Stdout, "Loaded the demo campaign \"Demo outreach\" into account %d: lead map %d is ready for create-task.\n",
+			acct.ID, store.DemoLeadMapID)
 	}
 	return nil
 }

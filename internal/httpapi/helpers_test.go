@@ -132,7 +132,8 @@ func tbTrySend(req *http.Request) (*tbResp, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading body: %w", err)
 	}
-	return &tbResp{Status: res.StatusCode, Header: res.Header, Body: b}, nil
+	r := &tbResp{Status: res.StatusCode, Header: res.Header, Body: b}
+	return r, tbCheckOpenAPI(req, r)
 }
 
 func tbWithKey(path, key string) string {

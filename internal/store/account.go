@@ -27,19 +27,25 @@ func (db *DB) CreateAccount(ctx context.Context, n taskbox.NewAccount) (acct *ta
 		return nil, nil, err
 	}
 	err = db.inWrite(ctx, func(tx *Tx) error {
-		acct = &taskbox.Account{Name: n.Name, Timezone: n.Timezone, CreatedAt: tx.now.Time}
-		acct.ID, err = tx.insert(ctx, `INSERT INTO accounts (name, timezone, created_at) VALUES (?, ?, ?)`,
-			acct.Name, acct.Timezone, tx.now.Micros())
-		if err != nil {
-			return fmt.Errorf("insert account: %w", err)
-		}
-		key, err = createKey(ctx, tx, acct.ID, "default")
+		acct, key, err = createAccount(ctx, tx, n)
 		return err
 	})
 	if err != nil {
 		return nil, nil, err
 	}
 	return acct, key, nil
+}
+
+func createAccount(ctx context.Context, tx *Tx, n taskbox.NewAccount) (*taskbox.Account, *taskbox.CreatedKey, error) {
+	acct := &taskbox.Account{Name: n.Name, Timezone: n.Timezone, CreatedAt: tx.now.Time}
+	var err error
+	acct.ID, err = tx.insert(ctx, `INSERT INTO accounts (name, timezone, created_at) VALUES (?, ?, ?)`,
+		acct.Name, acct.Timezone, tx.now.Micros())
+	if err != nil {
+		return nil, nil, fmt.Errorf("insert account: %w", err)
+	}
+	key, err := createKey(ctx, tx, acct.ID, "default")
+	return acct, key, err
 }
 
 // FindAccountByName returns the oldest account with that name.
@@ -56,13 +62,6 @@ func (db *DB) FindAccountByName(ctx context.Context, name string) (*taskbox.Acco
 	}
 	a.CreatedAt = time.UnixMicro(created).UTC()
 	return &a, nil
-}
-
-// CountAccounts returns how many accounts exist.
-func (db *DB) CountAccounts(ctx context.Context) (int, error) {
-	var n int
-	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM accounts`).Scan(&n)
-	return n, err
 }
 
 // CreateKey adds a key to an account.
