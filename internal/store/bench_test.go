@@ -6,18 +6,18 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
 
 	taskbox "github.com/taskboxhq/taskbox"
 	"github.com/taskboxhq/taskbox/internal/store"
+	"github.com/taskboxhq/taskbox/internal/testdb"
 )
 
 var (
 	benchTasks = flag.Int("bench-tasks", 1_000_000, "tasks in the inbox benchmark's account")
-	benchDB    = flag.String("bench-db", "", "keep the inbox benchmark's database in this file and reuse it (default: a new temporary file)")
+	benchDB    = flag.String("bench-db", "", "keep the inbox benchmark's database in this SQLite file or PostgreSQL URL and reuse it (default: a new temporary database)")
 )
 
 // BenchmarkInbox fills one account with -bench-tasks tasks over 10,000 lead
@@ -97,9 +97,9 @@ func loadInbox(b *testing.B) (context.Context, *store.DB, time.Time) {
 	b.Helper()
 	path := *benchDB
 	if path == "" {
-		path = filepath.Join(b.TempDir(), "bench.db")
+		path = testdb.NewDSN(b) // SQLite, or PostgreSQL under TASKBOX_TEST_POSTGRES
 	}
-	_, statErr := os.Stat(path)
+	_, statErr := os.Stat(path) // a PostgreSQL URL is never a file: always loaded
 	ctx := context.Background()
 	db, err := store.Open(ctx, path)
 	if err != nil {
@@ -110,8 +110,8 @@ func loadInbox(b *testing.B) (context.Context, *store.DB, time.Time) {
 		b.Fatal(err)
 	}
 	now := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
-	if statErr == nil {
-		acct, err := db.FindAccountByName(ctx, "bench")
+	acct, err := db.FindAccountByName(ctx, "bench")
+	if statErr == nil || (err == nil && store.IsPostgres(path)) {
 		if err != nil {
 			b.Fatal(err)
 		}
