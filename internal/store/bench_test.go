@@ -177,6 +177,9 @@ func loadInbox(b *testing.B) (context.Context, *store.DB, time.Time) {
 			b.Fatal(err)
 		}
 	}
+	if err := db.Analyze(ctx); err != nil {
+		b.Fatal(err)
+	}
 	b.Logf("loaded %d tasks (%d completed) over %d lead maps in %s", *benchTasks, len(toComplete), len(f.mapIDs), time.Since(start).Round(time.Second))
 	return f.ctx, db, now
 }

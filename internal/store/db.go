@@ -241,3 +241,10 @@ func Redact(dsn string) string {
 	}
 	return dsn
 }
+
+// Analyze refreshes the query planner's statistics, as PostgreSQL's
+// autovacuum does on its own after large changes and SQLite never does.
+func (db *DB) Analyze(ctx context.Context) error {
+	_, err := db.write.ExecContext(ctx, `ANALYZE`)
+	return err
+}
