@@ -2,8 +2,10 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
 	taskbox "github.com/taskboxhq/taskbox"
@@ -23,6 +25,9 @@ first API key. The key is printed only here; the server keeps only its hash.
 With --json one JSON object is printed: {"account_id", "name", "api_key"}.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := n.Validate(); err != nil {
+				return cliError(err) // before the database is opened, or created
+			}
 			db, err := m.openDB(cmd.Context())
 			if err != nil {
 				return err
@@ -33,7 +38,12 @@ With --json one JSON object is printed: {"account_id", "name", "api_key"}.`,
 				return cliError(err)
 			}
 			if jsonFlag {
-				return printJSON(m.Stdout, map[string]any{"account_id": acct.ID, "name": acct.Name, "timezone": acct.Timezone, "api_key": key.Secret})
+				return printJSON(m.Stdout, struct {
+					AccountID int64  `json:"account_id"`
+					Name      string `json:"name"`
+					Timezone  string `json:"timezone"`
+					APIKey    string `json:"api_key"`
+				}{acct.ID, acct.Name, acct.Timezone, key.Secret})
 			}
 			fmt.Fprintf(m.Stdout, "Created account %q (id %d, time zone %s).\nAPI key (shown only now): %s\n", acct.Name, acct.ID, acct.Timezone, key.Secret)
 			return nil
@@ -54,15 +64,19 @@ func printJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-// cliError turns a domain error into a sentence with its field details.
+// cliError turns a domain error into its sentence; a faulty field is named
+// as the flag that set it: "--timezone must be an IANA time zone …".
 func cliError(err error) error {
-	e, ok := err.(*taskbox.Error)
-	if !ok {
+	var e *taskbox.Error
+	if !errors.As(err, &e) {
 		return err
 	}
-	msg := e.Message
-	for _, d := range e.Details {
-		msg += fmt.Sprintf("\n  %s %s", d.Field, d.Message)
+	if len(e.Details) == 0 {
+		return errors.New(e.Message)
 	}
-	return fmt.Errorf("%s", msg)
+	lines := make([]string, len(e.Details))
+	for i, d := range e.Details {
+		lines[i] = fmt.Sprintf("--%s %s", d.Field, d.Message)
+	}
+	return errors.New(strings.Join(lines, "; "))
 }

@@ -38,7 +38,12 @@ With --json one JSON object is printed: {"key_id", "account_id", "name", "api_ke
 				return cliError(err)
 			}
 			if jsonFlag {
-				return printJSON(m.Stdout, map[string]any{"key_id": key.ID, "account_id": key.AccountID, "name": key.Name, "api_key": key.Secret})
+				return printJSON(m.Stdout, struct {
+					KeyID     int64  `json:"key_id"`
+					AccountID int64  `json:"account_id"`
+					Name      string `json:"name"`
+					APIKey    string `json:"api_key"`
+				}{key.ID, key.AccountID, key.Name, key.Secret})
 			}
 			fmt.Fprintf(m.Stdout, "Created key %d (%s) for account %d.\nAPI key (shown only now): %s\n", key.ID, key.Name, key.AccountID, key.Secret)
 			return nil

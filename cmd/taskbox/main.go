@@ -48,12 +48,17 @@ func (m *Main) rootCommand() *cobra.Command {
 Its POST /api/v1/master-inbox/create-task is wire-compatible with SmartLead's.
 
 Every command takes --db (env TASKBOX_DATABASE_URL): an SQLite file path,
-by default taskbox.db in the current directory.`,
+by default taskbox.db in the current directory, or a postgres:// URL.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		// The environment is read here, not as the flag's default, so that
+		// --help never shows a database URL with its password.
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			return applyEnv(cmd.Flags(), map[string]string{"db": "TASKBOX_DATABASE_URL"})
+		},
 	}
-	root.PersistentFlags().StringVar(&m.DB, "db", envOr("TASKBOX_DATABASE_URL", "taskbox.db"),
-		"database: an SQLite file path (env TASKBOX_DATABASE_URL)")
+	root.PersistentFlags().StringVar(&m.DB, "db", "taskbox.db",
+		"database: an SQLite file path or a postgres:// URL (env TASKBOX_DATABASE_URL)")
 	root.AddCommand(m.serveCommand(), m.accountsCommand(), m.keysCommand(),
 		m.migrateCommand(), m.backupCommand(), m.versionCommand())
 	return root
@@ -70,12 +75,4 @@ func (m *Main) openDB(ctx context.Context) (*store.DB, error) {
 		return nil, err
 	}
 	return db, nil
-}
-
-// envOr returns the environment variable's value, or def when it is unset.
-func envOr(name, def string) string {
-	if v, ok := os.LookupEnv(name); ok && v != "" {
-		return v
-	}
-	return def
 }

@@ -18,6 +18,9 @@ import (
 // hold up every write for as long as the copy takes. It runs on a connection
 // of its own instead, which takes no write lock on the source.
 func (db *DB) Backup(ctx context.Context, path string) error {
+	if db.dialect.name() != "sqlite" {
+		return errors.New("backup copies SQLite databases; back up PostgreSQL with its own tools, such as pg_dump")
+	}
 	if path == "" {
 		return errors.New("backup: no file given")
 	}
