@@ -165,10 +165,9 @@ func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-// Summarize counts the actor's inbox sections in loc at now. Every count is
-// a range count on an index, never a read of the table: a window's timed
-// tasks are all tasks in its range less the all-day ones there, and its
-// all-day tasks are counted on their own index over their own range.
+// Summarize counts the actor's inbox sections in loc at now. A window's
+// timed tasks are all its tasks less the all-day ones in its range, and its
+// all-day tasks are counted over their own range (see dayCounter).
 func (db *DB) Summarize(ctx context.Context, loc *time.Location, now time.Time) (*taskbox.Summary, error) {
 	actor, err := taskbox.RequireActor(ctx)
 	if err != nil {
@@ -191,27 +190,23 @@ func (db *DB) Summarize(ctx context.Context, loc *time.Location, now time.Time) 
 	}
 	s := &taskbox.Summary{}
 	dests := []*int{&s.Overdue, &s.Today, &s.Upcoming}
-	pending, completed := string(taskbox.StatusPending), string(taskbox.StatusCompleted)
 	err = db.inRead(ctx, func(tx *Tx) error {
-		count := func(dest *int, sign int, status, query string, args ...any) error {
-			var n int
-			err := tx.queryRow(ctx, `SELECT COUNT(*) FROM tasks WHERE account_id = ? AND status = ?`+query,
-				append([]any{actor.AccountID(), status}, args...)...).Scan(&n)
-			*dest += sign * n
-			return err
-		}
+		pending := dayCounter{ctx, tx, actor.AccountID(), string(taskbox.StatusPending)}
 		for i, win := range windows {
-			if err := errors.Join(
-				count(dests[i], 1, pending, ` AND due_sort >= ? AND due_sort < ?`, win.timed[0], win.timed[1]),
-				count(dests[i], -1, pending, ` AND due_all_day = 1 AND due_sort >= ? AND due_sort < ?`, win.timed[0], win.timed[1]),
-				count(dests[i], 1, pending, ` AND due_all_day = 1 AND due_sort >= ? AND due_sort < ?`, win.allDay[0], win.allDay[1]),
-			); err != nil {
+			all, err1 := pending.count(false, win.timed[0], win.timed[1])
+			allDayThere, err2 := pending.count(true, win.timed[0], win.timed[1])
+			allDay, err3 := pending.count(true, win.allDay[0], win.allDay[1])
+			if err := errors.Join(err1, err2, err3); err != nil {
 				return err
 			}
+			*dests[i] = all - allDayThere + allDay
 		}
-		return errors.Join(
-			count(&s.NoDueDate, 1, pending, ` AND due_sort = ?`, int64(noDueSort)),
-			count(&s.Completed, 1, completed, ``))
+		var err1, err2 error
+		noDue := dayOf(noDueSort)
+		s.NoDueDate, err1 = pending.days(false, noDue, noDue+1)
+		completed := dayCounter{ctx, tx, actor.AccountID(), string(taskbox.StatusCompleted)}
+		s.Completed, err2 = completed.days(false, math.MinInt64, math.MaxInt64)
+		return errors.Join(err1, err2)
 	})
 	return s, err
 }

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"sync"
 	"testing"
 	"time"
@@ -291,6 +292,85 @@ func TestCursor_Refused(t *testing.T) {
 		_, err := db.ListTasks(tc.fx.ctx, taskbox.TaskFilter{Sort: tc.sort, Cursor: tc.cursor})
 		if taskbox.ErrorCode(err) != taskbox.EBADREQUEST {
 			t.Errorf("%s cursor: err = %v, want BAD_REQUEST", name, err)
+		}
+	}
+}
+
+// TestSummary_MatchesEveryTask changes tasks at random over two months and
+// checks, in several zones, that the summary equals a count of every task
+// classified one by one.
+func TestSummary_MatchesEveryTask(t *testing.T) {
+	db := newTestDB(t)
+	f := newFixture(t, db, "summary", "UTC", 1)
+	now := mustTime(t, "2025-03-09T06:30:00Z")
+	rng := rand.New(rand.NewPCG(7, 7))
+	randomDue := func() *string {
+		switch rng.IntN(5) {
+		case 0:
+			return nil
+		case 1:
+			return ptr(now.AddDate(0, 0, rng.IntN(60)-30).Format(time.DateOnly))
+		}
+		return ptr(now.Add(time.Duration(rng.IntN(60*24*60)-30*24*60) * time.Minute).Format(time.RFC3339))
+	}
+	var ids []int64
+	for i := 0; i < 300; i++ {
+		ids = append(ids, f.task(t, db, fmt.Sprintf("t%d", i), randomDue(), "").ID)
+	}
+	for i := 0; i < 200; i++ {
+		id := ids[rng.IntN(len(ids))]
+		var err error
+		switch rng.IntN(4) {
+		case 0:
+			_, err = db.UpdateTask(f.ctx, id, &taskbox.TaskUpdate{Status: ptr(taskbox.StatusCompleted)})
+		case 1:
+			_, err = db.UpdateTask(f.ctx, id, &taskbox.TaskUpdate{Status: ptr(taskbox.StatusPending)})
+		case 2:
+			_, err = db.UpdateTask(f.ctx, id, &taskbox.TaskUpdate{DueDateSet: true, DueDate: randomDue()})
+		case 3:
+			err = db.DeleteTask(f.ctx, id)
+		}
+		if err != nil && taskbox.ErrorCode(err) != taskbox.ENOTFOUND {
+			t.Fatal(err)
+		}
+	}
+	var all []*taskbox.Task
+	for cursor := ""; ; {
+		page, err := db.ListTasks(f.ctx, taskbox.TaskFilter{Status: "all", Limit: 100, Cursor: cursor})
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, page.Tasks...)
+		if page.NextCursor == nil {
+			break
+		}
+		cursor = *page.NextCursor
+	}
+	for _, zone := range []string{"UTC", "America/New_York", "Asia/Tokyo", "Pacific/Kiritimati"} {
+		loc := mustZone(t, zone)
+		var want taskbox.Summary
+		for _, task := range all {
+			if task.Status == taskbox.StatusCompleted {
+				want.Completed++
+				continue
+			}
+			switch taskbox.NewWindow(now, loc).Classify(task.Due) {
+			case taskbox.DueOverdue:
+				want.Overdue++
+			case taskbox.DueToday:
+				want.Today++
+			case taskbox.DueUpcoming:
+				want.Upcoming++
+			default:
+				want.NoDueDate++
+			}
+		}
+		got, err := db.Summarize(f.ctx, loc, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if *got != want {
+			t.Errorf("%s: summary %+v, counted %+v", zone, *got, want)
 		}
 	}
 }

@@ -73,6 +73,9 @@ func createTask(ctx context.Context, tx *Tx, actor *taskbox.Actor, c *taskbox.Ta
 	if err != nil {
 		return nil, fmt.Errorf("insert task: %w", err)
 	}
+	if err := countTask(ctx, tx, actor.AccountID(), t.Status, t.Due, 1); err != nil {
+		return nil, err
+	}
 	if err := recordTaskEvent(ctx, tx, actor, t.ID, taskbox.EventCreated, nil); err != nil {
 		return nil, err
 	}

@@ -34,6 +34,7 @@ func (db *DB) UpdateTask(ctx context.Context, id int64, u *taskbox.TaskUpdate) (
 // "updated" entry with the changed fields, and one "completed" or
 // "reopened" entry when the status changes.
 func updateTask(ctx context.Context, tx *Tx, actor *taskbox.Actor, t *taskbox.Task, u *taskbox.TaskUpdate) error {
+	oldStatus, oldDue := t.Status, t.Due
 	changes := map[string]taskbox.Change{}
 	if u.Name != nil && *u.Name != t.Name {
 		changes["name"] = taskbox.Change{Old: t.Name, New: *u.Name}
@@ -78,6 +79,12 @@ func updateTask(ctx context.Context, tx *Tx, actor *taskbox.Actor, t *taskbox.Ta
 		nullMicros(t.CompletedAt), by, tx.now.Micros(), t.ID); err != nil {
 		return fmt.Errorf("update task %d: %w", t.ID, err)
 	}
+	if oldStatus != t.Status || dueString(oldDue) != dueString(t.Due) {
+		if err := errors.Join(countTask(ctx, tx, actor.AccountID(), oldStatus, oldDue, -1),
+			countTask(ctx, tx, actor.AccountID(), t.Status, t.Due, 1)); err != nil {
+			return err
+		}
+	}
 	if len(changes) > 0 {
 		if err := recordTaskEvent(ctx, tx, actor, t.ID, taskbox.EventUpdated, changes); err != nil {
 			return err
@@ -119,6 +126,9 @@ func (db *DB) DeleteTask(ctx context.Context, id int64) error {
 		if _, err := tx.exec(ctx, `UPDATE tasks SET status = ?, deleted_at = ?, updated_at = ? WHERE id = ?`,
 			statusDeleted, tx.now.Micros(), tx.now.Micros(), id); err != nil {
 			return fmt.Errorf("delete task %d: %w", id, err)
+		}
+		if err := countTask(ctx, tx, actor.AccountID(), t.Status, t.Due, -1); err != nil {
+			return err
 		}
 		return recordTaskEvent(ctx, tx, actor, id, taskbox.EventDeleted, map[string]taskbox.Change{"task": {Old: t, New: nil}})
 	})

@@ -103,6 +103,20 @@ CREATE INDEX tasks_inbox_created ON tasks (account_id, status, created_at, id);
 -- All-day tasks alone, for the summary's counts of their windows.
 CREATE INDEX tasks_inbox_all_day ON tasks (account_id, status, due_all_day, due_sort) WHERE due_all_day = 1;
 
+-- How many tasks of an account have each status, all-day flag and due day
+-- (due_sort divided by a day, rounded down; no due date is a day of its
+-- own). Kept in the transaction of every task change, so that the inbox
+-- summary adds up whole days here and counts only the partial days at the
+-- edges of its windows in the tasks index.
+CREATE TABLE task_day_counts (
+    account_id   BIGINT  NOT NULL,
+    status       TEXT    NOT NULL,
+    due_all_day  INTEGER NOT NULL,
+    day          BIGINT  NOT NULL,
+    n            BIGINT  NOT NULL,
+    PRIMARY KEY (account_id, status, due_all_day, day)
+);
+
 -- The audit trail: one row per change of a task, written in the change's
 -- transaction. changes is a JSON object of {field: {old, new}}.
 CREATE TABLE task_events (
@@ -139,6 +153,7 @@ CREATE TABLE secrets (
 DROP TABLE secrets;
 DROP TABLE idempotency_keys;
 DROP TABLE task_events;
+DROP TABLE task_day_counts;
 DROP TABLE tasks;
 DROP TABLE lead_maps;
 DROP TABLE leads;

@@ -1,0 +1,90 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	taskbox "github.com/taskboxhq/taskbox"
+)
+
+// dayMicros is one day of due_sort, the width of a task_day_counts bucket.
+const dayMicros = 86_400_000_000
+
+// dayOf is the bucket of a due_sort: days since the epoch, rounded down.
+func dayOf(dueSort int64) int64 {
+	d := dueSort / dayMicros
+	if dueSort%dayMicros < 0 {
+		d--
+	}
+	return d
+}
+
+// countTask adds delta to the day count of a task with this status and due
+// date, in the transaction that changes the task.
+func countTask(ctx context.Context, tx *Tx, accountID int64, status taskbox.Status, due *taskbox.Due, delta int) error {
+	_, sort, allDay := dueColumns(due)
+	_, err := tx.exec(ctx, `INSERT INTO task_day_counts (account_id, status, due_all_day, day, n) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (account_id, status, due_all_day, day) DO UPDATE SET n = task_day_counts.n + excluded.n`,
+		accountID, string(status), allDay, dayOf(sort), delta)
+	if err != nil {
+		return fmt.Errorf("count task: %w", err)
+	}
+	return nil
+}
+
+// dayCounter counts one account's tasks of one status by ranges of due_sort.
+type dayCounter struct {
+	ctx     context.Context
+	tx      *Tx
+	account int64
+	status  string
+}
+
+// count returns how many tasks have due_sort in [lo, hi): all of them, or
+// only the all-day ones. Whole days come from task_day_counts; the partial
+// days at both ends are counted in the inbox indexes, so the work is two
+// days of tasks at most, however many the account has.
+func (c dayCounter) count(allDayOnly bool, lo, hi int64) (int, error) {
+	if lo >= hi {
+		return 0, nil
+	}
+	first, last := dayOf(lo), dayOf(hi-1)
+	if first == last {
+		return c.indexed(allDayOnly, lo, hi)
+	}
+	head, err := c.indexed(allDayOnly, lo, (first+1)*dayMicros)
+	if err != nil {
+		return 0, err
+	}
+	tail, err := c.indexed(allDayOnly, last*dayMicros, hi)
+	if err != nil {
+		return 0, err
+	}
+	middle, err := c.days(allDayOnly, first+1, last)
+	return head + middle + tail, err
+}
+
+// indexed counts in the tasks indexes.
+func (c dayCounter) indexed(allDayOnly bool, lo, hi int64) (int, error) {
+	query := `SELECT COUNT(*) FROM tasks WHERE account_id = ? AND status = ? AND due_sort >= ? AND due_sort < ?`
+	if allDayOnly {
+		query = `SELECT COUNT(*) FROM tasks WHERE account_id = ? AND status = ? AND due_all_day = 1 AND due_sort >= ? AND due_sort < ?`
+	}
+	var n int
+	err := c.tx.queryRow(c.ctx, query, c.account, c.status, lo, hi).Scan(&n)
+	return n, err
+}
+
+// days adds up the day counts of days [from, to).
+func (c dayCounter) days(allDayOnly bool, from, to int64) (int, error) {
+	if from >= to {
+		return 0, nil
+	}
+	query := `SELECT COALESCE(SUM(n), 0) FROM task_day_counts WHERE account_id = ? AND status = ? AND day >= ? AND day < ?`
+	if allDayOnly {
+		query += ` AND due_all_day = 1`
+	}
+	var n int
+	err := c.tx.queryRow(c.ctx, query, c.account, c.status, from, to).Scan(&n)
+	return n, err
+}
