@@ -65,7 +65,12 @@ func TestCrashKeepsEveryAcknowledgedWrite(t *testing.T) {
 				}
 			}(w)
 		}
+		// Kill at the chosen moment of the load, once some writes were
+		// acknowledged (a race-enabled server on a busy machine starts slowly).
 		time.Sleep(killAfter)
+		for deadline := time.Now().Add(20 * time.Second); ok.Load() < 5 && time.Now().Before(deadline); {
+			time.Sleep(10 * time.Millisecond)
+		}
 		s.stop(t, syscall.SIGKILL)
 		stopped.Store(true)
 		wg.Wait()
