@@ -24,6 +24,13 @@ type serveConfig struct {
 	Demo            bool
 	LogFormat       string
 	ShutdownTimeout time.Duration
+	// Slow clients are cut off: headers must arrive within ReadHeaderTimeout,
+	// a whole request within ReadTimeout, and a keep-alive connection is
+	// closed after IdleTimeout without a request.
+	ReadHeaderTimeout time.Duration
+	ReadTimeout       time.Duration
+	IdleTimeout       time.Duration
+	DBTimeout         time.Duration
 }
 
 func (c *serveConfig) validate() error {
@@ -36,25 +43,30 @@ func (c *serveConfig) validate() error {
 	if c.ShutdownTimeout <= 0 {
 		return errors.New("--shutdown-timeout must be positive")
 	}
+	if c.ReadHeaderTimeout <= 0 || c.ReadTimeout <= 0 || c.IdleTimeout <= 0 {
+		return errors.New("--read-header-timeout, --read-timeout and --idle-timeout must be positive")
+	}
+	if c.DBTimeout <= 0 {
+		return errors.New("--db-timeout must be positive")
+	}
 	return nil
 }
 
 // serveEnv names the environment variable of each flag of serve.
 var serveEnv = map[string]string{
-	"addr":             "TASKBOX_ADDR",
-	"rate-limit":       "TASKBOX_RATE_LIMIT",
-	"demo":             "TASKBOX_DEMO",
-	"log-format":       "TASKBOX_LOG_FORMAT",
-	"shutdown-timeout": "TASKBOX_SHUTDOWN_TIMEOUT",
+	"addr":                "TASKBOX_ADDR",
+	"rate-limit":          "TASKBOX_RATE_LIMIT",
+	"demo":                "TASKBOX_DEMO",
+	"log-format":          "TASKBOX_LOG_FORMAT",
+	"shutdown-timeout":    "TASKBOX_SHUTDOWN_TIMEOUT",
+	"read-header-timeout": "TASKBOX_READ_HEADER_TIMEOUT",
+	"read-timeout":        "TASKBOX_READ_TIMEOUT",
+	"idle-timeout":        "TASKBOX_IDLE_TIMEOUT",
+	"db-timeout":          "TASKBOX_DB_TIMEOUT",
 }
 
-// Server timeouts: a client that trickles its headers or body is cut off.
-const (
-	readHeaderTimeout = 10 * time.Second
-	readTimeout       = 60 * time.Second
-	writeTimeout      = 60 * time.Second
-	idleTimeout       = 120 * time.Second
-)
+// writeTimeout bounds writing an answer; the read timeouts are flags.
+const writeTimeout = 60 * time.Second
 
 func (m *Main) serveCommand() *cobra.Command {
 	var c serveConfig
@@ -80,6 +92,10 @@ Each flag can also be set by the environment variable named in its help.`,
 	f.BoolVar(&c.Demo, "demo", false, "load the demo campaign with lead map 2433664091 (env TASKBOX_DEMO=1)")
 	f.StringVar(&c.LogFormat, "log-format", "text", "log format: text or json (env TASKBOX_LOG_FORMAT)")
 	f.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long a shutdown waits for requests in flight (env TASKBOX_SHUTDOWN_TIMEOUT)")
+	f.DurationVar(&c.ReadHeaderTimeout, "read-header-timeout", 10*time.Second, "how long a client may take to send a request's headers (env TASKBOX_READ_HEADER_TIMEOUT)")
+	f.DurationVar(&c.ReadTimeout, "read-timeout", 60*time.Second, "how long a client may take to send a whole request, body included (env TASKBOX_READ_TIMEOUT)")
+	f.DurationVar(&c.IdleTimeout, "idle-timeout", 120*time.Second, "how long a keep-alive connection may wait for its next request (env TASKBOX_IDLE_TIMEOUT)")
+	f.DurationVar(&c.DBTimeout, "db-timeout", store.DefaultTimeout, "how long a request waits on the database (a connection, one statement, a commit) before it is answered 503 (env TASKBOX_DB_TIMEOUT)")
 	cmd.PreRunE = func(cmd *cobra.Command, args []string) error {
 		return applyEnv(cmd.Flags(), serveEnv)
 	}
@@ -93,6 +109,7 @@ func (m *Main) serve(ctx context.Context, c serveConfig) error {
 		return err
 	}
 	defer db.Close()
+	db.Timeout = c.DBTimeout
 	// Listen before the first start, so that a busy address does not leave
 	// behind a default account whose key scrolled past with the error.
 	ln, err := net.Listen("tcp", c.Addr)
@@ -107,10 +124,10 @@ func (m *Main) serve(ctx context.Context, c serveConfig) error {
 		RateLimit: httpapi.NewRateLimiter(c.RateLimit)}
 	srv := &http.Server{
 		Handler:           api.Handler(),
-		ReadHeaderTimeout: readHeaderTimeout,
-		ReadTimeout:       readTimeout,
+		ReadHeaderTimeout: c.ReadHeaderTimeout,
+		ReadTimeout:       c.ReadTimeout,
 		WriteTimeout:      writeTimeout,
-		IdleTimeout:       idleTimeout,
+		IdleTimeout:       c.IdleTimeout,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	fmt.Fprintf(m.Stdout, "taskbox %s listening on http://%s\n", Version(), ln.Addr())

@@ -52,9 +52,8 @@ func createAccount(ctx context.Context, tx *Tx, n taskbox.NewAccount) (*taskbox.
 func (db *DB) FindAccountByName(ctx context.Context, name string) (*taskbox.Account, error) {
 	var a taskbox.Account
 	var created int64
-	err := db.read.QueryRowContext(ctx, db.dialect.rebind(
-		`SELECT id, name, timezone, created_at FROM accounts WHERE name = ? ORDER BY id LIMIT 1`), name).
-		Scan(&a.ID, &a.Name, &a.Timezone, &created)
+	err := db.readRow(ctx, `SELECT id, name, timezone, created_at FROM accounts WHERE name = ? ORDER BY id LIMIT 1`,
+		[]any{name}, &a.ID, &a.Name, &a.Timezone, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("Account")
 	} else if err != nil {
@@ -99,26 +98,29 @@ func createKey(ctx context.Context, tx *Tx, accountID int64, name string) (*task
 }
 
 // ListKeys lists an account's keys, revoked ones included, without secrets.
-func (db *DB) ListKeys(ctx context.Context, accountID int64) ([]*taskbox.APIKey, error) {
-	rows, err := db.read.QueryContext(ctx, db.dialect.rebind(
-		`SELECT id, account_id, name, prefix, created_at, last_used_at, revoked_at FROM api_keys WHERE account_id = ? ORDER BY id`), accountID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	keys := []*taskbox.APIKey{}
-	for rows.Next() {
-		var k taskbox.APIKey
-		var created int64
-		var used, revoked sql.NullInt64
-		if err := rows.Scan(&k.ID, &k.AccountID, &k.Name, &k.Prefix, &created, &used, &revoked); err != nil {
-			return nil, err
+func (db *DB) ListKeys(ctx context.Context, accountID int64) (keys []*taskbox.APIKey, err error) {
+	err = db.inRead(ctx, func(tx *Tx) error {
+		rows, err := tx.query(ctx,
+			`SELECT id, account_id, name, prefix, created_at, last_used_at, revoked_at FROM api_keys WHERE account_id = ? ORDER BY id`, accountID)
+		if err != nil {
+			return err
 		}
-		k.CreatedAt = time.UnixMicro(created).UTC()
-		k.LastUsedAt, k.RevokedAt = timePtr(used), timePtr(revoked)
-		keys = append(keys, &k)
-	}
-	return keys, rows.Err()
+		defer rows.Close()
+		keys = []*taskbox.APIKey{}
+		for rows.Next() {
+			var k taskbox.APIKey
+			var created int64
+			var used, revoked sql.NullInt64
+			if err := rows.Scan(&k.ID, &k.AccountID, &k.Name, &k.Prefix, &created, &used, &revoked); err != nil {
+				return err
+			}
+			k.CreatedAt = time.UnixMicro(created).UTC()
+			k.LastUsedAt, k.RevokedAt = timePtr(used), timePtr(revoked)
+			keys = append(keys, &k)
+		}
+		return rows.Err()
+	})
+	return keys, err
 }
 
 // RevokeKey revokes a key at once: the next request with it gets 401.
@@ -147,15 +149,15 @@ func (db *DB) Authenticate(ctx context.Context, secret string) (*taskbox.Actor, 
 		created int64
 		used    sql.NullInt64
 	)
-	err := db.read.QueryRowContext(ctx, db.dialect.rebind(`
+	err := db.readRow(ctx, `
 		SELECT k.id, k.name, k.last_used_at, a.id, a.name, a.timezone, a.created_at
 		FROM api_keys k JOIN accounts a ON a.id = k.account_id
-		WHERE k.hash = ? AND k.revoked_at IS NULL`), hashKey(secret)).
-		Scan(&actor.KeyID, &actor.KeyName, &used, &actor.Account.ID, &actor.Account.Name, &actor.Account.Timezone, &created)
+		WHERE k.hash = ? AND k.revoked_at IS NULL`, []any{hashKey(secret)},
+		&actor.KeyID, &actor.KeyName, &used, &actor.Account.ID, &actor.Account.Name, &actor.Account.Timezone, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, invalid
 	} else if err != nil {
-		return nil, unavailable(err)
+		return nil, err
 	}
 	actor.Account.CreatedAt = time.UnixMicro(created).UTC()
 	now := db.Now()

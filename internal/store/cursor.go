@@ -5,9 +5,11 @@ import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -54,12 +56,21 @@ func (db *DB) signCursor(payload string) string {
 
 // loadSecret returns the named secret shared by every server of the
 // database, making it on first use. Of two servers that start at once, the
-// first insert wins and both read it back.
+// first insert wins and both read it back. Once made, it is only read: a
+// command such as backup need not wait for the writer of a busy server.
 func (db *DB) loadSecret(ctx context.Context, name string) ([]byte, error) {
+	var value string
+	err := db.inRead(ctx, func(tx *Tx) error {
+		return tx.queryRow(ctx, `SELECT value FROM secrets WHERE name = ?`, name).Scan(&value)
+	})
+	if err == nil {
+		return hex.DecodeString(value)
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("load secret %s: %w", name, err)
+	}
 	b := make([]byte, 32)
 	_, _ = rand.Read(b)
-	var value string
-	err := db.inWrite(ctx, func(tx *Tx) error {
+	err = db.inWrite(ctx, func(tx *Tx) error {
 		if _, err := tx.exec(ctx, `INSERT INTO secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING`,
 			name, hex.EncodeToString(b)); err != nil {
 			return err

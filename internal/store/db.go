@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
@@ -34,7 +35,18 @@ type DB struct {
 	closers []func()
 	// Now returns the current time; tests replace it.
 	Now func() taskbox.Timestamp
+	// Timeout bounds each wait on the database: for a connection, for one
+	// statement, for a commit. A database that stops answering (a dropped
+	// network, a hung server, a lock held elsewhere) fails the request with
+	// SERVICE_UNAVAILABLE instead of holding it until TCP gives up; a
+	// transaction of many quick statements may take longer (see watchdog).
+	// Zero, as Open leaves it, means no bound but SQLite's busy_timeout:
+	// the admin commands wait; serve sets it (--db-timeout).
+	Timeout time.Duration
 }
+
+// DefaultTimeout is the Timeout that serve sets unless told otherwise.
+const DefaultTimeout = 5 * time.Second
 
 // IsPostgres reports whether dsn names a PostgreSQL database.
 func IsPostgres(dsn string) bool {
@@ -144,22 +156,32 @@ func (db *DB) Close() error {
 
 // Tx is a transaction with the dialect's placeholders and the time at which
 // it started, so that every row it writes carries one timestamp.
+//
+// Its statements run under the context the transaction began with (ctx),
+// which its watchdog ends once one statement waits past DB.Timeout (see
+// inTx), whatever context they are handed: a statement under the caller's
+// context alone could wait on a silent network for as long as TCP does.
 type Tx struct {
 	tx      *sql.Tx
+	ctx     context.Context
+	wd      *watchdog
 	dialect dialect
 	now     taskbox.Timestamp
 }
 
-func (tx *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return tx.tx.ExecContext(ctx, tx.dialect.rebind(query), args...)
+func (tx *Tx) exec(_ context.Context, query string, args ...any) (sql.Result, error) {
+	tx.wd.progress()
+	return tx.tx.ExecContext(tx.ctx, tx.dialect.rebind(query), args...)
 }
 
-func (tx *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return tx.tx.QueryContext(ctx, tx.dialect.rebind(query), args...)
+func (tx *Tx) query(_ context.Context, query string, args ...any) (*sql.Rows, error) {
+	tx.wd.progress()
+	return tx.tx.QueryContext(tx.ctx, tx.dialect.rebind(query), args...)
 }
 
-func (tx *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	return tx.tx.QueryRowContext(ctx, tx.dialect.rebind(query), args...)
+func (tx *Tx) queryRow(_ context.Context, query string, args ...any) *sql.Row {
+	tx.wd.progress()
+	return tx.tx.QueryRowContext(tx.ctx, tx.dialect.rebind(query), args...)
 }
 
 // insert runs an INSERT and returns the new row's id.
@@ -180,27 +202,37 @@ func (db *DB) inRead(ctx context.Context, fn func(*Tx) error) error {
 	return db.inTx(ctx, db.read, true, fn)
 }
 
-func (db *DB) inTx(ctx context.Context, pool *sql.DB, readOnly bool, fn func(*Tx) error) error {
+// inTx runs fn in a transaction under a watchdog (DB.Timeout). Whatever
+// fails, from BEGIN through fn to COMMIT, goes through unavailable.
+func (db *DB) inTx(ctx context.Context, pool *sql.DB, readOnly bool, fn func(*Tx) error) (err error) {
+	ctx, wd, stop := db.watch(ctx)
+	defer stop()
+	defer func() { err = unavailable(ctx, err) }()
 	sqltx, err := pool.BeginTx(ctx, &sql.TxOptions{ReadOnly: readOnly && db.dialect.name() != "sqlite"})
 	if err != nil {
-		return unavailable(err)
+		return fmt.Errorf("begin: %w", err)
 	}
 	defer sqltx.Rollback()
-	if err := fn(&Tx{tx: sqltx, dialect: db.dialect, now: db.Now()}); err != nil {
+	if err := fn(&Tx{tx: sqltx, ctx: ctx, wd: wd, dialect: db.dialect, now: db.Now()}); err != nil {
 		return err
 	}
+	wd.progress()
 	if err := sqltx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
 }
 
-// unavailable marks an error of reaching the database.
-func unavailable(err error) error {
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+// readRow runs a one-row query on the read pool outside a transaction,
+// bounded and classified as inTx does.
+func (db *DB) readRow(ctx context.Context, query string, args []any, dest ...any) error {
+	ctx, _, stop := db.watch(ctx)
+	defer stop()
+	err := db.read.QueryRowContext(ctx, db.dialect.rebind(query), args...).Scan(dest...)
+	if errors.Is(err, sql.ErrNoRows) {
 		return err
 	}
-	return fmt.Errorf("%w: %v", &taskbox.Error{Code: taskbox.EUNAVAILABLE, Message: "The database is unavailable."}, err)
+	return unavailable(ctx, err)
 }
 
 // notFound is the error for an object missing from the actor's account;

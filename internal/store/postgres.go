@@ -4,10 +4,14 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 )
+
+// connectTimeout bounds a new connection when the URL sets no connect_timeout.
+const connectTimeout = 5 * time.Second
 
 // openPostgres opens a pgx pool on a PostgreSQL URL. Reads and writes share
 // the pool: PostgreSQL has no single-writer rule, and several taskbox
@@ -17,6 +21,11 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("parse PostgreSQL URL: %w", err)
+	}
+	// Without connect_timeout in the URL, a server that accepts TCP but
+	// never answers would hold a new connection until the OS gives up.
+	if cfg.ConnConfig.ConnectTimeout == 0 {
+		cfg.ConnConfig.ConnectTimeout = connectTimeout
 	}
 	if cfg.MaxConns < int32(4*runtime.GOMAXPROCS(0)) {
 		cfg.MaxConns = int32(4 * runtime.GOMAXPROCS(0))
