@@ -31,6 +31,9 @@ type DB struct {
 	dialect dialect
 	// cursorKey signs inbox cursors; shared through the database.
 	cursorKey []byte
+	// writer gathers concurrent SQLite writes into shared transactions
+	// (group commit); nil on PostgreSQL, where each has its own.
+	writer *groupCommit
 	// closers run after the pools close (the pgx pool under database/sql).
 	closers []func()
 	// Now returns the current time; tests replace it.
@@ -105,7 +108,9 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	}
 	read.SetMaxOpenConns(8)
 	read.SetMaxIdleConns(8)
-	return &DB{write: write, read: read, dialect: sqliteDialect{}, Now: nowFunc}, nil
+	db := &DB{write: write, read: read, dialect: sqliteDialect{}, Now: nowFunc}
+	db.writer = startGroupCommit(db)
+	return db, nil
 }
 
 // Migrate applies every migration not yet applied, from migrations/sqlite or
@@ -144,6 +149,9 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // Close closes the pools.
 func (db *DB) Close() error {
+	if db.writer != nil {
+		db.writer.close()
+	}
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
@@ -194,6 +202,9 @@ func (tx *Tx) insert(ctx context.Context, query string, args ...any) (int64, err
 // inWrite runs fn in a write transaction and commits it; the commit is
 // durable when inWrite returns nil (see openSQLite).
 func (db *DB) inWrite(ctx context.Context, fn func(*Tx) error) error {
+	if db.writer != nil {
+		return db.writer.write(ctx, fn)
+	}
 	return db.inTx(ctx, db.write, false, fn)
 }
 

@@ -1,0 +1,135 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	taskbox "github.com/taskboxhq/taskbox"
+)
+
+// maxBatch bounds how many write requests share one transaction.
+const maxBatch = 256
+
+// groupCommit is SQLite's single writer. Concurrent write requests queue up
+// while a transaction commits; the writer then runs all of them in the next
+// transaction, each inside its own savepoint, and commits once. A request
+// that fails rolls back to its savepoint and fails alone; its batch mates
+// commit. Every request is answered only after the commit that holds its
+// writes has returned (durable under synchronous=FULL), or with the error
+// that kept it from committing. A lone request is not delayed: a batch is
+// whatever is waiting when the writer is free, so under light load every
+// batch holds one request, and under heavy load one fsync serves many.
+type groupCommit struct {
+	db      *DB
+	reqs    chan *writeReq
+	closing chan struct{}
+	once    sync.Once
+	done    sync.WaitGroup
+}
+
+type writeReq struct {
+	ctx   context.Context
+	fn    func(*Tx) error
+	reply chan error
+}
+
+var errClosed = &taskbox.Error{Code: taskbox.EUNAVAILABLE, Message: "The server is shutting down."}
+
+func startGroupCommit(db *DB) *groupCommit {
+	g := &groupCommit{db: db, reqs: make(chan *writeReq), closing: make(chan struct{})}
+	g.done.Add(1)
+	go g.run()
+	return g
+}
+
+// write runs fn in a write transaction shared with other requests and
+// returns once that transaction committed or fn failed.
+func (g *groupCommit) write(ctx context.Context, fn func(*Tx) error) error {
+	// Once queued, the request runs to the end even if its caller gives up,
+	// so that the answer always says whether the write committed.
+	req := &writeReq{ctx: context.WithoutCancel(ctx), fn: fn, reply: make(chan error, 1)}
+	select {
+	case g.reqs <- req:
+		return <-req.reply
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-g.closing:
+		return errClosed
+	}
+}
+
+// close stops the writer after the batch it is running; closing twice is
+// harmless, as closing a *sql.DB twice is.
+func (g *groupCommit) close() {
+	g.once.Do(func() { close(g.closing) })
+	g.done.Wait()
+}
+
+func (g *groupCommit) run() {
+	defer g.done.Done()
+	for {
+		var first *writeReq
+		select {
+		case first = <-g.reqs:
+		case <-g.closing:
+			return
+		}
+		batch := []*writeReq{first}
+	gather:
+		for len(batch) < maxBatch {
+			select {
+			case r := <-g.reqs:
+				batch = append(batch, r)
+			default:
+				break gather
+			}
+		}
+		g.commit(batch)
+	}
+}
+
+// commit runs a batch in one transaction and answers every request.
+func (g *groupCommit) commit(batch []*writeReq) {
+	errs := make([]error, len(batch))
+	err := g.db.inTx(context.Background(), g.db.write, false, func(tx *Tx) error {
+		if len(batch) == 1 {
+			errs[0] = call(batch[0], tx)
+			return errs[0]
+		}
+		for i, r := range batch {
+			if _, err := tx.exec(r.ctx, `SAVEPOINT request`); err != nil {
+				return err
+			}
+			if errs[i] = call(r, tx); errs[i] != nil {
+				if _, err := tx.exec(r.ctx, `ROLLBACK TO request`); err != nil {
+					return err
+				}
+			}
+			if _, err := tx.exec(r.ctx, `RELEASE request`); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	for i, r := range batch {
+		switch {
+		case len(batch) == 1:
+			r.reply <- err
+		case err != nil && errs[i] == nil:
+			r.reply <- err // the batch did not commit, so neither did this request
+		default:
+			r.reply <- errs[i]
+		}
+	}
+}
+
+// call runs one request's function; a panic fails that request alone.
+func call(r *writeReq, tx *Tx) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("panic in write transaction: %v", v)
+		}
+	}()
+	return r.fn(tx)
+}
