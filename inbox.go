@@ -16,6 +16,10 @@ const (
 // Task list sorts. A leading "-" reverses the whole order.
 var TaskSorts = []string{"due_date", "-due_date", "priority", "-priority", "created_at", "-created_at"}
 
+// MaxSearchWords bounds the words of a search (TaskFilter.Query): each word
+// is one more condition, and the databases bound a query's parameters.
+const MaxSearchWords = 20
+
 // TaskFilter selects and orders tasks of the inbox. The zero value of a
 // field means "any".
 type TaskFilter struct {

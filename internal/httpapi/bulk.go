@@ -27,6 +27,13 @@ func (s *Server) handleBulkCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	items := o.array("tasks")
+	if len(items) > taskbox.MaxBulk {
+		// Refused by its length alone: a huge array of faulty entries
+		// would otherwise cost a detail (and a scan of the details) each.
+		fe.Add("tasks", "must hold at most 1000 tasks")
+		s.Error(w, r, fe.Err())
+		return
+	}
 	cs := make([]*taskbox.TaskCreate, len(items))
 	loc := taskbox.ActorFromContext(r.Context()).Account.Location()
 	for i, item := range items {
@@ -64,7 +71,13 @@ func (s *Server) handleBulkUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	b := &taskbox.BulkUpdate{}
-	for i, raw := range o.array("ids") {
+	ids := o.array("ids")
+	if len(ids) > taskbox.MaxBulk {
+		fe.Add("ids", "must hold at most 1000 task ids")
+		s.Error(w, r, fe.Err())
+		return
+	}
+	for i, raw := range ids {
 		id, msg := parseInt(raw)
 		if msg == "" && id <= 0 {
 			msg = "must be a positive integer"

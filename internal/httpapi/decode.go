@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"unicode/utf8"
 
 	taskbox "github.com/taskboxhq/taskbox"
 )
@@ -47,8 +48,13 @@ type object struct {
 	prefix string // "tasks[3]." inside a bulk body
 }
 
-// decodeObject parses b as one JSON object. Anything else is a 400.
+// decodeObject parses b as one JSON object. Anything else is a 400, and so
+// is text that is not UTF-8 (RFC 8259 §8.1), which encoding/json would
+// otherwise turn silently into U+FFFD: what is stored is what was sent.
 func decodeObject(b []byte, fe *taskbox.FieldErrors) (object, error) {
+	if !utf8.Valid(b) {
+		return object{}, taskbox.Errorf(taskbox.EBADREQUEST, "The request body is not valid JSON: it must be UTF-8.")
+	}
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(b, &m); err != nil {
 		var ute *json.UnmarshalTypeError
@@ -60,7 +66,35 @@ func decodeObject(b []byte, fe *taskbox.FieldErrors) (object, error) {
 	if m == nil {
 		return object{}, taskbox.Errorf(taskbox.EBADREQUEST, "The request body must be a JSON object.")
 	}
-	return object{fields: m, fe: fe}, nil
+	o := object{fields: m, fe: fe}
+	o.noDuplicates(b)
+	return o, nil
+}
+
+// noDuplicates records a 422 for each key that raw, a valid JSON object,
+// gives more than once. encoding/json would keep the last value silently,
+// where a proxy or a log in front of the server may read the first.
+func (o object) noDuplicates(raw json.RawMessage) {
+	if len(o.fields) == 0 {
+		return
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if _, err := dec.Token(); err != nil { // {
+		return
+	}
+	seen := make(map[string]bool, len(o.fields))
+	for dec.More() {
+		tok, err := dec.Token()
+		var skip json.RawMessage
+		if err != nil || dec.Decode(&skip) != nil {
+			return
+		}
+		key, _ := tok.(string)
+		if seen[key] {
+			o.fe.Add(o.prefix+key, "must be given only once")
+		}
+		seen[key] = true
+	}
 }
 
 // sub returns the object in raw as a nested object reporting under prefix,
@@ -71,7 +105,9 @@ func (o object) sub(raw json.RawMessage, field string) (object, bool) {
 		o.fe.Add(field, "must be an object")
 		return object{}, false
 	}
-	return object{fields: m, fe: o.fe, prefix: field + "."}, true
+	sub := object{fields: m, fe: o.fe, prefix: field + "."}
+	sub.noDuplicates(raw)
+	return sub, true
 }
 
 // raw returns a field's JSON, or nil when it is absent or null.

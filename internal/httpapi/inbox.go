@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -91,7 +92,9 @@ func parseTaskFilter(q url.Values, acct *taskbox.Account) (f taskbox.TaskFilter,
 			}
 		}
 	}
-	f.Query = q.Get("q")
+	if f.Query = q.Get("q"); len(strings.Fields(f.Query)) > taskbox.MaxSearchWords {
+		return f, badParam("q", fmt.Sprintf("must hold at most %d words", taskbox.MaxSearchWords))
+	}
 	if f.Sort = q.Get("sort"); f.Sort != "" && !slices.Contains(taskbox.TaskSorts, f.Sort) {
 		return f, badParam("sort", "must be one of "+strings.Join(taskbox.TaskSorts, ", "))
 	}

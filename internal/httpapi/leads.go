@@ -31,7 +31,12 @@ func (s *Server) handleAddLeads(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	u := &taskbox.LeadUpload{CampaignID: campaignID, Leads: decodeLeadList(o), Idempotency: idem}
+	leads, ok := decodeLeadList(o)
+	if !ok {
+		s.Error(w, r, fe.Err())
+		return
+	}
+	u := &taskbox.LeadUpload{CampaignID: campaignID, Leads: leads, Idempotency: idem}
 	if u.Validate(&fe); fe != nil {
 		s.Error(w, r, fe.Err())
 		return
@@ -49,9 +54,15 @@ func (s *Server) handleAddLeads(w http.ResponseWriter, r *http.Request) {
 }
 
 // decodeLeadList reads lead_list. An entry whose email is missing or not a
-// string is kept with an empty email, which counts as an invalid email.
-func decodeLeadList(o object) []taskbox.LeadInput {
+// string is kept with an empty email, which counts as an invalid email. A
+// list over the limit is refused by its length alone (false), before any
+// entry is decoded.
+func decodeLeadList(o object) ([]taskbox.LeadInput, bool) {
 	items := o.array("lead_list")
+	if len(items) > taskbox.MaxLeadsPerUpload {
+		o.fe.Add("lead_list", "must hold at most 400 leads")
+		return nil, false
+	}
 	leads := make([]taskbox.LeadInput, 0, len(items))
 	for i, item := range items {
 		lo, ok := o.sub(item, "lead_list["+strconv.Itoa(i)+"]")
@@ -72,7 +83,7 @@ func decodeLeadList(o object) []taskbox.LeadInput {
 		}
 		leads = append(leads, l)
 	}
-	return leads
+	return leads, true
 }
 
 // handleListLeads is SmartLead's GET /api/v1/campaigns/{id}/leads.

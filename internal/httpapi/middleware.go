@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	taskbox "github.com/taskboxhq/taskbox"
 )
@@ -122,7 +124,13 @@ func (p *headerProbe) WriteHeader(status int)      { p.status = status }
 // A key over its rate limit gets 429.
 func (s *Server) auth(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		key := r.URL.Query().Get("api_key")
+		q, err := url.ParseQuery(r.URL.RawQuery)
+		if err != nil || !cleanQuery(q) {
+			s.Error(w, r, taskbox.Errorf(taskbox.EBADREQUEST,
+				"The query string is malformed: it must be name=value pairs joined by &, percent-encoded UTF-8 without NUL characters."))
+			return
+		}
+		key := q.Get("api_key")
 		if key == "" {
 			// The scheme is case-insensitive (RFC 9110 §11.1): "bearer KEY" works too.
 			if scheme, v, ok := strings.Cut(r.Header.Get("Authorization"), " "); ok && strings.EqualFold(scheme, "Bearer") {
@@ -148,6 +156,25 @@ func (s *Server) auth(h http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
+// cleanQuery reports whether every name and value of q is UTF-8 text
+// without NUL, which PostgreSQL cannot take in a parameter. url.Values drops
+// a malformed pair (a bad %-escape, a ";") silently; the caller refuses the
+// whole query instead, so a filter is never ignored without a word.
+func cleanQuery(q url.Values) bool {
+	ok := func(s string) bool { return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0 }
+	for name, values := range q {
+		if !ok(name) {
+			return false
+		}
+		for _, v := range values {
+			if !ok(v) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // idempotency reads the Idempotency-Key header of a creating request. The
 // request is identified by its method, path and body.
 func idempotency(r *http.Request, body []byte) (*taskbox.Idempotency, error) {
@@ -157,6 +184,9 @@ func idempotency(r *http.Request, body []byte) (*taskbox.Idempotency, error) {
 	}
 	if len(key) > taskbox.MaxIdempotencyKeyLen {
 		return nil, taskbox.Errorf(taskbox.EBADREQUEST, "The Idempotency-Key header must be at most %d characters.", taskbox.MaxIdempotencyKeyLen)
+	}
+	if !utf8.ValidString(key) || strings.ContainsFunc(key, unicode.IsControl) {
+		return nil, taskbox.Errorf(taskbox.EBADREQUEST, "The Idempotency-Key header must be printable UTF-8 text.")
 	}
 	h := sha256.New()
 	fmt.Fprintf(h, "%s %s\n", r.Method, r.URL.Path)

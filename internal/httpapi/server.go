@@ -29,5 +29,15 @@ type Server struct {
 
 // Handler returns the API with its middleware.
 func (s *Server) Handler() http.Handler {
-	return s.recoverPanics(s.logRequests(s.jsonFallback(s.routes())))
+	return noSniff(s.recoverPanics(s.logRequests(s.jsonFallback(s.routes()))))
+}
+
+// noSniff tells browsers to take every answer for the type it declares:
+// answers carry text exactly as clients stored it, HTML included, and must
+// never be rendered as a page.
+func noSniff(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		next.ServeHTTP(w, r)
+	})
 }
