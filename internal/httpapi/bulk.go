@@ -10,18 +10,8 @@ import (
 // handleBulkCreate is POST …/tasks/bulk-create: {"tasks": [create bodies]},
 // all or nothing.
 func (s *Server) handleBulkCreate(w http.ResponseWriter, r *http.Request) {
-	body, err := readBody(w, r, MaxBulkBody)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	idem, err := idempotency(r, body)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
 	var fe taskbox.FieldErrors
-	o, err := decodeObject(body, &fe)
+	o, idem, err := readJSON(w, r, MaxBulkBody, true, &fe)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -59,13 +49,8 @@ func (s *Server) handleBulkCreate(w http.ResponseWriter, r *http.Request) {
 // handleBulkUpdate is POST …/tasks/bulk-update: {"ids": […], "set": {…}},
 // all or nothing.
 func (s *Server) handleBulkUpdate(w http.ResponseWriter, r *http.Request) {
-	body, err := readBody(w, r, MaxBulkBody)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
 	var fe taskbox.FieldErrors
-	o, err := decodeObject(body, &fe)
+	o, _, err := readJSON(w, r, MaxBulkBody, false, &fe)
 	if err != nil {
 		s.Error(w, r, err)
 		return

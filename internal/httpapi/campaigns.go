@@ -9,18 +9,8 @@ import (
 // handleCreateCampaign is SmartLead's POST /api/v1/campaigns/create; its
 // answer is flat: {"ok": true, "id", "name", "created_at"}.
 func (s *Server) handleCreateCampaign(w http.ResponseWriter, r *http.Request) {
-	body, err := readBody(w, r, MaxBody)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	idem, err := idempotency(r, body)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
 	var fe taskbox.FieldErrors
-	o, err := decodeObject(body, &fe)
+	o, idem, err := readJSON(w, r, MaxBody, true, &fe)
 	if err != nil {
 		s.Error(w, r, err)
 		return

@@ -39,6 +39,24 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 	return b, nil
 }
 
+// readJSON reads a body of at most limit bytes as one JSON object whose
+// field errors go to fe. For a creating request it first reads the
+// Idempotency-Key, which identifies the request by this body.
+func readJSON(w http.ResponseWriter, r *http.Request, limit int64, creating bool, fe *taskbox.FieldErrors) (object, *taskbox.Idempotency, error) {
+	body, err := readBody(w, r, limit)
+	if err != nil {
+		return object{}, nil, err
+	}
+	var idem *taskbox.Idempotency
+	if creating {
+		if idem, err = idempotency(r, body); err != nil {
+			return object{}, nil, err
+		}
+	}
+	o, err := decodeObject(body, fe)
+	return o, idem, err
+}
+
 // object is a decoded JSON object whose fields are read one at a time, so
 // that a field of the wrong type becomes a 422 naming it, and every faulty
 // field is reported rather than the first.

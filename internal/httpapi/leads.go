@@ -15,18 +15,8 @@ func (s *Server) handleAddLeads(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	body, err := readBody(w, r, MaxBody)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	idem, err := idempotency(r, body)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
 	var fe taskbox.FieldErrors
-	o, err := decodeObject(body, &fe)
+	o, idem, err := readJSON(w, r, MaxBody, true, &fe)
 	if err != nil {
 		s.Error(w, r, err)
 		return

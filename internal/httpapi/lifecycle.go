@@ -14,13 +14,8 @@ func (s *Server) handleUpdateTask(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	body, err := readBody(w, r, MaxBody)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
 	var fe taskbox.FieldErrors
-	o, err := decodeObject(body, &fe)
+	o, _, err := readJSON(w, r, MaxBody, false, &fe)
 	if err != nil {
 		s.Error(w, r, err)
 		return

@@ -22,13 +22,8 @@ func ReferenceHandler(key string, loc *time.Location) http.Handler {
 			writeJSON(w, http.StatusUnauthorized, errorBody{Message: "Invalid API Key", Error: errorDetail{Code: taskbox.EUNAUTHORIZED, Message: "Invalid API Key"}})
 			return
 		}
-		body, err := readBody(w, r, MaxBody)
-		if err != nil {
-			s.Error(w, r, err)
-			return
-		}
 		var fe taskbox.FieldErrors
-		o, err := decodeObject(body, &fe)
+		o, _, err := readJSON(w, r, MaxBody, false, &fe)
 		if err != nil {
 			s.Error(w, r, err)
 			return

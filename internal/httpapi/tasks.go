@@ -8,18 +8,8 @@ import (
 
 // handleCreateTask is SmartLead's POST /api/v1/master-inbox/create-task.
 func (s *Server) handleCreateTask(w http.ResponseWriter, r *http.Request) {
-	body, err := readBody(w, r, MaxBody)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	idem, err := idempotency(r, body)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
 	var fe taskbox.FieldErrors
-	o, err := decodeObject(body, &fe)
+	o, idem, err := readJSON(w, r, MaxBody, true, &fe)
 	if err != nil {
 		s.Error(w, r, err)
 		return
