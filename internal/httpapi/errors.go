@@ -31,16 +31,6 @@ func StatusFor(code string) int {
 	return http.StatusInternalServerError
 }
 
-// CodeFor returns the error code of an HTTP status, for clients.
-func CodeFor(status int) string {
-	for code, s := range statuses {
-		if s == status {
-			return code
-		}
-	}
-	return taskbox.EINTERNAL
-}
-
 type errorBody struct {
 	OK      bool        `json:"ok"`
 	Message string      `json:"message"`
