@@ -1,0 +1,142 @@
+package taskbox
+
+import (
+	"context"
+	"net/url"
+	"strings"
+)
+
+// Webhook event types, as subscriptions name them and deliveries carry them.
+const (
+	EventTypeTaskCreated   = "TASK_CREATED"
+	EventTypeTaskUpdated   = "TASK_UPDATED"
+	EventTypeTaskCompleted = "TASK_COMPLETED"
+	EventTypeTaskReopened  = "TASK_REOPENED"
+	EventTypeTaskDeleted   = "TASK_DELETED"
+	EventTypeTaskDue       = "TASK_DUE"
+)
+
+// WebhookEventTypes lists every event type a webhook can subscribe to.
+var WebhookEventTypes = []string{
+	EventTypeTaskCreated, EventTypeTaskUpdated, EventTypeTaskCompleted,
+	EventTypeTaskReopened, EventTypeTaskDeleted, EventTypeTaskDue,
+}
+
+// MaxWebhookURLLen bounds a webhook's URL, in bytes.
+const MaxWebhookURLLen = 2048
+
+// Webhook is a subscription of one account to some event types. Secret
+// signs every delivery; it is returned only by CreateWebhook.
+type Webhook struct {
+	ID        int64     `json:"id"`
+	URL       string    `json:"url"`
+	Events    []string  `json:"events"`
+	Secret    string    `json:"secret,omitempty"`
+	CreatedAt Timestamp `json:"created_at"`
+}
+
+// WebhookCreate is the body of POST /api/v1/webhooks.
+type WebhookCreate struct {
+	URL         string
+	Events      []string
+	Idempotency *Idempotency
+}
+
+// Validate checks the URL's form (http or https, with a host) and that the
+// events are known and not repeated. Whether the URL's address may be
+// reached is decided at delivery time, on the resolved address.
+func (c *WebhookCreate) Validate(fe *FieldErrors) {
+	c.URL = strings.TrimSpace(c.URL)
+	if u, err := url.Parse(c.URL); c.URL == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
+		fe.Add("url", "must be an absolute http or https URL without credentials")
+	} else if len(c.URL) > MaxWebhookURLLen {
+		fe.Add("url", "must be at most 2048 bytes")
+	}
+	if len(c.Events) == 0 {
+		fe.Add("events", "must list at least one of "+strings.Join(WebhookEventTypes, ", "))
+	}
+	seen := make(map[string]bool, len(c.Events))
+	for i, e := range c.Events {
+		field := "events[" + itoa(i) + "]"
+		switch {
+		case !knownEventType(e):
+			fe.Add(field, "must be one of "+strings.Join(WebhookEventTypes, ", "))
+		case seen[e]:
+			fe.Add(field, "is listed twice")
+		}
+		seen[e] = true
+	}
+}
+
+func knownEventType(e string) bool {
+	for _, t := range WebhookEventTypes {
+		if t == e {
+			return true
+		}
+	}
+	return false
+}
+
+// Event is what a delivery POSTs: one change of one task (or its due time
+// arriving). ID is the same on every retry, so receivers can deduplicate.
+type Event struct {
+	ID         string    `json:"event_id"`
+	Type       string    `json:"event_type"`
+	OccurredAt Timestamp `json:"occurred_at"`
+	AccountID  int64     `json:"account_id"`
+	Data       *Task     `json:"data"`
+}
+
+// Delivery states.
+const (
+	DeliveryPending   = "pending"   // not yet delivered; NextRetryAt says when it is tried
+	DeliveryDelivered = "delivered" // a 2xx answer was received
+	DeliveryFailed    = "failed"    // retries ran out; it stays visible and can be re-sent
+)
+
+// WebhookDelivery is one event on its way to one webhook, with every attempt
+// made so far.
+type WebhookDelivery struct {
+	ID          int64             `json:"id"`
+	WebhookID   int64             `json:"webhook_id"`
+	EventID     string            `json:"event_id"`
+	EventType   string            `json:"event_type"`
+	TaskID      int64             `json:"task_id"`
+	Status      string            `json:"status"`
+	Attempts    []DeliveryAttempt `json:"attempts"`
+	NextRetryAt *Timestamp        `json:"next_retry_at"`
+	CreatedAt   Timestamp         `json:"created_at"`
+}
+
+// DeliveryAttempt is one POST of a delivery.
+type DeliveryAttempt struct {
+	At         Timestamp `json:"at"`
+	StatusCode *int      `json:"status_code"` // nil: no answer (timeout, refused, …)
+	LatencyMS  int64     `json:"latency_ms"`
+	Error      *string   `json:"error"` // why it failed, in a sentence; nil on success
+}
+
+// WebhookService manages the webhooks of the actor's account.
+type WebhookService interface {
+	CreateWebhook(ctx context.Context, c *WebhookCreate) (*Webhook, error)
+	ListWebhooks(ctx context.Context) ([]*Webhook, error)
+	FindWebhookByID(ctx context.Context, id int64) (*Webhook, error)
+	DeleteWebhook(ctx context.Context, id int64) error
+	// ListDeliveries returns the webhook's deliveries, newest first.
+	ListDeliveries(ctx context.Context, webhookID int64) ([]*WebhookDelivery, error)
+	// Redeliver queues the delivery's event to be sent again now, with the
+	// same event_id, whatever its state.
+	Redeliver(ctx context.Context, webhookID, deliveryID int64) (*WebhookDelivery, error)
+}
+
+// CalendarToken names the account's iCalendar feed: GET /ical/{Token}.ics.
+type CalendarToken struct {
+	Token string `json:"token"`
+	URL   string `json:"url"`
+}
+
+// CalendarService manages the feed token of the actor's account.
+type CalendarService interface {
+	// RotateCalendarToken makes a new token; the old one stops working at once.
+	RotateCalendarToken(ctx context.Context) (*CalendarToken, error)
+}
