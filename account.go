@@ -76,12 +76,14 @@ type AccountService interface {
 	Authenticate(ctx context.Context, secret string) (*Actor, error)
 }
 
-// Actor is who makes a change: an API key of an account (or, later, a web
-// user). Every service call runs on behalf of the actor in its context.
+// Actor is who makes a change: an API key of an account, used directly or
+// by a person signed in to the web inbox with it (Web). Every service call
+// runs on behalf of the actor in its context.
 type Actor struct {
 	Account *Account
 	KeyID   int64
 	KeyName string
+	Web     bool
 }
 
 // AccountID returns the actor's account id.

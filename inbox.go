@@ -164,8 +164,12 @@ type ActorRef struct {
 	Name string `json:"name"`
 }
 
-// Ref returns how the actor is recorded.
+// Ref returns how the actor is recorded: a web user is named by the key
+// they signed in with.
 func (a *Actor) Ref() ActorRef {
+	if a.Web {
+		return ActorRef{Type: "web", ID: a.KeyID, Name: a.KeyName}
+	}
 	return ActorRef{Type: "api_key", ID: a.KeyID, Name: a.KeyName}
 }
 

@@ -151,3 +151,15 @@ type LeadService interface {
 	ListLeadMaps(ctx context.Context, campaignID int64, offset, limit int) (*LeadMapPage, error)
 	FindLeadByEmail(ctx context.Context, email string) (*Lead, error)
 }
+
+// MaxLeadSuggestions bounds the leads one search by email prefix returns.
+const MaxLeadSuggestions = 20
+
+// LeadSearcher finds the actor's leads by the start of their email, for the
+// web inbox's suggestions as a person types.
+type LeadSearcher interface {
+	// SearchLeads returns up to limit leads (at most MaxLeadSuggestions)
+	// whose email starts with prefix, in any case, ordered by email, each
+	// with the campaigns it is in.
+	SearchLeads(ctx context.Context, prefix string, limit int) ([]*Lead, error)
+}

@@ -57,7 +57,7 @@ func TestServeHelpNamesTheEnvironment(t *testing.T) {
 		t.Errorf("serve --help shows the password of TASKBOX_DATABASE_URL:\n%s", res.Stdout)
 	}
 	for _, want := range []string{"--addr", "--db", "--rate-limit", "--demo", "--log-format", "--shutdown-timeout", "--db-timeout",
-		"TASKBOX_ADDR", "TASKBOX_DB_TIMEOUT", "TASKBOX_DATABASE_URL", "TASKBOX_RATE_LIMIT", "TASKBOX_LOG_FORMAT", "127.0.0.1:8080"} {
+		"--session-idle-timeout", "TASKBOX_SESSION_IDLE_TIMEOUT", "TASKBOX_ADDR", "TASKBOX_DB_TIMEOUT", "TASKBOX_DATABASE_URL", "TASKBOX_RATE_LIMIT", "TASKBOX_LOG_FORMAT", "127.0.0.1:8080"} {
 		if !strings.Contains(res.Stdout, want) {
 			t.Errorf("serve --help does not mention %s:\n%s", want, res.Stdout)
 		}
@@ -107,6 +107,8 @@ func TestInvalidInvocations(t *testing.T) {
 		{"rate NaN", nil, []string{"serve", "--rate-limit", "NaN"}, "--rate-limit must be", true},
 		{"shutdown timeout", nil, []string{"serve", "--shutdown-timeout", "0s"}, "--shutdown-timeout must be positive", true},
 		{"db timeout", nil, []string{"serve", "--db-timeout", "0s"}, "--db-timeout must be positive", true},
+		{"session idle timeout", nil, []string{"serve", "--session-idle-timeout", "10s"}, "--session-idle-timeout must be at least 1m", true},
+		{"env session idle timeout", []string{"TASKBOX_SESSION_IDLE_TIMEOUT=soon"}, []string{"serve"}, `TASKBOX_SESSION_IDLE_TIMEOUT="soon"`, true},
 		{"env negative rate", []string{"TASKBOX_RATE_LIMIT=-5"}, []string{"serve"}, "--rate-limit must be", true},
 		{"env rate not a number", []string{"TASKBOX_RATE_LIMIT=lots"}, []string{"serve"}, `TASKBOX_RATE_LIMIT="lots"`, true},
 		{"env log format", []string{"TASKBOX_LOG_FORMAT=xml"}, []string{"serve"}, "--log-format must be text or json", true},

@@ -14,6 +14,7 @@ import (
 	taskbox "github.com/taskboxhq/taskbox"
 	"github.com/taskboxhq/taskbox/internal/httpapi"
 	"github.com/taskboxhq/taskbox/internal/store"
+	"github.com/taskboxhq/taskbox/internal/web"
 )
 
 // serveConfig is everything serve reads from flags and the environment,
@@ -31,6 +32,8 @@ type serveConfig struct {
 	ReadTimeout       time.Duration
 	IdleTimeout       time.Duration
 	DBTimeout         time.Duration
+	// SessionIdle ends a web inbox session after this long without a request.
+	SessionIdle time.Duration
 }
 
 func (c *serveConfig) validate() error {
@@ -49,20 +52,24 @@ func (c *serveConfig) validate() error {
 	if c.DBTimeout <= 0 {
 		return errors.New("--db-timeout must be positive")
 	}
+	if c.SessionIdle < time.Minute {
+		return errors.New("--session-idle-timeout must be at least 1m")
+	}
 	return nil
 }
 
 // serveEnv names the environment variable of each flag of serve.
 var serveEnv = map[string]string{
-	"addr":                "TASKBOX_ADDR",
-	"rate-limit":          "TASKBOX_RATE_LIMIT",
-	"demo":                "TASKBOX_DEMO",
-	"log-format":          "TASKBOX_LOG_FORMAT",
-	"shutdown-timeout":    "TASKBOX_SHUTDOWN_TIMEOUT",
-	"read-header-timeout": "TASKBOX_READ_HEADER_TIMEOUT",
-	"read-timeout":        "TASKBOX_READ_TIMEOUT",
-	"idle-timeout":        "TASKBOX_IDLE_TIMEOUT",
-	"db-timeout":          "TASKBOX_DB_TIMEOUT",
+	"addr":                 "TASKBOX_ADDR",
+	"rate-limit":           "TASKBOX_RATE_LIMIT",
+	"demo":                 "TASKBOX_DEMO",
+	"log-format":           "TASKBOX_LOG_FORMAT",
+	"shutdown-timeout":     "TASKBOX_SHUTDOWN_TIMEOUT",
+	"read-header-timeout":  "TASKBOX_READ_HEADER_TIMEOUT",
+	"read-timeout":         "TASKBOX_READ_TIMEOUT",
+	"idle-timeout":         "TASKBOX_IDLE_TIMEOUT",
+	"db-timeout":           "TASKBOX_DB_TIMEOUT",
+	"session-idle-timeout": "TASKBOX_SESSION_IDLE_TIMEOUT",
 }
 
 // writeTimeout bounds writing an answer; the read timeouts are flags.
@@ -96,6 +103,7 @@ Each flag can also be set by the environment variable named in its help.`,
 	f.DurationVar(&c.ReadTimeout, "read-timeout", 60*time.Second, "how long a client may take to send a whole request, body included (env TASKBOX_READ_TIMEOUT)")
 	f.DurationVar(&c.IdleTimeout, "idle-timeout", 120*time.Second, "how long a keep-alive connection may wait for its next request (env TASKBOX_IDLE_TIMEOUT)")
 	f.DurationVar(&c.DBTimeout, "db-timeout", store.DefaultTimeout, "how long a request waits on the database (a connection, one statement, a commit) before it is answered 503 (env TASKBOX_DB_TIMEOUT)")
+	f.DurationVar(&c.SessionIdle, "session-idle-timeout", web.DefaultIdleTimeout, "how long a web inbox session lasts without a request before it asks to sign in again (env TASKBOX_SESSION_IDLE_TIMEOUT)")
 	cmd.PreRunE = func(cmd *cobra.Command, args []string) error {
 		return applyEnv(cmd.Flags(), serveEnv)
 	}
@@ -122,6 +130,9 @@ func (m *Main) serve(ctx context.Context, c serveConfig) error {
 	}
 	api := &httpapi.Server{Accounts: db, Campaigns: db, Leads: db, Tasks: db, Inbox: db, DB: db, Logger: logger,
 		RateLimit: httpapi.NewRateLimiter(c.RateLimit)}
+	if api.Web, err = m.webInbox(ctx, db, logger, c.SessionIdle); err != nil {
+		return err
+	}
 	srv := &http.Server{
 		Handler:           api.Handler(),
 		ReadHeaderTimeout: c.ReadHeaderTimeout,
@@ -205,4 +216,15 @@ func (m *Main) logger(format string) *slog.Logger {
 		return slog.New(slog.NewJSONHandler(m.Stderr, nil))
 	}
 	return slog.New(slog.NewTextHandler(m.Stderr, nil))
+}
+
+// webInbox builds the web inbox's pages over the same services as the API.
+func (m *Main) webInbox(ctx context.Context, db *store.DB, logger *slog.Logger, idle time.Duration) (http.Handler, error) {
+	key, err := db.WebSessionKey(ctx)
+	if err != nil {
+		return nil, err
+	}
+	w := &web.Server{Accounts: db, Campaigns: db, Leads: db, Search: db, Tasks: db, Inbox: db, Logger: logger,
+		Key: key, IdleTimeout: idle}
+	return w.Handler()
 }

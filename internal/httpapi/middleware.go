@@ -92,6 +92,10 @@ func (s *Server) jsonFallback(mux *http.ServeMux) http.Handler {
 			mux.ServeHTTP(w, r)
 			return
 		}
+		if s.Web != nil && r.URL.Path != "/api" && !strings.HasPrefix(r.URL.Path, "/api/") {
+			s.Web.ServeHTTP(w, r)
+			return
+		}
 		probe := &headerProbe{header: http.Header{}}
 		h.ServeHTTP(probe, r)
 		switch probe.status {

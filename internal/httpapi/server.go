@@ -25,6 +25,9 @@ type Server struct {
 	DB        Pinger
 	Logger    *slog.Logger
 	RateLimit *RateLimiter // nil: no limit
+	// Web, when set, answers every path outside /api/ that no API route
+	// matches: the web inbox's pages.
+	Web http.Handler
 }
 
 // Handler returns the API with its middleware.

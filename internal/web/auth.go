@@ -1,0 +1,192 @@
+package web
+
+import (
+	"crypto/hmac"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	taskbox "github.com/taskboxhq/taskbox"
+)
+
+// visit is one request of a signed-in person.
+type visit struct {
+	Actor *taskbox.Actor
+	CSRF  string
+	Zone  *time.Location // the browser's zone, else the account's
+	Now   time.Time
+}
+
+// maxFormBytes bounds a form post: a description of 10,000 characters is at
+// most 40,000 bytes of UTF-8, percent-encoded about three times that.
+const maxFormBytes = 1 << 20
+
+// refreshAfter is how stale a session's last-seen time may grow before the
+// cookie is written again.
+const refreshAfter = 30 * time.Second
+
+type visitHandler func(w http.ResponseWriter, r *http.Request, v *visit)
+
+// signedIn runs h for the person whose session the request carries, after
+// authenticating its key again. Without a valid session a GET gets the
+// sign-in page, which sends the person back here afterwards.
+func (s *Server) signedIn(h visitHandler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		v, ok := s.authenticate(w, r)
+		if !ok {
+			s.renderSignIn(w, r, http.StatusUnauthorized, signInData{Return: safeReturn(r.URL.RequestURI())})
+			return
+		}
+		h(w, r, v)
+	}
+}
+
+// form is signedIn for a form post: it also checks the form's CSRF token.
+// A post whose session has expired gets the sign-in page with what was
+// typed kept, so nothing is lost.
+func (s *Server) form(h visitHandler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+		if err := r.ParseForm(); err != nil {
+			s.renderError(w, r, http.StatusBadRequest, "The form could not be read. Go back and try again.")
+			return
+		}
+		v, ok := s.authenticate(w, r)
+		if !ok {
+			s.renderSignIn(w, r, http.StatusUnauthorized, signInData{
+				Expired: true, Return: returnFor(r), Draft: draftFrom(r.PostForm)})
+			return
+		}
+		if !hmac.Equal([]byte(r.PostForm.Get("csrf")), []byte(v.CSRF)) {
+			s.renderError(w, r, http.StatusForbidden, "This form was not sent from this inbox's page, or the page is too old. Reload the page and try again.")
+			return
+		}
+		h(w, r, v)
+	}
+}
+
+// authenticate opens the session and checks its key; a revoked key ends it.
+func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (*visit, bool) {
+	now := time.Now()
+	sess, ok := s.readSession(r, now)
+	if !ok {
+		if _, err := r.Cookie(sessionCookie); err == nil {
+			clearSession(w, r)
+		}
+		return nil, false
+	}
+	actor, err := s.Accounts.Authenticate(r.Context(), sess.Key)
+	if err != nil {
+		if taskbox.ErrorCode(err) == taskbox.EUNAUTHORIZED {
+			clearSession(w, r)
+		} else {
+			s.Logger.Error("web: authenticate", "err", err)
+		}
+		return nil, false
+	}
+	actor.Web = true
+	if now.Sub(time.Unix(sess.Seen, 0)) > refreshAfter {
+		sess.Seen = now.Unix()
+		s.setSession(w, r, sess)
+	}
+	*r = *r.WithContext(taskbox.NewContextWithActor(r.Context(), actor))
+	return &visit{Actor: actor, CSRF: s.sessions.csrfToken(sess), Zone: browserZone(r, actor.Account), Now: now}, true
+}
+
+// handleSignIn checks the key and starts a session, then goes back where
+// the person was, with any draft they had typed.
+func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	if err := r.ParseForm(); err != nil {
+		s.renderError(w, r, http.StatusBadRequest, "The form could not be read. Go back and try again.")
+		return
+	}
+	data := signInData{Return: safeReturn(r.PostForm.Get("return")), Draft: draftFrom(r.PostForm)}
+	key := strings.TrimSpace(r.PostForm.Get("api_key"))
+	if key == "" {
+		data.Error = "Enter an API key."
+		s.renderSignIn(w, r, http.StatusUnprocessableEntity, data)
+		return
+	}
+	if _, err := s.Accounts.Authenticate(r.Context(), key); err != nil {
+		if taskbox.ErrorCode(err) != taskbox.EUNAUTHORIZED {
+			s.fail(w, r, err)
+			return
+		}
+		data.Error = "That API key is not valid, or it has been revoked."
+		s.renderSignIn(w, r, http.StatusUnauthorized, data)
+		return
+	}
+	s.setSession(w, r, session{Key: key, ID: newSessionID(), Seen: time.Now().Unix()})
+	http.Redirect(w, r, withDraft(data.Return, data.Draft), http.StatusSeeOther)
+}
+
+func (s *Server) handleSignOut(w http.ResponseWriter, r *http.Request, v *visit) {
+	clearSession(w, r)
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// safeReturn keeps a return path only when it is a path of this site.
+func safeReturn(p string) string {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.ContainsAny(p, "\\\r\n") {
+		return "/"
+	}
+	return p
+}
+
+// returnFor is the page a post came from: its return field, or the task's
+// page for an edit.
+func returnFor(r *http.Request) string {
+	if ret := r.PostForm.Get("return"); ret != "" {
+		return safeReturn(ret)
+	}
+	if id := r.PathValue("id"); id != "" {
+		return "/tasks/" + url.PathEscape(id)
+	}
+	return "/"
+}
+
+// draftFields are the fields of the add and edit forms a draft keeps.
+var draftFields = []string{"email", "lead_map", "name", "description", "priority", "due_date", "due_time"}
+
+// draftFrom keeps the typed fields of a form, empty ones left out.
+func draftFrom(form url.Values) url.Values {
+	d := url.Values{}
+	for _, f := range draftFields {
+		if v := form.Get(f); v != "" {
+			d.Set(f, v)
+		} else if v := form.Get("draft_" + f); v != "" {
+			d.Set(f, v)
+		}
+	}
+	return d
+}
+
+// withDraft adds a draft to a return path as draft_ parameters, which the
+// pages read back into their forms.
+func withDraft(ret string, d url.Values) string {
+	if len(d) == 0 {
+		return ret
+	}
+	q := url.Values{}
+	for k, vs := range d {
+		q["draft_"+k] = vs
+	}
+	sep := "?"
+	if strings.Contains(ret, "?") {
+		sep = "&"
+	}
+	return ret + sep + q.Encode()
+}
+
+// readDraft reads draft_ parameters of a page's URL.
+func readDraft(q url.Values) url.Values {
+	d := url.Values{}
+	for _, f := range draftFields {
+		if v := q.Get("draft_" + f); v != "" {
+			d.Set(f, v)
+		}
+	}
+	return d
+}

@@ -1,0 +1,109 @@
+// Package web serves the master inbox in a browser: server-rendered pages
+// (html/template) with a little plain JavaScript and CSS, all embedded in
+// the binary. Its handlers call the same domain services as the JSON API,
+// on behalf of the person signed in with an API key.
+package web
+
+import (
+	"embed"
+	"log/slog"
+	"net/http"
+	"time"
+
+	taskbox "github.com/taskboxhq/taskbox"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// DefaultIdleTimeout is how long a session lasts without a request.
+const DefaultIdleTimeout = 12 * time.Hour
+
+// DefaultPageSize is how many tasks a section shows before "Show more".
+const DefaultPageSize = 25
+
+// Server holds the services the pages call. main wires it once.
+type Server struct {
+	Accounts  taskbox.AccountService
+	Campaigns taskbox.CampaignService
+	Leads     taskbox.LeadService
+	Search    taskbox.LeadSearcher
+	Tasks     taskbox.TaskService
+	Inbox     taskbox.InboxService
+	Logger    *slog.Logger
+	// Key seals and signs session cookies; every server of one database
+	// must use the same key (store.DB.WebSessionKey).
+	Key []byte
+	// IdleTimeout ends a session after this long without a request.
+	IdleTimeout time.Duration
+	PageSize    int // 0 means DefaultPageSize
+
+	pages    *pageSet
+	sessions *sealer
+	static   http.Handler
+	assets   map[string]string // static file name → versioned URL
+}
+
+// Handler returns the pages with their security headers. Paths it does not
+// know get an HTML 404.
+func (s *Server) Handler() (http.Handler, error) {
+	if s.IdleTimeout <= 0 {
+		s.IdleTimeout = DefaultIdleTimeout
+	}
+	if s.PageSize <= 0 {
+		s.PageSize = DefaultPageSize
+	}
+	if s.Logger == nil {
+		s.Logger = slog.New(slog.DiscardHandler)
+	}
+	var err error
+	if s.sessions, err = newSealer(s.Key); err != nil {
+		return nil, err
+	}
+	if err := s.loadAssets(); err != nil {
+		return nil, err
+	}
+	if s.pages, err = parsePages(s.assets); err != nil {
+		return nil, err
+	}
+	cop := http.NewCrossOriginProtection()
+	return securityHeaders(cop.Handler(s.routes())), nil
+}
+
+// routes lists every page and form target.
+func (s *Server) routes() *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.Handle("GET /static/", s.static)
+	mux.HandleFunc("GET /{$}", s.handleInbox)
+	mux.HandleFunc("POST /signin", s.handleSignIn)
+	mux.HandleFunc("POST /signout", s.form(s.handleSignOut))
+	mux.HandleFunc("GET /leads/suggest", s.signedIn(s.handleSuggest))
+	mux.HandleFunc("POST /tasks", s.form(s.handleAddTask))
+	mux.HandleFunc("POST /tasks/bulk-complete", s.form(s.handleBulkComplete))
+	mux.HandleFunc("GET /tasks/{id}", s.signedIn(s.handleTaskPage))
+	mux.HandleFunc("POST /tasks/{id}", s.form(s.handleEditTask))
+	mux.HandleFunc("POST /tasks/{id}/complete", s.form(s.handleSetStatus(taskbox.StatusCompleted)))
+	mux.HandleFunc("POST /tasks/{id}/reopen", s.form(s.handleSetStatus(taskbox.StatusPending)))
+	mux.HandleFunc("GET /tasks/{id}/delete", s.signedIn(s.handleConfirmDelete))
+	mux.HandleFunc("POST /tasks/{id}/delete", s.form(s.handleDeleteTask))
+	mux.HandleFunc("/", s.handleNotFound)
+	return mux
+}
+
+// securityHeaders sets what every page needs: no inline script or style, no
+// framing, no sniffing, no referrer to other sites, and no caching of pages
+// that show an account's tasks.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
+			"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		next.ServeHTTP(w, r)
+	})
+}
