@@ -1,0 +1,541 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	taskbox "github.com/taskboxhq/taskbox"
+)
+
+// Every page carries the security headers; the policy allows no inline
+// script or style and no framing.
+func TestPagesCarrySecurityHeaders(t *testing.T) {
+	s := newSite(t, siteOptions{})
+	a := s.account(t, "acme", "", "ann@example.com")
+	task := a.task(t, s, "ann@example.com", "Call", taskbox.PriorityHigh, "")
+	c := browserClient(t)
+	anon := do(t, c, "GET", s.URL+"/", nil)
+	s.signIn(t, c, a.Key)
+	for _, p := range []page{anon, do(t, c, "GET", s.URL+"/", nil), do(t, c, "GET", s.URL+"/tasks/"+itoa(task.ID), nil),
+		do(t, c, "GET", s.URL+"/no/such/page", nil)} {
+		csp := p.Header.Get("Content-Security-Policy")
+		for _, want := range []string{"script-src 'self'", "style-src 'self'", "frame-ancestors 'none'", "default-src 'none'"} {
+			if !strings.Contains(csp, want) {
+				t.Errorf("CSP %q lacks %q", csp, want)
+			}
+		}
+		if strings.Contains(csp, "unsafe-inline") || strings.Contains(csp, "unsafe-eval") {
+			t.Errorf("CSP %q allows inline code", csp)
+		}
+		for h, want := range map[string]string{"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY",
+			"Referrer-Policy": "same-origin", "Content-Type": "text/html; charset=utf-8"} {
+			if got := p.Header.Get(h); got != want {
+				t.Errorf("%s = %q, want %q", h, got, want)
+			}
+		}
+		if strings.Contains(p.Body, "<script>") || strings.Contains(p.Body, " style=") || strings.Contains(p.Body, " on") && strings.Contains(p.Body, "onclick=") {
+			t.Errorf("a page holds inline script or style")
+		}
+	}
+	if anon.Status != http.StatusOK || !strings.Contains(anon.Body, `name="api_key"`) {
+		t.Errorf("GET / without a session: %d, want the sign-in page", anon.Status)
+	}
+}
+
+// The session cookie is HttpOnly, SameSite=Lax, lives for the idle
+// timeout, and is Secure when the page came over TLS. A wrong key gets no
+// cookie and a sentence.
+func TestSessionCookieAttributes(t *testing.T) {
+	for _, tls := range []bool{false, true} {
+		s := newSite(t, siteOptions{tls: tls, idle: 90 * time.Minute})
+		a := s.account(t, "acme", "")
+		c := browserClient(t)
+		c.Transport = http.DefaultTransport
+		if tls {
+			c.Transport = insecureTransport()
+		}
+		bad := do(t, c, "POST", s.URL+"/signin", url.Values{"api_key": {"tbx_nope"}})
+		if bad.Status != http.StatusUnauthorized || !strings.Contains(bad.Body, "That API key is not valid, or it has been revoked.") ||
+			bad.Header.Get("Set-Cookie") != "" {
+			t.Errorf("wrong key: %d, cookie %q", bad.Status, bad.Header.Get("Set-Cookie"))
+		}
+		p := do(t, c, "POST", s.URL+"/signin", url.Values{"api_key": {a.Key}, "return": {"/?view=completed"}})
+		if p.Status != http.StatusSeeOther || p.Header.Get("Location") != "/?view=completed" {
+			t.Fatalf("sign-in: %d to %q", p.Status, p.Header.Get("Location"))
+		}
+		cookie := (&http.Response{Header: p.Header}).Cookies()[0]
+		if cookie.Name != "taskbox_session" || !cookie.HttpOnly || cookie.SameSite != http.SameSiteLaxMode ||
+			cookie.Path != "/" || cookie.MaxAge != 5400 || cookie.Secure != tls {
+			t.Errorf("tls=%v: cookie %+v", tls, cookie)
+		}
+		if strings.Contains(cookie.Value, a.Key) || strings.Contains(cookie.Value, a.Key[4:20]) {
+			t.Error("the cookie shows the API key")
+		}
+	}
+}
+
+// A return path that leaves the site is not followed after sign-in.
+func TestSignInStaysOnTheSite(t *testing.T) {
+	s := newSite(t, siteOptions{})
+	a := s.account(t, "acme", "")
+	for _, ret := range []string{"https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)"} {
+		p := do(t, browserClient(t), "POST", s.URL+"/signin", url.Values{"api_key": {a.Key}, "return": {ret}})
+		if p.Status != http.StatusSeeOther || p.Header.Get("Location") != "/" {
+			t.Errorf("return %q: %d to %q, want /", ret, p.Status, p.Header.Get("Location"))
+		}
+	}
+}
+
+// Forms need the session's CSRF token, and a cross-site POST is refused
+// even when it carries one.
+func TestCrossSitePostRefused(t *testing.T) {
+	s := newSite(t, siteOptions{})
+	a := s.account(t, "acme", "", "ann@example.com")
+	task := a.task(t, s, "ann@example.com", "Call", taskbox.PriorityHigh, "")
+	c := browserClient(t)
+	token := s.signIn(t, c, a.Key)
+	complete := s.URL + "/tasks/" + itoa(task.ID) + "/complete"
+	cases := []struct {
+		name   string
+		form   url.Values
+		header []string
+	}{
+		{"cross-site with token", url.Values{"csrf": {token}}, []string{"Sec-Fetch-Site", "cross-site", "Origin", "https://evil.example"}},
+		{"other origin with token", url.Values{"csrf": {token}}, []string{"Origin", "https://evil.example"}},
+		{"no token", url.Values{}, nil},
+		{"wrong token", url.Values{"csrf": {"AAAAAAAAAAAAAAAAAAAAAAAA"}}, nil},
+		{"token of another session", url.Values{"csrf": {s.signIn(t, browserClient(t), a.Key)}}, nil},
+	}
+	for _, tc := range cases {
+		p := do(t, c, "POST", complete, tc.form, tc.header...)
+		if p.Status != http.StatusForbidden {
+			t.Errorf("%s: %d, want 403", tc.name, p.Status)
+		}
+	}
+	if got, _ := a.find(t, s, task.ID); got.Status != taskbox.StatusPending {
+		t.Fatalf("a refused post completed the task")
+	}
+	cross := do(t, browserClient(t), "POST", s.URL+"/signin", url.Values{"api_key": {a.Key}},
+		"Sec-Fetch-Site", "cross-site", "Origin", "https://evil.example")
+	if cross.Status != http.StatusForbidden || cross.Header.Get("Set-Cookie") != "" {
+		t.Errorf("cross-site sign-in: %d, want 403 without a cookie", cross.Status)
+	}
+	ok := do(t, c, "POST", complete, url.Values{"csrf": {token}}, "Sec-Fetch-Site", "same-origin", "Origin", s.URL)
+	if ok.Status != http.StatusSeeOther {
+		t.Fatalf("same-origin post with token: %d\n%s", ok.Status, ok.Body)
+	}
+	if got, _ := a.find(t, s, task.ID); got.Status != taskbox.StatusCompleted {
+		t.Errorf("the accepted post did not complete the task")
+	}
+}
+
+// One account's task is a 404 for another, by page and by every form.
+func TestAccountsAreIsolated(t *testing.T) {
+	s := newSite(t, siteOptions{})
+	a := s.account(t, "acme", "", "ann@example.com")
+	b := s.account(t, "globex", "", "bob@example.com")
+	task := a.task(t, s, "ann@example.com", "Secret plan", taskbox.PriorityHigh, "")
+	c := browserClient(t)
+	token := s.signIn(t, c, b.Key)
+	id := itoa(task.ID)
+	if p := do(t, c, "GET", s.URL+"/", nil); strings.Contains(p.Body, "Secret plan") {
+		t.Error("another account's task shows in the inbox")
+	}
+	for _, tc := range []struct{ method, path string }{
+		{"GET", "/tasks/" + id}, {"GET", "/tasks/" + id + "/delete"}, {"POST", "/tasks/" + id + "/complete"},
+		{"POST", "/tasks/" + id}, {"POST", "/tasks/" + id + "/delete"}, {"POST", "/tasks/bulk-complete"},
+	} {
+		form := url.Values{"csrf": {token}, "ids": {id}, "name": {"Mine now"}}
+		if tc.method == "GET" {
+			form = nil
+		}
+		p := do(t, c, tc.method, s.URL+tc.path, form)
+		if p.Status != http.StatusNotFound || strings.Contains(p.Body, "Secret plan") {
+			t.Errorf("%s %s: %d, want 404 without the task", tc.method, tc.path, p.Status)
+		}
+	}
+	got, err := a.find(t, s, task.ID)
+	if err != nil || got.Name != "Secret plan" || got.Status != taskbox.StatusPending {
+		t.Errorf("the task was changed by another account: %+v, %v", got, err)
+	}
+	sg := do(t, c, "GET", s.URL+"/leads/suggest?q=ann", nil)
+	if sg.Status != http.StatusOK || strings.Contains(sg.Body, "ann@") {
+		t.Errorf("suggestions show another account's lead: %d %s", sg.Status, sg.Body)
+	}
+}
+
+// A revoked key's session ends at its next request.
+func TestRevokedKeyEndsTheSession(t *testing.T) {
+	s := newSite(t, siteOptions{})
+	a := s.account(t, "acme", "")
+	c := browserClient(t)
+	s.signIn(t, c, a.Key)
+	if err := s.DB.RevokeKey(context.Background(), a.KeyID); err != nil {
+		t.Fatal(err)
+	}
+	p := do(t, c, "GET", s.URL+"/", nil)
+	if !strings.Contains(p.Body, `name="api_key"`) || !strings.Contains(p.Header.Get("Set-Cookie"), "Max-Age=0") {
+		t.Errorf("after revocation: %d, Set-Cookie %q, want the sign-in page and the cookie cleared", p.Status, p.Header.Get("Set-Cookie"))
+	}
+}
+
+// Sign out clears the cookie; the old cookie's page is the sign-in page.
+func TestSignOut(t *testing.T) {
+	s := newSite(t, siteOptions{})
+	a := s.account(t, "acme", "")
+	c := browserClient(t)
+	token := s.signIn(t, c, a.Key)
+	p := do(t, c, "POST", s.URL+"/signout", url.Values{"csrf": {token}})
+	if p.Status != http.StatusSeeOther || !strings.Contains(p.Header.Get("Set-Cookie"), "Max-Age=0") {
+		t.Fatalf("sign out: %d %q", p.Status, p.Header.Get("Set-Cookie"))
+	}
+	if p := do(t, c, "GET", s.URL+"/", nil); !strings.Contains(p.Body, `name="api_key"`) {
+		t.Error("signed out, / is not the sign-in page")
+	}
+}
+
+// A post whose session has ended shows sign-in with what was typed, and
+// signing in brings the typed task back into the add form.
+func TestExpiredSessionKeepsTheDraft(t *testing.T) {
+	s := newSite(t, siteOptions{})
+	a := s.account(t, "acme", "", "ann@example.com")
+	c := browserClient(t)
+	p := do(t, c, "POST", s.URL+"/tasks", url.Values{"csrf": {"stale"}, "email": {"ann@example.com"},
+		"name": {"Send <the> pricing"}, "description": {"50 seats"}, "priority": {"HIGH"}, "return": {"/?q=x"}})
+	if p.Status != http.StatusUnauthorized || !strings.Contains(p.Body, "Your session has ended") ||
+		!strings.Contains(p.Body, `name="draft_name" value="Send &lt;the&gt; pricing"`) {
+		t.Fatalf("post without a session: %d\n%.3000s", p.Status, p.Body)
+	}
+	form := url.Values{"api_key": {a.Key}, "return": {"/?q=x"}, "draft_name": {"Send <the> pricing"},
+		"draft_email": {"ann@example.com"}, "draft_description": {"50 seats"}, "draft_priority": {"HIGH"}}
+	in := do(t, c, "POST", s.URL+"/signin", form)
+	loc := in.Header.Get("Location")
+	if in.Status != http.StatusSeeOther || !strings.HasPrefix(loc, "/?q=x&") || !strings.Contains(loc, "draft_name=") {
+		t.Fatalf("sign-in with a draft: %d to %q", in.Status, loc)
+	}
+	back := do(t, c, "GET", s.URL+loc, nil)
+	for _, want := range []string{`value="Send &lt;the&gt; pricing"`, `value="ann@example.com"`, ">50 seats</textarea>",
+		`<option value="HIGH" selected>`, "Your session had expired"} {
+		if !strings.Contains(back.Body, want) {
+			t.Errorf("the add form lacks %s", want)
+		}
+	}
+}
+
+// Adding a task: a clear 422 for each mistake, then the task in its section.
+func TestAddTaskForm(t *testing.T) {
+	s := newSite(t, siteOptions{})
+	a := s.account(t, "acme", "Europe/Berlin", "ann@example.com", "bob@example.com")
+	a.campaign(t, s, "Second", "bob@example.com")
+	c := browserClient(t)
+	token := s.signIn(t, c, a.Key)
+	base := url.Values{"csrf": {token}, "email": {"ann@example.com"}, "name": {"Call Ann"}, "return": {"/"}}
+	with := func(kv ...string) url.Values {
+		f := url.Values{}
+		for k, v := range base {
+			f[k] = v
+		}
+		for i := 0; i < len(kv); i += 2 {
+			f.Set(kv[i], kv[i+1])
+		}
+		return f
+	}
+	cases := []struct {
+		name string
+		form url.Values
+		want string
+	}{
+		{"blank name", with("name", "  "), "must not be blank"},
+		{"unknown email", with("email", "nobody@example.com"), "No lead with this email is in your campaigns."},
+		{"no email", with("email", ""), "Type the email of the lead the task is for."},
+		{"lead in two campaigns", with("email", "bob@example.com"), "This lead is in several campaigns: choose one."},
+		{"bad date", with("due_date", "2025-13-01"), "must be an ISO 8601 date-time"},
+		{"bad priority", with("priority", "URGENT"), "must be one of LOW, MEDIUM, HIGH"},
+		{"long name", with("name", strings.Repeat("n", 256)), "must be at most 255 characters"},
+	}
+	for _, tc := range cases {
+		p := do(t, c, "POST", s.URL+"/tasks", tc.form)
+		if p.Status != http.StatusUnprocessableEntity || !strings.Contains(p.Body, tc.want) {
+			t.Errorf("%s: %d, want 422 with %q", tc.name, p.Status, tc.want)
+		}
+	}
+	p := do(t, c, "POST", s.URL+"/tasks", with("email", "bob@example.com", "lead_map", "0"))
+	if !strings.Contains(p.Body, ">Second</option>") {
+		t.Error("the campaign choice does not list the lead's campaigns")
+	}
+	tomorrow := time.Now().In(mustZone(t, "Europe/Berlin")).AddDate(0, 0, 1).Format(time.DateOnly)
+	ok := do(t, c, "POST", s.URL+"/tasks", with("due_date", tomorrow, "due_time", "09:30", "priority", "HIGH", "description", "Pricing"))
+	if ok.Status != http.StatusSeeOther {
+		t.Fatalf("valid add: %d\n%.2000s", ok.Status, ok.Body)
+	}
+	inbox := do(t, c, "GET", s.URL+"/", nil, "Cookie", "tz=Europe/Berlin")
+	if !strings.Contains(inbox.Body, "Added “Call Ann”.") {
+		t.Error("no confirmation after adding")
+	}
+	page, err := s.DB.ListTasks(a.ctx, taskbox.TaskFilter{Limit: 10})
+	if err != nil || len(page.Tasks) != 1 {
+		t.Fatalf("tasks after add: %v %v", page, err)
+	}
+	got := page.Tasks[0]
+	if want := tomorrow + "T09:30:00+01:00"; got.Due == nil || !got.Due.At.Equal(mustTime(t, want)) || got.Priority != taskbox.PriorityHigh {
+		t.Errorf("added task due %v priority %s, want %s HIGH", got.Due, got.Priority, want)
+	}
+	if sec := sectionOf(inbox.Body, got.ID); sec != taskbox.DueUpcoming {
+		t.Errorf("the new task is in section %q, want upcoming", sec)
+	}
+}
+
+// Completing, editing and deleting from the pages go through the domain,
+// and the trail names the web user.
+func TestWorkingATaskRecordsTheWebUser(t *testing.T) {
+	s := newSite(t, siteOptions{})
+	a := s.account(t, "acme", "", "ann@example.com")
+	task := a.task(t, s, "ann@example.com", "Call", taskbox.PriorityLow, "2030-01-02")
+	c := browserClient(t)
+	token := s.signIn(t, c, a.Key)
+	id := itoa(task.ID)
+	steps := []struct {
+		path string
+		form url.Values
+	}{
+		{"/tasks/" + id + "/complete", url.Values{"return": {"/tasks/" + id}}},
+		{"/tasks/" + id + "/reopen", url.Values{}},
+		{"/tasks/" + id, url.Values{"name": {"Call Ann"}, "priority": {"HIGH"}, "due_date": {"2030-01-03"}}},
+	}
+	for _, st := range steps {
+		st.form.Set("csrf", token)
+		if p := do(t, c, "POST", s.URL+st.path, st.form); p.Status != http.StatusSeeOther {
+			t.Fatalf("POST %s: %d\n%.2000s", st.path, p.Status, p.Body)
+		}
+	}
+	bad := do(t, c, "POST", s.URL+"/tasks/"+id, url.Values{"csrf": {token}, "name": {""}})
+	if bad.Status != http.StatusUnprocessableEntity || !strings.Contains(bad.Body, "must not be blank") {
+		t.Errorf("blank name on edit: %d", bad.Status)
+	}
+	tp := do(t, c, "GET", s.URL+"/tasks/"+id, nil)
+	for _, want := range []string{"<h1>Call Ann</h1>", "ann@example.com", "acme outreach", "Created</strong> through the API with key",
+		"Completed</strong> in the web inbox with key", "Reopened</strong> in the web inbox", "priority: LOW → HIGH", "name: Call → Call Ann"} {
+		if !strings.Contains(tp.Body, want) {
+			t.Errorf("the task page lacks %q", want)
+		}
+	}
+	events, err := s.DB.ListTaskEvents(a.ctx, task.ID)
+	if err != nil || len(events) != 4 {
+		t.Fatalf("events: %v %v", events, err)
+	}
+	if ev := events[1]; ev.Type != taskbox.EventCompleted || ev.Actor.Type != "web" || ev.Actor.ID != a.KeyID {
+		t.Errorf("completion recorded as %+v, want the web user with key %d", ev.Actor, a.KeyID)
+	}
+	if events[0].Actor.Type != "api_key" {
+		t.Errorf("the API's creation recorded as %+v", events[0].Actor)
+	}
+	if p := do(t, c, "GET", s.URL+"/tasks/"+id+"/delete", nil); !strings.Contains(p.Body, "Delete “Call Ann”?") {
+		t.Error("no confirmation page before delete")
+	}
+	if p := do(t, c, "POST", s.URL+"/tasks/"+id+"/delete", url.Values{"csrf": {token}}); p.Status != http.StatusSeeOther {
+		t.Fatalf("delete: %d", p.Status)
+	}
+	if p := do(t, c, "GET", s.URL+"/tasks/"+id, nil); p.Status != http.StatusNotFound {
+		t.Errorf("deleted task's page: %d, want 404", p.Status)
+	}
+}
+
+// Bulk completion is all or nothing; no selection is a sentence, not an error.
+func TestBulkComplete(t *testing.T) {
+	s := newSite(t, siteOptions{})
+	a := s.account(t, "acme", "", "ann@example.com")
+	t1 := a.task(t, s, "ann@example.com", "One", "", "")
+	t2 := a.task(t, s, "ann@example.com", "Two", "", "")
+	c := browserClient(t)
+	token := s.signIn(t, c, a.Key)
+	if p := do(t, c, "POST", s.URL+"/tasks/bulk-complete", url.Values{"csrf": {token}, "ids": {"x"}}); p.Status != http.StatusBadRequest {
+		t.Errorf("bulk with a bad id: %d, want 400", p.Status)
+	}
+	if p := do(t, c, "POST", s.URL+"/tasks/bulk-complete", url.Values{"csrf": {token}}); p.Status != http.StatusSeeOther {
+		t.Errorf("bulk without selection: %d", p.Status)
+	}
+	p := do(t, c, "POST", s.URL+"/tasks/bulk-complete", url.Values{"csrf": {token}, "ids": {itoa(t1.ID), itoa(t2.ID)}})
+	if p.Status != http.StatusSeeOther {
+		t.Fatalf("bulk: %d %s", p.Status, p.Body)
+	}
+	for _, id := range []int64{t1.ID, t2.ID} {
+		if got, _ := a.find(t, s, id); got.Status != taskbox.StatusCompleted {
+			t.Errorf("task %d not completed", id)
+		}
+	}
+	done := do(t, c, "GET", s.URL+"/?view=completed", nil)
+	if sectionOf(done.Body, t1.ID) != "completed" || !strings.Contains(done.Body, `<span class="count">2</span>`) {
+		t.Error("the Completed view lacks the tasks or their count")
+	}
+}
+
+// The browser's zone, from the cookie the script sets, decides the section.
+func TestZoneCookieDecidesTheSection(t *testing.T) {
+	s := newSite(t, siteOptions{})
+	a := s.account(t, "acme", "", "ann@example.com")
+	due, tokyo, newYork := zoneSplit(t)
+	task := a.task(t, s, "ann@example.com", "Zone check", "", due.Format(time.RFC3339))
+	c := browserClient(t)
+	s.signIn(t, c, a.Key)
+	for zone, want := range map[string]string{"Asia/Tokyo": tokyo, "America/New_York": newYork} {
+		p := do(t, c, "GET", s.URL+"/", nil, "Cookie", c.Jar.Cookies(mustURL(t, s.URL))[0].String()+"; tz="+zone)
+		if got := sectionOf(p.Body, task.ID); got != want {
+			t.Errorf("in %s the task is in %q, want %q", zone, got, want)
+		}
+	}
+	p := do(t, c, "GET", s.URL+"/", nil, "Cookie", c.Jar.Cookies(mustURL(t, s.URL))[0].String()+"; tz=Not/AZone")
+	if p.Status != http.StatusOK {
+		t.Errorf("a bad zone cookie: %d", p.Status)
+	}
+}
+
+// zoneSplit picks a due time that is today in one of Tokyo and New York
+// and upcoming in the other, whatever the time now: a minute after the
+// earlier of their next midnights.
+func zoneSplit(t testing.TB) (due time.Time, tokyo, newYork string) {
+	now := time.Now()
+	wt := taskbox.NewWindow(now, mustZone(t, "Asia/Tokyo"))
+	wn := taskbox.NewWindow(now, mustZone(t, "America/New_York"))
+	due = wt.TomorrowStart
+	if wn.TomorrowStart.Before(due) {
+		due = wn.TomorrowStart
+	}
+	due = due.Add(time.Minute).UTC().Truncate(time.Second)
+	return due, wt.Classify(&taskbox.Due{At: due}), wn.Classify(&taskbox.Due{At: due})
+}
+
+// Filters narrow the sections; long sections page with the cursor.
+func TestFiltersAndPaging(t *testing.T) {
+	s := newSite(t, siteOptions{pageSize: 3})
+	a := s.account(t, "acme", "", "ann@example.com")
+	other := a.campaign(t, s, "Other", "zed@example.com")
+	for i := 0; i < 7; i++ {
+		a.task(t, s, "ann@example.com", "Pricing "+itoa(int64(i)), taskbox.PriorityLow, "")
+	}
+	hi := a.task(t, s, "zed@example.com", "Urgent call", taskbox.PriorityHigh, "")
+	c := browserClient(t)
+	s.signIn(t, c, a.Key)
+	first := do(t, c, "GET", s.URL+"/", nil)
+	if n := strings.Count(first.Body, `<li class="task`); n != 3 {
+		t.Errorf("first page shows %d rows, want 3", n)
+	}
+	more := regexpFind(first.Body, `class="more" href="([^"]+)"`)
+	if !strings.Contains(first.Body, `<span class="count">8</span>`) || more == "" {
+		t.Fatalf("no count of 8 or no Show more link")
+	}
+	seen := map[string]bool{}
+	for pages := 1; more != "" && pages < 10; pages++ {
+		p := do(t, c, "GET", s.URL+htmlUnescape(more), nil)
+		if p.Status != http.StatusOK {
+			t.Fatalf("next page: %d", p.Status)
+		}
+		for _, m := range regexpAll(p.Body, `id="task-(\d+)"`) {
+			if seen[m] {
+				t.Errorf("task %s on two pages", m)
+			}
+			seen[m] = true
+		}
+		more = regexpFind(p.Body, `class="more" href="([^"]+)"`)
+	}
+	if len(seen) != 5 {
+		t.Errorf("later pages showed %d tasks, want 5", len(seen))
+	}
+	for q, want := range map[string]int{"?priority=HIGH": 1, "?campaign=" + itoa(other.ID): 1, "?q=urgent": 1, "?q=pricing&priority=LOW": 3} {
+		p := do(t, c, "GET", s.URL+"/"+q, nil)
+		if n := strings.Count(p.Body, `<li class="task`); n != want {
+			t.Errorf("%s shows %d rows, want %d", q, n, want)
+		}
+		if strings.HasPrefix(q, "?priority=HIGH") && sectionOf(p.Body, hi.ID) != taskbox.DueNone {
+			t.Errorf("%s lacks the urgent task", q)
+		}
+	}
+	if p := do(t, c, "GET", s.URL+"/?section=none&cursor=forged", nil); p.Status != http.StatusBadRequest {
+		t.Errorf("a forged cursor: %d, want 400", p.Status)
+	}
+}
+
+// A new account sees how to add a first task, with the curl that does it.
+func TestEmptyInbox(t *testing.T) {
+	s := newSite(t, siteOptions{})
+	a := s.account(t, "acme", "")
+	c := browserClient(t)
+	s.signIn(t, c, a.Key)
+	p := do(t, c, "GET", s.URL+"/", nil)
+	for _, want := range []string{"No tasks yet", "curl -X POST '" + s.URL + "/api/v1/master-inbox/create-task?api_key=YOUR_API_KEY'",
+		`<details class="add card" id="add" open>`} {
+		if !strings.Contains(p.Body, want) {
+			t.Errorf("the empty inbox lacks %q", want)
+		}
+	}
+}
+
+// Unknown pages are HTML 404s; the API's unknown paths stay JSON.
+func TestNotFoundAnswers(t *testing.T) {
+	s := newSite(t, siteOptions{})
+	a := s.account(t, "acme", "")
+	c := browserClient(t)
+	s.signIn(t, c, a.Key)
+	for _, path := range []string{"/nope", "/tasks/abc", "/tasks/0", "/tasks/99999999", "/static/missing.js"} {
+		p := do(t, c, "GET", s.URL+path, nil)
+		if p.Status != http.StatusNotFound {
+			t.Errorf("GET %s: %d, want 404", path, p.Status)
+		}
+	}
+	api := do(t, c, "GET", s.URL+"/api/v1/nope", nil)
+	if api.Status != http.StatusNotFound || api.Header.Get("Content-Type") != "application/json" {
+		t.Errorf("GET /api/v1/nope: %d %s", api.Status, api.Header.Get("Content-Type"))
+	}
+	if p := do(t, c, "GET", s.URL+"/healthz", nil); p.Status != http.StatusOK {
+		t.Errorf("healthz: %d", p.Status)
+	}
+}
+
+// Suggestions: leads of the account whose email starts with what is typed,
+// with their campaigns.
+func TestLeadSuggestions(t *testing.T) {
+	s := newSite(t, siteOptions{})
+	a := s.account(t, "acme", "", "ann@example.com", "anna@example.com", "bob@example.com", "a_b@example.com")
+	c := browserClient(t)
+	s.signIn(t, c, a.Key)
+	p := do(t, c, "GET", s.URL+"/leads/suggest?q=AN", nil)
+	if p.Status != http.StatusOK || p.Header.Get("Content-Type") != "application/json" ||
+		!strings.Contains(p.Body, `"email":"ann@example.com"`) || !strings.Contains(p.Body, `"email":"anna@example.com"`) ||
+		strings.Contains(p.Body, "bob@") || !strings.Contains(p.Body, `"campaign":"acme outreach"`) {
+		t.Errorf("suggest AN: %d %s", p.Status, p.Body)
+	}
+	if p := do(t, c, "GET", s.URL+"/leads/suggest?q=a_", nil); strings.Contains(p.Body, "ann@") || !strings.Contains(p.Body, "a_b@") {
+		t.Errorf("suggest a_ (a wildcard in LIKE): %s", p.Body)
+	}
+	if p := do(t, c, "GET", s.URL+"/leads/suggest?q=", nil); p.Body != "[]\n" {
+		t.Errorf("suggest with nothing typed: %q", p.Body)
+	}
+}
+
+// The first load of the inbox (HTML, CSS, JS) stays under 150 KB.
+func TestFirstPageWeight(t *testing.T) {
+	s := newSite(t, siteOptions{})
+	a := s.account(t, "acme", "", "ann@example.com")
+	for i := 0; i < 25; i++ {
+		a.task(t, s, "ann@example.com", "A task with a name of a usual length "+itoa(int64(i)), taskbox.PriorityMedium, "")
+	}
+	c := browserClient(t)
+	s.signIn(t, c, a.Key)
+	total := 0
+	html := do(t, c, "GET", s.URL+"/", nil)
+	total += len(html.Body)
+	for _, asset := range regexpAll(html.Body, `(?:href|src)="(/static/[^"]+)"`) {
+		p := do(t, c, "GET", s.URL+htmlUnescape(asset), nil)
+		if p.Status != http.StatusOK {
+			t.Fatalf("%s: %d", asset, p.Status)
+		}
+		total += len(p.Body)
+	}
+	t.Logf("first load of an inbox with 25 rows: %d bytes of HTML, CSS and JS", total)
+	if total > 150*1024 {
+		t.Errorf("first load is %d bytes, over 150 KB", total)
+	}
+}
