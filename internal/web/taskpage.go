@@ -86,10 +86,20 @@ func (s *Server) handleEditTask(w http.ResponseWriter, r *http.Request, v *visit
 		s.fail(w, r, err)
 		return
 	}
+	task, err := s.Tasks.FindTaskByID(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	name, prio := r.PostForm.Get("name"), priorityInput(r.PostForm.Get("priority"))
-	u := &taskbox.TaskUpdate{Name: &name, DescriptionSet: true, Description: optional(r.PostForm.Get("description")),
-		Priority: &prio, DueDateSet: true, DueDate: dueInput(r.PostForm.Get("due_date"), r.PostForm.Get("due_time"), v.Zone)}
-	task, err := s.Inbox.UpdateTask(r.Context(), id, u)
+	u := &taskbox.TaskUpdate{Name: &name, DescriptionSet: true, Description: optional(r.PostForm.Get("description")), Priority: &prio}
+	// The form shows a due time to the minute: left as shown, the due date
+	// keeps its seconds rather than being rounded by an unrelated edit.
+	date, clock := r.PostForm.Get("due_date"), r.PostForm.Get("due_time")
+	if oldDate, oldClock := dueFields(task.Due, v.Zone); date != oldDate || clock != oldClock {
+		u.DueDateSet, u.DueDate = true, dueInput(date, clock, v.Zone)
+	}
+	task, err = s.Inbox.UpdateTask(r.Context(), id, u)
 	if errs, ok := fieldErrors(err); ok {
 		s.renderTask(w, r, v, http.StatusUnprocessableEntity, taskForm{Values: draftFrom(r.PostForm), Errors: errs})
 		return

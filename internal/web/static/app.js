@@ -12,9 +12,10 @@
     var zone = "";
     try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { return; }
     var m = document.cookie.match(/(?:^|; )tz=([^;]*)/);
-    var had = m ? decodeURIComponent(m[1]) : "";
-    if (!zone || had === zone) return;
-    document.cookie = "tz=" + encodeURIComponent(zone) + "; path=/; max-age=31536000; samesite=lax";
+    var had = m ? m[1] : "";
+    // IANA names are letters, digits, "/", "_", "-" and "+": cookie-safe as they are.
+    if (!zone || had === zone || !/^[A-Za-z0-9\/_+-]+$/.test(zone)) return;
+    document.cookie = "tz=" + zone + "; path=/; max-age=31536000; samesite=lax";
     // Re-render once in the right zone (not in a loop if cookies are off).
     if (document.querySelector("[data-zone]") && sessionStorage.getItem("tz-reload") !== zone) {
       sessionStorage.setItem("tz-reload", zone);
