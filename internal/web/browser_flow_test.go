@@ -244,3 +244,20 @@ func TestBrowserEmptyInboxAndExpiredSession(t *testing.T) {
 	run(t, ctx, chromedp.Click(chromedp.CSS("#add-form button.primary")))
 	waitFor(t, ctx, `document.querySelector(".flash") && document.querySelector(".flash").textContent === "Added “Typed before expiry”."`)
 }
+
+// When the server stops answering, a change says so on the page, and the
+// task keeps its row.
+func TestBrowserServerGone(t *testing.T) {
+	ctx := tab(t, "UTC")
+	s := newSite(t, siteOptions{})
+	a := s.account(t, "Acme", "", "ann@example.com")
+	task := a.task(t, s, "ann@example.com", "Still here", taskbox.PriorityHigh, "")
+	signInWithBrowser(t, ctx, s, a.Key)
+	s.Close()
+	run(t, ctx, chromedp.Click(chromedp.CSS(fmt.Sprintf("#task-%d .check", task.ID))))
+	waitFor(t, ctx, `document.querySelector(".flash.error") && document.querySelector(".flash.error").textContent.indexOf("could not be sent") >= 0`)
+	if !eval[bool](t, ctx, fmt.Sprintf(`document.getElementById("task-%d") !== null`, task.ID)) {
+		t.Error("the row went although the change failed")
+	}
+	screenshot(t, ctx, "server-gone")
+}

@@ -24,8 +24,9 @@ import (
 // site is the API with the web inbox mounted as serve wires them, on a real
 // port over a fresh database of the test run's backend.
 type site struct {
-	URL string
-	DB  *store.DB
+	URL   string
+	DB    *store.DB
+	Close func() // stops the server before the test ends
 }
 
 type siteOptions struct {
@@ -56,7 +57,7 @@ func newSite(t testing.TB, o siteOptions) *site {
 		srv = httptest.NewServer(api.Handler())
 	}
 	t.Cleanup(srv.Close)
-	return &site{URL: srv.URL, DB: db}
+	return &site{URL: srv.URL, DB: db, Close: srv.Close}
 }
 
 // account is an account with a campaign of leads, seen as its key's actor.

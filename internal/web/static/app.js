@@ -80,6 +80,14 @@
 
   function main() { return document.getElementById("main"); }
   function announce(msg) { var l = document.getElementById("live"); if (l) l.textContent = msg; }
+  // showError puts a failure where it is seen, at the top of the page.
+  function showError(msg) {
+    var p = main().querySelector(".flash");
+    if (!p) { p = document.createElement("p"); main().insertBefore(p, main().firstChild); }
+    p.className = "flash error";
+    p.setAttribute("role", "alert");
+    p.textContent = msg;
+  }
 
   // swap puts the main of a page's HTML in place of ours.
   function swap(html, url) {
@@ -108,6 +116,7 @@
     var focusID = document.activeElement && document.activeElement.id;
     var buttons = form.querySelectorAll("button");
     buttons.forEach(function (b) { b.disabled = true; });
+    form.setAttribute("aria-busy", "true");
     fetch(form.action, {
       method: "POST", body: new URLSearchParams(new FormData(form)), credentials: "same-origin",
       headers: { "Content-Type": "application/x-www-form-urlencoded" }
@@ -122,7 +131,8 @@
       });
     }).catch(function () {
       buttons.forEach(function (b) { b.disabled = false; });
-      announce("The change could not be sent. Check the connection and try again.");
+      form.removeAttribute("aria-busy");
+      showError("The change could not be sent: the server did not answer. Check the connection and try again.");
     });
   }
 
