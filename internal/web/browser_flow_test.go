@@ -46,6 +46,8 @@ func TestBrowserInboxWorkflow(t *testing.T) {
 		t.Errorf("upcoming count %q, want 4", got)
 	}
 	screenshot(t, ctx, "inbox")
+	checkContrast(t, ctx, ".brand", ".who", ".views a[aria-current]", ".zone", "label", ".name", ".meta", ".email", ".prio-HIGH",
+		".prio-MEDIUM", ".prio-LOW", ".due.overdue", "#section-today .due", ".count", ".add summary", "a.more", ".secondary", ".signout button")
 	run(t, ctx, chromedp.Evaluate[chromedp.Void](`window.noReload = true`))
 
 	// Page: the fourth upcoming task comes with "Show more", appended.
@@ -95,6 +97,7 @@ func TestBrowserInboxWorkflow(t *testing.T) {
 		t.Error("the edit reloaded the page, or the trail lacks the reopening by the web user")
 	}
 	screenshot(t, ctx, "task")
+	checkContrast(t, ctx, ".flash", ".state", ".facts dt", ".facts dd", ".opt", "button.primary", "a.button.danger", ".trail li", "#edit-name")
 
 	// Delete with a confirmation.
 	run(t, ctx, chromedp.Click(chromedp.CSS("a.button.danger")))
@@ -223,6 +226,7 @@ func TestBrowserEmptyInboxAndExpiredSession(t *testing.T) {
 	signInWithBrowser(t, ctx, s, a.Key)
 	waitFor(t, ctx, `document.querySelector(".empty h2").textContent === "No tasks yet" && document.querySelector("#add").open`)
 	screenshot(t, ctx, "empty")
+	checkContrast(t, ctx, ".empty p", "pre code", ".help", "#add-email")
 
 	run(t, ctx, chromedp.SendKeys(chromedp.ID("add-email"), "ann@example.com"), chromedp.SendKeys(chromedp.ID("add-name"), "Typed before expiry"),
 		chromedp.SendKeys(chromedp.ID("add-description"), "Keep me"))
@@ -260,4 +264,5 @@ func TestBrowserServerGone(t *testing.T) {
 		t.Error("the row went although the change failed")
 	}
 	screenshot(t, ctx, "server-gone")
+	checkContrast(t, ctx, ".flash.error", ".none", ".prio-HIGH")
 }

@@ -172,3 +172,43 @@ func signInWithBrowser(t *testing.T, ctx context.Context, s *site, key string) {
 }
 
 func jsString(s string) string { return "'" + strings.ReplaceAll(s, "'", `\'`) + "'" }
+
+// contrastJS measures, for each selector's first element, the contrast of
+// its text colour against the first opaque background behind it (WCAG's
+// relative luminance formula).
+const contrastJS = `(function(sels){
+  function rgb(s){var m=s.match(/[\d.]+/g)||[];return m.map(Number);}
+  function lum(c){var v=c.slice(0,3).map(function(x){x/=255;return x<=0.03928?x/12.92:Math.pow((x+0.055)/1.055,2.4)});return 0.2126*v[0]+0.7152*v[1]+0.0722*v[2];}
+  function bg(el){for(;el;el=el.parentElement){var c=rgb(getComputedStyle(el).backgroundColor);if(c.length<4||c[3]>0.99)return c;}return [255,255,255];}
+  return sels.map(function(s){var el=document.querySelector(s);if(!el)return s+" missing";
+    var a=lum(rgb(getComputedStyle(el).color)),b=lum(bg(el));var r=(Math.max(a,b)+0.05)/(Math.min(a,b)+0.05);
+    return r>=4.5?"":s+" "+r.toFixed(2);}).filter(Boolean);
+})(%s)`
+
+// checkContrast fails for text under WCAG AA's 4.5:1, in both schemes.
+func checkContrast(t *testing.T, ctx context.Context, selectors ...string) {
+	t.Helper()
+	list := "[" + strings.Join(mapStrings(selectors, jsString), ",") + "]"
+	for _, scheme := range []string{"light", "dark"} {
+		run(t, ctx, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+			_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+				Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}}})
+			return err
+		}))
+		if bad := eval[[]string](t, ctx, fmt.Sprintf(contrastJS, list)); len(bad) > 0 {
+			t.Errorf("%s scheme: text under 4.5:1 contrast: %v", scheme, bad)
+		}
+	}
+	run(t, ctx, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{})
+		return err
+	}))
+}
+
+func mapStrings(in []string, f func(string) string) []string {
+	out := make([]string, len(in))
+	for i, s := range in {
+		out[i] = f(s)
+	}
+	return out
+}
