@@ -479,7 +479,7 @@ func TestNotFoundAnswers(t *testing.T) {
 	a := s.account(t, "acme", "")
 	c := browserClient(t)
 	s.signIn(t, c, a.Key)
-	for _, path := range []string{"/nope", "/tasks/abc", "/tasks/0", "/tasks/99999999", "/static/missing.js"} {
+	for _, path := range []string{"/nope", "/tasks/abc", "/tasks/0", "/tasks/99999999", "/static/missing.js", "/static/"} {
 		p := do(t, c, "GET", s.URL+path, nil)
 		if p.Status != http.StatusNotFound {
 			t.Errorf("GET %s: %d, want 404", path, p.Status)
@@ -531,6 +531,10 @@ func TestFirstPageWeight(t *testing.T) {
 		p := do(t, c, "GET", s.URL+htmlUnescape(asset), nil)
 		if p.Status != http.StatusOK {
 			t.Fatalf("%s: %d", asset, p.Status)
+		}
+		ct := p.Header.Get("Content-Type")
+		if !strings.HasPrefix(ct, "text/css") && !strings.HasPrefix(ct, "text/javascript") || p.Header.Get("Cache-Control") == "" {
+			t.Errorf("%s: Content-Type %q, Cache-Control %q", asset, ct, p.Header.Get("Cache-Control"))
 		}
 		total += len(p.Body)
 	}

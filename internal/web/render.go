@@ -70,6 +70,10 @@ func (s *Server) loadAssets() error {
 	})
 	files := http.FileServerFS(staticFS)
 	s.static = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/") { // no directory listings
+			s.handleNotFound(w, r)
+			return
+		}
 		w.Header().Set("Cache-Control", "public, max-age=86400")
 		files.ServeHTTP(w, r)
 	})
