@@ -15,7 +15,7 @@ func (m *Main) campaignsCommand() *cobra.Command {
 		Short: "Create and list campaigns on a server",
 		Long:  "Create and list the campaigns of a taskbox server's account.\n" + remoteHelp,
 	}
-	r.addRemoteFlags(cmd)
+	r.addRemoteFlags(group(cmd))
 	cmd.AddCommand(m.campaignsCreateCommand(r), m.campaignsListCommand(r), m.campaignsShowCommand(r))
 	return cmd
 }

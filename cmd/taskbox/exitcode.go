@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -88,4 +89,18 @@ func errorText(err error) string {
 		return te.Message
 	}
 	return err.Error()
+}
+
+// group makes a command group refuse an unknown subcommand as a usage
+// error (cobra would print the group's help and exit 0) and print its help
+// when run alone.
+func group(cmd *cobra.Command) *cobra.Command {
+	cmd.Args = cobra.ArbitraryArgs
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		if len(args) > 0 {
+			return usageError(fmt.Errorf("unknown command %q for %q; see %s --help", args[0], cmd.CommandPath(), cmd.CommandPath()))
+		}
+		return cmd.Help()
+	}
+	return cmd
 }

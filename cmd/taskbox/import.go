@@ -40,7 +40,7 @@ func (m *Main) importCommand() *cobra.Command {
 		Short: "Import leads or tasks from a CSV file",
 		Long:  "Import leads into a campaign, or tasks for leads, from a CSV file with a header row.\n" + importHelp + "\n" + remoteHelp,
 	}
-	r.addRemoteFlags(cmd)
+	r.addRemoteFlags(group(cmd))
 	cmd.AddCommand(m.importLeadsCommand(r), m.importTasksCommand(r))
 	return cmd
 }

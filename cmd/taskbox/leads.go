@@ -17,7 +17,7 @@ func (m *Main) leadsCommand() *cobra.Command {
 		Long: `Add leads to a campaign, list a campaign's leads, find a lead by email.
 For a CSV file of leads, see taskbox import leads.` + "\n" + remoteHelp,
 	}
-	r.addRemoteFlags(cmd)
+	r.addRemoteFlags(group(cmd))
 	cmd.AddCommand(m.leadsAddCommand(r), m.leadsListCommand(r), m.leadsFindCommand(r))
 	return cmd
 }

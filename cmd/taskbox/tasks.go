@@ -19,7 +19,7 @@ func (m *Main) tasksCommand() *cobra.Command {
 		Short: "Work the inbox's tasks on a server",
 		Long:  "Create, list, show, change, complete, reopen and delete tasks on a taskbox server.\n" + remoteHelp,
 	}
-	r.addRemoteFlags(cmd)
+	r.addRemoteFlags(group(cmd))
 	cmd.AddCommand(m.tasksCreateCommand(r), m.tasksListCommand(r), m.tasksShowCommand(r), m.tasksUpdateCommand(r),
 		m.tasksStatusCommand(r, "complete", taskbox.StatusCompleted), m.tasksStatusCommand(r, "reopen", taskbox.StatusPending),
 		m.tasksDeleteCommand(r))
