@@ -113,20 +113,39 @@ func TestRetryAfter503(t *testing.T) {
 	}
 }
 
-// A 429's Retry-After is waited out before the call is sent again.
+// A 429's Retry-After is waited out before the call is sent again, with
+// the same key, and one task is created.
 func TestRetryHonoursRetryAfter(t *testing.T) {
 	t.Parallel()
-	f := &flaky{path: "/api/v1/master-inbox/tasks/bulk-create", fails: 1, fail: answer(429, "1", taskbox.ERATELIMIT)}
+	f := &flaky{path: "/api/v1/master-inbox/create-task", fails: 1, fail: answer(429, "1", taskbox.ERATELIMIT)}
 	direct, c, lm := retrySetup(t, f)
-	tasks, err := c.BulkCreateTasks(context.Background(), []*taskbox.TaskCreate{{LeadMapID: lm, Name: "one"}, {LeadMapID: lm, Name: "two"}}, nil)
-	if err != nil || len(tasks) != 2 {
-		t.Fatalf("BulkCreateTasks through a 429: %v, %v", tasks, err)
+	task, err := c.CreateTask(context.Background(), &taskbox.TaskCreate{LeadMapID: lm, Name: "after 429"})
+	if err != nil || task.Name != "after 429" {
+		t.Fatalf("CreateTask through a 429: %+v, %v", task, err)
 	}
-	if f.seen != 2 || f.keys[0] != f.keys[1] {
+	if f.seen != 2 || f.keys[0] == "" || f.keys[0] != f.keys[1] {
 		t.Fatalf("%d requests with keys %q; want 2 with one key", f.seen, f.keys)
 	}
 	if wait := f.arrivals[1].Sub(f.arrivals[0]); wait < time.Second {
 		t.Fatalf("retried after %v, before the Retry-After of 1s", wait)
+	}
+	if n := countTasks(t, direct); n != 1 {
+		t.Fatalf("%d tasks, want 1", n)
+	}
+}
+
+// A bulk-create refused twice with 503 is sent a third time with the same
+// key and creates its tasks once.
+func TestRetryBulkCreateAfter503(t *testing.T) {
+	t.Parallel()
+	f := &flaky{path: "/api/v1/master-inbox/tasks/bulk-create", fails: 2, fail: answer(503, "", taskbox.EUNAVAILABLE)}
+	direct, c, lm := retrySetup(t, f)
+	tasks, err := c.BulkCreateTasks(context.Background(), []*taskbox.TaskCreate{{LeadMapID: lm, Name: "one"}, {LeadMapID: lm, Name: "two"}}, nil)
+	if err != nil || len(tasks) != 2 {
+		t.Fatalf("BulkCreateTasks through two 503s: %v, %v", tasks, err)
+	}
+	if f.seen != 3 || f.keys[0] != f.keys[1] || f.keys[1] != f.keys[2] {
+		t.Fatalf("%d requests with keys %q; want 3 with one key", f.seen, f.keys)
 	}
 	if n := countTasks(t, direct); n != 2 {
 		t.Fatalf("%d tasks, want 2", n)

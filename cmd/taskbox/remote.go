@@ -24,7 +24,10 @@ const remoteHelp = `
 The server and key come from --server and --api-key, else from TASKBOX_URL
 and TASKBOX_API_KEY, else from the file written by "taskbox login"
 (` + "`taskbox login --help`" + ` says where). A flag wins over the environment,
-the environment over the file. Output is a table; --json prints JSON for scripts.`
+the environment over the file. Output is a table; --json prints JSON for scripts.
+Exit codes: 0 success, 2 usage error, 3 not found, 4 refused by the server
+(401, 422, 400, 409, 413), 5 server error or unreachable, 6 an import
+rejected rows, 1 anything else (taskbox --help lists them).`
 
 // addRemoteFlags gives a command group the flags of a remote command.
 func (r *remote) addRemoteFlags(cmd *cobra.Command) {
