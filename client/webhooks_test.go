@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -26,9 +27,15 @@ func skipUnlessRouted(t *testing.T, err error) {
 func TestWebhooks(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	a := newServer(t)
-	c := a.account(t, "acme")
-	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	s := serveBinary(t)
+	c := (&api{}).client(t, s.URL, s.Key)
+	var mu sync.Mutex
+	received := map[string]int{}
+	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		received[r.Header.Get("X-Taskbox-Event-Id")]++
+		mu.Unlock()
+	}))
 	t.Cleanup(receiver.Close)
 
 	hook, err := c.CreateWebhook(ctx, &taskbox.WebhookCreate{URL: receiver.URL + "/hook",
@@ -70,7 +77,12 @@ func TestWebhooks(t *testing.T) {
 	_, err = c.Redeliver(ctx, hook.ID, 987654)
 	wantCode(t, err, taskbox.ENOTFOUND)
 
-	other := a.account(t, "other")
+	mu.Lock()
+	if received[deliveries[0].EventID] == 0 {
+		t.Logf("the receiver has not been reached yet (deliveries: %+v)", deliveries)
+	}
+	mu.Unlock()
+	other := (&api{}).client(t, s.URL, s.newAccount(t, "other"))
 	_, err = other.FindWebhookByID(ctx, hook.ID)
 	wantCode(t, err, taskbox.ENOTFOUND)
 	if err := c.DeleteWebhook(ctx, hook.ID); err != nil {
@@ -84,8 +96,8 @@ func TestWebhooks(t *testing.T) {
 func TestRotateCalendarToken(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	a := newServer(t)
-	c := a.account(t, "acme")
+	s := serveBinary(t)
+	c := (&api{}).client(t, s.URL, s.Key)
 	first, err := c.RotateCalendarToken(ctx)
 	skipUnlessRouted(t, err)
 	if err != nil || first.Token == "" || !strings.Contains(first.URL, first.Token) {
@@ -95,6 +107,17 @@ func TestRotateCalendarToken(t *testing.T) {
 	if err != nil || second.Token == first.Token {
 		t.Fatalf("second rotation: %+v, %v; want a new token", second, err)
 	}
-	_, err = a.client(t, a.URL, "tbx_wrong").RotateCalendarToken(ctx)
+	feed := func(url string) int {
+		resp, err := http.Get(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if old, cur := feed(first.URL), feed(second.URL); old != http.StatusNotFound || cur != http.StatusOK {
+		t.Errorf("feed of the old token %d, of the new %d; want 404 and 200", old, cur)
+	}
+	_, err = (&api{}).client(t, s.URL, "tbx_wrong").RotateCalendarToken(ctx)
 	wantCode(t, err, taskbox.EUNAUTHORIZED)
 }
