@@ -49,11 +49,25 @@ func (m *Main) importCommand() *cobra.Command {
 type importFlags struct {
 	Rejects   string
 	BatchSize int
+	Delimiter string
+}
+
+// delimiter is the field separator of --delimiter.
+func (f *importFlags) delimiter() (rune, error) {
+	r := []rune(f.Delimiter)
+	if f.Delimiter == `\t` {
+		return '\t', nil
+	}
+	if len(r) != 1 || r[0] == '"' || r[0] == '\r' || r[0] == '\n' {
+		return 0, usageError(fmt.Errorf("--delimiter must be one character such as , or ; (\\t for a tab), not %q", f.Delimiter))
+	}
+	return r[0], nil
 }
 
 func (f *importFlags) add(cmd *cobra.Command, maxBatch int) {
 	cmd.Flags().StringVar(&f.Rejects, "rejects", "", "where to write the rejected rows (default FILE.rejects.csv beside the input)")
 	cmd.Flags().IntVar(&f.BatchSize, "batch-size", maxBatch, fmt.Sprintf("rows per request, 1-%d", maxBatch))
+	cmd.Flags().StringVar(&f.Delimiter, "delimiter", ",", `the field separator: one character, such as ; (\t for a tab)`)
 }
 
 // csvSource reads a CSV file row by row and counts the bytes read, for
@@ -74,7 +88,14 @@ type row struct {
 	fields []string
 }
 
-func openCSV(path string) (*csvSource, error) {
+// columnName is how a header cell names a column: case, surrounding
+// spaces, and spaces or hyphens for underscores do not matter, so
+// "First Name" is first_name.
+func columnName(h string) string {
+	return strings.NewReplacer(" ", "_", "-", "_").Replace(strings.ToLower(strings.TrimSpace(h)))
+}
+
+func openCSV(path string, delimiter rune) (*csvSource, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -86,6 +107,7 @@ func openCSV(path string) (*csvSource, error) {
 	}
 	s := &csvSource{path: path, size: st.Size(), file: f}
 	s.r = csv.NewReader(&countingReader{f, &s.read})
+	s.r.Comma = delimiter
 	s.r.FieldsPerRecord = -1 // a short or long row is a rejected row, not the end
 	header, err := s.r.Read()
 	if err != nil {
@@ -101,7 +123,7 @@ func openCSV(path string) (*csvSource, error) {
 	s.header = header
 	s.cols = map[string]int{}
 	for i, h := range header {
-		name := strings.ToLower(strings.TrimSpace(h))
+		name := columnName(h)
 		if _, dup := s.cols[name]; dup {
 			f.Close()
 			return nil, fmt.Errorf("%s: the header names the column %q twice", path, h)

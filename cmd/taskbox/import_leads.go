@@ -25,8 +25,9 @@ func (m *Main) importLeadsCommand(r *remote) *cobra.Command {
 		Long: `Import leads into a campaign from a CSV file with a header row. The column
 email is required; first_name, last_name, company_name, phone_number,
 website, location, linkedin_profile and company_url are the lead's fields;
-every other column goes into custom_fields under its header. Empty cells
-are left out. Rows are sent in batches of up to 400. A row with an invalid
+every other column goes into custom_fields under its header. A header
+cell's case, surrounding spaces, and spaces or hyphens for underscores do
+not matter ("First Name" is first_name). Empty cells are left out. Rows are sent in batches of up to 400. A row with an invalid
 email or a field over 2000 characters is rejected; a lead already in the
 campaign, or twice in the file, is counted by the server, not added twice.` + "\n" + importHelp + "\n" + remoteHelp,
 		Args: usageArgs(cobra.ExactArgs(1)),
@@ -66,7 +67,11 @@ type leadRow struct {
 }
 
 func (m *Main) importLeads(ctx context.Context, r *remote, cl *client.Client, path string, f importFlags, campaign int64) error {
-	src, err := openCSV(path)
+	delim, err := f.delimiter()
+	if err != nil {
+		return err
+	}
+	src, err := openCSV(path, delim)
 	if err != nil {
 		return err
 	}
@@ -135,7 +140,7 @@ func (li *leadImport) leadOf(r row) (taskbox.LeadInput, string) {
 	l := taskbox.LeadInput{Email: li.src.cell(r, "email")}
 	fields := l.TextFields()
 	for i, h := range li.src.header {
-		name := strings.ToLower(strings.TrimSpace(h))
+		name := columnName(h)
 		v := strings.TrimSpace(r.fields[i])
 		if name == "email" || v == "" {
 			continue

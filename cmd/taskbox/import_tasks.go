@@ -24,8 +24,9 @@ func (m *Main) importTasksCommand(r *remote) *cobra.Command {
 		Short: "Import tasks from a CSV file through bulk-create",
 		Long: `Import tasks from a CSV file with a header row. Columns: email_lead_map_id
 or email (the lead's; a lead in several campaigns needs --campaign), name
-(required), description, priority (LOW, MEDIUM, HIGH), due_date (as the API
-takes it). Other columns are ignored. Rows are checked as the server checks
+(required), description, priority (LOW, MEDIUM, HIGH, in any case), due_date
+(as the API takes it). A header cell's case, surrounding spaces, and spaces or
+hyphens for underscores do not matter ("Due Date" is due_date). Other columns are ignored. Rows are checked as the server checks
 them and sent in batches of up to 1000 through bulk-create; a row the
 server still refuses goes to the rejects file and the rest of its batch is
 sent again. An unknown email or lead map is a rejected row.` + "\n" + importHelp + "\n" + remoteHelp,
@@ -63,7 +64,11 @@ type taskImport struct {
 }
 
 func (m *Main) importTasks(ctx context.Context, r *remote, cl *client.Client, path string, f importFlags, campaign int64) error {
-	src, err := openCSV(path)
+	delim, err := f.delimiter()
+	if err != nil {
+		return err
+	}
+	src, err := openCSV(path, delim)
 	if err != nil {
 		return err
 	}
@@ -136,7 +141,7 @@ func (ti *taskImport) reject(r row, reason string) error {
 // row cannot be sent. err is a failure of the server, which stops the run.
 func (ti *taskImport) taskOf(ctx context.Context, r row) (c *taskbox.TaskCreate, reason string, err error) {
 	s := ti.src
-	c = &taskbox.TaskCreate{Name: s.cell(r, "name"), Priority: taskbox.Priority(s.cell(r, "priority"))}
+	c = &taskbox.TaskCreate{Name: s.cell(r, "name"), Priority: taskbox.Priority(strings.ToUpper(s.cell(r, "priority")))}
 	if v := s.cell(r, "description"); v != "" {
 		c.Description = &v
 	}

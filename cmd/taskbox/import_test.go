@@ -247,3 +247,37 @@ func TestImportProgressLines(t *testing.T) {
 	expectCode(t, env, exitFailure, "no email column", "import", "leads", writeFile(t, filepath.Join(t.TempDir(), "x.csv"), "name\nada\n"), "--campaign", strconv.FormatInt(camp.ID, 10))
 	expectCode(t, env, exitUsage, "--batch-size", "import", "tasks", "x.csv", "--batch-size", "1001")
 }
+
+// A spreadsheet's export: semicolons, headers in words, a lower-case
+// priority, Windows line ends.
+func TestImportHeaderNamesAndDelimiter(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, backendDB(t))
+	env := remoteEnv(t, s)
+	c := apiClient(t, s)
+	ctx := context.Background()
+	camp, err := c.CreateCampaign(ctx, &taskbox.CampaignCreate{Name: "Sheet"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	leads := writeFile(t, filepath.Join(dir, "leads.csv"), "E-mail;First Name; Company-Name ;Deal Size\r\nada@example.com;Ada;Analytical;50 seats\r\n")
+	expectCode(t, env, exitFailure, "no email column", "import", "leads", leads, "--campaign", strconv.FormatInt(camp.ID, 10), "--delimiter", ";")
+	leads = writeFile(t, filepath.Join(dir, "leads.csv"), "Email;First Name; Company-Name ;Deal Size\r\nada@example.com;Ada;Analytical;50 seats\r\n")
+	if run := runImport(t, env, exitOK, "import", "leads", leads, "--campaign", strconv.FormatInt(camp.ID, 10), "--delimiter", ";"); run.Imported != 1 {
+		t.Fatalf("leads import: %+v", run)
+	}
+	lead, err := c.FindLeadByEmail(ctx, "ada@example.com")
+	if err != nil || lead.FirstName == nil || *lead.FirstName != "Ada" || lead.CompanyName == nil || *lead.CompanyName != "Analytical" || lead.CustomFields["Deal Size"] != "50 seats" {
+		t.Fatalf("lead %+v, %v", lead, err)
+	}
+	tasks := writeFile(t, filepath.Join(dir, "tasks.tsv"), "Email\tName\tPriority\tDue Date\r\nada@example.com\tCall\thigh\t2026-01-05\r\n")
+	if run := runImport(t, env, exitOK, "import", "tasks", tasks, "--delimiter", `\t`); run.Imported != 1 {
+		t.Fatalf("tasks import: %+v", run)
+	}
+	all := countAll(t, c)
+	if len(all) != 1 || all[0].Priority != taskbox.PriorityHigh || all[0].Due == nil || all[0].Due.String() != "2026-01-05" {
+		t.Fatalf("imported %+v", all)
+	}
+	expectCode(t, env, exitUsage, "--delimiter must be one character", "import", "tasks", tasks, "--delimiter", ";;")
+}
