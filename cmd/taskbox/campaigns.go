@@ -54,6 +54,11 @@ func (m *Main) campaignsCreateCommand(r *remote) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			// SmartLead's answer is id, name and created_at; the campaign
+			// itself has its status and updated_at too.
+			if full, err := cl.FindCampaignByID(cmd.Context(), camp.ID); err == nil {
+				camp = full
+			}
 			return printCampaigns(m, r, []*taskbox.Campaign{camp})
 		}),
 	}

@@ -57,11 +57,12 @@ func TestRemoteCommands(t *testing.T) {
 	env := remoteEnv(t, s)
 
 	var camps []struct {
-		ID   int64  `json:"id"`
-		Name string `json:"name"`
+		ID     int64  `json:"id"`
+		Name   string `json:"name"`
+		Status string `json:"status"`
 	}
 	runJSON(t, env, &camps, "campaigns", "create", "--name", "Q4 outreach")
-	if len(camps) != 1 || camps[0].ID <= 0 {
+	if len(camps) != 1 || camps[0].ID <= 0 || camps[0].Name != "Q4 outreach" || camps[0].Status != "DRAFTED" {
 		t.Fatalf("campaigns create --json: %+v", camps)
 	}
 	camp := strconv.FormatInt(camps[0].ID, 10)

@@ -172,6 +172,10 @@ printed: {"data": [tasks], "next_cursor": "…" or null}.` + "\n" + remoteHelp,
 				}
 				return printJSON(m.Stdout, map[string]any{"data": page.Tasks, "next_cursor": page.NextCursor})
 			}
+			if len(page.Tasks) == 0 {
+				fmt.Fprintln(m.Stderr, "No tasks match.")
+				return nil
+			}
 			if err := printTasks(m.Stdout, page.Tasks); err != nil {
 				return err
 			}
