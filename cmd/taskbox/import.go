@@ -310,14 +310,14 @@ func (m *Main) finishImport(r *remote, s *importSummary, rejects *rejectsFile, r
 			s.Rows, remoteError(runErr).Error()), runErr}
 	}
 	if s.Rejected > 0 {
-		return &exitError{exitRejects, fmt.Errorf("%d rows rejected; see %s", s.Rejected, s.RejectsFile)}
+		return &exitError{exitRejects, fmt.Errorf("%s rejected; see %s", plural(s.Rejected, "row"), s.RejectsFile)}
 	}
 	return nil
 }
 
 func (m *Main) printSummary(s *importSummary) {
-	fmt.Fprintf(m.Stdout, "Imported %s from %s: %d rows read, %d imported, %d already imported by an earlier run, %d rejected, in %d batches.\n",
-		s.Kind, s.File, s.Rows, s.Imported, s.AlreadyImported, s.Rejected, s.Batches)
+	fmt.Fprintf(m.Stdout, "Imported %s from %s: %s read, %d imported, %d already imported by an earlier run, %d rejected, in %s.\n",
+		s.Kind, s.File, plural(s.Rows, "row"), s.Imported, s.AlreadyImported, s.Rejected, plural(s.Batches, "batch"))
 	if s.AlreadyInCampaign != nil {
 		fmt.Fprintf(m.Stdout, "The server counted %d already in the campaign, %d duplicates in the file, %d invalid emails.\n",
 			*s.AlreadyInCampaign, *s.Duplicates, *s.InvalidEmails)
@@ -335,3 +335,14 @@ type wrapped struct {
 
 func (w *wrapped) Error() string { return w.msg }
 func (w *wrapped) Unwrap() error { return w.cause }
+
+// plural writes n and the noun, with the noun's plural unless n is 1.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	if strings.HasSuffix(noun, "ch") {
+		return fmt.Sprintf("%d %ses", n, noun)
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}

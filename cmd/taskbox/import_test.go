@@ -187,7 +187,7 @@ func TestImportGoodAndBadRowsTwice(t *testing.T) {
 	}
 	// The human summary.
 	res := runCLI(t, env, "import", "tasks", good, "--campaign", strconv.FormatInt(q1.ID, 10))
-	if res.Code != 0 || !strings.Contains(res.Stdout, "1 rows read, 0 imported, 1 already imported") {
+	if res.Code != 0 || !strings.Contains(res.Stdout, "1 row read, 0 imported, 1 already imported") {
 		t.Errorf("summary: exit %d\n%s\n%s", res.Code, res.Stdout, res.Stderr)
 	}
 }
