@@ -1,15 +1,18 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	taskbox "github.com/taskboxhq/taskbox"
 	"github.com/taskboxhq/taskbox/client"
@@ -280,4 +283,67 @@ func TestImportHeaderNamesAndDelimiter(t *testing.T) {
 		t.Fatalf("imported %+v", all)
 	}
 	expectCode(t, env, exitUsage, "--delimiter must be one character", "import", "tasks", tasks, "--delimiter", ";;")
+}
+
+// An import stopped by Ctrl-C in the middle of the file, then run again,
+// leaves every row imported exactly once.
+func TestImportInterruptedBySignal(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, backendDB(t))
+	env := remoteEnv(t, s)
+	c := apiClient(t, s)
+	ctx := context.Background()
+	camp, err := c.CreateCampaign(ctx, &taskbox.CampaignCreate{Name: "Signal"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := c.AddLeads(ctx, &taskbox.LeadUpload{CampaignID: camp.ID, Leads: []taskbox.LeadInput{{Email: "ada@example.com"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const rows = 6000
+	var b strings.Builder
+	b.WriteString("email_lead_map_id,name\n")
+	for i := range rows {
+		fmt.Fprintf(&b, "%d,task %d\n", res.Leads[0].LeadMapID, i)
+	}
+	path := writeFile(t, filepath.Join(t.TempDir(), "big.csv"), b.String())
+	noDue := func() int {
+		sum, err := c.Summarize(ctx, nil, time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sum.NoDueDate
+	}
+
+	cmd := exec.Command(taskboxBinary(t), "import", "tasks", path, "--batch-size", "25", "--json")
+	cmd.Env = environ(env...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(30 * time.Second); noDue() < 300; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the import created %d tasks in 30s", noDue())
+		}
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	err = cmd.Wait()
+	var run importRun
+	if err == nil || json.Unmarshal(stdout.Bytes(), &run) != nil || !strings.Contains(stderr.String(), "interrupted") || run.Rows >= rows {
+		t.Fatalf("interrupted import: %v, %+v\nstdout: %s\nstderr: %s", err, run, stdout.String(), stderr.String())
+	}
+	if n := noDue(); n >= rows {
+		t.Fatalf("the interrupted run created all %d tasks; interrupt earlier", n)
+	}
+	again := runImport(t, env, exitOK, "import", "tasks", path, "--batch-size", "25")
+	if again.AlreadyImported == 0 || again.Imported+again.AlreadyImported != rows {
+		t.Fatalf("resumed import: %+v", again)
+	}
+	if n := noDue(); n != rows {
+		t.Fatalf("%d tasks after the resumed import, want %d", n, rows)
+	}
 }
