@@ -9,7 +9,8 @@
 //
 // Creating calls send an Idempotency-Key (the caller's, or a random one that
 // is reused by every retry of that call) and are retried on network errors,
-// 429 (after its Retry-After) and 503. Reads are retried the same way. Other
+// 429 (after its Retry-After) and 503 (and a proxy's 502 and 504). Reads
+// are retried the same way. Other
 // calls (PATCH, DELETE, complete, reopen, bulk-update) are retried only when
 // the server cannot have run them: a 429, or a connection that was never
 // made.
@@ -140,6 +141,11 @@ func (cl *Client) do(ctx context.Context, c call, out any) error {
 				}
 				return nil
 			}
+			var te *taskbox.Error
+			if !errors.As(err, &te) && c.policy == safe {
+				// The answer was cut off: for a safe call, as if it was lost.
+				wait, retry = -1, true
+			}
 		}
 		lastErr = err
 		if !retry || attempt >= cl.maxAttempts || ctx.Err() != nil {
@@ -201,7 +207,8 @@ func (cl *Client) retryable(c call, resp *http.Response, err error) (time.Durati
 			return time.Duration(s) * time.Second, true
 		}
 		return -1, true
-	case http.StatusServiceUnavailable:
+	case http.StatusServiceUnavailable, http.StatusBadGateway, http.StatusGatewayTimeout:
+		// 502 and 504 come from a proxy in front of the server.
 		return -1, c.policy == safe
 	}
 	return 0, false

@@ -247,3 +247,33 @@ func TestServerUnreachable(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// An answer cut off in its body (a proxy dropping the connection) is, for
+// a create, retried like a lost one; a 502 from a proxy is retried too.
+func TestRetryAfterCutOffAnswerAnd502(t *testing.T) {
+	t.Parallel()
+	cut := func(w http.ResponseWriter) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Length", "1000")
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write([]byte(`{"ok":true,"da`))
+	}
+	f := &flaky{path: "/api/v1/master-inbox/create-task", fails: 1, fail: cut}
+	direct, c, lm := retrySetup(t, f)
+	if _, err := c.CreateTask(context.Background(), &taskbox.TaskCreate{LeadMapID: lm, Name: "cut"}); err != nil {
+		t.Fatalf("CreateTask after a cut-off answer: %v", err)
+	}
+	f.mu.Lock()
+	seen := f.seen
+	f.seen, f.fails, f.fail = 0, 1, answer(http.StatusBadGateway, "", taskbox.EINTERNAL)
+	f.mu.Unlock()
+	if seen != 2 {
+		t.Fatalf("%d requests, want 2", seen)
+	}
+	if _, err := c.CreateTask(context.Background(), &taskbox.TaskCreate{LeadMapID: lm, Name: "502"}); err != nil || f.seen != 2 {
+		t.Fatalf("CreateTask through a 502: %v after %d requests", err, f.seen)
+	}
+	if n := countTasks(t, direct); n != 2 {
+		t.Fatalf("%d tasks, want 2", n)
+	}
+}
