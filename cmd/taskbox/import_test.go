@@ -301,7 +301,7 @@ func TestImportInterruptedBySignal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const rows = 6000
+	const rows = 3000
 	var b strings.Builder
 	b.WriteString("email_lead_map_id,name\n")
 	for i := range rows {
@@ -316,7 +316,7 @@ func TestImportInterruptedBySignal(t *testing.T) {
 		return sum.NoDueDate
 	}
 
-	cmd := exec.Command(taskboxBinary(t), "import", "tasks", path, "--batch-size", "25", "--json")
+	cmd := exec.Command(taskboxBinary(t), "import", "tasks", path, "--batch-size", "50", "--json")
 	cmd.Env = environ(env...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -339,7 +339,7 @@ func TestImportInterruptedBySignal(t *testing.T) {
 	if n := noDue(); n >= rows {
 		t.Fatalf("the interrupted run created all %d tasks; interrupt earlier", n)
 	}
-	again := runImport(t, env, exitOK, "import", "tasks", path, "--batch-size", "25")
+	again := runImport(t, env, exitOK, "import", "tasks", path, "--batch-size", "50")
 	if again.AlreadyImported == 0 || again.Imported+again.AlreadyImported != rows {
 		t.Fatalf("resumed import: %+v", again)
 	}
