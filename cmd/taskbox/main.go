@@ -19,8 +19,8 @@ func main() {
 	defer stop()
 	m := &Main{Stdout: os.Stdout, Stderr: os.Stderr}
 	if err := m.Run(ctx, os.Args[1:]); err != nil {
-		fmt.Fprintln(os.Stderr, "taskbox:", err)
-		os.Exit(1)
+		fmt.Fprintln(os.Stderr, "taskbox:", errorText(err))
+		os.Exit(exitCode(err))
 	}
 }
 
@@ -47,8 +47,17 @@ func (m *Main) rootCommand() *cobra.Command {
 		Long: `taskbox is a self-hosted server for the follow-up tasks of a master inbox.
 Its POST /api/v1/master-inbox/create-task is wire-compatible with SmartLead's.
 
-Every command takes --db (env TASKBOX_DATABASE_URL): an SQLite file path,
-by default taskbox.db in the current directory, or a postgres:// URL.`,
+The local admin commands (serve, accounts, keys, migrate, backup) work on
+the database of --db (env TASKBOX_DATABASE_URL): an SQLite file path, by
+default taskbox.db in the current directory, or a postgres:// URL.
+
+The remote commands (login, tasks, campaigns, leads, import) talk to a
+running server through its API: --server and --api-key, or TASKBOX_URL and
+TASKBOX_API_KEY, or the file written by taskbox login.
+
+Shell completion: taskbox completion bash|zsh|fish|powershell --help.
+
+` + exitCodesHelp,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		// The environment is read here, not as the flag's default, so that
@@ -61,6 +70,8 @@ by default taskbox.db in the current directory, or a postgres:// URL.`,
 		"database: an SQLite file path or a postgres:// URL (env TASKBOX_DATABASE_URL)")
 	root.AddCommand(m.serveCommand(), m.accountsCommand(), m.keysCommand(), m.benchCommand(),
 		m.migrateCommand(), m.backupCommand(), m.versionCommand())
+	root.AddCommand(m.loginCommand(), m.tasksCommand(), m.campaignsCommand(), m.leadsCommand(), m.importCommand())
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usageError(err) })
 	return root
 }
 
