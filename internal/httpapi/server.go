@@ -25,6 +25,11 @@ type Server struct {
 	DB        Pinger
 	Logger    *slog.Logger
 	RateLimit *RateLimiter // nil: no limit
+	Webhooks  taskbox.WebhookService
+	Calendar  CalendarFeeds
+	// WebhookAllowPrivate accepts webhook URLs written with a loopback,
+	// private or link-local address (serve --webhook-allow-private).
+	WebhookAllowPrivate bool
 }
 
 // Handler returns the API with its middleware.
