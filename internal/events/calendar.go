@@ -59,7 +59,7 @@ func (c *Calendar) Feed(ctx context.Context, token string) ([]byte, error) {
 		c.addEvent(cal, t, host)
 	}
 	var b bytes.Buffer
-	if err := cal.SerializeTo(&b); err != nil {
+	if err := cal.SerializeTo(&b, ics.WithNewLineWindows); err != nil { // RFC 5545 lines end in CRLF
 		return nil, err
 	}
 	return b.Bytes(), nil

@@ -64,6 +64,7 @@ type Worker struct {
 
 	cancel   context.CancelFunc
 	done     sync.WaitGroup
+	inflight sync.WaitGroup
 	sem      chan struct{}
 	depthDue time.Time
 }
@@ -76,6 +77,17 @@ const depthEvery = 5 * time.Second
 
 // Start runs the worker until Stop.
 func (w *Worker) Start(ctx context.Context) {
+	w.init()
+	ctx, w.cancel = context.WithCancel(ctx)
+	w.done.Add(1)
+	go w.run(ctx)
+}
+
+// init fills in the defaults, once.
+func (w *Worker) init() {
+	if w.sem != nil {
+		return
+	}
 	if w.Client == nil {
 		w.Client = NewClient(false)
 	}
@@ -98,9 +110,6 @@ func (w *Worker) Start(ctx context.Context) {
 		w.Logger = slog.New(slog.DiscardHandler)
 	}
 	w.sem = make(chan struct{}, w.Concurrency)
-	ctx, w.cancel = context.WithCancel(ctx)
-	w.done.Add(1)
-	go w.run(ctx)
 }
 
 // Stop ends the worker and waits for it: attempts in flight are abandoned
@@ -128,8 +137,13 @@ func (w *Worker) run(ctx context.Context) {
 	}
 }
 
+// Wait waits for the attempts in flight.
+func (w *Worker) Wait() { w.inflight.Wait() }
+
 // Tick does one round of work: dispatch, fire, claim and start sending.
-func (w *Worker) Tick(ctx context.Context) {
+// It returns how many attempts it started.
+func (w *Worker) Tick(ctx context.Context) (started int) {
+	w.init()
 	for range 10 {
 		n, err := w.DB.DispatchOutbox(ctx, batch)
 		if err != nil {
@@ -152,8 +166,10 @@ func (w *Worker) Tick(ctx context.Context) {
 		for _, d := range ds {
 			w.sem <- struct{}{}
 			w.done.Add(1)
+			w.inflight.Add(1)
+			started++
 			go func() {
-				defer func() { <-w.sem; w.done.Done() }()
+				defer func() { <-w.sem; w.inflight.Done(); w.done.Done() }()
 				w.deliver(ctx, d)
 			}()
 		}
@@ -165,6 +181,7 @@ func (w *Worker) Tick(ctx context.Context) {
 			w.Metrics.QueueDepth.WithLabelValues("deliveries").Set(float64(pending))
 		}
 	}
+	return started
 }
 
 func (w *Worker) warn(ctx context.Context, what string, err error) {
