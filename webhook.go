@@ -65,6 +65,8 @@ func (c *WebhookCreate) Validate(fe *FieldErrors) {
 	for i, e := range c.Events {
 		field := "events[" + itoa(i) + "]"
 		switch {
+		case fe.Has(field):
+			// a type error from decoding
 		case !knownEventType(e):
 			fe.Add(field, "must be one of "+strings.Join(WebhookEventTypes, ", "))
 		case seen[e]:

@@ -25,8 +25,7 @@ func (s *Server) handleCreateWebhook(w http.ResponseWriter, r *http.Request) {
 	for i, raw := range o.array("events") {
 		var e string
 		if len(raw) == 0 || raw[0] != '"' || json.Unmarshal(raw, &e) != nil {
-			fe.Add("events["+strconv.Itoa(i)+"]", "must be a string")
-			continue
+			fe.Add("events["+strconv.Itoa(i)+"]", "must be a string") // e stays "", keeping the indexes
 		}
 		c.Events = append(c.Events, e)
 	}
