@@ -350,3 +350,23 @@ func deref(s *string) string {
 	}
 	return *s
 }
+
+// Delivered deliveries leave the log after the retention; pending ones stay.
+func TestOldDeliveriesForgotten(t *testing.T) {
+	e := newEnv(t)
+	r := newReceiver(t)
+	hook := e.subscribe(t, e.ctx, r, taskbox.EventTypeTaskCreated)
+	w := e.worker(true)
+	e.task(t, e.ctx, e.mapID, "old", nil)
+	e.drain(t, w)
+	r.mu.Lock()
+	r.statuses = []int{500}
+	r.mu.Unlock()
+	e.clock.Advance(31 * 24 * time.Hour)
+	e.task(t, e.ctx, e.mapID, "pending", nil)
+	e.drain(t, w)
+	ds, _ := e.db.ListDeliveries(e.ctx, hook.ID)
+	if len(ds) != 1 || ds[0].Status != taskbox.DeliveryPending {
+		t.Fatalf("after 31 days: %+v", ds)
+	}
+}

@@ -49,7 +49,7 @@ type env struct {
 	mapID int64
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	db := testdb.Open(t).DB
 	c := &clock{now: time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)}
@@ -60,7 +60,7 @@ func newEnv(t *testing.T) *env {
 }
 
 // account makes an account in zone tz with one lead map.
-func (e *env) account(t *testing.T, name, tz string) (context.Context, *taskbox.Account, int64) {
+func (e *env) account(t testing.TB, name, tz string) (context.Context, *taskbox.Account, int64) {
 	t.Helper()
 	acct, key, err := e.db.CreateAccount(context.Background(), taskbox.NewAccount{Name: name, Timezone: tz})
 	if err != nil {
@@ -122,7 +122,7 @@ type delivery struct {
 // of every delivery (HMAC-SHA256 over "<t>.<body>", computed here, not by
 // the code under test) and answers with the next of its statuses.
 type receiver struct {
-	t        *testing.T
+	t        testing.TB
 	srv      *httptest.Server
 	secret   string
 	mu       sync.Mutex
@@ -132,7 +132,7 @@ type receiver struct {
 
 var sigRE = regexp.MustCompile(`^t=(\d+),v1=([0-9a-f]{64})$`)
 
-func newReceiver(t *testing.T, statuses ...int) *receiver {
+func newReceiver(t testing.TB, statuses ...int) *receiver {
 	r := &receiver{t: t, statuses: statuses}
 	r.srv = httptest.NewServer(http.HandlerFunc(r.serve))
 	t.Cleanup(r.srv.Close)
@@ -192,7 +192,7 @@ func (r *receiver) deliveries() []delivery {
 
 // subscribe creates a webhook of ctx's account to r, bypassing the API's
 // check of literal addresses (the receiver is on 127.0.0.1).
-func (e *env) subscribe(t *testing.T, ctx context.Context, r *receiver, evs ...string) *taskbox.Webhook {
+func (e *env) subscribe(t testing.TB, ctx context.Context, r *receiver, evs ...string) *taskbox.Webhook {
 	t.Helper()
 	if len(evs) == 0 {
 		evs = taskbox.WebhookEventTypes
@@ -205,7 +205,7 @@ func (e *env) subscribe(t *testing.T, ctx context.Context, r *receiver, evs ...s
 	return w
 }
 
-func (e *env) task(t *testing.T, ctx context.Context, mapID int64, name string, due *string) *taskbox.Task {
+func (e *env) task(t testing.TB, ctx context.Context, mapID int64, name string, due *string) *taskbox.Task {
 	t.Helper()
 	task, err := e.db.CreateTask(ctx, &taskbox.TaskCreate{LeadMapID: mapID, Name: name, DueDate: due})
 	if err != nil {

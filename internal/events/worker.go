@@ -61,12 +61,16 @@ type Worker struct {
 	Lease time.Duration
 	// Concurrency bounds the attempts in flight (default 16).
 	Concurrency int
+	// Retention is how long delivered and failed deliveries stay in the
+	// log (default 30 days).
+	Retention time.Duration
 
 	cancel   context.CancelFunc
 	done     sync.WaitGroup
 	inflight sync.WaitGroup
 	sem      chan struct{}
 	depthDue time.Time
+	sweepDue time.Time
 }
 
 // batch bounds the rows of one dispatch or firing transaction.
@@ -105,6 +109,9 @@ func (w *Worker) init() {
 	}
 	if w.Concurrency <= 0 {
 		w.Concurrency = 16
+	}
+	if w.Retention <= 0 {
+		w.Retention = 30 * 24 * time.Hour
 	}
 	if w.Logger == nil {
 		w.Logger = slog.New(slog.DiscardHandler)
@@ -179,6 +186,12 @@ func (w *Worker) Tick(ctx context.Context) (started int) {
 		if outbox, pending, err := w.DB.QueueDepth(ctx); err == nil {
 			w.Metrics.QueueDepth.WithLabelValues("outbox").Set(float64(outbox))
 			w.Metrics.QueueDepth.WithLabelValues("deliveries").Set(float64(pending))
+		}
+	}
+	if now := w.DB.Now().Time; now.After(w.sweepDue) {
+		w.sweepDue = now.Add(time.Hour)
+		if _, err := w.DB.DeleteOldDeliveries(ctx, now.Add(-w.Retention), 10000); err != nil {
+			w.warn(ctx, "delete old deliveries", err)
 		}
 	}
 	return started

@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -9,6 +10,8 @@ import (
 
 	ics "github.com/arran4/golang-ical"
 	"github.com/getkin/kin-openapi/openapi3filter"
+	taskbox "github.com/taskboxhq/taskbox"
+	"github.com/taskboxhq/taskbox/internal/store"
 )
 
 // The feed is text/calendar; the response check reads it as plain text.
@@ -247,4 +250,59 @@ func TestCalendarTokenAndFeed(t *testing.T) {
 		tbWantError(t, api.Get(t, p, ""), http.StatusNotFound, "NOT_FOUND")
 	}
 	tbWantError(t, api.Post(t, "/api/v1/calendar/token", "", ""), http.StatusUnauthorized, "UNAUTHORIZED")
+}
+
+// TestWebhookDeliveriesLogAndRedeliver: a task change queues a delivery,
+// the log shows it with its attempts (held to the OpenAPI schema), and a
+// re-send makes it pending again with its event_id.
+func TestWebhookDeliveriesLogAndRedeliver(t *testing.T) {
+	t.Parallel()
+	api := tbNewAPI(t)
+	a := api.Account(t, "A", "")
+	mapA := api.AddLeads(t, a.Key, api.Campaign(t, a.Key, "A's"), "lead@a.example").Leads[0].LeadMapID
+	r := api.Post(t, "/api/v1/webhooks", a.Key, `{"url": "https://hooks.example.com/a", "events": ["TASK_CREATED"]}`)
+	tbWantStatus(t, r, http.StatusOK)
+	var created struct{ Data tbWebhook }
+	tbDecode(t, r.Body, &created)
+	task, _ := api.CreateTask(t, a.Key, tbTaskBody(mapA, nil))
+	if _, err := api.DB.DispatchOutbox(context.Background(), 100); err != nil { // as the worker does
+		t.Fatal(err)
+	}
+	path := fmt.Sprintf("/api/v1/webhooks/%d/deliveries", created.Data.ID)
+	var log struct {
+		Data []struct {
+			ID          int64  `json:"id"`
+			EventID     string `json:"event_id"`
+			EventType   string `json:"event_type"`
+			TaskID      int64  `json:"task_id"`
+			Status      string `json:"status"`
+			NextRetryAt *string
+			Attempts    []map[string]any
+		}
+	}
+	r = api.Get(t, path, a.Key)
+	tbWantStatus(t, r, http.StatusOK)
+	tbDecode(t, r.Body, &log)
+	if len(log.Data) != 1 || log.Data[0].EventType != "TASK_CREATED" || log.Data[0].TaskID != task.ID || log.Data[0].Status != "pending" {
+		t.Fatalf("log %s", r.Body)
+	}
+	d := log.Data[0]
+	code := 500
+	msg := "The receiver answered 500."
+	if err := api.DB.RecordAttempt(context.Background(), d.ID, store.AttemptResult{
+		Attempt: taskbox.DeliveryAttempt{At: taskbox.Now(), StatusCode: &code, LatencyMS: 12, Error: &msg},
+		Status:  taskbox.DeliveryFailed,
+	}); err != nil {
+		t.Fatal(err)
+	}
+	r = api.Get(t, path, a.Key)
+	tbWantStatus(t, r, http.StatusOK)
+	if !bytes.Contains(r.Body, []byte(`"status":"failed"`)) || !bytes.Contains(r.Body, []byte(`"status_code":500,"latency_ms":12,"error":"The receiver answered 500."`)) {
+		t.Errorf("log after a failed attempt: %s", r.Body)
+	}
+	r = api.Post(t, fmt.Sprintf("%s/%d/redeliver", path, d.ID), a.Key, "")
+	tbWantStatus(t, r, http.StatusOK)
+	if !bytes.Contains(r.Body, []byte(`"status":"pending"`)) || !bytes.Contains(r.Body, []byte(`"event_id":"`+d.EventID+`"`)) {
+		t.Errorf("redeliver answered %s", r.Body)
+	}
 }

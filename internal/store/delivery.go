@@ -126,3 +126,18 @@ func (db *DB) QueueDepth(ctx context.Context) (outbox, pending int64, err error)
 	err = db.readRow(ctx, `SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'pending'`, nil, &pending)
 	return outbox, pending, err
 }
+
+// DeleteOldDeliveries forgets the delivered and failed deliveries created
+// before cutoff, with their attempts, at most limit at a time.
+func (db *DB) DeleteOldDeliveries(ctx context.Context, cutoff time.Time, limit int) (n int64, err error) {
+	err = db.inWrite(ctx, func(tx *Tx) error {
+		res, err := tx.exec(ctx, `DELETE FROM webhook_deliveries WHERE id IN (SELECT id FROM webhook_deliveries
+			WHERE status <> 'pending' AND created_at < ? ORDER BY id LIMIT ?)`, cutoff.UnixMicro(), limit)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return n, err
+}
