@@ -56,7 +56,7 @@ func TestServeHelpNamesTheEnvironment(t *testing.T) {
 	if strings.Contains(res.Stdout, "hunter2") {
 		t.Errorf("serve --help shows the password of TASKBOX_DATABASE_URL:\n%s", res.Stdout)
 	}
-	for _, want := range []string{"--addr", "--db", "--rate-limit", "--demo", "--log-format", "--shutdown-timeout", "--db-timeout",
+	for _, want := range []string{"--addr", "--db", "--rate-limit", "--demo", "--log-format", "--shutdown-timeout", "--db-timeout", "--base-url", "--webhook-allow-private", "TASKBOX_BASE_URL", "TASKBOX_WEBHOOK_ALLOW_PRIVATE",
 		"TASKBOX_ADDR", "TASKBOX_DB_TIMEOUT", "TASKBOX_DATABASE_URL", "TASKBOX_RATE_LIMIT", "TASKBOX_LOG_FORMAT", "127.0.0.1:8080"} {
 		if !strings.Contains(res.Stdout, want) {
 			t.Errorf("serve --help does not mention %s:\n%s", want, res.Stdout)
@@ -107,6 +107,9 @@ func TestInvalidInvocations(t *testing.T) {
 		{"rate NaN", nil, []string{"serve", "--rate-limit", "NaN"}, "--rate-limit must be", true},
 		{"shutdown timeout", nil, []string{"serve", "--shutdown-timeout", "0s"}, "--shutdown-timeout must be positive", true},
 		{"db timeout", nil, []string{"serve", "--db-timeout", "0s"}, "--db-timeout must be positive", true},
+		{"base url scheme", nil, []string{"serve", "--base-url", "ftp://tasks.example.com"}, `--base-url must be an http or https URL such as https://tasks.example.com, not "ftp://tasks.example.com"`, true},
+		{"env base url", []string{"TASKBOX_BASE_URL=tasks.example.com"}, []string{"serve"}, "--base-url must be an http or https URL", true},
+		{"env webhook allow private", []string{"TASKBOX_WEBHOOK_ALLOW_PRIVATE=sometimes"}, []string{"serve"}, `TASKBOX_WEBHOOK_ALLOW_PRIVATE="sometimes"`, true},
 		{"env negative rate", []string{"TASKBOX_RATE_LIMIT=-5"}, []string{"serve"}, "--rate-limit must be", true},
 		{"env rate not a number", []string{"TASKBOX_RATE_LIMIT=lots"}, []string{"serve"}, `TASKBOX_RATE_LIMIT="lots"`, true},
 		{"env log format", []string{"TASKBOX_LOG_FORMAT=xml"}, []string{"serve"}, "--log-format must be text or json", true},

@@ -146,6 +146,9 @@ func (d *dispatch) row(ctx context.Context, r outboxRow) error {
 		return err
 	}
 	if typ == taskbox.EventTypeTaskDeleted || t.Status != taskbox.StatusPending || t.Due == nil {
+		if typ == taskbox.EventTypeTaskCreated {
+			return nil // a new task has no timer to cancel
+		}
 		_, err := d.tx.exec(ctx, `UPDATE task_due_timers SET armed = 0 WHERE task_id = ?`, r.taskID)
 		return err
 	}
