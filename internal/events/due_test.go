@@ -53,6 +53,18 @@ func TestTaskDueFiresOnceAtItsTime(t *testing.T) {
 	if n := len(dueEvents(r)[task.ID]); n != 1 {
 		t.Errorf("%d TASK_DUE after a rename, want still 1", n)
 	}
+	// Moving it to another past time fires at once; moving it back to the
+	// time that already fired sends nothing: a TASK_DUE is one per task and
+	// due time, and its event_id names both.
+	for _, d := range []string{"2026-12-01T11:30:00Z", due} {
+		if _, err := e.db.UpdateTask(e.ctx, task.ID, &taskbox.TaskUpdate{DueDateSet: true, Due: mustDue(t, d)}); err != nil {
+			t.Fatal(err)
+		}
+		e.drain(t, w)
+	}
+	if got := dueEvents(r)[task.ID]; len(got) != 2 || got[1].Task.Due.String() != "2026-12-01T11:30:00Z" {
+		t.Errorf("%d TASK_DUE after moving the due date away and back, want 2", len(got))
+	}
 }
 
 // Moving the due date re-arms TASK_DUE for the new time; completing or

@@ -156,11 +156,14 @@ func (d *dispatch) row(ctx context.Context, r outboxRow) error {
 	if err != nil {
 		return err
 	}
-	// A change that keeps the due date it last fired for does not arm it
-	// again: renaming a task after its TASK_DUE, or reopening it.
+	// A new due date arms the timer (moving it back to one that already
+	// fired too); a change that keeps the due date arms it only if it has
+	// not fired for it: renaming a task after its TASK_DUE, or reopening
+	// it, fires nothing more.
 	_, err = d.tx.exec(ctx, `INSERT INTO task_due_timers (task_id, account_id, due_key, fire_at, armed) VALUES (?, ?, ?, ?, 1)
 		ON CONFLICT (task_id) DO UPDATE SET due_key = excluded.due_key, fire_at = excluded.fire_at,
-		armed = CASE WHEN task_due_timers.fired_key = excluded.due_key THEN 0 ELSE 1 END`,
+		armed = CASE WHEN task_due_timers.due_key <> excluded.due_key THEN 1
+			WHEN task_due_timers.fired_key = excluded.due_key THEN 0 ELSE 1 END`,
 		r.taskID, r.accountID, t.Due.String(), DueFireAt(*t.Due, loc).UnixMicro())
 	return err
 }
