@@ -33,6 +33,7 @@ func BenchmarkCreateTaskWithWorker(b *testing.B) {
 			var n atomic.Int64
 			b.SetParallelism(32)
 			b.ResetTimer()
+			start := time.Now()
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
 					if _, err := e.db.CreateTask(e.ctx, &taskbox.TaskCreate{LeadMapID: e.mapID, Name: fmt.Sprintf("t%d", n.Add(1))}); err != nil {
@@ -43,11 +44,13 @@ func BenchmarkCreateTaskWithWorker(b *testing.B) {
 			})
 			b.StopTimer()
 			if on { // every event reaches the receiver
-				for deadline := time.Now().Add(time.Minute); r.count() < b.N && time.Now().Before(deadline); {
+				for deadline := time.Now().Add(3 * time.Minute); r.count() < b.N && time.Now().Before(deadline); {
 					time.Sleep(20 * time.Millisecond)
 				}
+				b.ReportMetric(float64(r.count())/time.Since(start).Seconds(), "delivered/s")
 				if r.count() < b.N {
-					b.Errorf("%d of %d events delivered", r.count(), b.N)
+					outbox, pending, err := e.db.QueueDepth(context.Background())
+					b.Errorf("%d of %d events delivered; %d changes not dispatched, %d deliveries pending (%v)", r.count(), b.N, outbox, pending, err)
 				}
 			}
 		})

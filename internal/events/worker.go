@@ -69,6 +69,8 @@ type Worker struct {
 	done     sync.WaitGroup
 	inflight sync.WaitGroup
 	sem      chan struct{}
+	freed    chan struct{} // an attempt ended while the claims were full
+	full     bool          // the last claim took every free slot
 	depthDue time.Time
 	sweepDue time.Time
 }
@@ -117,6 +119,7 @@ func (w *Worker) init() {
 		w.Logger = slog.New(slog.DiscardHandler)
 	}
 	w.sem = make(chan struct{}, w.Concurrency)
+	w.freed = make(chan struct{}, 1)
 }
 
 // Stop ends the worker and waits for it: attempts in flight are abandoned
@@ -136,10 +139,18 @@ func (w *Worker) run(ctx context.Context) {
 	defer t.Stop()
 	for {
 		w.Tick(ctx)
+		// While deliveries are waiting (the last claim filled every slot),
+		// claim again as soon as an attempt ends, not at the next poll:
+		// a backlog drains at the receivers' pace.
+		var freed <-chan struct{}
+		if w.full {
+			freed = w.freed
+		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		case <-freed:
 		}
 	}
 }
@@ -165,18 +176,28 @@ func (w *Worker) Tick(ctx context.Context) (started int) {
 	} else {
 		w.Metrics.DueFired.Add(float64(n))
 	}
+	w.full = len(w.sem) == cap(w.sem) // every slot busy: claim when one frees
 	if free := cap(w.sem) - len(w.sem); free > 0 {
 		ds, err := w.DB.ClaimDeliveries(ctx, w.Lease, free)
 		if err != nil {
 			w.warn(ctx, "claim deliveries", err)
 		}
+		w.full = len(ds) == free
 		for _, d := range ds {
 			w.sem <- struct{}{}
 			w.done.Add(1)
 			w.inflight.Add(1)
 			started++
 			go func() {
-				defer func() { <-w.sem; w.inflight.Done(); w.done.Done() }()
+				defer func() {
+					<-w.sem
+					select {
+					case w.freed <- struct{}{}:
+					default:
+					}
+					w.inflight.Done()
+					w.done.Done()
+				}()
 				w.deliver(ctx, d)
 			}()
 		}

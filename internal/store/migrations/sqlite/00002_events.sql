@@ -45,6 +45,8 @@ CREATE TABLE webhook_deliveries (
 CREATE INDEX webhook_deliveries_list ON webhook_deliveries (webhook_id, id);
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_at) WHERE status = 'pending';
 CREATE INDEX webhook_deliveries_order ON webhook_deliveries (webhook_id, task_id, id) WHERE status = 'pending';
+-- A webhook's deliveries waiting out a backoff, sent at once when it answers again.
+CREATE INDEX webhook_deliveries_backoff ON webhook_deliveries (webhook_id, next_at) WHERE status = 'pending';
 
 CREATE TABLE webhook_attempts (
     id           INTEGER PRIMARY KEY AUTOINCREMENT,
