@@ -110,8 +110,12 @@ func (db *DB) RecordAttempt(ctx context.Context, deliveryID int64, r AttemptResu
 			return err
 		}
 		if r.Status == taskbox.DeliveryDelivered {
-			_, err = tx.exec(ctx, `UPDATE webhook_deliveries SET next_at = ? WHERE webhook_id = ? AND status = 'pending' AND next_at > ?`,
-				tx.now.Micros(), webhookID, tx.now.Micros())
+			// Found through webhook_deliveries_due (next_at > now: the few
+			// waiting out a backoff); "webhook_id + 0" keeps both planners
+			// from walking all of the webhook's pending deliveries instead,
+			// at every success of a backlog being drained.
+			_, err = tx.exec(ctx, `UPDATE webhook_deliveries SET next_at = ? WHERE status = 'pending' AND next_at > ? AND webhook_id + 0 = ?`,
+				tx.now.Micros(), tx.now.Micros(), webhookID)
 		}
 		return err
 	})

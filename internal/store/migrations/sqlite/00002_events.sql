@@ -43,10 +43,8 @@ CREATE TABLE webhook_deliveries (
     UNIQUE (webhook_id, event_id)
 );
 CREATE INDEX webhook_deliveries_list ON webhook_deliveries (webhook_id, id);
-CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_at) WHERE status = 'pending';
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_at, id) WHERE status = 'pending';
 CREATE INDEX webhook_deliveries_order ON webhook_deliveries (webhook_id, task_id, id) WHERE status = 'pending';
--- A webhook's deliveries waiting out a backoff, sent at once when it answers again.
-CREATE INDEX webhook_deliveries_backoff ON webhook_deliveries (webhook_id, next_at) WHERE status = 'pending';
 
 CREATE TABLE webhook_attempts (
     id           INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -71,7 +69,7 @@ CREATE TABLE task_due_timers (
     armed       INTEGER NOT NULL,
     fired_key   TEXT
 );
-CREATE INDEX task_due_timers_armed ON task_due_timers (fire_at) WHERE armed = 1;
+CREATE INDEX task_due_timers_armed ON task_due_timers (fire_at, task_id) WHERE armed = 1;
 
 -- The account's iCalendar feed token, stored as its SHA-256 like an API key.
 CREATE TABLE calendar_tokens (
