@@ -292,6 +292,14 @@ func TestPrivateAddressRefusedAtDialTime(t *testing.T) {
 	if v := testutil.ToFloat64(w.Metrics.Attempts.WithLabelValues("refused")); v != 1 {
 		t.Errorf("refused attempts %v", v)
 	}
+	// The gauge was read at the first tick: one delivery waiting, no change
+	// left to dispatch.
+	if v := testutil.ToFloat64(w.Metrics.QueueDepth.WithLabelValues("deliveries")); v != 1 {
+		t.Errorf("deliveries queue depth %v, want 1", v)
+	}
+	if v := testutil.ToFloat64(w.Metrics.QueueDepth.WithLabelValues("outbox")); v != 0 {
+		t.Errorf("outbox queue depth %v, want 0", v)
+	}
 }
 
 // A name that resolves to loopback is refused too: the check is on the
