@@ -43,14 +43,20 @@ type WebhookCreate struct {
 }
 
 // Validate checks the URL's form (http or https, with a host) and that the
-// events are known and not repeated. Whether the URL's address may be
+// events are known and not repeated; a field that already has an error in
+// fe (a type error from decoding) is not checked again. Whether the URL's address may be
 // reached is decided at delivery time, on the resolved address.
 func (c *WebhookCreate) Validate(fe *FieldErrors) {
 	c.URL = strings.TrimSpace(c.URL)
-	if u, err := url.Parse(c.URL); c.URL == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
+	if fe.Has("url") {
+		// a type error from decoding says it already
+	} else if u, err := url.Parse(c.URL); c.URL == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
 		fe.Add("url", "must be an absolute http or https URL without credentials")
 	} else if len(c.URL) > MaxWebhookURLLen {
 		fe.Add("url", "must be at most 2048 bytes")
+	}
+	if fe.Has("events") {
+		return
 	}
 	if len(c.Events) == 0 {
 		fe.Add("events", "must list at least one of "+strings.Join(WebhookEventTypes, ", "))
@@ -59,6 +65,8 @@ func (c *WebhookCreate) Validate(fe *FieldErrors) {
 	for i, e := range c.Events {
 		field := "events[" + itoa(i) + "]"
 		switch {
+		case fe.Has(field):
+			// a type error from decoding
 		case !knownEventType(e):
 			fe.Add(field, "must be one of "+strings.Join(WebhookEventTypes, ", "))
 		case seen[e]:

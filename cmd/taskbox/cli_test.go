@@ -57,7 +57,8 @@ func TestServeHelpNamesTheEnvironment(t *testing.T) {
 		t.Errorf("serve --help shows the password of TASKBOX_DATABASE_URL:\n%s", res.Stdout)
 	}
 	for _, want := range []string{"--addr", "--db", "--rate-limit", "--demo", "--log-format", "--shutdown-timeout", "--db-timeout",
-		"--session-idle-timeout", "TASKBOX_SESSION_IDLE_TIMEOUT", "TASKBOX_ADDR", "TASKBOX_DB_TIMEOUT", "TASKBOX_DATABASE_URL", "TASKBOX_RATE_LIMIT", "TASKBOX_LOG_FORMAT", "127.0.0.1:8080"} {
+		"--session-idle-timeout", "TASKBOX_SESSION_IDLE_TIMEOUT", "--base-url", "--webhook-allow-private", "TASKBOX_BASE_URL", "TASKBOX_WEBHOOK_ALLOW_PRIVATE",
+		"TASKBOX_ADDR", "TASKBOX_DB_TIMEOUT", "TASKBOX_DATABASE_URL", "TASKBOX_RATE_LIMIT", "TASKBOX_LOG_FORMAT", "127.0.0.1:8080"} {
 		if !strings.Contains(res.Stdout, want) {
 			t.Errorf("serve --help does not mention %s:\n%s", want, res.Stdout)
 		}
@@ -109,6 +110,9 @@ func TestInvalidInvocations(t *testing.T) {
 		{"db timeout", nil, []string{"serve", "--db-timeout", "0s"}, "--db-timeout must be positive", true},
 		{"session idle timeout", nil, []string{"serve", "--session-idle-timeout", "10s"}, "--session-idle-timeout must be at least 1m", true},
 		{"env session idle timeout", []string{"TASKBOX_SESSION_IDLE_TIMEOUT=soon"}, []string{"serve"}, `TASKBOX_SESSION_IDLE_TIMEOUT="soon"`, true},
+		{"base url scheme", nil, []string{"serve", "--base-url", "ftp://tasks.example.com"}, `--base-url must be an http or https URL such as https://tasks.example.com, not "ftp://tasks.example.com"`, true},
+		{"env base url", []string{"TASKBOX_BASE_URL=tasks.example.com"}, []string{"serve"}, "--base-url must be an http or https URL", true},
+		{"env webhook allow private", []string{"TASKBOX_WEBHOOK_ALLOW_PRIVATE=sometimes"}, []string{"serve"}, `TASKBOX_WEBHOOK_ALLOW_PRIVATE="sometimes"`, true},
 		{"env negative rate", []string{"TASKBOX_RATE_LIMIT=-5"}, []string{"serve"}, "--rate-limit must be", true},
 		{"env rate not a number", []string{"TASKBOX_RATE_LIMIT=lots"}, []string{"serve"}, `TASKBOX_RATE_LIMIT="lots"`, true},
 		{"env log format", []string{"TASKBOX_LOG_FORMAT=xml"}, []string{"serve"}, "--log-format must be text or json", true},

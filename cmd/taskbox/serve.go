@@ -8,10 +8,14 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/cobra"
 	taskbox "github.com/taskboxhq/taskbox"
+	"github.com/taskboxhq/taskbox/internal/events"
 	"github.com/taskboxhq/taskbox/internal/httpapi"
 	"github.com/taskboxhq/taskbox/internal/store"
 	"github.com/taskboxhq/taskbox/internal/web"
@@ -34,6 +38,12 @@ type serveConfig struct {
 	DBTimeout         time.Duration
 	// SessionIdle ends a web inbox session after this long without a request.
 	SessionIdle time.Duration
+	// BaseURL is the server's public address, for calendar feed URLs and
+	// task links; "" means http:// and the address it listens on.
+	BaseURL string
+	// WebhookAllowPrivate lets webhooks reach loopback, private and
+	// link-local addresses (self-hosted receivers, tests).
+	WebhookAllowPrivate bool
 }
 
 func (c *serveConfig) validate() error {
@@ -55,21 +65,30 @@ func (c *serveConfig) validate() error {
 	if c.SessionIdle < time.Minute {
 		return errors.New("--session-idle-timeout must be at least 1m")
 	}
+	if c.BaseURL != "" {
+		u, err := url.Parse(c.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			return fmt.Errorf("--base-url must be an http or https URL such as https://tasks.example.com, not %q", c.BaseURL)
+		}
+		c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	}
 	return nil
 }
 
 // serveEnv names the environment variable of each flag of serve.
 var serveEnv = map[string]string{
-	"addr":                 "TASKBOX_ADDR",
-	"rate-limit":           "TASKBOX_RATE_LIMIT",
-	"demo":                 "TASKBOX_DEMO",
-	"log-format":           "TASKBOX_LOG_FORMAT",
-	"shutdown-timeout":     "TASKBOX_SHUTDOWN_TIMEOUT",
-	"read-header-timeout":  "TASKBOX_READ_HEADER_TIMEOUT",
-	"read-timeout":         "TASKBOX_READ_TIMEOUT",
-	"idle-timeout":         "TASKBOX_IDLE_TIMEOUT",
-	"db-timeout":           "TASKBOX_DB_TIMEOUT",
-	"session-idle-timeout": "TASKBOX_SESSION_IDLE_TIMEOUT",
+	"addr":                  "TASKBOX_ADDR",
+	"rate-limit":            "TASKBOX_RATE_LIMIT",
+	"demo":                  "TASKBOX_DEMO",
+	"log-format":            "TASKBOX_LOG_FORMAT",
+	"shutdown-timeout":      "TASKBOX_SHUTDOWN_TIMEOUT",
+	"read-header-timeout":   "TASKBOX_READ_HEADER_TIMEOUT",
+	"read-timeout":          "TASKBOX_READ_TIMEOUT",
+	"idle-timeout":          "TASKBOX_IDLE_TIMEOUT",
+	"db-timeout":            "TASKBOX_DB_TIMEOUT",
+	"session-idle-timeout":  "TASKBOX_SESSION_IDLE_TIMEOUT",
+	"base-url":              "TASKBOX_BASE_URL",
+	"webhook-allow-private": "TASKBOX_WEBHOOK_ALLOW_PRIVATE",
 }
 
 // writeTimeout bounds writing an answer; the read timeouts are flags.
@@ -104,6 +123,8 @@ Each flag can also be set by the environment variable named in its help.`,
 	f.DurationVar(&c.IdleTimeout, "idle-timeout", 120*time.Second, "how long a keep-alive connection may wait for its next request (env TASKBOX_IDLE_TIMEOUT)")
 	f.DurationVar(&c.DBTimeout, "db-timeout", store.DefaultTimeout, "how long a request waits on the database (a connection, one statement, a commit) before it is answered 503 (env TASKBOX_DB_TIMEOUT)")
 	f.DurationVar(&c.SessionIdle, "session-idle-timeout", web.DefaultIdleTimeout, "how long a web inbox session lasts without a request before it asks to sign in again (env TASKBOX_SESSION_IDLE_TIMEOUT)")
+	f.StringVar(&c.BaseURL, "base-url", "", "the server's public URL, for calendar feed URLs and links to task pages; default http:// and the listening address (env TASKBOX_BASE_URL)")
+	f.BoolVar(&c.WebhookAllowPrivate, "webhook-allow-private", false, "let webhooks reach loopback, private and link-local addresses, for self-hosted receivers; off, such addresses are refused after DNS resolution (env TASKBOX_WEBHOOK_ALLOW_PRIVATE=1)")
 	cmd.PreRunE = func(cmd *cobra.Command, args []string) error {
 		return applyEnv(cmd.Flags(), serveEnv)
 	}
@@ -128,8 +149,17 @@ func (m *Main) serve(ctx context.Context, c serveConfig) error {
 	if err := m.firstStart(ctx, db, c.Demo); err != nil {
 		return err
 	}
+	if c.BaseURL == "" {
+		c.BaseURL = "http://" + ln.Addr().String()
+	}
+	// The PERF engineer's /metrics serves this registry once merged.
+	registry := prometheus.NewRegistry()
+	worker := &events.Worker{DB: db, Client: events.NewClient(c.WebhookAllowPrivate), Logger: logger, Metrics: events.NewMetrics(registry)}
+	worker.Start(context.WithoutCancel(ctx))
+	defer worker.Stop()
 	api := &httpapi.Server{Accounts: db, Campaigns: db, Leads: db, Tasks: db, Inbox: db, DB: db, Logger: logger,
-		RateLimit: httpapi.NewRateLimiter(c.RateLimit)}
+		RateLimit: httpapi.NewRateLimiter(c.RateLimit), Webhooks: db, Calendar: &events.Calendar{DB: db, BaseURL: c.BaseURL},
+		WebhookAllowPrivate: c.WebhookAllowPrivate}
 	if api.Web, err = m.webInbox(ctx, db, logger, c.SessionIdle); err != nil {
 		return err
 	}
@@ -158,6 +188,7 @@ func (m *Main) serve(ctx context.Context, c serveConfig) error {
 	if err := srv.Shutdown(sctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
+	worker.Stop() // after the last request, before the database closes
 	logger.Info("stopped")
 	return nil
 }

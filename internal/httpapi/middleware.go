@@ -45,10 +45,18 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		rec := &statusRecorder{ResponseWriter: w}
 		next.ServeHTTP(rec, r)
 		s.Logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
-			slog.String("method", r.Method), slog.String("path", r.URL.Path),
+			slog.String("method", r.Method), slog.String("path", redactPath(r.URL.Path)),
 			slog.String("query", RedactQuery(r.URL.RawQuery)), slog.Int("status", rec.status),
 			slog.Duration("duration", time.Since(start)), slog.String("remote", r.RemoteAddr))
 	})
+}
+
+// redactPath hides a calendar feed's token, which is its only credential.
+func redactPath(p string) string {
+	if strings.HasPrefix(p, "/ical/") {
+		return "/ical/REDACTED.ics"
+	}
+	return p
 }
 
 // RedactQuery replaces the value of api_key in a raw query.

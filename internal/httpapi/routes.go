@@ -33,5 +33,14 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("GET /api/v1/campaigns/{id}/leads", s.auth(s.handleListLeads))
 	mux.HandleFunc("GET /api/v1/leads", s.auth(s.handleFindLead))
 	mux.HandleFunc("GET /api/v1/leads/{$}", s.auth(s.handleFindLead))
+
+	mux.HandleFunc("POST /api/v1/webhooks", s.auth(s.handleCreateWebhook))
+	mux.HandleFunc("GET /api/v1/webhooks", s.auth(s.handleListWebhooks))
+	mux.HandleFunc("GET /api/v1/webhooks/{id}", s.auth(s.handleGetWebhook))
+	mux.HandleFunc("DELETE /api/v1/webhooks/{id}", s.auth(s.handleDeleteWebhook))
+	mux.HandleFunc("GET /api/v1/webhooks/{id}/deliveries", s.auth(s.handleListDeliveries))
+	mux.HandleFunc("POST /api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver", s.auth(s.handleRedeliver))
+	mux.HandleFunc("POST /api/v1/calendar/token", s.auth(s.handleRotateCalendarToken))
+	mux.HandleFunc("GET /ical/{file}", s.handleCalendarFeed)
 	return mux
 }

@@ -27,7 +27,12 @@ type Server struct {
 	RateLimit *RateLimiter // nil: no limit
 	// Web, when set, answers every path outside /api/ that no API route
 	// matches: the web inbox's pages.
-	Web http.Handler
+	Web      http.Handler
+	Webhooks taskbox.WebhookService
+	Calendar CalendarFeeds
+	// WebhookAllowPrivate accepts webhook URLs written with a loopback,
+	// private or link-local address (serve --webhook-allow-private).
+	WebhookAllowPrivate bool
 }
 
 // Handler returns the API with its middleware.

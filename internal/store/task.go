@@ -76,7 +76,7 @@ func createTask(ctx context.Context, tx *Tx, actor *taskbox.Actor, c *taskbox.Ta
 	if err := countTask(ctx, tx, actor.AccountID(), t.Status, t.Due, 1); err != nil {
 		return nil, err
 	}
-	if err := recordTaskEvent(ctx, tx, actor, t.ID, taskbox.EventCreated, nil); err != nil {
+	if err := recordTaskEvent(ctx, tx, actor, t, taskbox.EventCreated, nil); err != nil {
 		return nil, err
 	}
 	return t, nil
@@ -93,9 +93,17 @@ func dueColumns(d *taskbox.Due) (dueDate any, dueSort int64, allDay int) {
 	return d.String(), d.At.UnixMicro(), allDay
 }
 
-// recordTaskEvent appends to a task's audit trail, in the change's transaction.
-func recordTaskEvent(ctx context.Context, tx *Tx, actor *taskbox.Actor, taskID int64, typ string, changes map[string]taskbox.Change) error {
+// recordTaskEvent appends to a task's audit trail, in the change's
+// transaction. The row is also the change's outbox entry: it carries the
+// task as it is after the change (the webhook event's data) and outbox = 1
+// until the dispatcher (package events) has fanned it out, so the event
+// commits or rolls back with the change and costs no extra statement.
+func recordTaskEvent(ctx context.Context, tx *Tx, actor *taskbox.Actor, t *taskbox.Task, typ string, changes map[string]taskbox.Change) error {
 	who, err := json.Marshal(actor.Ref())
+	if err != nil {
+		return err
+	}
+	snapshot, err := json.Marshal(t)
 	if err != nil {
 		return err
 	}
@@ -107,8 +115,8 @@ func recordTaskEvent(ctx context.Context, tx *Tx, actor *taskbox.Actor, taskID i
 		}
 		ch = string(b)
 	}
-	_, err = tx.exec(ctx, `INSERT INTO task_events (account_id, task_id, type, actor, at, changes) VALUES (?, ?, ?, ?, ?, ?)`,
-		actor.AccountID(), taskID, typ, string(who), tx.now.Micros(), ch)
+	_, err = tx.exec(ctx, `INSERT INTO task_events (account_id, task_id, type, actor, at, changes, task, outbox) VALUES (?, ?, ?, ?, ?, ?, ?, 1)`,
+		actor.AccountID(), t.ID, typ, string(who), tx.now.Micros(), ch, string(snapshot))
 	if err != nil {
 		return fmt.Errorf("insert task event: %w", err)
 	}

@@ -86,7 +86,7 @@ func updateTask(ctx context.Context, tx *Tx, actor *taskbox.Actor, t *taskbox.Ta
 		}
 	}
 	if len(changes) > 0 {
-		if err := recordTaskEvent(ctx, tx, actor, t.ID, taskbox.EventUpdated, changes); err != nil {
+		if err := recordTaskEvent(ctx, tx, actor, t, taskbox.EventUpdated, changes); err != nil {
 			return err
 		}
 	}
@@ -95,7 +95,7 @@ func updateTask(ctx context.Context, tx *Tx, actor *taskbox.Actor, t *taskbox.Ta
 		if statusEvent == taskbox.EventCompleted {
 			old = taskbox.StatusPending
 		}
-		return recordTaskEvent(ctx, tx, actor, t.ID, statusEvent, map[string]taskbox.Change{"status": {Old: old, New: t.Status}})
+		return recordTaskEvent(ctx, tx, actor, t, statusEvent, map[string]taskbox.Change{"status": {Old: old, New: t.Status}})
 	}
 	return nil
 }
@@ -130,7 +130,7 @@ func (db *DB) DeleteTask(ctx context.Context, id int64) error {
 		if err := countTask(ctx, tx, actor.AccountID(), t.Status, t.Due, -1); err != nil {
 			return err
 		}
-		return recordTaskEvent(ctx, tx, actor, id, taskbox.EventDeleted, map[string]taskbox.Change{"task": {Old: t, New: nil}})
+		return recordTaskEvent(ctx, tx, actor, t, taskbox.EventDeleted, map[string]taskbox.Change{"task": {Old: t, New: nil}})
 	})
 }
 

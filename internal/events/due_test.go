@@ -1,0 +1,153 @@
+package events_test
+
+import (
+	"testing"
+	"time"
+
+	taskbox "github.com/taskboxhq/taskbox"
+)
+
+// dueEvents returns the TASK_DUE deliveries r got, by task id.
+func dueEvents(r *receiver) map[int64][]delivery {
+	out := map[int64][]delivery{}
+	for _, d := range r.deliveries() {
+		if d.Event.Type == taskbox.EventTypeTaskDue {
+			out[d.Task.ID] = append(out[d.Task.ID], d)
+		}
+	}
+	return out
+}
+
+// TASK_DUE fires once when the due time arrives (by the injected clock),
+// not before, and never again.
+func TestTaskDueFiresOnceAtItsTime(t *testing.T) {
+	e := newEnv(t)
+	r := newReceiver(t)
+	e.subscribe(t, e.ctx, r, taskbox.EventTypeTaskDue)
+	w := e.worker(true)
+	due := e.clock.Now().Add(time.Hour).Format(time.RFC3339)
+	task := e.task(t, e.ctx, e.mapID, "Call at eleven", &due)
+
+	e.drain(t, w)
+	e.clock.Advance(59*time.Minute + 59*time.Second)
+	e.drain(t, w)
+	if n := len(dueEvents(r)); n != 0 {
+		t.Fatalf("TASK_DUE fired a second early")
+	}
+	e.clock.Advance(time.Second)
+	e.drain(t, w)
+	e.clock.Advance(time.Hour)
+	e.drain(t, w)
+	got := dueEvents(r)[task.ID]
+	if len(got) != 1 {
+		t.Fatalf("%d TASK_DUE, want 1", len(got))
+	}
+	if got[0].Event.OccurredAt != "2026-12-01T11:00:00.000Z" || got[0].Task.Due == nil || got[0].Task.Due.String() != due {
+		t.Errorf("TASK_DUE at %s for due %v", got[0].Event.OccurredAt, got[0].Task.Due)
+	}
+	// A rename after it fired keeps the due date: no second TASK_DUE.
+	if _, err := e.db.UpdateTask(e.ctx, task.ID, &taskbox.TaskUpdate{Name: ptr("Called?")}); err != nil {
+		t.Fatal(err)
+	}
+	e.drain(t, w)
+	if n := len(dueEvents(r)[task.ID]); n != 1 {
+		t.Errorf("%d TASK_DUE after a rename, want still 1", n)
+	}
+	// Moving it to another past time fires at once; moving it back to the
+	// time that already fired sends nothing: a TASK_DUE is one per task and
+	// due time, and its event_id names both.
+	for _, d := range []string{"2026-12-01T11:30:00Z", due} {
+		if _, err := e.db.UpdateTask(e.ctx, task.ID, &taskbox.TaskUpdate{DueDateSet: true, Due: mustDue(t, d)}); err != nil {
+			t.Fatal(err)
+		}
+		e.drain(t, w)
+	}
+	if got := dueEvents(r)[task.ID]; len(got) != 2 || got[1].Task.Due.String() != "2026-12-01T11:30:00Z" {
+		t.Errorf("%d TASK_DUE after moving the due date away and back, want 2", len(got))
+	}
+}
+
+// Moving the due date re-arms TASK_DUE for the new time; completing or
+// deleting cancels it; a due date already past at creation fires at once.
+func TestTaskDueRescheduleCompleteDeletePast(t *testing.T) {
+	e := newEnv(t)
+	r := newReceiver(t)
+	e.subscribe(t, e.ctx, r, taskbox.EventTypeTaskDue)
+	w := e.worker(true)
+	at := func(d time.Duration) *string { s := e.clock.Now().Add(d).Format(time.RFC3339); return &s }
+
+	moved := e.task(t, e.ctx, e.mapID, "moved", at(time.Hour))
+	completed := e.task(t, e.ctx, e.mapID, "completed", at(time.Hour))
+	deleted := e.task(t, e.ctx, e.mapID, "deleted", at(time.Hour))
+	past := e.task(t, e.ctx, e.mapID, "past", at(-48*time.Hour))
+	e.drain(t, w)
+	if got := dueEvents(r); len(got[past.ID]) != 1 || len(got) != 1 {
+		t.Fatalf("a past due date did not fire at once alone: %v", got)
+	}
+
+	newDue := at(3 * time.Hour)
+	if _, err := e.db.UpdateTask(e.ctx, moved.ID, &taskbox.TaskUpdate{DueDateSet: true, Due: mustDue(t, *newDue)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.db.UpdateTask(e.ctx, completed.ID, &taskbox.TaskUpdate{Status: ptr(taskbox.StatusCompleted)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.db.DeleteTask(e.ctx, deleted.ID); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Advance(2 * time.Hour)
+	e.drain(t, w)
+	got := dueEvents(r)
+	if len(got[moved.ID]) != 0 || len(got[completed.ID]) != 0 || len(got[deleted.ID]) != 0 {
+		t.Fatalf("fired at the old time or after complete/delete: %v", got)
+	}
+	e.clock.Advance(time.Hour)
+	e.drain(t, w)
+	got = dueEvents(r)
+	if len(got[moved.ID]) != 1 || got[moved.ID][0].Task.Due.String() != *newDue {
+		t.Fatalf("the moved task: %v", got[moved.ID])
+	}
+	// Reopening the completed task, whose due time passed meanwhile, fires
+	// its TASK_DUE now: it is pending and due, and never fired.
+	if _, err := e.db.UpdateTask(e.ctx, completed.ID, &taskbox.TaskUpdate{Status: ptr(taskbox.StatusPending)}); err != nil {
+		t.Fatal(err)
+	}
+	e.drain(t, w)
+	if n := len(dueEvents(r)[completed.ID]); n != 1 {
+		t.Errorf("the reopened overdue task: %d TASK_DUE, want 1", n)
+	}
+	if n := len(dueEvents(r)[deleted.ID]); n != 0 {
+		t.Errorf("the deleted task fired")
+	}
+}
+
+// An all-day task is due at the start of its day in the account's zone.
+func TestAllDayTaskDueAtMidnightInTheAccountsZone(t *testing.T) {
+	e := newEnv(t)
+	ctx, _, mapID := e.account(t, "tokyo", "Asia/Tokyo")
+	r := newReceiver(t)
+	e.subscribe(t, ctx, r, taskbox.EventTypeTaskDue)
+	w := e.worker(true)
+	// The clock is 2026-12-01T10:00Z = 19:00 in Tokyo; 2026-12-02 starts
+	// there at 2026-12-01T15:00Z.
+	task := e.task(t, ctx, mapID, "all day", ptr("2026-12-02"))
+	e.clock.Advance(4*time.Hour + 59*time.Minute)
+	e.drain(t, w)
+	if len(dueEvents(r)) != 0 {
+		t.Fatal("fired before midnight in Tokyo")
+	}
+	e.clock.Advance(time.Minute)
+	e.drain(t, w)
+	got := dueEvents(r)[task.ID]
+	if len(got) != 1 || got[0].Event.OccurredAt != "2026-12-01T15:00:00.000Z" {
+		t.Fatalf("TASK_DUE %v", got)
+	}
+}
+
+func mustDue(t *testing.T, s string) *taskbox.Due {
+	d, err := taskbox.ParseDue(s, time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &d
+}

@@ -1,0 +1,318 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	taskbox "github.com/taskboxhq/taskbox"
+)
+
+// The outbox is the audit trail: every task change writes its task_events
+// row with outbox = 1 in the change's own transaction (recordTaskEvent).
+// DispatchOutbox turns those rows into webhook deliveries and TASK_DUE
+// timers; the delivery worker and the due scheduler of package events take
+// it from there. Nothing here runs on a request's path.
+
+// auditEventTypes maps an audit entry's type to its webhook event type.
+var auditEventTypes = map[string]string{
+	taskbox.EventCreated:   taskbox.EventTypeTaskCreated,
+	taskbox.EventUpdated:   taskbox.EventTypeTaskUpdated,
+	taskbox.EventCompleted: taskbox.EventTypeTaskCompleted,
+	taskbox.EventReopened:  taskbox.EventTypeTaskReopened,
+	taskbox.EventDeleted:   taskbox.EventTypeTaskDeleted,
+}
+
+// dispatchLock is the PostgreSQL advisory lock under which one server at a
+// time dispatches the outbox, so that the deliveries of one task are made
+// in the order of its changes whichever server dispatches them.
+const dispatchLock = 0x7461736b626f78 // "taskbox"
+
+// outboxRow is one undispatched audit entry.
+type outboxRow struct {
+	id, accountID, taskID int64
+	typ                   string
+	at                    int64
+	task                  string
+}
+
+// eventBody is the JSON a delivery POSTs (taskbox.Event, with the task as
+// it was stored).
+type eventBody struct {
+	ID         string            `json:"event_id"`
+	Type       string            `json:"event_type"`
+	OccurredAt taskbox.Timestamp `json:"occurred_at"`
+	AccountID  int64             `json:"account_id"`
+	Data       json.RawMessage   `json:"data"`
+}
+
+// DispatchOutbox fans out up to limit undispatched task changes, oldest
+// first, into deliveries to the webhooks subscribed to them, arms, re-arms
+// or cancels each task's TASK_DUE timer, and marks the changes dispatched,
+// all in one transaction. On PostgreSQL a server that finds another one
+// dispatching returns 0 at once. Rows are picked by their flag, not by "id
+// after the last seen", so a change whose transaction commits after a
+// later id's is still dispatched; the changes of one task commit in id
+// order, because each holds the task's row lock.
+func (db *DB) DispatchOutbox(ctx context.Context, limit int) (n int, err error) {
+	if !db.hasOutbox(ctx) {
+		return 0, nil
+	}
+	err = db.inWrite(ctx, func(tx *Tx) error {
+		if tx.dialect.name() == "postgres" {
+			var got bool
+			if err := tx.queryRow(ctx, `SELECT pg_try_advisory_xact_lock(?)`, dispatchLock).Scan(&got); err != nil || !got {
+				return err
+			}
+		}
+		rows, err := readOutbox(ctx, tx, limit)
+		if err != nil {
+			return err
+		}
+		d := &dispatch{tx: tx, hooks: map[int64][]*hook{}, zones: map[int64]*time.Location{}}
+		ids := make([]any, 0, len(rows))
+		for _, r := range rows {
+			if err := d.row(ctx, r); err != nil {
+				return fmt.Errorf("dispatch task event %d: %w", r.id, err)
+			}
+			ids = append(ids, r.id)
+		}
+		if len(ids) > 0 {
+			if _, err := tx.exec(ctx, `UPDATE task_events SET outbox = NULL WHERE id IN (`+placeholders(len(ids))+`)`, ids...); err != nil {
+				return err
+			}
+		}
+		n = len(rows)
+		return nil
+	})
+	return n, err
+}
+
+// hasOutbox checks on the read pool whether anything waits, so that an
+// idle SQLite server does not take the writer every poll.
+func (db *DB) hasOutbox(ctx context.Context) bool {
+	var one int
+	err := db.readRow(ctx, `SELECT 1 FROM task_events WHERE outbox = 1 LIMIT 1`, nil, &one)
+	return err == nil
+}
+
+func readOutbox(ctx context.Context, tx *Tx, limit int) ([]outboxRow, error) {
+	rs, err := tx.query(ctx, `SELECT id, account_id, task_id, type, at, task FROM task_events WHERE outbox = 1 ORDER BY id LIMIT ?`, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rs.Close()
+	var rows []outboxRow
+	for rs.Next() {
+		var r outboxRow
+		if err := rs.Scan(&r.id, &r.accountID, &r.taskID, &r.typ, &r.at, &r.task); err != nil {
+			return nil, err
+		}
+		rows = append(rows, r)
+	}
+	return rows, rs.Err()
+}
+
+// hook is a webhook as the dispatcher needs it.
+type hook struct {
+	id     int64
+	events map[string]bool
+}
+
+// dispatch is one DispatchOutbox transaction, with the webhooks and time
+// zones of the accounts it has met.
+type dispatch struct {
+	tx    *Tx
+	hooks map[int64][]*hook
+	zones map[int64]*time.Location
+}
+
+func (d *dispatch) row(ctx context.Context, r outboxRow) error {
+	typ, ok := auditEventTypes[r.typ]
+	if !ok {
+		return nil
+	}
+	if err := fanOut(ctx, d.tx, d, eventBody{
+		ID: "evt_" + strconv.FormatInt(r.id, 10), Type: typ, OccurredAt: taskbox.TimestampFromMicros(r.at),
+		AccountID: r.accountID, Data: json.RawMessage(r.task),
+	}, r.taskID); err != nil {
+		return err
+	}
+	var t taskbox.Task
+	if err := json.Unmarshal([]byte(r.task), &t); err != nil {
+		return err
+	}
+	if typ == taskbox.EventTypeTaskDeleted || t.Status != taskbox.StatusPending || t.Due == nil {
+		if typ == taskbox.EventTypeTaskCreated {
+			return nil // a new task has no timer to cancel
+		}
+		_, err := d.tx.exec(ctx, `UPDATE task_due_timers SET armed = 0 WHERE task_id = ?`, r.taskID)
+		return err
+	}
+	loc, err := d.zone(ctx, r.accountID)
+	if err != nil {
+		return err
+	}
+	// A new due date arms the timer (moving it back to one that already
+	// fired too); a change that keeps the due date arms it only if it has
+	// not fired for it: renaming a task after its TASK_DUE, or reopening
+	// it, fires nothing more.
+	_, err = d.tx.exec(ctx, `INSERT INTO task_due_timers (task_id, account_id, due_key, fire_at, armed) VALUES (?, ?, ?, ?, 1)
+		ON CONFLICT (task_id) DO UPDATE SET due_key = excluded.due_key, fire_at = excluded.fire_at,
+		armed = CASE WHEN task_due_timers.due_key <> excluded.due_key THEN 1
+			WHEN task_due_timers.fired_key = excluded.due_key THEN 0 ELSE 1 END`,
+		r.taskID, r.accountID, t.Due.String(), DueFireAt(*t.Due, loc).UnixMicro())
+	return err
+}
+
+// DueFireAt is when a due date's TASK_DUE fires: its instant, or for an
+// all-day task the start of its day in the account's zone.
+func DueFireAt(d taskbox.Due, loc *time.Location) time.Time {
+	if !d.AllDay {
+		return d.At
+	}
+	y, m, day := d.At.Date()
+	return time.Date(y, m, day, 0, 0, 0, 0, loc).UTC()
+}
+
+func (d *dispatch) zone(ctx context.Context, accountID int64) (*time.Location, error) {
+	if loc, ok := d.zones[accountID]; ok {
+		return loc, nil
+	}
+	a := taskbox.Account{}
+	if err := d.tx.queryRow(ctx, `SELECT timezone FROM accounts WHERE id = ?`, accountID).Scan(&a.Timezone); err != nil {
+		return nil, err
+	}
+	d.zones[accountID] = a.Location()
+	return d.zones[accountID], nil
+}
+
+// webhooks returns the account's webhooks, read once per transaction.
+func (d *dispatch) webhooks(ctx context.Context, accountID int64) ([]*hook, error) {
+	if hs, ok := d.hooks[accountID]; ok {
+		return hs, nil
+	}
+	rows, err := d.tx.query(ctx, `SELECT id, events FROM webhooks WHERE account_id = ? ORDER BY id`, accountID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	hs := []*hook{}
+	for rows.Next() {
+		var (
+			h      = &hook{events: map[string]bool{}}
+			events string
+			list   []string
+		)
+		if err := rows.Scan(&h.id, &events); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(events), &list); err != nil {
+			return nil, err
+		}
+		for _, e := range list {
+			h.events[e] = true
+		}
+		hs = append(hs, h)
+	}
+	d.hooks[accountID] = hs
+	return hs, rows.Err()
+}
+
+// fanOut queues one event to every webhook of its account that subscribes
+// to its type. The same event is queued to a webhook at most once.
+func fanOut(ctx context.Context, tx *Tx, d *dispatch, ev eventBody, taskID int64) error {
+	hs, err := d.webhooks(ctx, ev.AccountID)
+	if err != nil {
+		return err
+	}
+	var body []byte
+	for _, h := range hs {
+		if !h.events[ev.Type] {
+			continue
+		}
+		if body == nil {
+			if body, err = json.Marshal(ev); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.exec(ctx, `INSERT INTO webhook_deliveries (account_id, webhook_id, event_id, event_type, task_id, body,
+			status, next_at, retry_since, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (webhook_id, event_id) DO NOTHING`,
+			ev.AccountID, h.id, ev.ID, ev.Type, taskID, string(body), taskbox.DeliveryPending,
+			tx.now.Micros(), tx.now.Micros(), tx.now.Micros()); err != nil {
+			return fmt.Errorf("queue delivery: %w", err)
+		}
+	}
+	return nil
+}
+
+// FireDueTimers sends TASK_DUE for up to limit armed timers whose time has
+// come (by db.Now) and disarms them, in one transaction. On PostgreSQL each
+// timer is taken with FOR UPDATE SKIP LOCKED, so several servers fire
+// different timers and none fires one twice; SQLite has one writer. A timer
+// whose task has changed since it was armed is left to the dispatcher,
+// which re-arms or cancels it from the change's outbox entry.
+func (db *DB) FireDueTimers(ctx context.Context, limit int) (n int, err error) {
+	now := db.Now().Micros()
+	var one int
+	if err := db.readRow(ctx, `SELECT 1 FROM task_due_timers WHERE armed = 1 AND fire_at <= ? LIMIT 1`, []any{now}, &one); err != nil {
+		return 0, nil // nothing due (or the database is away: the next tick retries)
+	}
+	err = db.inWrite(ctx, func(tx *Tx) error {
+		type timer struct {
+			taskID, accountID, fireAt int64
+			dueKey                    string
+		}
+		lock := ""
+		if tx.dialect.name() == "postgres" {
+			lock = " FOR UPDATE SKIP LOCKED"
+		}
+		rows, err := tx.query(ctx, `SELECT task_id, account_id, fire_at, due_key FROM task_due_timers
+			WHERE armed = 1 AND fire_at <= ? ORDER BY fire_at, task_id LIMIT ?`+lock, now, limit)
+		if err != nil {
+			return err
+		}
+		var timers []timer
+		for rows.Next() {
+			var t timer
+			if err := rows.Scan(&t.taskID, &t.accountID, &t.fireAt, &t.dueKey); err != nil {
+				rows.Close()
+				return err
+			}
+			timers = append(timers, t)
+		}
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			return err
+		}
+		d := &dispatch{tx: tx, hooks: map[int64][]*hook{}, zones: map[int64]*time.Location{}}
+		for _, t := range timers {
+			task, err := findTask(ctx, tx, t.accountID, t.taskID, false)
+			if taskbox.ErrorCode(err) == taskbox.ENOTFOUND {
+				continue
+			} else if err != nil {
+				return err
+			}
+			if task.Status != taskbox.StatusPending || task.Due == nil || task.Due.String() != t.dueKey {
+				continue
+			}
+			data, err := json.Marshal(task)
+			if err != nil {
+				return err
+			}
+			ev := eventBody{ID: fmt.Sprintf("evt_due_%d_%d", t.taskID, t.fireAt), Type: taskbox.EventTypeTaskDue,
+				OccurredAt: taskbox.TimestampFromMicros(t.fireAt), AccountID: t.accountID, Data: data}
+			if err := fanOut(ctx, tx, d, ev, t.taskID); err != nil {
+				return err
+			}
+			if _, err := tx.exec(ctx, `UPDATE task_due_timers SET armed = 0, fired_key = due_key WHERE task_id = ?`, t.taskID); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	return n, err
+}
