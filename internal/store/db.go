@@ -37,6 +37,8 @@ type DB struct {
 	// writeStmts and readStmts cache SQLite's prepared statements (see
 	// stmtCache); nil on PostgreSQL.
 	writeStmts, readStmts *stmtCache
+	// keys remembers recently authenticated API keys (see keyCache).
+	keys keyCache
 	// closers run after the pools close (the pgx pool under database/sql).
 	closers []func()
 	// Now returns the current time; tests replace it.
