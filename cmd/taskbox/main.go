@@ -59,7 +59,7 @@ by default taskbox.db in the current directory, or a postgres:// URL.`,
 	}
 	root.PersistentFlags().StringVar(&m.DB, "db", "taskbox.db",
 		"database: an SQLite file path or a postgres:// URL (env TASKBOX_DATABASE_URL)")
-	root.AddCommand(m.serveCommand(), m.accountsCommand(), m.keysCommand(), m.benchCommand(),
+	root.AddCommand(m.serveCommand(), m.accountsCommand(), m.keysCommand(), m.benchCommand(), m.benchReferenceCommand(),
 		m.migrateCommand(), m.backupCommand(), m.versionCommand())
 	return root
 }

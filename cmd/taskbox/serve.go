@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"math"
 	"net"
@@ -31,6 +32,7 @@ type serveConfig struct {
 	ReadTimeout       time.Duration
 	IdleTimeout       time.Duration
 	DBTimeout         time.Duration
+	Profiles          profileFlags
 }
 
 func (c *serveConfig) validate() error {
@@ -96,14 +98,22 @@ Each flag can also be set by the environment variable named in its help.`,
 	f.DurationVar(&c.ReadTimeout, "read-timeout", 60*time.Second, "how long a client may take to send a whole request, body included (env TASKBOX_READ_TIMEOUT)")
 	f.DurationVar(&c.IdleTimeout, "idle-timeout", 120*time.Second, "how long a keep-alive connection may wait for its next request (env TASKBOX_IDLE_TIMEOUT)")
 	f.DurationVar(&c.DBTimeout, "db-timeout", store.DefaultTimeout, "how long a request waits on the database (a connection, one statement, a commit) before it is answered 503 (env TASKBOX_DB_TIMEOUT)")
+	c.Profiles.register(f)
 	cmd.PreRunE = func(cmd *cobra.Command, args []string) error {
 		return applyEnv(cmd.Flags(), serveEnv)
 	}
 	return cmd
 }
 
-func (m *Main) serve(ctx context.Context, c serveConfig) error {
-	logger := m.logger(c.LogFormat)
+func (m *Main) serve(ctx context.Context, c serveConfig) (err error) {
+	stopProfiles, err := c.Profiles.start()
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, stopProfiles()) }()
+	logw := newLogWriter(m.Stderr)
+	defer logw.Close()
+	logger := m.logger(c.LogFormat, logw)
 	db, err := m.openDB(ctx)
 	if err != nil {
 		return err
@@ -200,9 +210,9 @@ func (m *Main) sweepIdempotencyKeys(ctx context.Context, db *store.DB, logger *s
 	}
 }
 
-func (m *Main) logger(format string) *slog.Logger {
+func (m *Main) logger(format string, w io.Writer) *slog.Logger {
 	if format == "json" {
-		return slog.New(slog.NewJSONHandler(m.Stderr, nil))
+		return slog.New(slog.NewJSONHandler(w, nil))
 	}
-	return slog.New(slog.NewTextHandler(m.Stderr, nil))
+	return slog.New(slog.NewTextHandler(w, nil))
 }

@@ -89,7 +89,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		return nil, errors.New("empty database path")
 	}
 	pragmas := url.Values{}
-	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)"} {
+	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)", "temp_store(MEMORY)"} {
 		pragmas.Add("_pragma", p)
 	}
 	pragmas.Set("_txlock", "immediate") // writers take the lock at BEGIN, not at first write: no deadlock on upgrade

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 
 	taskbox "github.com/taskboxhq/taskbox"
 )
@@ -43,15 +44,29 @@ func startGroupCommit(db *DB) *groupCommit {
 	return g
 }
 
+// errQueued answers a request that waited DB.Timeout for the writer.
+var errQueued = &taskbox.Error{Code: taskbox.EUNAVAILABLE, Message: timeoutMessage}
+
 // write runs fn in a write transaction shared with other requests and
-// returns once that transaction committed or fn failed.
+// returns once that transaction committed or fn failed. The wait for the
+// writer to take the request is bounded by DB.Timeout, as every other
+// wait on the database is: a writer stuck on a stalled disk answers 503
+// instead of holding every request.
 func (g *groupCommit) write(ctx context.Context, fn func(*Tx) error) error {
 	// Once queued, the request runs to the end even if its caller gives up,
 	// so that the answer always says whether the write committed.
 	req := &writeReq{ctx: context.WithoutCancel(ctx), fn: fn, reply: make(chan error, 1)}
+	var timeout <-chan time.Time
+	if g.db.Timeout > 0 {
+		t := time.NewTimer(g.db.Timeout)
+		defer t.Stop()
+		timeout = t.C
+	}
 	select {
 	case g.reqs <- req:
 		return <-req.reply
+	case <-timeout:
+		return errQueued
 	case <-ctx.Done():
 		return ctx.Err()
 	case <-g.closing:
