@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/spf13/cobra"
 	taskbox "github.com/taskboxhq/taskbox"
 	"github.com/taskboxhq/taskbox/internal/httpapi"
@@ -130,8 +132,11 @@ func (m *Main) serve(ctx context.Context, c serveConfig) (err error) {
 	if err := m.firstStart(ctx, db, c.Demo); err != nil {
 		return err
 	}
+	// One registry for every collector of the process, served at /metrics.
+	metrics := prometheus.NewRegistry()
+	metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	api := &httpapi.Server{Accounts: db, Campaigns: db, Leads: db, Tasks: db, Inbox: db, DB: db, Logger: logger,
-		RateLimit: httpapi.NewRateLimiter(c.RateLimit)}
+		RateLimit: httpapi.NewRateLimiter(c.RateLimit), Metrics: metrics}
 	srv := &http.Server{
 		Handler:           api.Handler(),
 		ReadHeaderTimeout: c.ReadHeaderTimeout,
