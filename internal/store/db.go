@@ -115,7 +115,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	read.SetMaxIdleConns(8)
 	db := &DB{write: write, read: read, dialect: sqliteDialect{}, Now: nowFunc,
 		writeStmts: newStmtCache(write), readStmts: newStmtCache(read)}
-	db.writer = startGroupCommit(db)
+	db.writer = startGroupCommit(db, 1)
 	return db, nil
 }
 
@@ -184,6 +184,7 @@ type Tx struct {
 	dialect dialect
 	now     taskbox.Timestamp
 	stmts   *stmtCache // nil: statements are not cached here
+	counts  *dayCounts // non-nil in a batch: day counts written at its end
 }
 
 func (tx *Tx) exec(_ context.Context, query string, args ...any) (sql.Result, error) {

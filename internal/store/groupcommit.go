@@ -2,17 +2,20 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	taskbox "github.com/taskboxhq/taskbox"
 )
 
 // maxBatch bounds how many write requests share one transaction.
 const maxBatch = 256
 
-// groupCommit is SQLite's single writer. Concurrent write requests queue up
+// groupCommit is the single writer of this process (SQLite's only one; on
+// PostgreSQL the one of this server, see openPostgres). Concurrent write requests queue up
 // while a transaction commits; the writer then runs all of them in the next
 // transaction, each inside its own savepoint, and commits once. A request
 // that fails rolls back to its savepoint and fails alone; its batch mates
@@ -37,10 +40,16 @@ type writeReq struct {
 
 var errClosed = &taskbox.Error{Code: taskbox.EUNAVAILABLE, Message: "The server is shutting down."}
 
-func startGroupCommit(db *DB) *groupCommit {
+// startGroupCommit starts writers goroutines, each gathering and
+// committing its own batches: one on SQLite, which has one writer; on
+// PostgreSQL several, so that one batch's round trips to the server overlap
+// another's.
+func startGroupCommit(db *DB, writers int) *groupCommit {
 	g := &groupCommit{db: db, reqs: make(chan *writeReq), closing: make(chan struct{})}
-	g.done.Add(1)
-	go g.run()
+	g.done.Add(writers)
+	for range writers {
+		go g.run()
+	}
 	return g
 }
 
@@ -108,15 +117,21 @@ func (g *groupCommit) run() {
 func (g *groupCommit) commit(batch []*writeReq) {
 	errs := make([]error, len(batch))
 	err := g.db.inTx(context.Background(), g.db.write, false, func(tx *Tx) error {
+		tx.counts = newDayCounts()
 		if len(batch) == 1 {
-			errs[0] = call(batch[0], tx)
-			return errs[0]
+			if errs[0] = call(batch[0], tx); errs[0] != nil {
+				return errs[0]
+			}
+			tx.counts.settle(true)
+			return tx.counts.write(tx.ctx, tx)
 		}
 		for i, r := range batch {
 			if _, err := tx.exec(r.ctx, `SAVEPOINT request`); err != nil {
 				return err
 			}
-			if errs[i] = call(r, tx); errs[i] != nil {
+			errs[i] = call(r, tx)
+			tx.counts.settle(errs[i] == nil)
+			if errs[i] != nil {
 				if _, err := tx.exec(r.ctx, `ROLLBACK TO request`); err != nil {
 					return err
 				}
@@ -125,8 +140,17 @@ func (g *groupCommit) commit(batch []*writeReq) {
 				return err
 			}
 		}
-		return nil
+		return tx.counts.write(tx.ctx, tx)
 	})
+	if len(batch) > 1 && conflicted(err) {
+		// PostgreSQL gave up the whole batch to break a deadlock with
+		// another server's transaction: requests that would each have
+		// succeeded alone must not fail together, so each runs alone.
+		for _, r := range batch {
+			r.reply <- g.db.inTx(context.Background(), g.db.write, false, func(tx *Tx) error { return call(r, tx) })
+		}
+		return
+	}
 	for i, r := range batch {
 		switch {
 		case len(batch) == 1:
@@ -147,4 +171,11 @@ func call(r *writeReq, tx *Tx) (err error) {
 		}
 	}()
 	return r.fn(tx)
+}
+
+// conflicted reports whether PostgreSQL aborted a transaction to break a
+// deadlock or a serialization conflict, which a retry resolves.
+func conflicted(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001")
 }
