@@ -53,7 +53,9 @@ Profiles: "create" sends only create-task; "mixed" sends 35% list, 35% get,
 20% create-task and 10% complete, on 1,000 tasks made first.
 
 For each run and server it prints requests per second, p50, p90, p99 and
-errors; then the medians over the runs, the ratio of the two servers'
+errors and the server process's CPU time per request (user and system,
+the figure least disturbed by other work on the machine); then the
+medians over the runs, the ratio of the two servers'
 throughput and p99 in each run (the figure to trust on a busy machine: both
 servers met the same noise), and the peak resident memory (VmHWM) of each
 child process. Every 200 of the real server is a durably committed change.
@@ -135,9 +137,13 @@ func (m *Main) bench(ctx context.Context, c benchConfig, dbGiven bool) error {
 	results := make([][]benchResult, len(targets))
 	for run := 1; run <= c.Runs; run++ {
 		for i, t := range targets {
+			cpu0 := children[i].cpuTime()
 			r, err := drive(ctx, t, c.Profile, c.Concurrency, c.Duration)
 			if err != nil {
 				return fmt.Errorf("%s: %w", names[i], err)
+			}
+			if cpu := children[i].cpuTime() - cpu0; cpu > 0 {
+				r.cpuPerReq = cpu / time.Duration(r.ok+r.errors)
 			}
 			results[i] = append(results[i], r)
 			fmt.Fprintf(m.Stdout, "run %d  %s\n", run, r.line(names[i]))
@@ -316,6 +322,26 @@ func (c *child) peakRSS() string {
 		}
 	}
 	return "unknown"
+}
+
+// cpuTime is the CPU time the child has used so far (user and system,
+// from /proc/PID/stat, in clock ticks of 10 ms); 0 where unknown.
+func (c *child) cpuTime() time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", c.cmd.Process.Pid))
+	if err != nil {
+		return 0
+	}
+	// Fields after the command name, which is in parentheses: state is
+	// the first, utime the 12th and stime the 13th.
+	i := strings.LastIndexByte(string(b), ')')
+	f := strings.Fields(string(b[i+1:]))
+	if i < 0 || len(f) < 13 {
+		return 0
+	}
+	var user, sys int64
+	fmt.Sscan(f[11], &user)
+	fmt.Sscan(f[12], &sys)
+	return time.Duration(user+sys) * 10 * time.Millisecond
 }
 
 // tail is the end of a log file, for an error message.

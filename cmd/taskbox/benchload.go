@@ -20,12 +20,13 @@ type benchResult struct {
 	rps           float64
 	p50, p90, p99 time.Duration
 	ok, errors    int64
+	cpuPerReq     time.Duration // the server's CPU time per request
 	firstError    string
 }
 
 func (r benchResult) line(name string) string {
-	s := fmt.Sprintf("%-24s %8.0f req/s  p50 %7.2f ms  p90 %7.2f ms  p99 %7.2f ms  %7d ok  %d errors", name, r.rps,
-		ms(r.p50), ms(r.p90), ms(r.p99), r.ok, r.errors)
+	s := fmt.Sprintf("%-24s %8.0f req/s  p50 %7.2f ms  p90 %7.2f ms  p99 %7.2f ms  %7d ok  %d errors  CPU %4.0f µs/req", name, r.rps,
+		ms(r.p50), ms(r.p90), ms(r.p99), r.ok, r.errors, float64(r.cpuPerReq.Nanoseconds())/1000)
 	if r.firstError != "" {
 		s += " (first: " + r.firstError + ")"
 	}
@@ -189,11 +190,12 @@ func median(runs []benchResult) benchResult {
 		return v[len(v)/2]
 	}
 	return benchResult{
-		rps:    pick(func(r benchResult) float64 { return r.rps }),
-		p50:    time.Duration(pick(func(r benchResult) float64 { return float64(r.p50) })),
-		p90:    time.Duration(pick(func(r benchResult) float64 { return float64(r.p90) })),
-		p99:    time.Duration(pick(func(r benchResult) float64 { return float64(r.p99) })),
-		ok:     int64(pick(func(r benchResult) float64 { return float64(r.ok) })),
-		errors: int64(pick(func(r benchResult) float64 { return float64(r.errors) })),
+		rps:       pick(func(r benchResult) float64 { return r.rps }),
+		p50:       time.Duration(pick(func(r benchResult) float64 { return float64(r.p50) })),
+		p90:       time.Duration(pick(func(r benchResult) float64 { return float64(r.p90) })),
+		p99:       time.Duration(pick(func(r benchResult) float64 { return float64(r.p99) })),
+		ok:        int64(pick(func(r benchResult) float64 { return float64(r.ok) })),
+		errors:    int64(pick(func(r benchResult) float64 { return float64(r.errors) })),
+		cpuPerReq: time.Duration(pick(func(r benchResult) float64 { return float64(r.cpuPerReq) })),
 	}
 }
