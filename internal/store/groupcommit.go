@@ -125,8 +125,17 @@ func (g *groupCommit) commit(batch []*writeReq) {
 			tx.counts.settle(true)
 			return tx.counts.write(tx.ctx, tx)
 		}
+		// On PostgreSQL a request's RELEASE travels with the next one's
+		// SAVEPOINT, in one round trip, and COMMIT releases the last; on
+		// SQLite, whose statement cache prepares one statement per text,
+		// each is its own statement and costs no round trip.
+		joined := g.db.dialect.name() == "postgres"
 		for i, r := range batch {
-			if _, err := tx.exec(r.ctx, `SAVEPOINT request`); err != nil {
+			begin := `SAVEPOINT request`
+			if joined && i > 0 {
+				begin = `RELEASE request; SAVEPOINT request`
+			}
+			if _, err := tx.exec(r.ctx, begin); err != nil {
 				return err
 			}
 			errs[i] = call(r, tx)
@@ -136,8 +145,10 @@ func (g *groupCommit) commit(batch []*writeReq) {
 					return err
 				}
 			}
-			if _, err := tx.exec(r.ctx, `RELEASE request`); err != nil {
-				return err
+			if !joined {
+				if _, err := tx.exec(r.ctx, `RELEASE request`); err != nil {
+					return err
+				}
 			}
 		}
 		return tx.counts.write(tx.ctx, tx)
