@@ -2,6 +2,7 @@ package taskbox
 
 import (
 	"context"
+	"sync"
 	"time"
 )
 
@@ -16,11 +17,21 @@ type Account struct {
 
 // Location returns the account's time zone, UTC when it cannot be loaded.
 func (a *Account) Location() *time.Location {
-	if loc, err := time.LoadLocation(a.Timezone); err == nil {
-		return loc
+	if loc, ok := locations.Load(a.Timezone); ok {
+		return loc.(*time.Location)
 	}
-	return time.UTC
+	loc, err := time.LoadLocation(a.Timezone)
+	if err != nil {
+		return time.UTC
+	}
+	locations.Store(a.Timezone, loc)
+	return loc
 }
+
+// locations keeps the zones loaded so far: loading one reads and parses the
+// zone database, and every request of an account needs its zone. Only
+// names that loaded are kept, and there are a few hundred of them.
+var locations sync.Map
 
 // APIKey describes a key without its secret; only a hash of the secret is stored.
 type APIKey struct {

@@ -1,18 +1,18 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -27,73 +27,172 @@ type benchConfig struct {
 	Duration    time.Duration
 	LeadMaps    int
 	Reference   bool
+	Profile     string
+	Runs        int
+	ProfileDir  string
 }
+
+// seedTasks is how many tasks the mixed profile makes before it starts.
+const seedTasks = 1000
 
 func (m *Main) benchCommand() *cobra.Command {
 	var c benchConfig
 	cmd := &cobra.Command{
 		Use:   "bench",
-		Short: "Measure create-task throughput, beside a server that stores nothing",
-		Long: `Measure create-task: set up an account with --lead-maps lead maps in the
-database of --db (by default a new SQLite file in a temporary directory,
-removed afterwards; a postgres:// URL benchmarks PostgreSQL), serve the real
-API on 127.0.0.1, and drive create-task over --concurrency keep-alive
-connections for --duration. Then, in the same run, drive the same requests
-at a reference handler that reads, decodes and validates them with the
-server's own code but stores nothing. Prints requests per second, p50, p90,
-p99 and errors of both, and their ratio. Every 200 of the real server is a
-durably committed task.`,
+		Short: "Measure the server under load, beside a server that stores nothing",
+		Long: `Measure the server under load. bench sets up an account with --lead-maps
+lead maps in the database of --db (by default a new SQLite file in a
+temporary directory, removed afterwards; a postgres:// URL benchmarks
+PostgreSQL), starts this binary's "serve" on 127.0.0.1 as a child process
+(--rate-limit 0, JSON logs to a file), and a second child that serves a
+reference handler: it reads, decodes and validates requests with the
+server's own code but stores nothing. Then, --runs times, it drives each of
+them in turn over --concurrency keep-alive connections for --duration.
+
+Profiles: "create" sends only create-task; "mixed" sends 35% list, 35% get,
+20% create-task and 10% complete, on 1,000 tasks made first.
+
+For each run and server it prints requests per second, p50, p90, p99 and
+errors and the server process's CPU time per request (user and system,
+the figure least disturbed by other work on the machine); then the
+medians over the runs, the ratio of the two servers'
+throughput and p99 in each run (the figure to trust on a busy machine: both
+servers met the same noise), and the peak resident memory (VmHWM) of each
+child process. Every 200 of the real server is a durably committed change.
+
+--profile-dir DIR writes the real server's CPU profile (cpu.pprof) and
+allocation profile (allocs.pprof) over the whole bench to DIR; read them
+with "go tool pprof -top taskbox DIR/cpu.pprof".`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if c.Concurrency < 1 || c.Duration <= 0 || c.LeadMaps < 1 {
-				return fmt.Errorf("--concurrency, --duration and --lead-maps must be positive")
+			if c.Concurrency < 1 || c.Duration <= 0 || c.LeadMaps < 1 || c.Runs < 1 {
+				return errors.New("--concurrency, --duration, --lead-maps and --runs must be positive")
+			}
+			if c.Profile != "create" && c.Profile != "mixed" {
+				return fmt.Errorf("--profile must be create or mixed, not %q", c.Profile)
 			}
 			return m.bench(cmd.Context(), c, cmd.Flags().Changed("db"))
 		},
 	}
 	f := cmd.Flags()
 	f.IntVar(&c.Concurrency, "concurrency", 64, "keep-alive connections sending requests at once")
-	f.DurationVar(&c.Duration, "duration", 10*time.Second, "how long to drive each server")
-	f.IntVar(&c.LeadMaps, "lead-maps", 10000, "lead maps of the benchmark account; requests cycle through them")
+	f.DurationVar(&c.Duration, "duration", 10*time.Second, "how long to drive each server in each run")
+	f.IntVar(&c.LeadMaps, "lead-maps", 10000, "lead maps of the benchmark account; create-task cycles through them")
 	f.BoolVar(&c.Reference, "reference", true, "also drive the reference handler that stores nothing")
+	f.StringVar(&c.Profile, "profile", "create", "requests to send: create (create-task only) or mixed (70% list and get, 20% create, 10% complete)")
+	f.IntVar(&c.Runs, "runs", 3, "runs of both servers; medians are printed")
+	f.StringVar(&c.ProfileDir, "profile-dir", "", "write the server's CPU and allocation profiles (cpu.pprof, allocs.pprof) to this directory")
 	return cmd
 }
 
 func (m *Main) bench(ctx context.Context, c benchConfig, dbGiven bool) error {
+	tmp, err := os.MkdirTemp("", "taskbox-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
 	if !dbGiven && !store.IsPostgres(m.DB) {
-		dir, err := os.MkdirTemp("", "taskbox-bench-")
-		if err != nil {
+		m.DB = filepath.Join(tmp, "bench.db")
+	}
+	key, mapIDs, err := m.benchSetup(ctx, c.LeadMaps)
+	if err != nil {
+		return err
+	}
+	serveArgs := []string{"serve", "--db", m.DB, "--addr", "127.0.0.1:0", "--rate-limit", "0", "--log-format", "json"}
+	if c.ProfileDir != "" {
+		if err := os.MkdirAll(c.ProfileDir, 0o755); err != nil {
 			return err
 		}
-		defer os.RemoveAll(dir)
-		m.DB = filepath.Join(dir, "bench.db")
+		serveArgs = append(serveArgs, "--cpuprofile", filepath.Join(c.ProfileDir, "cpu.pprof"),
+			"--memprofile", filepath.Join(c.ProfileDir, "allocs.pprof"))
 	}
+	real, err := startChild(ctx, filepath.Join(tmp, "server.log"), nil, serveArgs...)
+	if err != nil {
+		return fmt.Errorf("start the server: %w", err)
+	}
+	defer real.stop()
+	targets := []*loadTarget{{base: real.base, key: key, mapIDs: mapIDs}}
+	names := []string{"taskbox"}
+	children := []*child{real}
+	if c.Reference {
+		ref, err := startChild(ctx, filepath.Join(tmp, "reference.log"), []string{"TASKBOX_BENCH_KEY=" + key}, "bench-reference")
+		if err != nil {
+			return fmt.Errorf("start the reference: %w", err)
+		}
+		defer ref.stop()
+		targets = append(targets, &loadTarget{base: ref.base, key: key, mapIDs: mapIDs})
+		names = append(names, "reference (no storage)")
+		children = append(children, ref)
+	}
+	fmt.Fprintf(m.Stdout, "%s profile, %d connections, %d runs of %s per server, database %s, GOMAXPROCS of the servers: %d CPUs\n",
+		c.Profile, c.Concurrency, c.Runs, c.Duration, store.Redact(m.DB), cpus())
+	if c.Profile == "mixed" {
+		client := &http.Client{Timeout: 30 * time.Second}
+		for _, t := range targets {
+			if err := t.seedTasks(ctx, client, seedTasks); err != nil {
+				return err
+			}
+		}
+	}
+	results := make([][]benchResult, len(targets))
+	for run := 1; run <= c.Runs; run++ {
+		for i, t := range targets {
+			cpu0 := children[i].cpuTime()
+			r, err := drive(ctx, t, c.Profile, c.Concurrency, c.Duration)
+			if err != nil {
+				return fmt.Errorf("%s: %w", names[i], err)
+			}
+			if cpu := children[i].cpuTime() - cpu0; cpu > 0 {
+				r.cpuPerReq = cpu / time.Duration(r.ok+r.errors)
+			}
+			results[i] = append(results[i], r)
+			fmt.Fprintf(m.Stdout, "run %d  %s\n", run, r.line(names[i]))
+		}
+	}
+	rss := make([]string, len(children))
+	for i, ch := range children {
+		rss[i] = ch.peakRSS()
+	}
+	m.benchSummary(names, results, rss)
+	for _, ch := range children {
+		if err := ch.stop(); err != nil {
+			return err
+		}
+	}
+	if c.ProfileDir != "" {
+		fmt.Fprintf(m.Stdout, "profiles of the server: %s\n", filepath.Join(c.ProfileDir, "{cpu,allocs}.pprof"))
+	}
+	return nil
+}
+
+// benchSummary prints the medians, the same-run ratios and peak memory.
+func (m *Main) benchSummary(names []string, results [][]benchResult, rss []string) {
+	fmt.Fprintln(m.Stdout, "median of the runs:")
+	for i, name := range names {
+		fmt.Fprintf(m.Stdout, "       %s  peak RSS %s\n", median(results[i]).line(name), rss[i])
+	}
+	if len(results) < 2 {
+		return
+	}
+	var rps, p99 []benchResult // ratios, carried in the rps field
+	for run := range results[0] {
+		real, ref := results[0][run], results[1][run]
+		rps = append(rps, benchResult{rps: real.rps / ref.rps})
+		p99 = append(p99, benchResult{rps: float64(real.p99) / float64(max(ref.p99, 1))})
+	}
+	fmt.Fprintf(m.Stdout, "taskbox / reference in the same run (median of %d): %.2f of the throughput, %.1fx the p99\n",
+		len(rps), median(rps).rps, median(p99).rps)
+}
+
+// benchSetup makes the benchmark account in the database and closes it
+// again, for the server to open.
+func (m *Main) benchSetup(ctx context.Context, leadMaps int) (string, []int64, error) {
 	db, err := m.openDB(ctx)
 	if err != nil {
-		return err
+		return "", nil, err
 	}
 	defer db.Close()
-	key, mapIDs, err := benchAccount(ctx, db, c.LeadMaps)
-	if err != nil {
-		return err
-	}
-	api := &httpapi.Server{Accounts: db, Campaigns: db, Leads: db, Tasks: db, Inbox: db, DB: db, Logger: slog.New(slog.DiscardHandler)}
-	fmt.Fprintf(m.Stdout, "create-task, %d connections, %s each, database %s\n", c.Concurrency, c.Duration, store.Redact(m.DB))
-	real, err := drive(ctx, api.Handler(), key, mapIDs, c)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(m.Stdout, real.line("taskbox"))
-	if !c.Reference {
-		return nil
-	}
-	ref, err := drive(ctx, httpapi.ReferenceHandler(key, time.UTC), key, mapIDs, c)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(m.Stdout, ref.line("reference (no storage)"))
-	fmt.Fprintf(m.Stdout, "taskbox / reference: %.2f of the requests per second\n", real.rps/ref.rps)
-	return nil
+	return benchAccount(ctx, db, leadMaps)
 }
 
 // benchAccount makes an account with n lead maps and returns its key.
@@ -128,80 +227,162 @@ func benchAccount(ctx context.Context, db *store.DB, n int) (string, []int64, er
 	return key.Secret, ids, nil
 }
 
-// benchResult is one server's figures.
-type benchResult struct {
-	rps           float64
-	p50, p90, p99 time.Duration
-	ok, errors    int64
+// child is a server that bench runs as a process of this binary.
+type child struct {
+	cmd  *exec.Cmd
+	base string // http://127.0.0.1:port
+	log  string
+	done chan error
 }
 
-func (r benchResult) line(name string) string {
-	return fmt.Sprintf("%-24s %8.0f req/s  p50 %6.2f ms  p90 %6.2f ms  p99 %6.2f ms  %d ok  %d errors", name, r.rps,
-		ms(r.p50), ms(r.p90), ms(r.p99), r.ok, r.errors)
-}
-
-func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-
-// drive serves h on 127.0.0.1 and sends it create-task requests from
-// c.Concurrency keep-alive connections for c.Duration.
-func drive(ctx context.Context, h http.Handler, key string, mapIDs []int64, c benchConfig) (benchResult, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+// startChild runs this binary with args and waits until it says where it
+// listens ("listening on http://…" on stdout). Its stderr goes to logPath.
+func startChild(ctx context.Context, logPath string, env []string, args ...string) (*child, error) {
+	exe, err := os.Executable()
 	if err != nil {
-		return benchResult{}, err
+		return nil, err
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	go srv.Serve(ln)
-	defer srv.Close()
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: c.Concurrency, MaxConnsPerHost: c.Concurrency}}
-	url := "http://" + ln.Addr().String() + "/api/v1/master-inbox/create-task?api_key=" + key
-	ctx, cancel := context.WithTimeout(ctx, c.Duration)
-	defer cancel()
-	var (
-		mu         sync.Mutex
-		latencies  []time.Duration
-		seq, fails atomic.Int64
-		wg         sync.WaitGroup
-	)
-	start := time.Now()
-	for w := 0; w < c.Concurrency; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var mine []time.Duration
-			for ctx.Err() == nil {
-				n := seq.Add(1)
-				body := fmt.Sprintf(`{"email_lead_map_id":%d,"name":"Follow up on enterprise proposal %d","description":"Send pricing breakdown for 50-seat plan","priority":"HIGH","due_date":"2025-12-15T09:00:00Z"}`,
-					mapIDs[int(n)%len(mapIDs)], n)
-				t0 := time.Now()
-				resp, err := client.Post(url, "application/json", strings.NewReader(body))
-				if err == nil {
-					_, _ = io.Copy(io.Discard, resp.Body)
-					resp.Body.Close()
-					if resp.StatusCode != http.StatusOK {
-						err = fmt.Errorf("status %d", resp.StatusCode)
-					}
-				}
-				if err != nil {
-					if ctx.Err() == nil {
-						fails.Add(1)
-					}
-					continue
-				}
-				mine = append(mine, time.Since(t0))
+	logf, err := os.Create(logPath)
+	if err != nil {
+		return nil, err
+	}
+	defer logf.Close()
+	cmd := exec.Command(exe, args...)
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Stderr = logf
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	c := &child{cmd: cmd, log: logPath, done: make(chan error, 1)}
+	addr := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			if _, a, ok := strings.Cut(sc.Text(), "listening on http://"); ok {
+				addr <- a
 			}
-			mu.Lock()
-			latencies = append(latencies, mine...)
-			mu.Unlock()
-		}()
+		}
+		_, _ = io.Copy(io.Discard, out)
+		c.done <- cmd.Wait()
+	}()
+	select {
+	case a := <-addr:
+		c.base = "http://" + a
+		return c, nil
+	case err := <-c.done:
+		return nil, fmt.Errorf("%s exited (%v) before listening: %s", args[0], err, tail(logPath))
+	case <-time.After(60 * time.Second):
+		c.stop()
+		return nil, fmt.Errorf("%s did not listen within a minute: %s", args[0], tail(logPath))
+	case <-ctx.Done():
+		c.stop()
+		return nil, ctx.Err()
 	}
-	wg.Wait()
-	elapsed := time.Since(start)
-	slices.Sort(latencies)
-	r := benchResult{ok: int64(len(latencies)), errors: fails.Load()}
-	if len(latencies) == 0 {
-		return r, fmt.Errorf("no request succeeded (%d errors)", r.errors)
+}
+
+// stop ends the child with SIGTERM, as an operator would, and waits for
+// it; stopping twice is harmless.
+func (c *child) stop() error {
+	if c.done == nil {
+		return nil
 	}
-	at := func(q float64) time.Duration { return latencies[int(q*float64(len(latencies)-1))] }
-	r.rps, r.p50, r.p90, r.p99 = float64(len(latencies))/elapsed.Seconds(), at(0.50), at(0.90), at(0.99)
-	return r, nil
+	_ = c.cmd.Process.Signal(syscall.SIGTERM)
+	var err error
+	select {
+	case err = <-c.done:
+	case <-time.After(30 * time.Second):
+		_ = c.cmd.Process.Kill()
+		err = <-c.done
+	}
+	c.done = nil
+	if err != nil {
+		return fmt.Errorf("%s: %v: %s", c.cmd.Args[1], err, tail(c.log))
+	}
+	return nil
+}
+
+// peakRSS is the child's peak resident memory so far, VmHWM of
+// /proc/PID/status (Linux): the whole process, Go heap, stacks, SQLite's
+// page cache and the binary's mapped pages alike.
+func (c *child) peakRSS() string {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", c.cmd.Process.Pid))
+	if err != nil {
+		return "unknown"
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			var kb int64
+			if _, err := fmt.Sscan(v, &kb); err == nil {
+				return fmt.Sprintf("%.1f MB", float64(kb)/1024)
+			}
+		}
+	}
+	return "unknown"
+}
+
+// cpuTime is the CPU time the child has used so far (user and system,
+// from /proc/PID/stat, in clock ticks of 10 ms); 0 where unknown.
+func (c *child) cpuTime() time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", c.cmd.Process.Pid))
+	if err != nil {
+		return 0
+	}
+	// Fields after the command name, which is in parentheses: state is
+	// the first, utime the 12th and stime the 13th.
+	i := strings.LastIndexByte(string(b), ')')
+	f := strings.Fields(string(b[i+1:]))
+	if i < 0 || len(f) < 13 {
+		return 0
+	}
+	var user, sys int64
+	fmt.Sscan(f[11], &user)
+	fmt.Sscan(f[12], &sys)
+	return time.Duration(user+sys) * 10 * time.Millisecond
+}
+
+// tail is the end of a log file, for an error message.
+func tail(path string) string {
+	b, _ := os.ReadFile(path)
+	if len(b) > 2000 {
+		b = b[len(b)-2000:]
+	}
+	return strings.TrimSpace(string(b))
+}
+
+// benchReferenceCommand serves the reference handler for bench; hidden,
+// since nobody else needs it.
+func (m *Main) benchReferenceCommand() *cobra.Command {
+	var addr string
+	cmd := &cobra.Command{
+		Use:    "bench-reference",
+		Short:  "Serve the no-storage reference handler of bench (key in TASKBOX_BENCH_KEY)",
+		Hidden: true,
+		Args:   cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			key := os.Getenv("TASKBOX_BENCH_KEY")
+			if key == "" {
+				return errors.New("TASKBOX_BENCH_KEY is not set")
+			}
+			ln, err := net.Listen("tcp", addr)
+			if err != nil {
+				return err
+			}
+			srv := &http.Server{Handler: httpapi.ReferenceHandler(key, time.UTC), ReadHeaderTimeout: 10 * time.Second}
+			fmt.Fprintf(m.Stdout, "reference listening on http://%s\n", ln.Addr())
+			go func() {
+				<-cmd.Context().Done()
+				srv.Close()
+			}()
+			if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+				return err
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:0", "address to listen on")
+	return cmd
 }

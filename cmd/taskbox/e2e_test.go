@@ -163,7 +163,8 @@ func dataKeys(t *testing.T, body []byte) []string {
 
 // Accounts and keys are managed with the CLI while the server runs, and the
 // server sees every change at once: a new account's key works, its time zone
-// applies, a new key works, a revoked one gets 401 on the next request.
+// applies, a new key works, a revoked one gets 401 within a second (the
+// server trusts a key it read for keyCacheTTL).
 func TestAccountsAndKeysWhileServing(t *testing.T) {
 	t.Parallel()
 	db := backendDB(t)
@@ -226,7 +227,11 @@ func TestAccountsAndKeysWhileServing(t *testing.T) {
 		}
 	}
 
+	// The server uses the key right up to the revocation, so that it is in
+	// its cache.
+	s.expect(t, http.StatusOK, "GET", withKey("/api/v1/campaigns", ciKey), nil)
 	mustRunCLI(t, "keys", "revoke", fmt.Sprint(keyID), "--db", db)
+	waitRevoked(t, s, ciKey, time.Second)
 	for _, r := range []response{
 		s.request(t, "GET", withKey("/api/v1/campaigns", ciKey), nil),
 		s.request(t, "GET", "/api/v1/campaigns", nil, "Authorization", "Bearer "+ciKey),
@@ -245,6 +250,27 @@ func TestAccountsAndKeysWhileServing(t *testing.T) {
 
 	s.stopCleanly(t)
 	s.assertNotLogged(t, s.Key, acmeKey, ciKey)
+}
+
+// waitRevoked asks with key until the server answers 401, and fails unless
+// that happens within limit of the call.
+func waitRevoked(t *testing.T, s *server, key string, limit time.Duration) {
+	t.Helper()
+	start := time.Now()
+	for {
+		r := s.request(t, "GET", withKey("/api/v1/campaigns", key), nil)
+		if r.Status == http.StatusUnauthorized {
+			t.Logf("revoked key refused after %s", time.Since(start).Round(time.Millisecond))
+			return
+		}
+		if r.Status != http.StatusOK {
+			t.Fatalf("a key being revoked: status %d %s, want 200 or 401", r.Status, r.Body)
+		}
+		if time.Since(start) > limit {
+			t.Fatalf("a key revoked by another process still works %s later", time.Since(start).Round(time.Millisecond))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // createAccountJSON runs `accounts create --json` and returns its one object.

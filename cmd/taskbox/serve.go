@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"math"
 	"net"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/spf13/cobra"
 	taskbox "github.com/taskboxhq/taskbox"
 	"github.com/taskboxhq/taskbox/internal/events"
@@ -44,6 +46,7 @@ type serveConfig struct {
 	// WebhookAllowPrivate lets webhooks reach loopback, private and
 	// link-local addresses (self-hosted receivers, tests).
 	WebhookAllowPrivate bool
+	Profiles            profileFlags
 }
 
 func (c *serveConfig) validate() error {
@@ -125,14 +128,22 @@ Each flag can also be set by the environment variable named in its help.`,
 	f.DurationVar(&c.SessionIdle, "session-idle-timeout", web.DefaultIdleTimeout, "how long a web inbox session lasts without a request before it asks to sign in again (env TASKBOX_SESSION_IDLE_TIMEOUT)")
 	f.StringVar(&c.BaseURL, "base-url", "", "the server's public URL, for calendar feed URLs and links to task pages; default http:// and the listening address (env TASKBOX_BASE_URL)")
 	f.BoolVar(&c.WebhookAllowPrivate, "webhook-allow-private", false, "let webhooks reach loopback, private and link-local addresses, for self-hosted receivers; off, such addresses are refused after DNS resolution (env TASKBOX_WEBHOOK_ALLOW_PRIVATE=1)")
+	c.Profiles.register(f)
 	cmd.PreRunE = func(cmd *cobra.Command, args []string) error {
 		return applyEnv(cmd.Flags(), serveEnv)
 	}
 	return cmd
 }
 
-func (m *Main) serve(ctx context.Context, c serveConfig) error {
-	logger := m.logger(c.LogFormat)
+func (m *Main) serve(ctx context.Context, c serveConfig) (err error) {
+	stopProfiles, err := c.Profiles.start()
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, stopProfiles()) }()
+	logw := newLogWriter(m.Stderr)
+	defer logw.Close()
+	logger := m.logger(c.LogFormat, logw)
 	db, err := m.openDB(ctx)
 	if err != nil {
 		return err
@@ -152,13 +163,14 @@ func (m *Main) serve(ctx context.Context, c serveConfig) error {
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + ln.Addr().String()
 	}
-	// The PERF engineer's /metrics serves this registry once merged.
-	registry := prometheus.NewRegistry()
-	worker := &events.Worker{DB: db, Client: events.NewClient(c.WebhookAllowPrivate), Logger: logger, Metrics: events.NewMetrics(registry)}
+	// One registry for every collector of the process, served at /metrics.
+	metrics := prometheus.NewRegistry()
+	metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	worker := &events.Worker{DB: db, Client: events.NewClient(c.WebhookAllowPrivate), Logger: logger, Metrics: events.NewMetrics(metrics)}
 	worker.Start(context.WithoutCancel(ctx))
 	defer worker.Stop()
 	api := &httpapi.Server{Accounts: db, Campaigns: db, Leads: db, Tasks: db, Inbox: db, DB: db, Logger: logger,
-		RateLimit: httpapi.NewRateLimiter(c.RateLimit), Webhooks: db, Calendar: &events.Calendar{DB: db, BaseURL: c.BaseURL},
+		RateLimit: httpapi.NewRateLimiter(c.RateLimit), Metrics: metrics, Webhooks: db, Calendar: &events.Calendar{DB: db, BaseURL: c.BaseURL},
 		WebhookAllowPrivate: c.WebhookAllowPrivate}
 	if api.Web, err = m.webInbox(ctx, db, logger, c.SessionIdle); err != nil {
 		return err
@@ -242,11 +254,11 @@ func (m *Main) sweepIdempotencyKeys(ctx context.Context, db *store.DB, logger *s
 	}
 }
 
-func (m *Main) logger(format string) *slog.Logger {
+func (m *Main) logger(format string, w io.Writer) *slog.Logger {
 	if format == "json" {
-		return slog.New(slog.NewJSONHandler(m.Stderr, nil))
+		return slog.New(slog.NewJSONHandler(w, nil))
 	}
-	return slog.New(slog.NewTextHandler(m.Stderr, nil))
+	return slog.New(slog.NewTextHandler(w, nil))
 }
 
 // webInbox builds the web inbox's pages over the same services as the API.

@@ -42,6 +42,7 @@ func (s *Server) handleBulkCreate(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
+	s.metrics.tasksCreated(len(tasks), idem)
 	markReplayed(w, idem)
 	writeData(w, tasks)
 }

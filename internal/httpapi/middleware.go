@@ -37,13 +37,16 @@ func (r *statusRecorder) Write(b []byte) (int, error) {
 
 func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
-// logRequests writes one access-log line per request. The query is logged
-// with api_key redacted, so that keys never reach the logs.
+// logRequests writes one access-log line per request and counts it in the
+// metrics. The query is logged with api_key redacted, so that keys never
+// reach the logs; the metrics name the route's pattern, never its path.
 func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w}
 		next.ServeHTTP(rec, r)
+		// The mux set r.Pattern on this very request when a route matched.
+		s.metrics.observe(r.Pattern, rec.status, time.Since(start))
 		s.Logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
 			slog.String("method", r.Method), slog.String("path", redactPath(r.URL.Path)),
 			slog.String("query", RedactQuery(r.URL.RawQuery)), slog.Int("status", rec.status),

@@ -12,6 +12,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("GET /healthz", s.handleHealthz)
 	mux.HandleFunc("GET /readyz", s.handleReadyz)
 	mux.HandleFunc("GET /openapi.json", s.handleOpenAPI)
+	mux.HandleFunc("GET /metrics", s.handleMetrics)
 
 	mux.HandleFunc("POST /api/v1/master-inbox/create-task", s.auth(s.handleCreateTask))
 	mux.HandleFunc("GET /api/v1/master-inbox/tasks", s.auth(s.handleListTasks))

@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	taskbox "github.com/taskboxhq/taskbox"
 )
 
@@ -33,10 +35,21 @@ type Server struct {
 	// WebhookAllowPrivate accepts webhook URLs written with a loopback,
 	// private or link-local address (serve --webhook-allow-private).
 	WebhookAllowPrivate bool
+	// Metrics is the registry that GET /metrics serves and the API's
+	// collectors join (nil: no metrics). main creates it, with the Go
+	// runtime and process collectors, and hands it to whatever else
+	// registers collectors.
+	Metrics *prometheus.Registry
+
+	metrics *metrics
 }
 
 // Handler returns the API with its middleware.
+// Call it once per Server: it registers the collectors on s.Metrics.
 func (s *Server) Handler() http.Handler {
+	if s.Metrics != nil && s.metrics == nil {
+		s.metrics = newMetrics(s.Metrics)
+	}
 	return noSniff(s.recoverPanics(s.logRequests(s.jsonFallback(s.routes()))))
 }
 

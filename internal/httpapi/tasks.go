@@ -26,6 +26,7 @@ func (s *Server) handleCreateTask(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
+	s.metrics.tasksCreated(1, idem)
 	markReplayed(w, idem)
 	writeData(w, task)
 }

@@ -123,8 +123,10 @@ func (db *DB) ListKeys(ctx context.Context, accountID int64) (keys []*taskbox.AP
 	return keys, err
 }
 
-// RevokeKey revokes a key at once: the next request with it gets 401.
+// RevokeKey revokes a key: the next request with it through this DB gets
+// 401, and through another process within keyCacheTTL.
 func (db *DB) RevokeKey(ctx context.Context, keyID int64) error {
+	defer db.keys.forget(keyID)
 	return db.inWrite(ctx, func(tx *Tx) error {
 		res, err := tx.exec(ctx, `UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?`, tx.now.Micros(), keyID)
 		if err != nil {
@@ -138,37 +140,55 @@ func (db *DB) RevokeKey(ctx context.Context, keyID int64) error {
 }
 
 // Authenticate resolves a presented key. Unknown and revoked keys get the
-// same answer.
+// same answer. A key is read from the database at most every keyCacheTTL.
 func (db *DB) Authenticate(ctx context.Context, secret string) (*taskbox.Actor, error) {
 	invalid := taskbox.Errorf(taskbox.EUNAUTHORIZED, "Invalid API Key")
 	if len(secret) < len(keyPrefix) || len(secret) > 200 {
 		return nil, invalid
 	}
-	var (
-		actor   = &taskbox.Actor{Account: &taskbox.Account{}}
-		created int64
-		used    sql.NullInt64
-	)
-	err := db.readRow(ctx, `
-		SELECT k.id, k.name, k.last_used_at, a.id, a.name, a.timezone, a.created_at
-		FROM api_keys k JOIN accounts a ON a.id = k.account_id
-		WHERE k.hash = ? AND k.revoked_at IS NULL`, []any{hashKey(secret)},
-		&actor.KeyID, &actor.KeyName, &used, &actor.Account.ID, &actor.Account.Name, &actor.Account.Timezone, &created)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, invalid
-	} else if err != nil {
-		return nil, err
+	hash := hashKey(secret)
+	actor, used, ok := db.keys.get(hash, time.Now())
+	if !ok {
+		var err error
+		if actor, used, err = db.readKey(ctx, hash); errors.Is(err, sql.ErrNoRows) {
+			return nil, invalid
+		} else if err != nil {
+			return nil, err
+		}
 	}
-	actor.Account.CreatedAt = time.UnixMicro(created).UTC()
 	now := db.Now()
-	if !used.Valid || now.Sub(time.UnixMicro(used.Int64)) > lastUsedEvery {
-		// Best effort: a failure to note the last use must not fail the request.
+	if used == 0 || now.Sub(time.UnixMicro(used)) > lastUsedEvery {
+		// Best effort: a failure to note the last use must not fail the
+		// request. Noted in the cache first, so that concurrent requests
+		// with the key do not all write it.
+		db.keys.noteUse(hash, now.Micros())
 		_ = db.inWrite(ctx, func(tx *Tx) error {
 			_, err := tx.exec(ctx, `UPDATE api_keys SET last_used_at = ? WHERE id = ?`, now.Micros(), actor.KeyID)
 			return err
 		})
 	}
 	return actor, nil
+}
+
+// readKey reads the actor of a key that is not revoked, and remembers it.
+func (db *DB) readKey(ctx context.Context, hash string) (*taskbox.Actor, int64, error) {
+	var (
+		actor   = &taskbox.Actor{Account: &taskbox.Account{}}
+		created int64
+		used    sql.NullInt64
+	)
+	read := time.Now()
+	err := db.readRow(ctx, `
+		SELECT k.id, k.name, k.last_used_at, a.id, a.name, a.timezone, a.created_at
+		FROM api_keys k JOIN accounts a ON a.id = k.account_id
+		WHERE k.hash = ? AND k.revoked_at IS NULL`, []any{hash},
+		&actor.KeyID, &actor.KeyName, &used, &actor.Account.ID, &actor.Account.Name, &actor.Account.Timezone, &created)
+	if err != nil {
+		return nil, 0, err
+	}
+	actor.Account.CreatedAt = time.UnixMicro(created).UTC()
+	db.keys.put(hash, actor, used.Int64, read)
+	return actor, used.Int64, nil
 }
 
 // newSecret returns a new API key: the prefix and 48 hex digits (192 bits).

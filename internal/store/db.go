@@ -34,6 +34,11 @@ type DB struct {
 	// writer gathers concurrent SQLite writes into shared transactions
 	// (group commit); nil on PostgreSQL, where each has its own.
 	writer *groupCommit
+	// writeStmts and readStmts cache SQLite's prepared statements (see
+	// stmtCache); nil on PostgreSQL.
+	writeStmts, readStmts *stmtCache
+	// keys remembers recently authenticated API keys (see keyCache).
+	keys keyCache
 	// closers run after the pools close (the pgx pool under database/sql).
 	closers []func()
 	// Now returns the current time; tests replace it.
@@ -84,7 +89,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		return nil, errors.New("empty database path")
 	}
 	pragmas := url.Values{}
-	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)"} {
+	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)", "temp_store(MEMORY)"} {
 		pragmas.Add("_pragma", p)
 	}
 	pragmas.Set("_txlock", "immediate") // writers take the lock at BEGIN, not at first write: no deadlock on upgrade
@@ -108,8 +113,9 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	}
 	read.SetMaxOpenConns(8)
 	read.SetMaxIdleConns(8)
-	db := &DB{write: write, read: read, dialect: sqliteDialect{}, Now: nowFunc}
-	db.writer = startGroupCommit(db)
+	db := &DB{write: write, read: read, dialect: sqliteDialect{}, Now: nowFunc,
+		writeStmts: newStmtCache(write), readStmts: newStmtCache(read)}
+	db.writer = startGroupCommit(db, 1)
 	return db, nil
 }
 
@@ -152,6 +158,8 @@ func (db *DB) Close() error {
 	if db.writer != nil {
 		db.writer.close()
 	}
+	db.writeStmts.close()
+	db.readStmts.close()
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
@@ -175,20 +183,31 @@ type Tx struct {
 	wd      *watchdog
 	dialect dialect
 	now     taskbox.Timestamp
+	stmts   *stmtCache // nil: statements are not cached here
+	counts  *dayCounts // non-nil in a batch: day counts written at its end
 }
 
 func (tx *Tx) exec(_ context.Context, query string, args ...any) (sql.Result, error) {
 	tx.wd.progress()
+	if s := tx.stmt(query); s != nil {
+		return s.ExecContext(tx.ctx, args...)
+	}
 	return tx.tx.ExecContext(tx.ctx, tx.dialect.rebind(query), args...)
 }
 
 func (tx *Tx) query(_ context.Context, query string, args ...any) (*sql.Rows, error) {
 	tx.wd.progress()
+	if s := tx.stmt(query); s != nil {
+		return s.QueryContext(tx.ctx, args...)
+	}
 	return tx.tx.QueryContext(tx.ctx, tx.dialect.rebind(query), args...)
 }
 
 func (tx *Tx) queryRow(_ context.Context, query string, args ...any) *sql.Row {
 	tx.wd.progress()
+	if s := tx.stmt(query); s != nil {
+		return s.QueryRowContext(tx.ctx, args...)
+	}
 	return tx.tx.QueryRowContext(tx.ctx, tx.dialect.rebind(query), args...)
 }
 
@@ -219,12 +238,15 @@ func (db *DB) inTx(ctx context.Context, pool *sql.DB, readOnly bool, fn func(*Tx
 	ctx, wd, stop := db.watch(ctx)
 	defer stop()
 	defer func() { err = unavailable(ctx, err) }()
+	stmts := db.stmtsOf(pool)
+	stmts.prepare(ctx)
 	sqltx, err := pool.BeginTx(ctx, &sql.TxOptions{ReadOnly: readOnly && db.dialect.name() != "sqlite"})
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
 	defer sqltx.Rollback()
-	if err := fn(&Tx{tx: sqltx, ctx: ctx, wd: wd, dialect: db.dialect, now: db.Now()}); err != nil {
+	tx := &Tx{tx: sqltx, ctx: ctx, wd: wd, dialect: db.dialect, now: db.Now(), stmts: stmts}
+	if err := fn(tx); err != nil {
 		return err
 	}
 	wd.progress()
@@ -234,12 +256,31 @@ func (db *DB) inTx(ctx context.Context, pool *sql.DB, readOnly bool, fn func(*Tx
 	return nil
 }
 
+// stmtsOf returns the statement cache of pool, nil if it has none.
+func (db *DB) stmtsOf(pool *sql.DB) *stmtCache {
+	switch {
+	case db.writeStmts != nil && pool == db.write:
+		return db.writeStmts
+	case db.readStmts != nil && pool == db.read:
+		return db.readStmts
+	}
+	return nil
+}
+
 // readRow runs a one-row query on the read pool outside a transaction,
 // bounded and classified as inTx does.
 func (db *DB) readRow(ctx context.Context, query string, args []any, dest ...any) error {
 	ctx, _, stop := db.watch(ctx)
 	defer stop()
-	err := db.read.QueryRowContext(ctx, db.dialect.rebind(query), args...).Scan(dest...)
+	var row *sql.Row
+	stmts := db.stmtsOf(db.read)
+	stmts.prepare(ctx)
+	if s := stmts.get(query); s != nil {
+		row = s.QueryRowContext(ctx, args...)
+	} else {
+		row = db.read.QueryRowContext(ctx, db.dialect.rebind(query), args...)
+	}
+	err := row.Scan(dest...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return err
 	}

@@ -2,16 +2,20 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
+	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	taskbox "github.com/taskboxhq/taskbox"
 )
 
 // maxBatch bounds how many write requests share one transaction.
 const maxBatch = 256
 
-// groupCommit is SQLite's single writer. Concurrent write requests queue up
+// groupCommit is the single writer of this process (SQLite's only one; on
+// PostgreSQL the one of this server, see openPostgres). Concurrent write requests queue up
 // while a transaction commits; the writer then runs all of them in the next
 // transaction, each inside its own savepoint, and commits once. A request
 // that fails rolls back to its savepoint and fails alone; its batch mates
@@ -36,22 +40,42 @@ type writeReq struct {
 
 var errClosed = &taskbox.Error{Code: taskbox.EUNAVAILABLE, Message: "The server is shutting down."}
 
-func startGroupCommit(db *DB) *groupCommit {
+// startGroupCommit starts writers goroutines, each gathering and
+// committing its own batches: one on SQLite, which has one writer; on
+// PostgreSQL several, so that one batch's round trips to the server overlap
+// another's.
+func startGroupCommit(db *DB, writers int) *groupCommit {
 	g := &groupCommit{db: db, reqs: make(chan *writeReq), closing: make(chan struct{})}
-	g.done.Add(1)
-	go g.run()
+	g.done.Add(writers)
+	for range writers {
+		go g.run()
+	}
 	return g
 }
 
+// errQueued answers a request that waited DB.Timeout for the writer.
+var errQueued = &taskbox.Error{Code: taskbox.EUNAVAILABLE, Message: timeoutMessage}
+
 // write runs fn in a write transaction shared with other requests and
-// returns once that transaction committed or fn failed.
+// returns once that transaction committed or fn failed. The wait for the
+// writer to take the request is bounded by DB.Timeout, as every other
+// wait on the database is: a writer stuck on a stalled disk answers 503
+// instead of holding every request.
 func (g *groupCommit) write(ctx context.Context, fn func(*Tx) error) error {
 	// Once queued, the request runs to the end even if its caller gives up,
 	// so that the answer always says whether the write committed.
 	req := &writeReq{ctx: context.WithoutCancel(ctx), fn: fn, reply: make(chan error, 1)}
+	var timeout <-chan time.Time
+	if g.db.Timeout > 0 {
+		t := time.NewTimer(g.db.Timeout)
+		defer t.Stop()
+		timeout = t.C
+	}
 	select {
 	case g.reqs <- req:
 		return <-req.reply
+	case <-timeout:
+		return errQueued
 	case <-ctx.Done():
 		return ctx.Err()
 	case <-g.closing:
@@ -93,25 +117,51 @@ func (g *groupCommit) run() {
 func (g *groupCommit) commit(batch []*writeReq) {
 	errs := make([]error, len(batch))
 	err := g.db.inTx(context.Background(), g.db.write, false, func(tx *Tx) error {
+		tx.counts = newDayCounts()
 		if len(batch) == 1 {
-			errs[0] = call(batch[0], tx)
-			return errs[0]
+			if errs[0] = call(batch[0], tx); errs[0] != nil {
+				return errs[0]
+			}
+			tx.counts.settle(true)
+			return tx.counts.write(tx.ctx, tx)
 		}
+		// On PostgreSQL a request's RELEASE travels with the next one's
+		// SAVEPOINT, in one round trip, and COMMIT releases the last; on
+		// SQLite, whose statement cache prepares one statement per text,
+		// each is its own statement and costs no round trip.
+		joined := g.db.dialect.name() == "postgres"
 		for i, r := range batch {
-			if _, err := tx.exec(r.ctx, `SAVEPOINT request`); err != nil {
+			begin := `SAVEPOINT request`
+			if joined && i > 0 {
+				begin = `RELEASE request; SAVEPOINT request`
+			}
+			if _, err := tx.exec(r.ctx, begin); err != nil {
 				return err
 			}
-			if errs[i] = call(r, tx); errs[i] != nil {
+			errs[i] = call(r, tx)
+			tx.counts.settle(errs[i] == nil)
+			if errs[i] != nil {
 				if _, err := tx.exec(r.ctx, `ROLLBACK TO request`); err != nil {
 					return err
 				}
 			}
-			if _, err := tx.exec(r.ctx, `RELEASE request`); err != nil {
-				return err
+			if !joined {
+				if _, err := tx.exec(r.ctx, `RELEASE request`); err != nil {
+					return err
+				}
 			}
 		}
-		return nil
+		return tx.counts.write(tx.ctx, tx)
 	})
+	if len(batch) > 1 && conflicted(err) {
+		// PostgreSQL gave up the whole batch to break a deadlock with
+		// another server's transaction: requests that would each have
+		// succeeded alone must not fail together, so each runs alone.
+		for _, r := range batch {
+			r.reply <- g.db.inTx(context.Background(), g.db.write, false, func(tx *Tx) error { return call(r, tx) })
+		}
+		return
+	}
 	for i, r := range batch {
 		switch {
 		case len(batch) == 1:
@@ -132,4 +182,11 @@ func call(r *writeReq, tx *Tx) (err error) {
 		}
 	}()
 	return r.fn(tx)
+}
+
+// conflicted reports whether PostgreSQL aborted a transaction to break a
+// deadlock or a serialization conflict, which a retry resolves.
+func conflicted(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001")
 }

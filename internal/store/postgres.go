@@ -10,6 +10,10 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 )
 
+// pgWriters is how many group-commit transactions a server runs at once on
+// PostgreSQL.
+const pgWriters = 4
+
 // connectTimeout bounds a new connection when the URL sets no connect_timeout.
 const connectTimeout = 5 * time.Second
 
@@ -40,5 +44,13 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("open PostgreSQL: %w", err)
 	}
-	return &DB{write: sqldb, read: sqldb, dialect: postgresDialect{}, Now: nowFunc, closers: []func(){pool.Close}}, nil
+	db := &DB{write: sqldb, read: sqldb, dialect: postgresDialect{}, Now: nowFunc, closers: []func(){pool.Close}}
+	// Writes are group-committed here too: concurrent creates share one
+	// transaction, so the row of task_day_counts that they all update (one
+	// per account, status and due day) is locked once per batch instead of
+	// once per request, each waiting for the previous one's commit; and one
+	// WAL flush serves the batch. pgWriters batches run at once; reads
+	// use the rest of the pool.
+	db.writer = startGroupCommit(db, pgWriters)
+	return db, nil
 }

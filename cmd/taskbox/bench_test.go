@@ -1,0 +1,41 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// taskbox bench, briefly, on the test run's backend: both servers of every
+// run answer without an error, the summary gives medians, peak memory and
+// the same-run ratio, and --profile-dir leaves readable profiles.
+func TestBench(t *testing.T) {
+	t.Parallel()
+	for _, profile := range []string{"create", "mixed"} {
+		t.Run(profile, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			res := mustRunCLI(t, "bench", "--profile", profile, "--duration", "500ms", "--runs", "2", "--lead-maps", "50",
+				"--concurrency", "8", "--profile-dir", dir, "--db", backendDB(t))
+			out := res.Stdout
+			run := regexp.MustCompile(`(?m)^run [12]  (taskbox|reference \(no storage\)) +\d+ req/s .* \d+ ok  0 errors  CPU +\d+ µs/req$`)
+			if n := len(run.FindAllString(out, -1)); n != 4 {
+				t.Errorf("%d run lines without errors, want 4 (2 runs of 2 servers):\n%s", n, out)
+			}
+			if !regexp.MustCompile(`(?m)^ +taskbox .* peak RSS \d+\.\d MB$`).MatchString(out) ||
+				!regexp.MustCompile(`taskbox / reference in the same run \(median of 2\): \d\.\d\d of the throughput, \d+\.\dx the p99`).MatchString(out) {
+				t.Errorf("no summary with peak RSS and ratios:\n%s", out)
+			}
+			for _, f := range []string{"cpu.pprof", "allocs.pprof"} {
+				if st, err := os.Stat(filepath.Join(dir, f)); err != nil || st.Size() == 0 {
+					t.Errorf("profile %s: %v", f, err)
+				}
+			}
+			if strings.Contains(out+res.Stderr, "tbx_") {
+				t.Errorf("bench printed an API key:\n%s%s", out, res.Stderr)
+			}
+		})
+	}
+}

@@ -1,0 +1,201 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// benchResult is one server's figures in one run.
+type benchResult struct {
+	rps           float64
+	p50, p90, p99 time.Duration
+	ok, errors    int64
+	cpuPerReq     time.Duration // the server's CPU time per request
+	firstError    string
+}
+
+func (r benchResult) line(name string) string {
+	s := fmt.Sprintf("%-24s %8.0f req/s  p50 %7.2f ms  p90 %7.2f ms  p99 %7.2f ms  %7d ok  %d errors  CPU %4.0f µs/req", name, r.rps,
+		ms(r.p50), ms(r.p90), ms(r.p99), r.ok, r.errors, float64(r.cpuPerReq.Nanoseconds())/1000)
+	if r.firstError != "" {
+		s += " (first: " + r.firstError + ")"
+	}
+	return s
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// loadTarget is a server under load and what the requests need.
+type loadTarget struct {
+	base   string // http://127.0.0.1:port
+	key    string
+	mapIDs []int64
+	// taskIDs are tasks made before the mixed profile starts, for its
+	// gets and completions.
+	taskIDs []int64
+}
+
+// createBody is a create-task body for the nth request.
+func (t *loadTarget) createBody(buf []byte, n int64) []byte {
+	buf = append(buf[:0], `{"email_lead_map_id":`...)
+	buf = strconv.AppendInt(buf, t.mapIDs[int(n%int64(len(t.mapIDs)))], 10)
+	buf = append(buf, `,"name":"Follow up on enterprise proposal `...)
+	buf = strconv.AppendInt(buf, n, 10)
+	buf = append(buf, `","description":"Send pricing breakdown for 50-seat plan","priority":"HIGH","due_date":"2025-12-15T09:00:00Z"}`...)
+	return buf
+}
+
+// seedTasks creates n tasks through the API for the mixed profile.
+func (t *loadTarget) seedTasks(ctx context.Context, client *http.Client, n int) error {
+	var buf []byte
+	for i := range n {
+		buf = t.createBody(buf, int64(i))
+		var out struct {
+			Data struct {
+				ID int64 `json:"id"`
+			} `json:"data"`
+		}
+		if err := t.do(ctx, client, "POST", "/api/v1/master-inbox/create-task", buf, &out); err != nil {
+			return fmt.Errorf("seed tasks for the mixed profile: %w", err)
+		}
+		t.taskIDs = append(t.taskIDs, out.Data.ID)
+	}
+	return nil
+}
+
+// do sends one request and reads the answer; a status other than 200 is
+// an error. out, when not nil, receives the JSON answer.
+func (t *loadTarget) do(ctx context.Context, client *http.Client, method, path string, body []byte, out any) error {
+	url := t.base + path + "?api_key=" + t.key
+	if i := bytes.IndexByte([]byte(path), '?'); i >= 0 {
+		url = t.base + path + "&api_key=" + t.key
+	}
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, url, rd)
+	if err != nil {
+		return err
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		b, _ := io.ReadAll(io.LimitReader(resp.Body, 200))
+		return fmt.Errorf("%s %s: status %d %s", method, path, resp.StatusCode, bytes.TrimSpace(b))
+	}
+	if out != nil {
+		return json.NewDecoder(resp.Body).Decode(out)
+	}
+	_, err = io.Copy(io.Discard, resp.Body)
+	return err
+}
+
+// request sends the profile's nth request: always create-task for
+// "create"; for "mixed", 35% list, 35% get, 20% create, 10% complete.
+func (t *loadTarget) request(ctx context.Context, client *http.Client, profile string, n int64, rng *rand.Rand, buf *[]byte) error {
+	if profile == "mixed" {
+		switch r := rng.IntN(100); {
+		case r < 35:
+			return t.do(ctx, client, "GET", "/api/v1/master-inbox/tasks?status=pending&limit=20", nil, nil)
+		case r < 70:
+			return t.do(ctx, client, "GET", "/api/v1/master-inbox/tasks/"+strconv.FormatInt(t.taskIDs[rng.IntN(len(t.taskIDs))], 10), nil, nil)
+		case r >= 90:
+			return t.do(ctx, client, "POST", "/api/v1/master-inbox/tasks/"+strconv.FormatInt(t.taskIDs[rng.IntN(len(t.taskIDs))], 10)+"/complete", nil, nil)
+		}
+	}
+	*buf = t.createBody(*buf, n)
+	return t.do(ctx, client, "POST", "/api/v1/master-inbox/create-task", *buf, nil)
+}
+
+// drive sends the profile's requests to t from concurrency keep-alive
+// connections for d and measures every answer.
+func drive(ctx context.Context, t *loadTarget, profile string, concurrency int, d time.Duration) (benchResult, error) {
+	transport := &http.Transport{MaxIdleConnsPerHost: concurrency, MaxConnsPerHost: concurrency, DisableCompression: true}
+	defer transport.CloseIdleConnections()
+	client := &http.Client{Transport: transport, Timeout: 30 * time.Second}
+	ctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	var (
+		mu         sync.Mutex
+		latencies  []time.Duration
+		firstError string
+		seq, fails atomic.Int64
+		wg         sync.WaitGroup
+	)
+	start := time.Now()
+	for w := range concurrency {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rng := rand.New(rand.NewPCG(uint64(w), uint64(start.UnixNano())))
+			var buf []byte
+			mine := make([]time.Duration, 0, 4096)
+			for ctx.Err() == nil {
+				t0 := time.Now()
+				err := t.request(ctx, client, profile, seq.Add(1), rng, &buf)
+				if err != nil {
+					if ctx.Err() == nil {
+						if fails.Add(1) == 1 {
+							mu.Lock()
+							firstError = err.Error()
+							mu.Unlock()
+						}
+					}
+					continue
+				}
+				mine = append(mine, time.Since(t0))
+			}
+			mu.Lock()
+			latencies = append(latencies, mine...)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	slices.Sort(latencies)
+	r := benchResult{ok: int64(len(latencies)), errors: fails.Load(), firstError: firstError}
+	if len(latencies) == 0 {
+		return r, fmt.Errorf("no request succeeded (%d errors, first: %s)", r.errors, firstError)
+	}
+	at := func(q float64) time.Duration { return latencies[int(q*float64(len(latencies)-1))] }
+	r.rps, r.p50, r.p90, r.p99 = float64(len(latencies))/elapsed.Seconds(), at(0.50), at(0.90), at(0.99)
+	return r, nil
+}
+
+// median returns the median of the runs' figures, each taken on its own.
+func median(runs []benchResult) benchResult {
+	pick := func(f func(benchResult) float64) float64 {
+		v := make([]float64, len(runs))
+		for i, r := range runs {
+			v[i] = f(r)
+		}
+		slices.Sort(v)
+		return v[len(v)/2]
+	}
+	return benchResult{
+		rps:       pick(func(r benchResult) float64 { return r.rps }),
+		p50:       time.Duration(pick(func(r benchResult) float64 { return float64(r.p50) })),
+		p90:       time.Duration(pick(func(r benchResult) float64 { return float64(r.p90) })),
+		p99:       time.Duration(pick(func(r benchResult) float64 { return float64(r.p99) })),
+		ok:        int64(pick(func(r benchResult) float64 { return float64(r.ok) })),
+		errors:    int64(pick(func(r benchResult) float64 { return float64(r.errors) })),
+		cpuPerReq: time.Duration(pick(func(r benchResult) float64 { return float64(r.cpuPerReq) })),
+	}
+}

@@ -1,0 +1,110 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"sync"
+)
+
+// maxCachedStmts bounds a pool's statement cache. The store's queries are a
+// fixed set of texts (filters choose among a few shapes), so the bound is
+// never reached in practice; past it a query is prepared for each use.
+const maxCachedStmts = 512
+
+// stmtCache keeps one SQLite pool's prepared statements by query text.
+// SQLite parses and plans a statement each time it is prepared, and through
+// database/sql every Exec or Query without a statement prepares one: a
+// profile of create-task under load spent a third of its CPU in SQLite's
+// parser. A cached statement is prepared once per connection. PostgreSQL
+// needs no cache here: pgx keeps its own per connection.
+//
+// A statement is never prepared inside a transaction: that would wait for
+// a second connection of the pool while holding one, and the writer pool
+// has only one. A query missing from the cache runs unprepared and is
+// prepared by the next transaction before it takes its connection.
+type stmtCache struct {
+	pool    *sql.DB
+	stmts   sync.Map // query → *sql.Stmt
+	mu      sync.Mutex
+	n       int
+	pending map[string]bool
+}
+
+func newStmtCache(pool *sql.DB) *stmtCache {
+	return &stmtCache{pool: pool, pending: map[string]bool{}}
+}
+
+// get returns the statement of query, or nil when it is not (yet) cached
+// or there is no cache (c is nil).
+func (c *stmtCache) get(query string) *sql.Stmt {
+	if c == nil {
+		return nil
+	}
+	if s, ok := c.stmts.Load(query); ok {
+		return s.(*sql.Stmt)
+	}
+	c.mu.Lock()
+	if c.n+len(c.pending) < maxCachedStmts {
+		c.pending[query] = true
+	}
+	c.mu.Unlock()
+	return nil
+}
+
+// prepare prepares the queries that missed the cache. The caller holds no
+// connection of the pool; nor does prepare hold the lock that get takes
+// while it waits for one.
+func (c *stmtCache) prepare(ctx context.Context) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	if len(c.pending) == 0 {
+		c.mu.Unlock()
+		return
+	}
+	queries := make([]string, 0, len(c.pending))
+	for q := range c.pending {
+		queries = append(queries, q)
+	}
+	clear(c.pending)
+	c.mu.Unlock()
+	for _, q := range queries {
+		if _, ok := c.stmts.Load(q); ok {
+			continue
+		}
+		s, err := c.pool.PrepareContext(ctx, q)
+		if err != nil {
+			continue // the query runs unprepared and reports its error itself
+		}
+		if _, loaded := c.stmts.LoadOrStore(q, s); loaded {
+			s.Close()
+			continue
+		}
+		c.mu.Lock()
+		c.n++
+		c.mu.Unlock()
+	}
+}
+
+// close closes every cached statement.
+func (c *stmtCache) close() {
+	if c == nil {
+		return
+	}
+	c.stmts.Range(func(q, s any) bool {
+		s.(*sql.Stmt).Close()
+		c.stmts.Delete(q)
+		return true
+	})
+}
+
+// stmt returns the transaction's form of query's cached statement, or nil
+// to run query unprepared.
+func (tx *Tx) stmt(query string) *sql.Stmt {
+	s := tx.stmts.get(query)
+	if s == nil {
+		return nil
+	}
+	return tx.tx.StmtContext(tx.ctx, s)
+}
