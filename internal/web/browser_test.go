@@ -149,10 +149,7 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 				Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}}})
 			return err
 		}))
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatalf("screenshot: %v", err)
-		}
+		png := fullScreenshot(t, ctx)
 		if err := os.WriteFile(filepath.Join(shotDir(t), name+"-"+scheme+".png"), png, 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -161,6 +158,27 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 		_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{})
 		return err
 	}))
+}
+
+// fullScreenshot captures the whole page once it has loaded and laid out.
+// Right after a navigation or a swap of the page's content, a loaded
+// machine can catch Chromium with a page of no size yet ("Cannot take
+// screenshot with 0 width"); that passes, so it is tried again briefly.
+func fullScreenshot(t *testing.T, ctx context.Context) []byte {
+	t.Helper()
+	waitFor(t, ctx, `document.readyState === "complete" && document.documentElement.getBoundingClientRect().width > 0`)
+	var err error
+	for try := 0; try < 20; try++ {
+		var png []byte
+		if png, err = chromedp.Run(ctx, chromedp.FullScreenshot(100)); err == nil {
+			return png
+		} else if !strings.Contains(err.Error(), "0 width") && !strings.Contains(err.Error(), "0 height") {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("screenshot: %v", err)
+	return nil
 }
 
 // signInWithBrowser types the key into the sign-in form and waits for the inbox.
