@@ -346,3 +346,48 @@ func plural(n int, noun string) string {
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
 }
+
+// importBatches reads src row by row, turns each row into an item with
+// parse (a reason rejects the row into rejects) and hands batches of size
+// items to send, so that a file of any length is read in constant memory.
+func importBatches[T any](ctx context.Context, src *csvSource, sum *importSummary, rejects *rejectsFile, p *progress, size int,
+	parse func(context.Context, row) (T, string, error), send func(context.Context, []T) error) error {
+	defer p.finish()
+	batch := make([]T, 0, size)
+	for {
+		r, reason, err := src.next()
+		if err == io.EOF {
+			break
+		} else if err != nil {
+			return err
+		}
+		sum.Rows++
+		var item T
+		if reason == "" {
+			if item, reason, err = parse(ctx, r); err != nil {
+				return err
+			}
+		}
+		if reason != "" {
+			sum.Rejected++
+			if err := rejects.add(r, reason); err != nil {
+				return err
+			}
+			continue
+		}
+		if batch = append(batch, item); len(batch) == size {
+			if err := send(ctx, batch); err != nil {
+				return err
+			}
+			batch = batch[:0]
+			p.update(sum)
+		}
+	}
+	if len(batch) > 0 {
+		if err := send(ctx, batch); err != nil {
+			return err
+		}
+	}
+	p.update(sum)
+	return nil
+}

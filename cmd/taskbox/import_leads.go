@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"regexp"
 	"strconv"
 	"strings"
@@ -93,41 +92,10 @@ func (m *Main) importLeads(ctx context.Context, r *remote, cl *client.Client, pa
 }
 
 func (li *leadImport) run(ctx context.Context, p *progress, size int) error {
-	defer p.finish()
-	batch := make([]leadRow, 0, size)
-	for {
-		r, reason, err := li.src.next()
-		if err == io.EOF {
-			break
-		} else if err != nil {
-			return err
-		}
-		li.sum.Rows++
-		var l taskbox.LeadInput
-		if reason == "" {
-			l, reason = li.leadOf(r)
-		}
-		if reason != "" {
-			if err := li.reject(r, reason); err != nil {
-				return err
-			}
-			continue
-		}
-		if batch = append(batch, leadRow{r, l}); len(batch) == size {
-			if err := li.send(ctx, batch); err != nil {
-				return err
-			}
-			batch = batch[:0]
-			p.update(li.sum)
-		}
-	}
-	if len(batch) > 0 {
-		if err := li.send(ctx, batch); err != nil {
-			return err
-		}
-	}
-	p.update(li.sum)
-	return nil
+	return importBatches(ctx, li.src, li.sum, li.rejects, p, size, func(_ context.Context, r row) (leadRow, string, error) {
+		l, reason := li.leadOf(r)
+		return leadRow{r, l}, reason, nil
+	}, li.send)
 }
 
 func (li *leadImport) reject(r row, reason string) error {

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"regexp"
 	"strconv"
 	"strings"
@@ -93,43 +92,10 @@ func (m *Main) importTasks(ctx context.Context, r *remote, cl *client.Client, pa
 }
 
 func (ti *taskImport) run(ctx context.Context, p *progress, size int) error {
-	defer p.finish()
-	batch := make([]taskRow, 0, size)
-	for {
-		r, reason, err := ti.src.next()
-		if err == io.EOF {
-			break
-		} else if err != nil {
-			return err
-		}
-		ti.sum.Rows++
-		var c *taskbox.TaskCreate
-		if reason == "" {
-			if c, reason, err = ti.taskOf(ctx, r); err != nil {
-				return err
-			}
-		}
-		if reason != "" {
-			if err := ti.reject(r, reason); err != nil {
-				return err
-			}
-			continue
-		}
-		if batch = append(batch, taskRow{r, c}); len(batch) == size {
-			if err := ti.send(ctx, batch); err != nil {
-				return err
-			}
-			batch = batch[:0]
-			p.update(ti.sum)
-		}
-	}
-	if len(batch) > 0 {
-		if err := ti.send(ctx, batch); err != nil {
-			return err
-		}
-	}
-	p.update(ti.sum)
-	return nil
+	return importBatches(ctx, ti.src, ti.sum, ti.rejects, p, size, func(ctx context.Context, r row) (taskRow, string, error) {
+		c, reason, err := ti.taskOf(ctx, r)
+		return taskRow{r, c}, reason, err
+	}, ti.send)
 }
 
 func (ti *taskImport) reject(r row, reason string) error {
