@@ -99,14 +99,10 @@ func dueColumns(d *taskbox.Due) (dueDate any, dueSort int64, allDay int) {
 // until the dispatcher (package events) has fanned it out, so the event
 // commits or rolls back with the change and costs no extra statement.
 func recordTaskEvent(ctx context.Context, tx *Tx, actor *taskbox.Actor, t *taskbox.Task, typ string, changes map[string]taskbox.Change) error {
-	who, err := json.Marshal(actor.Ref())
-	if err != nil {
-		return err
-	}
-	snapshot, err := json.Marshal(t)
-	if err != nil {
-		return err
-	}
+	// Both as json.Marshal writes them, without its reflection.
+	ref := actor.Ref()
+	who := ref.AppendJSON(nil, true)
+	snapshot := t.AppendJSON(make([]byte, 0, 512), true)
 	var ch any
 	if changes != nil {
 		b, err := json.Marshal(changes)
@@ -115,7 +111,7 @@ func recordTaskEvent(ctx context.Context, tx *Tx, actor *taskbox.Actor, t *taskb
 		}
 		ch = string(b)
 	}
-	_, err = tx.exec(ctx, `INSERT INTO task_events (account_id, task_id, type, actor, at, changes, task, outbox) VALUES (?, ?, ?, ?, ?, ?, ?, 1)`,
+	_, err := tx.exec(ctx, `INSERT INTO task_events (account_id, task_id, type, actor, at, changes, task, outbox) VALUES (?, ?, ?, ?, ?, ?, ?, 1)`,
 		actor.AccountID(), t.ID, typ, string(who), tx.now.Micros(), ch, string(snapshot))
 	if err != nil {
 		return fmt.Errorf("insert task event: %w", err)
