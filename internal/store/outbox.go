@@ -141,8 +141,8 @@ func (d *dispatch) row(ctx context.Context, r outboxRow) error {
 	}, r.taskID); err != nil {
 		return err
 	}
-	// Only what the timer needs: decoding the whole task cost the writer
-	// a twentieth of its CPU under create-task load.
+	// Only what the timer needs: decoding the whole task cost
+	// a twentieth of the server's CPU under create-task load.
 	var t struct {
 		Status taskbox.Status `json:"status"`
 		Due    *taskbox.Due   `json:"due_date"`
