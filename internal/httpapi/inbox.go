@@ -12,14 +12,8 @@ import (
 	taskbox "github.com/taskboxhq/taskbox"
 )
 
-// listBody is the shape of a list answer; next_cursor is null on the last page.
-type listBody struct {
-	OK         bool    `json:"ok"`
-	Data       any     `json:"data"`
-	NextCursor *string `json:"next_cursor"`
-}
-
-// handleListTasks is the inbox: GET /api/v1/master-inbox/tasks.
+// handleListTasks is the inbox: GET /api/v1/master-inbox/tasks. The answer
+// is {"ok": true, "data": [tasks], "next_cursor": …}, null on the last page.
 func (s *Server) handleListTasks(w http.ResponseWriter, r *http.Request) {
 	f, err := parseTaskFilter(r.URL.Query(), taskbox.ActorFromContext(r.Context()).Account)
 	if err != nil {
@@ -31,7 +25,7 @@ func (s *Server) handleListTasks(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, listBody{OK: true, Data: page.Tasks, NextCursor: page.NextCursor})
+	writeTasks(w, nil, page.Tasks, true, page.NextCursor)
 }
 
 // handleSummary counts the inbox's sections: GET …/tasks/summary?tz=.

@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"sync"
+
+	taskbox "github.com/taskboxhq/taskbox"
 )
 
 // envelope is the success shape of taskbox's own endpoints.
@@ -15,8 +18,58 @@ type envelope struct {
 
 // writeData answers 200 with {"ok": true, "data": v}.
 func writeData(w http.ResponseWriter, v any) {
-	writeJSON(w, http.StatusOK, envelope{OK: true, Data: v})
+	switch v := v.(type) {
+	case *taskbox.Task:
+		writeTasks(w, v, nil, false, nil)
+	case []*taskbox.Task:
+		writeTasks(w, nil, v, false, nil)
+	default:
+		writeJSON(w, http.StatusOK, envelope{OK: true, Data: v})
+	}
 }
+
+// writeTasks answers 200 with {"ok": true, "data": task} or, when task is
+// nil, with list as data, and with list's "next_cursor": next when
+// withCursor. The bytes are those writeJSON would write, made without
+// reflection (taskbox.Task.AppendJSON); TestWriteTasks compares them.
+func writeTasks(w http.ResponseWriter, task *taskbox.Task, list []*taskbox.Task, withCursor bool, next *string) {
+	buf := bufPool.Get().(*[]byte)
+	b := append((*buf)[:0], `{"ok":true,"data":`...)
+	switch {
+	case task != nil:
+		b = task.AppendJSON(b, false)
+	case list == nil:
+		b = append(b, "null"...)
+	default:
+		b = append(b, '[')
+		for i, t := range list {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = t.AppendJSON(b, false)
+		}
+		b = append(b, ']')
+	}
+	if withCursor {
+		b = append(b, `,"next_cursor":`...)
+		if next == nil {
+			b = append(b, "null"...)
+		} else {
+			b = taskbox.AppendJSONString(b, *next, false)
+		}
+	}
+	b = append(b, "}\n"...)
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(b)
+	if cap(b) <= 64<<10 { // a big list's buffer is left to the collector
+		*buf = b
+		bufPool.Put(buf)
+	}
+}
+
+// bufPool holds the buffers of writeTasks.
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
 
 // writeJSON answers with v as JSON. Text is written as it was stored: no
 // HTML escaping, so what a client sent is what it reads back.

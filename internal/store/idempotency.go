@@ -40,8 +40,10 @@ func idempotent[T any](ctx context.Context, tx *Tx, accountID int64, idem *taskb
 	if err != nil {
 		return zero, err
 	}
-	b, err := json.Marshal(v)
-	if err != nil {
+	var b []byte
+	if t, ok := any(v).(*taskbox.Task); ok {
+		b = t.AppendJSON(nil, true) // json.Marshal's bytes, without reflection
+	} else if b, err = json.Marshal(v); err != nil {
 		return zero, err
 	}
 	if _, err := tx.exec(ctx, `UPDATE idempotency_keys SET response = ? WHERE account_id = ? AND key = ?`,

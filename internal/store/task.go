@@ -66,10 +66,10 @@ func createTask(ctx context.Context, tx *Tx, actor *taskbox.Actor, c *taskbox.Ta
 	t.Lead.ID, t.Campaign.ID = t.LeadID, t.CampaignID
 	t.Lead.FirstName, t.Lead.LastName, t.Lead.CompanyName = stringPtr(first), stringPtr(last), stringPtr(company)
 	dueDate, dueSort, allDay := dueColumns(t.Due)
-	t.ID, err = tx.insert(ctx, `INSERT INTO tasks (account_id, lead_map_id, campaign_id, lead_id, name, description,
-		priority, due_date, due_sort, due_all_day, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	// tx.insert's query, " RETURNING id" added at compile time, not per request.
+	err = tx.queryRow(ctx, insertTaskSQL+" RETURNING id",
 		actor.AccountID(), t.LeadMapID, t.CampaignID, t.LeadID, t.Name, t.Description,
-		t.Priority.Rank(), dueDate, dueSort, allDay, string(t.Status), tx.now.Micros(), tx.now.Micros())
+		t.Priority.Rank(), dueDate, dueSort, allDay, string(t.Status), tx.now.Micros(), tx.now.Micros()).Scan(&t.ID)
 	if err != nil {
 		return nil, fmt.Errorf("insert task: %w", err)
 	}
@@ -81,6 +81,9 @@ func createTask(ctx context.Context, tx *Tx, actor *taskbox.Actor, c *taskbox.Ta
 	}
 	return t, nil
 }
+
+const insertTaskSQL = `INSERT INTO tasks (account_id, lead_map_id, campaign_id, lead_id, name, description,
+		priority, due_date, due_sort, due_all_day, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 // dueColumns is the stored form of a due date.
 func dueColumns(d *taskbox.Due) (dueDate any, dueSort int64, allDay int) {
@@ -99,14 +102,10 @@ func dueColumns(d *taskbox.Due) (dueDate any, dueSort int64, allDay int) {
 // until the dispatcher (package events) has fanned it out, so the event
 // commits or rolls back with the change and costs no extra statement.
 func recordTaskEvent(ctx context.Context, tx *Tx, actor *taskbox.Actor, t *taskbox.Task, typ string, changes map[string]taskbox.Change) error {
-	who, err := json.Marshal(actor.Ref())
-	if err != nil {
-		return err
-	}
-	snapshot, err := json.Marshal(t)
-	if err != nil {
-		return err
-	}
+	// Both as json.Marshal writes them, without its reflection.
+	ref := actor.Ref()
+	who := ref.AppendJSON(nil, true)
+	snapshot := t.AppendJSON(make([]byte, 0, 512), true)
 	var ch any
 	if changes != nil {
 		b, err := json.Marshal(changes)
@@ -115,7 +114,7 @@ func recordTaskEvent(ctx context.Context, tx *Tx, actor *taskbox.Actor, t *taskb
 		}
 		ch = string(b)
 	}
-	_, err = tx.exec(ctx, `INSERT INTO task_events (account_id, task_id, type, actor, at, changes, task, outbox) VALUES (?, ?, ?, ?, ?, ?, ?, 1)`,
+	_, err := tx.exec(ctx, `INSERT INTO task_events (account_id, task_id, type, actor, at, changes, task, outbox) VALUES (?, ?, ?, ?, ?, ?, ?, 1)`,
 		actor.AccountID(), t.ID, typ, string(who), tx.now.Micros(), ch, string(snapshot))
 	if err != nil {
 		return fmt.Errorf("insert task event: %w", err)
