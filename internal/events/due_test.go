@@ -151,3 +151,44 @@ func mustDue(t *testing.T, s string) *taskbox.Due {
 	}
 	return &d
 }
+
+// A due time that has come while no webhook of the account wants TASK_DUE
+// is recorded as fired without a firing: a webhook made afterwards hears of
+// no due time that passed before it existed, and a due date moved after it
+// was made fires as usual.
+func TestTaskDuePassedWithNobodySubscribed(t *testing.T) {
+	e := newEnv(t)
+	r := newReceiver(t)
+	e.subscribe(t, e.ctx, r, taskbox.EventTypeTaskCreated)
+	w := e.worker(true)
+	past := e.clock.Now().Add(-time.Hour).Format(time.RFC3339)
+	task := e.task(t, e.ctx, e.mapID, "past, nobody listening", &past)
+	if n, err := e.db.DispatchOutbox(e.ctx, 100); err != nil || n != 1 {
+		t.Fatalf("DispatchOutbox = %d, %v", n, err)
+	}
+	if n, err := e.db.FireDueTimers(e.ctx, 100); err != nil || n != 0 {
+		t.Fatalf("FireDueTimers = %d, %v: the timer of a passed due time with no TASK_DUE subscriber was left armed", n, err)
+	}
+	e.drain(t, w)
+	if got := types(r.deliveries()); len(got) != 1 || got[0] != taskbox.EventTypeTaskCreated {
+		t.Fatalf("deliveries %v, want only TASK_CREATED", got)
+	}
+
+	due := newReceiver(t)
+	e.subscribe(t, e.ctx, due, taskbox.EventTypeTaskDue)
+	if _, err := e.db.UpdateTask(e.ctx, task.ID, &taskbox.TaskUpdate{Name: ptr("renamed")}); err != nil {
+		t.Fatal(err)
+	}
+	e.drain(t, w)
+	if n := len(dueEvents(due)[task.ID]); n != 0 {
+		t.Fatalf("%d TASK_DUE for a due time that passed before the webhook existed", n)
+	}
+	moved := e.clock.Now().Add(-time.Minute).Format(time.RFC3339)
+	if _, err := e.db.UpdateTask(e.ctx, task.ID, &taskbox.TaskUpdate{DueDateSet: true, Due: mustDue(t, moved)}); err != nil {
+		t.Fatal(err)
+	}
+	e.drain(t, w)
+	if got := dueEvents(due)[task.ID]; len(got) != 1 || got[0].Task.Due.String() != moved {
+		t.Fatalf("%d TASK_DUE after moving the due date with a subscriber, want 1 for %s", len(got), moved)
+	}
+}

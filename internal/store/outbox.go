@@ -161,6 +161,24 @@ func (d *dispatch) row(ctx context.Context, r outboxRow) error {
 	if err != nil {
 		return err
 	}
+	fireAt := DueFireAt(*t.Due, loc)
+	if !fireAt.After(d.tx.now.Time) {
+		silent, err := d.nobodyWants(ctx, r.accountID, taskbox.EventTypeTaskDue)
+		if err != nil {
+			return err
+		}
+		if silent {
+			// Its time has come and no webhook of the account would be
+			// told: record it as fired now, which is what firing it would
+			// leave behind, without a firing transaction per task (SmartLead's
+			// own example sends a past due date, so bursts of such creates
+			// are the common case).
+			_, err = d.tx.exec(ctx, `INSERT INTO task_due_timers (task_id, account_id, due_key, fire_at, armed, fired_key) VALUES (?, ?, ?, ?, 0, ?)
+				ON CONFLICT (task_id) DO UPDATE SET due_key = excluded.due_key, fire_at = excluded.fire_at, armed = 0, fired_key = excluded.due_key`,
+				r.taskID, r.accountID, t.Due.String(), fireAt.UnixMicro(), t.Due.String())
+			return err
+		}
+	}
 	// A new due date arms the timer (moving it back to one that already
 	// fired too); a change that keeps the due date arms it only if it has
 	// not fired for it: renaming a task after its TASK_DUE, or reopening
@@ -169,7 +187,7 @@ func (d *dispatch) row(ctx context.Context, r outboxRow) error {
 		ON CONFLICT (task_id) DO UPDATE SET due_key = excluded.due_key, fire_at = excluded.fire_at,
 		armed = CASE WHEN task_due_timers.due_key <> excluded.due_key THEN 1
 			WHEN task_due_timers.fired_key = excluded.due_key THEN 0 ELSE 1 END`,
-		r.taskID, r.accountID, t.Due.String(), DueFireAt(*t.Due, loc).UnixMicro())
+		r.taskID, r.accountID, t.Due.String(), fireAt.UnixMicro())
 	return err
 }
 
@@ -225,6 +243,20 @@ func (d *dispatch) webhooks(ctx context.Context, accountID int64) ([]*hook, erro
 	}
 	d.hooks[accountID] = hs
 	return hs, rows.Err()
+}
+
+// nobodyWants reports whether no webhook of the account subscribes to typ.
+func (d *dispatch) nobodyWants(ctx context.Context, accountID int64, typ string) (bool, error) {
+	hs, err := d.webhooks(ctx, accountID)
+	if err != nil {
+		return false, err
+	}
+	for _, h := range hs {
+		if h.events[typ] {
+			return false, nil
+		}
+	}
+	return true, nil
 }
 
 // fanOut queues one event to every webhook of its account that subscribes
