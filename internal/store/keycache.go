@@ -23,6 +23,10 @@ const keyCacheSize = 10_000
 type keyCache struct {
 	mu sync.Mutex
 	m  map[string]*cachedKey
+	// forgotten holds when each key was revoked through this DB, for
+	// keyCacheTTL: a read that began before the revocation committed must
+	// not put the key back.
+	forgotten map[int64]time.Time
 }
 
 type cachedKey struct {
@@ -54,6 +58,9 @@ func (c *keyCache) put(hash string, actor *taskbox.Actor, used int64, read time.
 	if c.m == nil {
 		c.m = map[string]*cachedKey{}
 	}
+	if f, ok := c.forgotten[actor.KeyID]; ok && !f.Before(read) {
+		return
+	}
 	if len(c.m) >= keyCacheSize {
 		c.evict(read)
 	}
@@ -71,10 +78,21 @@ func (c *keyCache) noteUse(hash string, used int64) {
 	}
 }
 
-// forget drops a key at once, as when it is revoked.
+// forget drops a key at once, as when it is revoked, and keeps reads
+// that raced with the revocation from caching it again.
 func (c *keyCache) forget(keyID int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	now := time.Now()
+	if c.forgotten == nil {
+		c.forgotten = map[int64]time.Time{}
+	}
+	for id, f := range c.forgotten {
+		if now.Sub(f) >= keyCacheTTL {
+			delete(c.forgotten, id)
+		}
+	}
+	c.forgotten[keyID] = now
 	for h, k := range c.m {
 		if k.actor.KeyID == keyID {
 			delete(c.m, h)

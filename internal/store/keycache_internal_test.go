@@ -27,3 +27,21 @@ func TestKeyCache_Bounded(t *testing.T) {
 		t.Errorf("a key read %s ago is still trusted", keyCacheTTL)
 	}
 }
+
+// A read of a key that began before the key was revoked through this DB,
+// and ends after, does not put the key back in the cache.
+func TestKeyCache_RevocationRace(t *testing.T) {
+	var c keyCache
+	actor := &taskbox.Actor{KeyID: 7, Account: &taskbox.Account{ID: 1}}
+	read := time.Now()
+	c.forget(7) // RevokeKey commits while the read is under way
+	c.put("h", actor, 0, read)
+	if _, _, ok := c.get("h", time.Now()); ok {
+		t.Fatal("a key read before its revocation was cached after it")
+	}
+	// Only reads that began before the revocation are kept out.
+	c.put("h", actor, 0, time.Now().Add(time.Millisecond))
+	if _, _, ok := c.get("h", time.Now().Add(time.Millisecond)); !ok {
+		t.Error("a read begun after the revocation was kept out of the cache too")
+	}
+}
