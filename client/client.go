@@ -263,7 +263,10 @@ type errorBody struct {
 }
 
 // codes maps a status back to the domain's code, for answers that do not
-// carry the envelope (a proxy's page, say).
+// carry the envelope (a proxy's page, say). It is the inverse of the
+// server's table in internal/httpapi/errors.go, which the client does not
+// import (it would pull the server into every program that uses the
+// client); TestCodeForStatusInvertsTheServer holds the two together.
 var codes = map[int]string{
 	http.StatusBadRequest:            taskbox.EBADREQUEST,
 	http.StatusUnauthorized:          taskbox.EUNAUTHORIZED,

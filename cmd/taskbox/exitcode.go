@@ -72,9 +72,11 @@ func exitCode(err error) int {
 			return exitServer
 		}
 	}
-	// cobra's own refusals, which it does not route through the flag error func.
+	// cobra's own refusals, which it does not route through the flag error
+	// func: among them its flag groups (MarkFlagsMutuallyExclusive and kin).
 	msg := err.Error()
-	for _, prefix := range []string{"unknown command", "required flag", "unknown flag", "unknown shorthand flag", "invalid argument", "flag needs an argument"} {
+	for _, prefix := range []string{"unknown command", "required flag", "unknown flag", "unknown shorthand flag", "invalid argument", "flag needs an argument",
+		"if any flags in the group", "at least one of the flags in the group"} {
 		if strings.HasPrefix(msg, prefix) {
 			return exitUsage
 		}

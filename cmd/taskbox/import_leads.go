@@ -26,9 +26,10 @@ email is required; first_name, last_name, company_name, phone_number,
 website, location, linkedin_profile and company_url are the lead's fields;
 every other column goes into custom_fields under its header. A header
 cell's case, surrounding spaces, and spaces or hyphens for underscores do
-not matter ("First Name" is first_name). Empty cells are left out. Rows are sent in batches of up to 400. A row with an invalid
-email or a field over 2000 characters is rejected; a lead already in the
-campaign, or twice in the file, is counted by the server, not added twice.` + "\n" + importHelp + "\n" + remoteHelp,
+not matter ("First Name" is first_name). Empty cells are left out. Rows
+are sent in batches of up to 400. A row with an invalid email or a field
+over 2000 characters is rejected; a lead already in the campaign, or twice
+in the file, is counted by the server, not added twice.` + "\n" + importHelp + "\n" + remoteHelp,
 		Args: usageArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if f.BatchSize < 1 || f.BatchSize > taskbox.MaxLeadsPerUpload {

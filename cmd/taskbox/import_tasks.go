@@ -24,11 +24,12 @@ func (m *Main) importTasksCommand(r *remote) *cobra.Command {
 		Long: `Import tasks from a CSV file with a header row. Columns: email_lead_map_id
 or email (the lead's; a lead in several campaigns needs --campaign), name
 (required), description, priority (LOW, MEDIUM, HIGH, in any case), due_date
-(as the API takes it). A header cell's case, surrounding spaces, and spaces or
-hyphens for underscores do not matter ("Due Date" is due_date). Other columns are ignored. Rows are checked as the server checks
-them and sent in batches of up to 1000 through bulk-create; a row the
-server still refuses goes to the rejects file and the rest of its batch is
-sent again. An unknown email or lead map is a rejected row.` + "\n" + importHelp + "\n" + remoteHelp,
+(as the API takes it). A header cell's case, surrounding spaces, and
+spaces or hyphens for underscores do not matter ("Due Date" is due_date).
+Other columns are ignored. Rows are checked as the server checks them and
+sent in batches of up to 1000 through bulk-create; a row the server still
+refuses goes to the rejects file and the rest of its batch is sent again.
+An unknown email or lead map is a rejected row.` + "\n" + importHelp + "\n" + remoteHelp,
 		Args: usageArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if f.BatchSize < 1 || f.BatchSize > taskbox.MaxBulk {

@@ -183,6 +183,7 @@ func TestRemoteExitCodes(t *testing.T) {
 	expectCode(t, env, exitUsage, "not a task id", "tasks", "show", "abc")
 	expectCode(t, env, exitUsage, "required flag", "tasks", "create", "--lead-map", "1")
 	expectCode(t, env, exitUsage, "nothing to change", "tasks", "update", "1")
+	expectCode(t, env, exitUsage, "none of the others can be", "tasks", "update", "1", "--due", "2025-12-15", "--clear-due")
 	expectCode(t, []string{"XDG_CONFIG_HOME=" + t.TempDir()}, exitUsage, "no server", "campaigns", "list")
 	expectCode(t, []string{"TASKBOX_URL=" + s.URL, "XDG_CONFIG_HOME=" + t.TempDir()}, exitUsage, "no API key", "campaigns", "list")
 	expectCode(t, env, exitNotFound, "Task not found", "tasks", "complete", "424242")
