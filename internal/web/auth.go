@@ -33,8 +33,11 @@ type visitHandler func(w http.ResponseWriter, r *http.Request, v *visit)
 // sign-in page, which sends the person back here afterwards.
 func (s *Server) signedIn(h visitHandler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		v, ok := s.authenticate(w, r)
-		if !ok {
+		v, err := s.authenticate(w, r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		} else if v == nil {
 			s.renderSignIn(w, r, http.StatusUnauthorized, signInData{Return: safeReturn(r.URL.RequestURI())})
 			return
 		}
@@ -52,8 +55,11 @@ func (s *Server) form(h visitHandler) http.HandlerFunc {
 			s.renderError(w, r, http.StatusBadRequest, "The form could not be read. Go back and try again.")
 			return
 		}
-		v, ok := s.authenticate(w, r)
-		if !ok {
+		v, err := s.authenticate(w, r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		} else if v == nil {
 			s.renderSignIn(w, r, http.StatusUnauthorized, signInData{
 				Expired: true, Return: returnFor(r), Draft: draftFrom(r.PostForm)})
 			return
@@ -67,23 +73,24 @@ func (s *Server) form(h visitHandler) http.HandlerFunc {
 }
 
 // authenticate opens the session and checks its key; a revoked key ends it.
-func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (*visit, bool) {
+// It returns no visit and no error when there is no valid session, and an
+// error only when the key could not be checked (the database is down): the
+// session then stays, and the person gets that error rather than sign-in.
+func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (*visit, error) {
 	now := time.Now()
 	sess, ok := s.readSession(r, now)
 	if !ok {
 		if _, err := r.Cookie(sessionCookie); err == nil {
 			clearSession(w, r)
 		}
-		return nil, false
+		return nil, nil
 	}
 	actor, err := s.Accounts.Authenticate(r.Context(), sess.Key)
-	if err != nil {
-		if taskbox.ErrorCode(err) == taskbox.EUNAUTHORIZED {
-			clearSession(w, r)
-		} else {
-			s.Logger.Error("web: authenticate", "err", err)
-		}
-		return nil, false
+	if taskbox.ErrorCode(err) == taskbox.EUNAUTHORIZED {
+		clearSession(w, r)
+		return nil, nil
+	} else if err != nil {
+		return nil, err
 	}
 	actor.Web = true
 	if now.Sub(time.Unix(sess.Seen, 0)) > refreshAfter {
@@ -91,7 +98,7 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (*visit, b
 		s.setSession(w, r, sess)
 	}
 	*r = *r.WithContext(taskbox.NewContextWithActor(r.Context(), actor))
-	return &visit{Actor: actor, CSRF: s.sessions.csrfToken(sess), Zone: browserZone(r, actor.Account), Now: now}, true
+	return &visit{Actor: actor, CSRF: s.sessions.csrfToken(sess), Zone: browserZone(r, actor.Account), Now: now}, nil
 }
 
 // handleSignIn checks the key and starts a session, then goes back where
