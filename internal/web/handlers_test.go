@@ -492,6 +492,14 @@ func TestNotFoundAnswers(t *testing.T) {
 	if p := do(t, c, "GET", s.URL+"/healthz", nil); p.Status != http.StatusOK {
 		t.Errorf("healthz: %d", p.Status)
 	}
+	// A wrong method on a route of the API outside /api/ is the API's JSON
+	// 405, not a page of the inbox.
+	for _, path := range []string{"/healthz", "/openapi.json", "/ical/x.ics"} {
+		p := do(t, c, "POST", s.URL+path, url.Values{})
+		if p.Status != http.StatusMethodNotAllowed || p.Header.Get("Content-Type") != "application/json" {
+			t.Errorf("POST %s: %d %s, want the API's 405", path, p.Status, p.Header.Get("Content-Type"))
+		}
+	}
 }
 
 // Suggestions: leads of the account whose email starts with what is typed,
