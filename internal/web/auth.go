@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	taskbox "github.com/taskboxhq/taskbox"
 )
@@ -50,9 +51,7 @@ func (s *Server) signedIn(h visitHandler) http.HandlerFunc {
 // typed kept, so nothing is lost.
 func (s *Server) form(h visitHandler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-		if err := r.ParseForm(); err != nil {
-			s.renderError(w, r, http.StatusBadRequest, "The form could not be read. Go back and try again.")
+		if !s.parseForm(w, r) {
 			return
 		}
 		v, err := s.authenticate(w, r)
@@ -70,6 +69,47 @@ func (s *Server) form(h visitHandler) http.HandlerFunc {
 		}
 		h(w, r, v)
 	}
+}
+
+// parseForm reads a form post of at most maxFormBytes; a form it cannot
+// read, or one holding what is not text, gets a 400 page.
+func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) bool {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	if err := r.ParseForm(); err != nil || !textValues(r.PostForm) {
+		s.renderError(w, r, http.StatusBadRequest, "The form could not be read. Go back and try again.")
+		return false
+	}
+	return true
+}
+
+// textOnly refuses a query string holding what is not text, before any
+// page reads it.
+func (s *Server) textOnly(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !textValues(r.URL.Query()) {
+			s.renderError(w, r, http.StatusBadRequest, "The address holds characters that are not text. Check the link and try again.")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// textValues reports whether every name and value is UTF-8 text without
+// NUL, which PostgreSQL cannot take in a parameter (the API's cleanQuery
+// rule for its query strings).
+func textValues(vs url.Values) bool {
+	ok := func(s string) bool { return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0 }
+	for name, values := range vs {
+		if !ok(name) {
+			return false
+		}
+		for _, v := range values {
+			if !ok(v) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // authenticate opens the session and checks its key; a revoked key ends it.
@@ -104,9 +144,7 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (*visit, e
 // handleSignIn checks the key and starts a session, then goes back where
 // the person was, with any draft they had typed.
 func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, http.StatusBadRequest, "The form could not be read. Go back and try again.")
+	if !s.parseForm(w, r) {
 		return
 	}
 	data := signInData{Return: safeReturn(r.PostForm.Get("return")), Draft: draftFrom(r.PostForm)}

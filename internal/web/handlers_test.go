@@ -551,3 +551,27 @@ func TestFirstPageWeight(t *testing.T) {
 		t.Errorf("first load is %d bytes, over 150 KB", total)
 	}
 }
+
+// A query or form holding a NUL or bytes that are not UTF-8 is a 400 page,
+// as the API refuses such a query: PostgreSQL cannot take it, and it would
+// otherwise be a logged 500.
+func TestNotTextRefused(t *testing.T) {
+	s := newSite(t, siteOptions{})
+	a := s.account(t, "acme", "", "ann@example.com")
+	c := browserClient(t)
+	token := s.signIn(t, c, a.Key)
+	for _, path := range []string{"/?q=%00", "/?q=a%00b", "/?q=%ff", "/leads/suggest?q=%00"} {
+		if p := do(t, c, "GET", s.URL+path, nil); p.Status != http.StatusBadRequest || !strings.Contains(p.Body, "not text") {
+			t.Errorf("GET %s: %d, want 400", path, p.Status)
+		}
+	}
+	for _, email := range []string{"ann\x00@example.com", "\xff@example.com"} {
+		p := do(t, c, "POST", s.URL+"/tasks", url.Values{"csrf": {token}, "email": {email}, "name": {"Call"}})
+		if p.Status != http.StatusBadRequest || !strings.Contains(p.Body, "The form could not be read") {
+			t.Errorf("add with email %q: %d, want 400", email, p.Status)
+		}
+	}
+	if p := do(t, c, "POST", s.URL+"/signin", url.Values{"api_key": {"tbx_\x00"}}); p.Status != http.StatusBadRequest {
+		t.Errorf("sign-in with a NUL: %d, want 400", p.Status)
+	}
+}
