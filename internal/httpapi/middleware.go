@@ -103,12 +103,14 @@ func (s *Server) jsonFallback(mux *http.ServeMux) http.Handler {
 			mux.ServeHTTP(w, r)
 			return
 		}
-		if s.Web != nil && r.URL.Path != "/api" && !strings.HasPrefix(r.URL.Path, "/api/") {
+		probe := &headerProbe{header: http.Header{}}
+		h.ServeHTTP(probe, r)
+		// A path of no route outside /api/ is the web inbox's; a wrong
+		// method on a route of the API (POST /healthz) stays the API's 405.
+		if probe.status == http.StatusNotFound && s.Web != nil && r.URL.Path != "/api" && !strings.HasPrefix(r.URL.Path, "/api/") {
 			s.Web.ServeHTTP(w, r)
 			return
 		}
-		probe := &headerProbe{header: http.Header{}}
-		h.ServeHTTP(probe, r)
 		switch probe.status {
 		case http.StatusMethodNotAllowed:
 			w.Header().Set("Allow", probe.header.Get("Allow"))

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	taskbox "github.com/taskboxhq/taskbox"
 )
@@ -33,8 +34,11 @@ type visitHandler func(w http.ResponseWriter, r *http.Request, v *visit)
 // sign-in page, which sends the person back here afterwards.
 func (s *Server) signedIn(h visitHandler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		v, ok := s.authenticate(w, r)
-		if !ok {
+		v, err := s.authenticate(w, r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		} else if v == nil {
 			s.renderSignIn(w, r, http.StatusUnauthorized, signInData{Return: safeReturn(r.URL.RequestURI())})
 			return
 		}
@@ -47,13 +51,14 @@ func (s *Server) signedIn(h visitHandler) http.HandlerFunc {
 // typed kept, so nothing is lost.
 func (s *Server) form(h visitHandler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-		if err := r.ParseForm(); err != nil {
-			s.renderError(w, r, http.StatusBadRequest, "The form could not be read. Go back and try again.")
+		if !s.parseForm(w, r) {
 			return
 		}
-		v, ok := s.authenticate(w, r)
-		if !ok {
+		v, err := s.authenticate(w, r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		} else if v == nil {
 			s.renderSignIn(w, r, http.StatusUnauthorized, signInData{
 				Expired: true, Return: returnFor(r), Draft: draftFrom(r.PostForm)})
 			return
@@ -66,24 +71,66 @@ func (s *Server) form(h visitHandler) http.HandlerFunc {
 	}
 }
 
+// parseForm reads a form post of at most maxFormBytes; a form it cannot
+// read, or one holding what is not text, gets a 400 page.
+func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) bool {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	if err := r.ParseForm(); err != nil || !textValues(r.PostForm) {
+		s.renderError(w, r, http.StatusBadRequest, "The form could not be read. Go back and try again.")
+		return false
+	}
+	return true
+}
+
+// textOnly refuses a query string holding what is not text, before any
+// page reads it.
+func (s *Server) textOnly(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !textValues(r.URL.Query()) {
+			s.renderError(w, r, http.StatusBadRequest, "The address holds characters that are not text. Check the link and try again.")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// textValues reports whether every name and value is UTF-8 text without
+// NUL, which PostgreSQL cannot take in a parameter (the API's cleanQuery
+// rule for its query strings).
+func textValues(vs url.Values) bool {
+	ok := func(s string) bool { return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0 }
+	for name, values := range vs {
+		if !ok(name) {
+			return false
+		}
+		for _, v := range values {
+			if !ok(v) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // authenticate opens the session and checks its key; a revoked key ends it.
-func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (*visit, bool) {
+// It returns no visit and no error when there is no valid session, and an
+// error only when the key could not be checked (the database is down): the
+// session then stays, and the person gets that error rather than sign-in.
+func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (*visit, error) {
 	now := time.Now()
 	sess, ok := s.readSession(r, now)
 	if !ok {
 		if _, err := r.Cookie(sessionCookie); err == nil {
 			clearSession(w, r)
 		}
-		return nil, false
+		return nil, nil
 	}
 	actor, err := s.Accounts.Authenticate(r.Context(), sess.Key)
-	if err != nil {
-		if taskbox.ErrorCode(err) == taskbox.EUNAUTHORIZED {
-			clearSession(w, r)
-		} else {
-			s.Logger.Error("web: authenticate", "err", err)
-		}
-		return nil, false
+	if taskbox.ErrorCode(err) == taskbox.EUNAUTHORIZED {
+		clearSession(w, r)
+		return nil, nil
+	} else if err != nil {
+		return nil, err
 	}
 	actor.Web = true
 	if now.Sub(time.Unix(sess.Seen, 0)) > refreshAfter {
@@ -91,15 +138,13 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (*visit, b
 		s.setSession(w, r, sess)
 	}
 	*r = *r.WithContext(taskbox.NewContextWithActor(r.Context(), actor))
-	return &visit{Actor: actor, CSRF: s.sessions.csrfToken(sess), Zone: browserZone(r, actor.Account), Now: now}, true
+	return &visit{Actor: actor, CSRF: s.sessions.csrfToken(sess), Zone: browserZone(r, actor.Account), Now: now}, nil
 }
 
 // handleSignIn checks the key and starts a session, then goes back where
 // the person was, with any draft they had typed.
 func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, http.StatusBadRequest, "The form could not be read. Go back and try again.")
+	if !s.parseForm(w, r) {
 		return
 	}
 	data := signInData{Return: safeReturn(r.PostForm.Get("return")), Draft: draftFrom(r.PostForm)}

@@ -492,6 +492,14 @@ func TestNotFoundAnswers(t *testing.T) {
 	if p := do(t, c, "GET", s.URL+"/healthz", nil); p.Status != http.StatusOK {
 		t.Errorf("healthz: %d", p.Status)
 	}
+	// A wrong method on a route of the API outside /api/ is the API's JSON
+	// 405, not a page of the inbox.
+	for _, path := range []string{"/healthz", "/openapi.json", "/ical/x.ics"} {
+		p := do(t, c, "POST", s.URL+path, url.Values{})
+		if p.Status != http.StatusMethodNotAllowed || p.Header.Get("Content-Type") != "application/json" {
+			t.Errorf("POST %s: %d %s, want the API's 405", path, p.Status, p.Header.Get("Content-Type"))
+		}
+	}
 }
 
 // Suggestions: leads of the account whose email starts with what is typed,
@@ -541,5 +549,29 @@ func TestFirstPageWeight(t *testing.T) {
 	t.Logf("first load of an inbox with 25 rows: %d bytes of HTML, CSS and JS", total)
 	if total > 150*1024 {
 		t.Errorf("first load is %d bytes, over 150 KB", total)
+	}
+}
+
+// A query or form holding a NUL or bytes that are not UTF-8 is a 400 page,
+// as the API refuses such a query: PostgreSQL cannot take it, and it would
+// otherwise be a logged 500.
+func TestNotTextRefused(t *testing.T) {
+	s := newSite(t, siteOptions{})
+	a := s.account(t, "acme", "", "ann@example.com")
+	c := browserClient(t)
+	token := s.signIn(t, c, a.Key)
+	for _, path := range []string{"/?q=%00", "/?q=a%00b", "/?q=%ff", "/leads/suggest?q=%00"} {
+		if p := do(t, c, "GET", s.URL+path, nil); p.Status != http.StatusBadRequest || !strings.Contains(p.Body, "not text") {
+			t.Errorf("GET %s: %d, want 400", path, p.Status)
+		}
+	}
+	for _, email := range []string{"ann\x00@example.com", "\xff@example.com"} {
+		p := do(t, c, "POST", s.URL+"/tasks", url.Values{"csrf": {token}, "email": {email}, "name": {"Call"}})
+		if p.Status != http.StatusBadRequest || !strings.Contains(p.Body, "The form could not be read") {
+			t.Errorf("add with email %q: %d, want 400", email, p.Status)
+		}
+	}
+	if p := do(t, c, "POST", s.URL+"/signin", url.Values{"api_key": {"tbx_\x00"}}); p.Status != http.StatusBadRequest {
+		t.Errorf("sign-in with a NUL: %d, want 400", p.Status)
 	}
 }

@@ -115,8 +115,11 @@ func (f filter) taskFilter(v *visit, due string, limit int) taskbox.TaskFilter {
 
 // handleInbox is "/": the inbox for a signed-in person, else sign-in.
 func (s *Server) handleInbox(w http.ResponseWriter, r *http.Request) {
-	v, ok := s.authenticate(w, r)
-	if !ok {
+	v, err := s.authenticate(w, r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	} else if v == nil {
 		s.renderSignIn(w, r, http.StatusOK, signInData{Return: "/", Draft: readDraft(r.URL.Query())})
 		return
 	}

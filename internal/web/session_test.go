@@ -1,8 +1,10 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -104,5 +106,35 @@ func TestDueInput(t *testing.T) {
 	}
 	if got := dueInput(" ", "", tokyo); got != nil {
 		t.Errorf("blank due = %q, want nil", *got)
+	}
+}
+
+// downAccounts is an AccountService whose database does not answer.
+type downAccounts struct{ taskbox.AccountService }
+
+func (downAccounts) Authenticate(context.Context, string) (*taskbox.Actor, error) {
+	return nil, taskbox.Errorf(taskbox.EUNAVAILABLE, "The database is not answering.")
+}
+
+// When the key of a session cannot be checked because the database is
+// down, the page says so with a 503 and the session stays: the person is
+// not sent to sign in again, nor told that the session has ended.
+func TestSessionSurvivesAnUnavailableDatabase(t *testing.T) {
+	s := &Server{Accounts: downAccounts{}, Key: []byte("0123456789abcdef0123456789abcdef")}
+	h, err := s.Handler()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cookie := &http.Cookie{Name: sessionCookie, Value: s.sessions.seal(session{Key: "tbx_k", ID: "id", Seen: time.Now().Unix()})}
+	for _, tc := range []struct{ method, path string }{{"GET", "/"}, {"GET", "/tasks/1"}, {"POST", "/tasks/1/complete"}} {
+		r := httptest.NewRequest(tc.method, tc.path, strings.NewReader("csrf=x"))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		r.AddCookie(cookie)
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		if w.Code != http.StatusServiceUnavailable || strings.Contains(w.Body.String(), `name="api_key"`) ||
+			w.Header().Get("Set-Cookie") != "" {
+			t.Errorf("%s %s: %d, Set-Cookie %q, want 503 and the session kept", tc.method, tc.path, w.Code, w.Header().Get("Set-Cookie"))
+		}
 	}
 }

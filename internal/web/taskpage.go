@@ -36,17 +36,12 @@ func (s *Server) handleTaskPage(w http.ResponseWriter, r *http.Request, v *visit
 }
 
 func (s *Server) renderTask(w http.ResponseWriter, r *http.Request, v *visit, status int, edit taskForm) {
-	id, err := taskID(r)
+	task, err := s.pathTask(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	task, err := s.Tasks.FindTaskByID(r.Context(), id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	events, err := s.Inbox.ListTaskEvents(r.Context(), id)
+	events, err := s.Inbox.ListTaskEvents(r.Context(), task.ID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -81,12 +76,7 @@ func (s *Server) renderTask(w http.ResponseWriter, r *http.Request, v *visit, st
 
 // handleEditTask saves the edit form of a task's page.
 func (s *Server) handleEditTask(w http.ResponseWriter, r *http.Request, v *visit) {
-	id, err := taskID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	task, err := s.Tasks.FindTaskByID(r.Context(), id)
+	task, err := s.pathTask(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -99,7 +89,7 @@ func (s *Server) handleEditTask(w http.ResponseWriter, r *http.Request, v *visit
 	if oldDate, oldClock := dueFields(task.Due, v.Zone); date != oldDate || clock != oldClock {
 		u.DueDateSet, u.DueDate = true, dueInput(date, clock, v.Zone)
 	}
-	task, err = s.Inbox.UpdateTask(r.Context(), id, u)
+	task, err = s.Inbox.UpdateTask(r.Context(), task.ID, u)
 	if errs, ok := fieldErrors(err); ok {
 		s.renderTask(w, r, v, http.StatusUnprocessableEntity, taskForm{Values: draftFrom(r.PostForm), Errors: errs})
 		return
@@ -113,12 +103,7 @@ func (s *Server) handleEditTask(w http.ResponseWriter, r *http.Request, v *visit
 
 // handleConfirmDelete asks before a task is deleted.
 func (s *Server) handleConfirmDelete(w http.ResponseWriter, r *http.Request, v *visit) {
-	id, err := taskID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	task, err := s.Tasks.FindTaskByID(r.Context(), id)
+	task, err := s.pathTask(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -128,14 +113,9 @@ func (s *Server) handleConfirmDelete(w http.ResponseWriter, r *http.Request, v *
 }
 
 func (s *Server) handleDeleteTask(w http.ResponseWriter, r *http.Request, v *visit) {
-	id, err := taskID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	task, err := s.Tasks.FindTaskByID(r.Context(), id)
+	task, err := s.pathTask(r)
 	if err == nil {
-		err = s.Inbox.DeleteTask(r.Context(), id)
+		err = s.Inbox.DeleteTask(r.Context(), task.ID)
 	}
 	if err != nil {
 		s.fail(w, r, err)
@@ -143,6 +123,15 @@ func (s *Server) handleDeleteTask(w http.ResponseWriter, r *http.Request, v *vis
 	}
 	setFlash(w, r, "Deleted "+quoted(task.Name)+".")
 	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// pathTask is the task of the path's {id}, of the signed-in account.
+func (s *Server) pathTask(r *http.Request) (*taskbox.Task, error) {
+	id, err := taskID(r)
+	if err != nil {
+		return nil, err
+	}
+	return s.Tasks.FindTaskByID(r.Context(), id)
 }
 
 var eventWords = map[string]string{taskbox.EventCreated: "Created", taskbox.EventUpdated: "Changed",

@@ -16,7 +16,7 @@ func (s *Server) handleAddTask(w http.ResponseWriter, r *http.Request, v *visit)
 	form := taskForm{Values: draftFrom(r.PostForm), Errors: map[string]string{}, Open: true}
 	ret := safeReturn(r.PostForm.Get("return"))
 	mapID, err := s.resolveLeadMap(r, &form)
-	if err != nil && taskbox.ErrorCode(err) != taskbox.EINVALID {
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -45,18 +45,18 @@ func (s *Server) handleAddTask(w http.ResponseWriter, r *http.Request, v *visit)
 }
 
 // resolveLeadMap finds the lead map the add form means. Problems with the
-// lead are recorded on the form.
+// lead are recorded on the form, and give 0; an error is a failure to look.
 func (s *Server) resolveLeadMap(r *http.Request, form *taskForm) (int64, error) {
 	email := strings.TrimSpace(r.PostForm.Get("email"))
 	chosen, _ := strconv.ParseInt(r.PostForm.Get("lead_map"), 10, 64)
 	if email == "" {
 		form.Errors["email"] = "Type the email of the lead the task is for."
-		return 0, taskbox.Errorf(taskbox.EINVALID, "no email")
+		return 0, nil
 	}
 	lead, err := s.Leads.FindLeadByEmail(r.Context(), email)
 	if taskbox.ErrorCode(err) == taskbox.ENOTFOUND {
 		form.Errors["email"] = "No lead with this email is in your campaigns."
-		return 0, taskbox.Errorf(taskbox.EINVALID, "no lead")
+		return 0, nil
 	} else if err != nil {
 		return 0, err
 	}
@@ -71,7 +71,7 @@ func (s *Server) resolveLeadMap(r *http.Request, form *taskForm) (int64, error) 
 	} else {
 		form.Errors["lead_map"] = "This lead is in several campaigns: choose one."
 	}
-	return 0, taskbox.Errorf(taskbox.EINVALID, "no lead map")
+	return 0, nil
 }
 
 // handleSuggest answers the add form's email field as the person types:

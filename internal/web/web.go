@@ -70,7 +70,7 @@ func (s *Server) Handler() (http.Handler, error) {
 		return nil, err
 	}
 	cop := http.NewCrossOriginProtection()
-	return securityHeaders(cop.Handler(s.routes())), nil
+	return securityHeaders(cop.Handler(s.textOnly(s.routes()))), nil
 }
 
 // routes lists every page and form target.

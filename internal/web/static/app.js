@@ -127,7 +127,7 @@
         var target = (nextID && document.getElementById(nextID)) ||
           (row && document.getElementById(row.id)) || (focusID && document.getElementById(focusID)) ||
           main().querySelector("[aria-invalid=true]") || main();
-        if (target.matches("[aria-invalid=true]") || target === main()) target.focus(); else target.focus();
+        target.focus();
       });
     }).catch(function () {
       buttons.forEach(function (b) { b.disabled = false; });
