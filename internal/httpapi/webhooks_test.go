@@ -305,4 +305,35 @@ func TestWebhookDeliveriesLogAndRedeliver(t *testing.T) {
 	if !bytes.Contains(r.Body, []byte(`"status":"pending"`)) || !bytes.Contains(r.Body, []byte(`"event_id":"`+d.EventID+`"`)) {
 		t.Errorf("redeliver answered %s", r.Body)
 	}
+
+	// A delivery is found only under its own webhook, and an id past int64
+	// names none.
+	r = api.Post(t, "/api/v1/webhooks", a.Key, `{"url": "https://hooks.example.com/b", "events": ["TASK_DUE"]}`)
+	tbWantStatus(t, r, http.StatusOK)
+	var other struct{ Data tbWebhook }
+	tbDecode(t, r.Body, &other)
+	for _, p := range []string{
+		fmt.Sprintf("/api/v1/webhooks/%d/deliveries/%d/redeliver", other.Data.ID, d.ID),
+		path + "/99999999999999999999/redeliver",
+	} {
+		if e := tbWantError(t, api.Post(t, p, a.Key, ""), http.StatusNotFound, "NOT_FOUND"); e.Message != "Delivery not found." {
+			t.Errorf("%s: %q", p, e.Message)
+		}
+	}
+	if e := tbWantError(t, api.Get(t, "/api/v1/webhooks/99999999999999999999/deliveries", a.Key), http.StatusNotFound, "NOT_FOUND"); e.Message != "Webhook not found." {
+		t.Errorf("huge webhook id: %q", e.Message)
+	}
+
+	// Deleting the webhook answers its id and takes its deliveries and
+	// their attempts with it: nothing more is sent.
+	r = api.Do(t, http.MethodDelete, fmt.Sprintf("/api/v1/webhooks/%d", created.Data.ID), a.Key, "")
+	tbWantStatus(t, r, http.StatusOK)
+	if want := fmt.Sprintf(`{"ok":true,"data":{"deleted":true,"id":%d}}`, created.Data.ID); strings.TrimSpace(string(r.Body)) != want {
+		t.Errorf("delete answered %s, want %s", r.Body, want)
+	}
+	for _, table := range []string{"webhook_deliveries", "webhook_attempts"} {
+		if n := api.Count(t, table); n != 0 {
+			t.Errorf("%d rows left in %s", n, table)
+		}
+	}
 }
