@@ -246,7 +246,8 @@ func TestCalendarTokenAndFeed(t *testing.T) {
 		t.Errorf("old token: %q", e.Message)
 	}
 	tbWantStatus(t, api.Get(t, feedA2, ""), http.StatusOK)
-	for _, p := range []string{"/ical/nothing.ics", "/ical/" + strings.TrimSuffix(strings.TrimPrefix(feedA2, "/ical/"), ".ics"), "/ical/.ics"} {
+	for _, p := range []string{"/ical/nothing.ics", "/ical/" + strings.TrimSuffix(strings.TrimPrefix(feedA2, "/ical/"), ".ics"), "/ical/.ics",
+		"/ical/" + strings.TrimPrefix(feedA2, "/ical/") + ".txt", "/ical/cal_" + strings.Repeat("f", 5000) + ".ics", "/ical/%00.ics", "/ical/a%2Fb.ics"} {
 		tbWantError(t, api.Get(t, p, ""), http.StatusNotFound, "NOT_FOUND")
 	}
 	tbWantError(t, api.Post(t, "/api/v1/calendar/token", "", ""), http.StatusUnauthorized, "UNAUTHORIZED")
