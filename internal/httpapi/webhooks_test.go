@@ -4,13 +4,17 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
 	ics "github.com/arran4/golang-ical"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	taskbox "github.com/taskboxhq/taskbox"
+	"github.com/taskboxhq/taskbox/internal/events"
+	"github.com/taskboxhq/taskbox/internal/httpapi"
 	"github.com/taskboxhq/taskbox/internal/store"
 )
 
@@ -336,5 +340,35 @@ func TestWebhookDeliveriesLogAndRedeliver(t *testing.T) {
 		if n := api.Count(t, table); n != 0 {
 			t.Errorf("%d rows left in %s", n, table)
 		}
+	}
+}
+
+// TestCalendarTokenNeverLogged: the feed's token is its only credential,
+// so the access log shows the feed's path without it.
+func TestCalendarTokenNeverLogged(t *testing.T) {
+	t.Parallel()
+	db, _ := tbOpenStore(t)
+	var logs bytes.Buffer
+	s := &httpapi.Server{Accounts: db, Campaigns: db, Leads: db, Tasks: db, Inbox: db, DB: db, Logger: slog.New(slog.NewTextHandler(&logs, nil)),
+		Webhooks: db, Calendar: &events.Calendar{DB: db, BaseURL: tbBaseURL}}
+	_, key, err := db.CreateAccount(context.Background(), taskbox.NewAccount{Name: "A"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequest(http.MethodPost, "/api/v1/calendar/token", nil)
+	req.Header.Set("Authorization", "Bearer "+key.Secret)
+	rec := httptest.NewRecorder()
+	s.Handler().ServeHTTP(rec, req)
+	var tok struct{ Data taskbox.CalendarToken }
+	tbDecode(t, rec.Body.Bytes(), &tok)
+	if rec.Code != http.StatusOK || tok.Data.Token == "" {
+		t.Fatalf("token: %d %s", rec.Code, rec.Body)
+	}
+	for _, path := range []string{"/ical/" + tok.Data.Token + ".ics", "/ical/" + tok.Data.Token} {
+		rec = httptest.NewRecorder()
+		s.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+	}
+	if strings.Contains(logs.String(), tok.Data.Token) || !strings.Contains(logs.String(), "/ical/REDACTED.ics") {
+		t.Errorf("access log:\n%s", logs.String())
 	}
 }
