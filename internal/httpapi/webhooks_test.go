@@ -4,13 +4,17 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
 	ics "github.com/arran4/golang-ical"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	taskbox "github.com/taskboxhq/taskbox"
+	"github.com/taskboxhq/taskbox/internal/events"
+	"github.com/taskboxhq/taskbox/internal/httpapi"
 	"github.com/taskboxhq/taskbox/internal/store"
 )
 
@@ -246,7 +250,8 @@ func TestCalendarTokenAndFeed(t *testing.T) {
 		t.Errorf("old token: %q", e.Message)
 	}
 	tbWantStatus(t, api.Get(t, feedA2, ""), http.StatusOK)
-	for _, p := range []string{"/ical/nothing.ics", "/ical/" + strings.TrimSuffix(strings.TrimPrefix(feedA2, "/ical/"), ".ics"), "/ical/.ics"} {
+	for _, p := range []string{"/ical/nothing.ics", "/ical/" + strings.TrimSuffix(strings.TrimPrefix(feedA2, "/ical/"), ".ics"), "/ical/.ics",
+		"/ical/" + strings.TrimPrefix(feedA2, "/ical/") + ".txt", "/ical/cal_" + strings.Repeat("f", 5000) + ".ics", "/ical/%00.ics", "/ical/a%2Fb.ics"} {
 		tbWantError(t, api.Get(t, p, ""), http.StatusNotFound, "NOT_FOUND")
 	}
 	tbWantError(t, api.Post(t, "/api/v1/calendar/token", "", ""), http.StatusUnauthorized, "UNAUTHORIZED")
@@ -304,5 +309,66 @@ func TestWebhookDeliveriesLogAndRedeliver(t *testing.T) {
 	tbWantStatus(t, r, http.StatusOK)
 	if !bytes.Contains(r.Body, []byte(`"status":"pending"`)) || !bytes.Contains(r.Body, []byte(`"event_id":"`+d.EventID+`"`)) {
 		t.Errorf("redeliver answered %s", r.Body)
+	}
+
+	// A delivery is found only under its own webhook, and an id past int64
+	// names none.
+	r = api.Post(t, "/api/v1/webhooks", a.Key, `{"url": "https://hooks.example.com/b", "events": ["TASK_DUE"]}`)
+	tbWantStatus(t, r, http.StatusOK)
+	var other struct{ Data tbWebhook }
+	tbDecode(t, r.Body, &other)
+	for _, p := range []string{
+		fmt.Sprintf("/api/v1/webhooks/%d/deliveries/%d/redeliver", other.Data.ID, d.ID),
+		path + "/99999999999999999999/redeliver",
+	} {
+		if e := tbWantError(t, api.Post(t, p, a.Key, ""), http.StatusNotFound, "NOT_FOUND"); e.Message != "Delivery not found." {
+			t.Errorf("%s: %q", p, e.Message)
+		}
+	}
+	if e := tbWantError(t, api.Get(t, "/api/v1/webhooks/99999999999999999999/deliveries", a.Key), http.StatusNotFound, "NOT_FOUND"); e.Message != "Webhook not found." {
+		t.Errorf("huge webhook id: %q", e.Message)
+	}
+
+	// Deleting the webhook answers its id and takes its deliveries and
+	// their attempts with it: nothing more is sent.
+	r = api.Do(t, http.MethodDelete, fmt.Sprintf("/api/v1/webhooks/%d", created.Data.ID), a.Key, "")
+	tbWantStatus(t, r, http.StatusOK)
+	if want := fmt.Sprintf(`{"ok":true,"data":{"deleted":true,"id":%d}}`, created.Data.ID); strings.TrimSpace(string(r.Body)) != want {
+		t.Errorf("delete answered %s, want %s", r.Body, want)
+	}
+	for _, table := range []string{"webhook_deliveries", "webhook_attempts"} {
+		if n := api.Count(t, table); n != 0 {
+			t.Errorf("%d rows left in %s", n, table)
+		}
+	}
+}
+
+// TestCalendarTokenNeverLogged: the feed's token is its only credential,
+// so the access log shows the feed's path without it.
+func TestCalendarTokenNeverLogged(t *testing.T) {
+	t.Parallel()
+	db, _ := tbOpenStore(t)
+	var logs bytes.Buffer
+	s := &httpapi.Server{Accounts: db, Campaigns: db, Leads: db, Tasks: db, Inbox: db, DB: db, Logger: slog.New(slog.NewTextHandler(&logs, nil)),
+		Webhooks: db, Calendar: &events.Calendar{DB: db, BaseURL: tbBaseURL}}
+	_, key, err := db.CreateAccount(context.Background(), taskbox.NewAccount{Name: "A"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequest(http.MethodPost, "/api/v1/calendar/token", nil)
+	req.Header.Set("Authorization", "Bearer "+key.Secret)
+	rec := httptest.NewRecorder()
+	s.Handler().ServeHTTP(rec, req)
+	var tok struct{ Data taskbox.CalendarToken }
+	tbDecode(t, rec.Body.Bytes(), &tok)
+	if rec.Code != http.StatusOK || tok.Data.Token == "" {
+		t.Fatalf("token: %d %s", rec.Code, rec.Body)
+	}
+	for _, path := range []string{"/ical/" + tok.Data.Token + ".ics", "/ical/" + tok.Data.Token} {
+		rec = httptest.NewRecorder()
+		s.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+	}
+	if strings.Contains(logs.String(), tok.Data.Token) || !strings.Contains(logs.String(), "/ical/REDACTED.ics") {
+		t.Errorf("access log:\n%s", logs.String())
 	}
 }

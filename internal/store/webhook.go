@@ -118,24 +118,22 @@ func scanWebhook(s scanner) (*taskbox.Webhook, error) {
 	return &w, nil
 }
 
-// DeleteWebhook removes a webhook with its deliveries: nothing more is sent.
+// DeleteWebhook removes a webhook with its deliveries and their attempts
+// (ON DELETE CASCADE in both schemas): nothing more is sent.
 func (db *DB) DeleteWebhook(ctx context.Context, id int64) error {
 	actor, err := taskbox.RequireActor(ctx)
 	if err != nil {
 		return err
 	}
 	return db.inWrite(ctx, func(tx *Tx) error {
-		if _, err := findWebhook(ctx, tx, actor.AccountID(), id); err != nil {
+		res, err := tx.exec(ctx, `DELETE FROM webhooks WHERE id = ? AND account_id = ?`, id, actor.AccountID())
+		if err != nil {
 			return err
 		}
-		if _, err := tx.exec(ctx, `DELETE FROM webhook_attempts WHERE delivery_id IN (SELECT id FROM webhook_deliveries WHERE webhook_id = ?)`, id); err != nil {
-			return err
+		if n, _ := res.RowsAffected(); n == 0 {
+			return notFound("Webhook")
 		}
-		if _, err := tx.exec(ctx, `DELETE FROM webhook_deliveries WHERE webhook_id = ?`, id); err != nil {
-			return err
-		}
-		_, err := tx.exec(ctx, `DELETE FROM webhooks WHERE id = ?`, id)
-		return err
+		return nil
 	})
 }
 
