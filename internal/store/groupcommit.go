@@ -163,14 +163,22 @@ func (g *groupCommit) commit(batch []*writeReq) {
 		return
 	}
 	for i, r := range batch {
+		var rerr error
 		switch {
 		case len(batch) == 1:
-			r.reply <- err
+			rerr = err
 		case err != nil && errs[i] == nil:
-			r.reply <- err // the batch did not commit, so neither did this request
+			rerr = err // the batch did not commit, so neither did this request
 		default:
-			r.reply <- errs[i]
+			rerr = errs[i]
 		}
+		if conflicted(rerr) && (len(batch) == 1 || err == nil) {
+			// The request's own statement was chosen to break a deadlock
+			// (PostgreSQL aborts only its savepoint; its batch mates went
+			// on and committed): what a retry resolves, it runs again, alone.
+			rerr = g.db.inTx(context.Background(), g.db.write, false, func(tx *Tx) error { return call(r, tx) })
+		}
+		r.reply <- rerr
 	}
 }
 

@@ -2,9 +2,13 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	taskbox "github.com/taskboxhq/taskbox"
 )
@@ -46,5 +50,38 @@ func TestGroupCommit_QueueWaitBounded(t *testing.T) {
 	}
 	if err := db.inWrite(ctx, func(*Tx) error { return nil }); err != nil {
 		t.Errorf("write once the writer is free: %v", err)
+	}
+}
+
+// A write whose own statement PostgreSQL picks to break a deadlock
+// (SQLSTATE 40P01, which aborts only that request's savepoint) runs again,
+// alone, and succeeds; its batch mates commit as usual. The deadlock is
+// simulated by the request's function failing once with PostgreSQL's error.
+func TestGroupCommit_DeadlockedRequestRunsAgain(t *testing.T) {
+	ctx := context.Background()
+	db, err := openSQLite(ctx, filepath.Join(t.TempDir(), "taskbox.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var calls atomic.Int32
+	deadlocked := func(*Tx) error {
+		if calls.Add(1) == 1 {
+			return fmt.Errorf("update task: %w", &pgconn.PgError{Code: "40P01", Message: "deadlock detected"})
+		}
+		return nil
+	}
+	errs := make(chan error, 9)
+	for range 8 {
+		go func() { errs <- db.inWrite(ctx, func(*Tx) error { return nil }) }()
+	}
+	go func() { errs <- db.inWrite(ctx, deadlocked) }()
+	for range 9 {
+		if err := <-errs; err != nil {
+			t.Errorf("write: %v", err)
+		}
+	}
+	if n := calls.Load(); n != 2 {
+		t.Errorf("the deadlocked request ran %d times, want 2 (once more, alone)", n)
 	}
 }
