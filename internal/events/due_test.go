@@ -192,3 +192,35 @@ func TestTaskDuePassedWithNobodySubscribed(t *testing.T) {
 		t.Fatalf("%d TASK_DUE after moving the due date with a subscriber, want 1 for %s", len(got), moved)
 	}
 }
+
+// A change that no webhook of its account subscribes to stays out of the
+// outbox, and its TASK_DUE timer is set by the change itself, with no
+// dispatch in between; a change a webhook wants is queued for it.
+func TestChangesNobodyWantsStayOutOfTheOutbox(t *testing.T) {
+	e := newEnv(t)
+	r := newReceiver(t)
+	e.subscribe(t, e.ctx, r, taskbox.EventTypeTaskCompleted)
+	soon := e.clock.Now().Add(time.Hour).Format(time.RFC3339)
+	task := e.task(t, e.ctx, e.mapID, "created: nobody listens", &soon)
+	otherCtx, _, otherMap := e.account(t, "globex", "")
+	e.task(t, otherCtx, otherMap, "an account without webhooks", &soon)
+	if outbox, _, err := e.db.QueueDepth(e.ctx); err != nil || outbox != 0 {
+		t.Fatalf("outbox after two creates nobody subscribes to: %d, %v; want 0", outbox, err)
+	}
+
+	e.clock.Advance(2 * time.Hour)
+	if n, err := e.db.FireDueTimers(e.ctx, 100); err != nil || n != 2 {
+		t.Fatalf("FireDueTimers = %d, %v, want both tasks' timers, armed by the creates themselves", n, err)
+	}
+
+	if _, err := e.db.UpdateTask(e.ctx, task.ID, &taskbox.TaskUpdate{Status: ptr(taskbox.StatusCompleted)}); err != nil {
+		t.Fatal(err)
+	}
+	if outbox, _, err := e.db.QueueDepth(e.ctx); err != nil || outbox != 1 {
+		t.Fatalf("outbox after a completion the webhook subscribes to: %d, %v; want 1", outbox, err)
+	}
+	e.drain(t, e.worker(true))
+	if got := types(r.deliveries()); len(got) != 1 || got[0] != taskbox.EventTypeTaskCompleted {
+		t.Fatalf("deliveries %v, want only TASK_COMPLETED", got)
+	}
+}

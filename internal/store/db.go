@@ -183,8 +183,12 @@ type Tx struct {
 	wd      *watchdog
 	dialect dialect
 	now     taskbox.Timestamp
-	stmts   *stmtCache // nil: statements are not cached here
-	counts  *dayCounts // non-nil in a batch: day counts written at its end
+	stmts   *stmtCache              // nil: statements are not cached here
+	bound   map[*sql.Stmt]*sql.Stmt // stmts' statements bound to this transaction
+	counts  *dayCounts              // non-nil in a batch: day counts written at its end
+	// hookEvents caches webhookEvents by account for the transaction (a
+	// batch of many requests); writes to webhooks reset it.
+	hookEvents map[int64]map[string]bool
 }
 
 func (tx *Tx) exec(_ context.Context, query string, args ...any) (sql.Result, error) {
@@ -213,6 +217,15 @@ func (tx *Tx) queryRow(_ context.Context, query string, args ...any) *sql.Row {
 
 // insert runs an INSERT and returns the new row's id.
 func (tx *Tx) insert(ctx context.Context, query string, args ...any) (int64, error) {
+	if tx.dialect.name() == "sqlite" {
+		// Cheaper than RETURNING, which reads the id back through a
+		// result set (and a goroutine that database/sql starts for it).
+		res, err := tx.exec(ctx, query, args...)
+		if err != nil {
+			return 0, err
+		}
+		return res.LastInsertId()
+	}
 	var id int64
 	err := tx.queryRow(ctx, query+" RETURNING id", args...).Scan(&id)
 	return id, err
@@ -246,6 +259,15 @@ func (db *DB) inTx(ctx context.Context, pool *sql.DB, readOnly bool, fn func(*Tx
 	}
 	defer sqltx.Rollback()
 	tx := &Tx{tx: sqltx, ctx: ctx, wd: wd, dialect: db.dialect, now: db.Now(), stmts: stmts}
+	if pool == db.write && db.dialect.name() == "sqlite" {
+		// The writer took SQLite's write lock at BEGIN (IMMEDIATE), the
+		// one wait the watchdog must be able to end; past it no statement
+		// waits for another connection. A statement given a context that
+		// can be cancelled costs a goroutine in the driver, a tenth of the
+		// writer's CPU under create-task load. The watchdog still ends the
+		// transaction (database/sql rolls it back once ctx is cancelled).
+		tx.ctx = context.WithoutCancel(ctx)
+	}
 	if err := fn(tx); err != nil {
 		return err
 	}

@@ -12,10 +12,11 @@ import (
 )
 
 // The outbox is the audit trail: every task change writes its task_events
-// row with outbox = 1 in the change's own transaction (recordTaskEvent).
-// DispatchOutbox turns those rows into webhook deliveries and TASK_DUE
-// timers; the delivery worker and the due scheduler of package events take
-// it from there. Nothing here runs on a request's path.
+// row in the change's own transaction (recordTaskEvent), with outbox = 1
+// when a webhook of the account subscribes to the change, and sets the
+// task's TASK_DUE timer there too (setDueTimer). DispatchOutbox turns the
+// flagged rows into webhook deliveries; the delivery worker and the due
+// scheduler of package events take it from there.
 
 // auditEventTypes maps an audit entry's type to its webhook event type.
 var auditEventTypes = map[string]string{
@@ -50,9 +51,8 @@ type eventBody struct {
 }
 
 // DispatchOutbox fans out up to limit undispatched task changes, oldest
-// first, into deliveries to the webhooks subscribed to them, arms, re-arms
-// or cancels each task's TASK_DUE timer, and marks the changes dispatched,
-// all in one transaction. On PostgreSQL a server that finds another one
+// first, into deliveries to the webhooks subscribed to them, and marks the
+// changes dispatched, all in one transaction. On PostgreSQL a server that finds another one
 // dispatching returns 0 at once. Rows are picked by their flag, not by "id
 // after the last seen", so a change whose transaction commits after a
 // later id's is still dispatched; the changes of one task commit in id
@@ -72,7 +72,7 @@ func (db *DB) DispatchOutbox(ctx context.Context, limit int) (n int, err error) 
 		if err != nil {
 			return err
 		}
-		d := &dispatch{tx: tx, hooks: map[int64][]*hook{}, zones: map[int64]*time.Location{}}
+		d := &dispatch{tx: tx, hooks: map[int64][]*hook{}}
 		ids := make([]any, 0, len(rows))
 		for _, r := range rows {
 			if err := d.row(ctx, r); err != nil {
@@ -122,12 +122,11 @@ type hook struct {
 	events map[string]bool
 }
 
-// dispatch is one DispatchOutbox transaction, with the webhooks and time
-// zones of the accounts it has met.
+// dispatch is one DispatchOutbox or FireDueTimers transaction, with the
+// webhooks of the accounts it has met.
 type dispatch struct {
 	tx    *Tx
 	hooks map[int64][]*hook
-	zones map[int64]*time.Location
 }
 
 func (d *dispatch) row(ctx context.Context, r outboxRow) error {
@@ -135,59 +134,45 @@ func (d *dispatch) row(ctx context.Context, r outboxRow) error {
 	if !ok {
 		return nil
 	}
-	if err := fanOut(ctx, d.tx, d, eventBody{
+	return fanOut(ctx, d.tx, d, eventBody{
 		ID: "evt_" + strconv.FormatInt(r.id, 10), Type: typ, OccurredAt: taskbox.TimestampFromMicros(r.at),
 		AccountID: r.accountID, Data: json.RawMessage(r.task),
-	}, r.taskID); err != nil {
-		return err
-	}
-	// Only what the timer needs: decoding the whole task cost
-	// a twentieth of the server's CPU under create-task load.
-	var t struct {
-		Status taskbox.Status `json:"status"`
-		Due    *taskbox.Due   `json:"due_date"`
-	}
-	if err := json.Unmarshal([]byte(r.task), &t); err != nil {
-		return err
-	}
-	if typ == taskbox.EventTypeTaskDeleted || t.Status != taskbox.StatusPending || t.Due == nil {
-		if typ == taskbox.EventTypeTaskCreated {
+	}, r.taskID)
+}
+
+// setDueTimer arms, re-arms or cancels a task's TASK_DUE timer after a
+// change of type typ, in the change's transaction; FireDueTimers fires it.
+// dueWanted says whether a webhook of the account subscribes to TASK_DUE.
+func setDueTimer(ctx context.Context, tx *Tx, account *taskbox.Account, t *taskbox.Task, typ string, dueWanted bool) error {
+	if typ == taskbox.EventDeleted || t.Status != taskbox.StatusPending || t.Due == nil {
+		if typ == taskbox.EventCreated {
 			return nil // a new task has no timer to cancel
 		}
-		_, err := d.tx.exec(ctx, `UPDATE task_due_timers SET armed = 0 WHERE task_id = ?`, r.taskID)
+		_, err := tx.exec(ctx, `UPDATE task_due_timers SET armed = 0 WHERE task_id = ?`, t.ID)
 		return err
 	}
-	loc, err := d.zone(ctx, r.accountID)
-	if err != nil {
+	dueKey := t.Due.String()
+	fireAt := DueFireAt(*t.Due, account.Location())
+	if !dueWanted && !fireAt.After(tx.now.Time) {
+		// Its time has come and no webhook of the account would be told:
+		// record it as fired now, which is what firing it would leave
+		// behind, without a firing transaction per task (SmartLead's own
+		// example sends a past due date, so bursts of such creates are the
+		// common case).
+		_, err := tx.exec(ctx, `INSERT INTO task_due_timers (task_id, account_id, due_key, fire_at, armed, fired_key) VALUES (?, ?, ?, ?, 0, ?)
+			ON CONFLICT (task_id) DO UPDATE SET due_key = excluded.due_key, fire_at = excluded.fire_at, armed = 0, fired_key = excluded.due_key`,
+			t.ID, account.ID, dueKey, fireAt.UnixMicro(), dueKey)
 		return err
-	}
-	fireAt := DueFireAt(*t.Due, loc)
-	if !fireAt.After(d.tx.now.Time) {
-		silent, err := d.nobodyWants(ctx, r.accountID, taskbox.EventTypeTaskDue)
-		if err != nil {
-			return err
-		}
-		if silent {
-			// Its time has come and no webhook of the account would be
-			// told: record it as fired now, which is what firing it would
-			// leave behind, without a firing transaction per task (SmartLead's
-			// own example sends a past due date, so bursts of such creates
-			// are the common case).
-			_, err = d.tx.exec(ctx, `INSERT INTO task_due_timers (task_id, account_id, due_key, fire_at, armed, fired_key) VALUES (?, ?, ?, ?, 0, ?)
-				ON CONFLICT (task_id) DO UPDATE SET due_key = excluded.due_key, fire_at = excluded.fire_at, armed = 0, fired_key = excluded.due_key`,
-				r.taskID, r.accountID, t.Due.String(), fireAt.UnixMicro(), t.Due.String())
-			return err
-		}
 	}
 	// A new due date arms the timer (moving it back to one that already
 	// fired too); a change that keeps the due date arms it only if it has
 	// not fired for it: renaming a task after its TASK_DUE, or reopening
 	// it, fires nothing more.
-	_, err = d.tx.exec(ctx, `INSERT INTO task_due_timers (task_id, account_id, due_key, fire_at, armed) VALUES (?, ?, ?, ?, 1)
+	_, err := tx.exec(ctx, `INSERT INTO task_due_timers (task_id, account_id, due_key, fire_at, armed) VALUES (?, ?, ?, ?, 1)
 		ON CONFLICT (task_id) DO UPDATE SET due_key = excluded.due_key, fire_at = excluded.fire_at,
 		armed = CASE WHEN task_due_timers.due_key <> excluded.due_key THEN 1
 			WHEN task_due_timers.fired_key = excluded.due_key THEN 0 ELSE 1 END`,
-		r.taskID, r.accountID, t.Due.String(), fireAt.UnixMicro())
+		t.ID, account.ID, dueKey, fireAt.UnixMicro())
 	return err
 }
 
@@ -199,18 +184,6 @@ func DueFireAt(d taskbox.Due, loc *time.Location) time.Time {
 	}
 	y, m, day := d.At.Date()
 	return time.Date(y, m, day, 0, 0, 0, 0, loc).UTC()
-}
-
-func (d *dispatch) zone(ctx context.Context, accountID int64) (*time.Location, error) {
-	if loc, ok := d.zones[accountID]; ok {
-		return loc, nil
-	}
-	a := taskbox.Account{}
-	if err := d.tx.queryRow(ctx, `SELECT timezone FROM accounts WHERE id = ?`, accountID).Scan(&a.Timezone); err != nil {
-		return nil, err
-	}
-	d.zones[accountID] = a.Location()
-	return d.zones[accountID], nil
 }
 
 // webhooks returns the account's webhooks, read once per transaction.
@@ -245,18 +218,47 @@ func (d *dispatch) webhooks(ctx context.Context, accountID int64) ([]*hook, erro
 	return hs, rows.Err()
 }
 
-// nobodyWants reports whether no webhook of the account subscribes to typ.
-func (d *dispatch) nobodyWants(ctx context.Context, accountID int64, typ string) (bool, error) {
-	hs, err := d.webhooks(ctx, accountID)
-	if err != nil {
-		return false, err
+// webhookEvents returns the event types that some webhook of the account
+// subscribes to, as the change's transaction sees them.
+func (tx *Tx) webhookEvents(ctx context.Context, accountID int64) (map[string]bool, error) {
+	if wanted, ok := tx.hookEvents[accountID]; ok {
+		return wanted, nil
 	}
-	for _, h := range hs {
-		if h.events[typ] {
-			return false, nil
+	wanted, err := tx.readWebhookEvents(ctx, accountID)
+	if err != nil {
+		return nil, err
+	}
+	if tx.hookEvents == nil {
+		tx.hookEvents = map[int64]map[string]bool{}
+	}
+	tx.hookEvents[accountID] = wanted
+	return wanted, nil
+}
+
+func (tx *Tx) readWebhookEvents(ctx context.Context, accountID int64) (map[string]bool, error) {
+	rows, err := tx.query(ctx, `SELECT events FROM webhooks WHERE account_id = ?`, accountID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var wanted map[string]bool
+	for rows.Next() {
+		var events string
+		var list []string
+		if err := rows.Scan(&events); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(events), &list); err != nil {
+			return nil, err
+		}
+		if wanted == nil {
+			wanted = map[string]bool{}
+		}
+		for _, e := range list {
+			wanted[e] = true
 		}
 	}
-	return true, nil
+	return wanted, rows.Err()
 }
 
 // fanOut queues one event to every webhook of its account that subscribes
@@ -324,7 +326,7 @@ func (db *DB) FireDueTimers(ctx context.Context, limit int) (n int, err error) {
 		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 			return err
 		}
-		d := &dispatch{tx: tx, hooks: map[int64][]*hook{}, zones: map[int64]*time.Location{}}
+		d := &dispatch{tx: tx, hooks: map[int64][]*hook{}}
 		for _, t := range timers {
 			task, err := findTask(ctx, tx, t.accountID, t.taskID, false)
 			if taskbox.ErrorCode(err) == taskbox.ENOTFOUND {

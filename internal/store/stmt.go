@@ -106,5 +106,15 @@ func (tx *Tx) stmt(query string) *sql.Stmt {
 	if s == nil {
 		return nil
 	}
-	return tx.tx.StmtContext(tx.ctx, s)
+	// A batch runs the same few statements for each of its requests;
+	// binding one to the transaction allocates, so it is bound once.
+	if ts, ok := tx.bound[s]; ok {
+		return ts
+	}
+	ts := tx.tx.StmtContext(tx.ctx, s)
+	if tx.bound == nil {
+		tx.bound = map[*sql.Stmt]*sql.Stmt{}
+	}
+	tx.bound[s] = ts
+	return ts
 }

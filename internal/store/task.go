@@ -66,10 +66,9 @@ func createTask(ctx context.Context, tx *Tx, actor *taskbox.Actor, c *taskbox.Ta
 	t.Lead.ID, t.Campaign.ID = t.LeadID, t.CampaignID
 	t.Lead.FirstName, t.Lead.LastName, t.Lead.CompanyName = stringPtr(first), stringPtr(last), stringPtr(company)
 	dueDate, dueSort, allDay := dueColumns(t.Due)
-	// tx.insert's query, " RETURNING id" added at compile time, not per request.
-	err = tx.queryRow(ctx, insertTaskSQL+" RETURNING id",
+	t.ID, err = tx.insert(ctx, insertTaskSQL,
 		actor.AccountID(), t.LeadMapID, t.CampaignID, t.LeadID, t.Name, t.Description,
-		t.Priority.Rank(), dueDate, dueSort, allDay, string(t.Status), tx.now.Micros(), tx.now.Micros()).Scan(&t.ID)
+		t.Priority.Rank(), dueDate, dueSort, allDay, string(t.Status), tx.now.Micros(), tx.now.Micros())
 	if err != nil {
 		return nil, fmt.Errorf("insert task: %w", err)
 	}
@@ -97,11 +96,18 @@ func dueColumns(d *taskbox.Due) (dueDate any, dueSort int64, allDay int) {
 }
 
 // recordTaskEvent appends to a task's audit trail, in the change's
-// transaction. The row is also the change's outbox entry: it carries the
-// task as it is after the change (the webhook event's data) and outbox = 1
-// until the dispatcher (package events) has fanned it out, so the event
-// commits or rolls back with the change and costs no extra statement.
+// transaction, and keeps the task's TASK_DUE timer in step with it. The
+// row is also the change's outbox entry: it carries the task as it is
+// after the change (the webhook event's data) and outbox = 1 until the
+// dispatcher (package events) has fanned it out, so the event commits or
+// rolls back with the change and costs no extra statement. A change that
+// no webhook of the account subscribes to is left out of the outbox
+// (outbox NULL): the dispatcher would have nothing to queue for it.
 func recordTaskEvent(ctx context.Context, tx *Tx, actor *taskbox.Actor, t *taskbox.Task, typ string, changes map[string]taskbox.Change) error {
+	wanted, err := tx.webhookEvents(ctx, actor.AccountID())
+	if err != nil {
+		return err
+	}
 	// Both as json.Marshal writes them, without its reflection.
 	ref := actor.Ref()
 	who := ref.AppendJSON(nil, true)
@@ -114,12 +120,16 @@ func recordTaskEvent(ctx context.Context, tx *Tx, actor *taskbox.Actor, t *taskb
 		}
 		ch = string(b)
 	}
-	_, err := tx.exec(ctx, `INSERT INTO task_events (account_id, task_id, type, actor, at, changes, task, outbox) VALUES (?, ?, ?, ?, ?, ?, ?, 1)`,
-		actor.AccountID(), t.ID, typ, string(who), tx.now.Micros(), ch, string(snapshot))
+	var outbox any
+	if wanted[auditEventTypes[typ]] {
+		outbox = 1
+	}
+	_, err = tx.exec(ctx, `INSERT INTO task_events (account_id, task_id, type, actor, at, changes, task, outbox) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		actor.AccountID(), t.ID, typ, string(who), tx.now.Micros(), ch, string(snapshot), outbox)
 	if err != nil {
 		return fmt.Errorf("insert task event: %w", err)
 	}
-	return nil
+	return setDueTimer(ctx, tx, actor.Account, t, typ, wanted[taskbox.EventTypeTaskDue])
 }
 
 // FindTaskByID returns a task of the actor's account that is not deleted.

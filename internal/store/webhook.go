@@ -46,6 +46,7 @@ func createWebhook(ctx context.Context, tx *Tx, accountID int64, c *taskbox.Webh
 	if err != nil {
 		return nil, err
 	}
+	tx.hookEvents = nil // the batch's later changes see the new webhook
 	w.ID, err = tx.insert(ctx, `INSERT INTO webhooks (account_id, url, events, secret, created_at) VALUES (?, ?, ?, ?, ?)`,
 		accountID, w.URL, string(events), w.Secret, tx.now.Micros())
 	if err != nil {
@@ -126,6 +127,7 @@ func (db *DB) DeleteWebhook(ctx context.Context, id int64) error {
 		return err
 	}
 	return db.inWrite(ctx, func(tx *Tx) error {
+		tx.hookEvents = nil
 		res, err := tx.exec(ctx, `DELETE FROM webhooks WHERE id = ? AND account_id = ?`, id, actor.AccountID())
 		if err != nil {
 			return err

@@ -1,0 +1,74 @@
+//go:build unix
+
+package store_test
+
+import (
+	"runtime"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	taskbox "github.com/taskboxhq/taskbox"
+	"github.com/taskboxhq/taskbox/internal/testdb"
+)
+
+// BenchmarkCreateTask creates tasks from 64 goroutines at once, as the
+// load benchmark's connections do, so that the group commit gathers them
+// into batches; the body is the load benchmark's (a past due date, a
+// description, HIGH). ns/op is the wall time per task; cpu-µs/op is the
+// process's CPU time (user and system) per task, the figure that other
+// work on the machine disturbs least, to compare two versions of the write
+// path with benchstat:
+//
+//	go test ./internal/store -run '^$' -bench CreateTask -count 6
+func BenchmarkCreateTask(b *testing.B) {
+	db := testdb.Open(b).DB
+	f := newFixture(b, db, "bench", "UTC", 20)
+	desc, due := "Send pricing breakdown for 50-seat plan", "2025-12-15T09:00:00Z"
+	var n atomic.Int64
+	create := func(b *testing.B) {
+		i := n.Add(1)
+		_, err := db.CreateTask(f.ctx, &taskbox.TaskCreate{
+			LeadMapID: f.mapIDs[int(i)%len(f.mapIDs)], Name: "Follow up on pricing", Description: &desc,
+			Priority: taskbox.PriorityHigh, DueDate: &due,
+		})
+		if err != nil {
+			b.Error(err)
+		}
+	}
+	// 64 at once: the group commit's batches, as under the load benchmark.
+	b.Run("64", func(b *testing.B) {
+		b.SetParallelism(max(1, 64/runtime.GOMAXPROCS(0)))
+		start := cpuTime(b)
+		b.ResetTimer()
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				create(b)
+			}
+		})
+		b.StopTimer()
+		b.ReportMetric(float64((cpuTime(b)-start).Microseconds())/float64(b.N), "cpu-µs/op")
+	})
+	// One at a time: a transaction and an fsync each; its instructions per
+	// task repeat from run to run under valgrind --tool=callgrind, which
+	// makes it the way to compare two versions' CPU cost on a busy machine.
+	b.Run("1", func(b *testing.B) {
+		start := cpuTime(b)
+		b.ResetTimer()
+		for range b.N {
+			create(b)
+		}
+		b.StopTimer()
+		b.ReportMetric(float64((cpuTime(b)-start).Microseconds())/float64(b.N), "cpu-µs/op")
+	})
+}
+
+// cpuTime is the process's user and system CPU time so far.
+func cpuTime(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
