@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -138,12 +139,16 @@ func (m *Main) bench(ctx context.Context, c benchConfig, dbGiven bool) error {
 	for run := 1; run <= c.Runs; run++ {
 		for i, t := range targets {
 			cpu0 := children[i].cpuTime()
+			b0, r0 := writeBatches(ctx, t.base)
 			r, err := drive(ctx, t, c.Profile, c.Concurrency, c.Duration)
 			if err != nil {
 				return fmt.Errorf("%s: %w", names[i], err)
 			}
 			if cpu := children[i].cpuTime() - cpu0; cpu > 0 {
 				r.cpuPerReq = cpu / time.Duration(r.ok+r.errors)
+			}
+			if b1, r1 := writeBatches(ctx, t.base); b1 > b0 {
+				r.batch = (r1 - r0) / (b1 - b0)
 			}
 			results[i] = append(results[i], r)
 			fmt.Fprintf(m.Stdout, "run %d  %s\n", run, r.line(names[i]))
@@ -163,6 +168,32 @@ func (m *Main) bench(ctx context.Context, c benchConfig, dbGiven bool) error {
 		fmt.Fprintf(m.Stdout, "profiles of the server: %s\n", filepath.Join(c.ProfileDir, "{cpu,allocs}.pprof"))
 	}
 	return nil
+}
+
+// writeBatches reads the group commit's counters from the server's
+// /metrics (zeros from a server that has none, as the reference).
+func writeBatches(ctx context.Context, base string) (batches, requests float64) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/metrics", nil)
+	if err != nil {
+		return 0, 0
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, 0
+	}
+	defer res.Body.Close()
+	sc := bufio.NewScanner(res.Body)
+	for sc.Scan() {
+		name, value, _ := strings.Cut(sc.Text(), " ")
+		v, _ := strconv.ParseFloat(value, 64)
+		switch name {
+		case "taskbox_write_batches_total":
+			batches = v
+		case "taskbox_write_batch_requests_total":
+			requests = v
+		}
+	}
+	return batches, requests
 }
 
 // benchSummary prints the medians, the same-run ratios and peak memory.

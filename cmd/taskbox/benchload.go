@@ -21,12 +21,16 @@ type benchResult struct {
 	p50, p90, p99 time.Duration
 	ok, errors    int64
 	cpuPerReq     time.Duration // the server's CPU time per request
+	batch         float64       // write requests per group-commit transaction (0: not known)
 	firstError    string
 }
 
 func (r benchResult) line(name string) string {
 	s := fmt.Sprintf("%-24s %8.0f req/s  p50 %7.2f ms  p90 %7.2f ms  p99 %7.2f ms  %7d ok  %d errors  CPU %4.0f µs/req", name, r.rps,
 		ms(r.p50), ms(r.p90), ms(r.p99), r.ok, r.errors, float64(r.cpuPerReq.Nanoseconds())/1000)
+	if r.batch > 0 {
+		s += fmt.Sprintf("  batch %.1f", r.batch)
+	}
 	if r.firstError != "" {
 		s += " (first: " + r.firstError + ")"
 	}
@@ -197,5 +201,6 @@ func median(runs []benchResult) benchResult {
 		ok:        int64(pick(func(r benchResult) float64 { return float64(r.ok) })),
 		errors:    int64(pick(func(r benchResult) float64 { return float64(r.errors) })),
 		cpuPerReq: time.Duration(pick(func(r benchResult) float64 { return float64(r.cpuPerReq) })),
+		batch:     pick(func(r benchResult) float64 { return r.batch }),
 	}
 }

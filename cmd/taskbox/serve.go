@@ -165,7 +165,13 @@ func (m *Main) serve(ctx context.Context, c serveConfig) (err error) {
 	}
 	// One registry for every collector of the process, served at /metrics.
 	metrics := prometheus.NewRegistry()
-	metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "taskbox_write_batches_total",
+			Help: "Write transactions of the group commit, each holding one or more write requests."},
+			func() float64 { b, _ := db.WriteBatches(); return float64(b) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "taskbox_write_batch_requests_total",
+			Help: "Write requests run in the group commit's transactions; divided by taskbox_write_batches_total, the mean batch."},
+			func() float64 { _, r := db.WriteBatches(); return float64(r) }))
 	worker := &events.Worker{DB: db, Client: events.NewClient(c.WebhookAllowPrivate), Logger: logger, Metrics: events.NewMetrics(metrics)}
 	worker.Start(context.WithoutCancel(ctx))
 	defer worker.Stop()

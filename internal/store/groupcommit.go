@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -30,6 +31,8 @@ type groupCommit struct {
 	closing chan struct{}
 	once    sync.Once
 	done    sync.WaitGroup
+
+	batches, requests atomic.Uint64 // committed or failed, since start
 }
 
 type writeReq struct {
@@ -115,15 +118,18 @@ func (g *groupCommit) run() {
 
 // commit runs a batch in one transaction and answers every request.
 func (g *groupCommit) commit(batch []*writeReq) {
+	g.batches.Add(1)
+	g.requests.Add(uint64(len(batch)))
 	errs := make([]error, len(batch))
 	err := g.db.inTx(context.Background(), g.db.write, false, func(tx *Tx) error {
-		tx.counts = newDayCounts()
+		tx.counts, tx.later = newDayCounts(), newLaterRows()
 		if len(batch) == 1 {
 			if errs[0] = call(batch[0], tx); errs[0] != nil {
 				return errs[0]
 			}
 			tx.counts.settle(true)
-			return tx.counts.write(tx.ctx, tx)
+			tx.later.settle(true)
+			return tx.writeLater()
 		}
 		// On PostgreSQL a request's RELEASE travels with the next one's
 		// SAVEPOINT, in one round trip, and COMMIT releases the last; on
@@ -140,6 +146,7 @@ func (g *groupCommit) commit(batch []*writeReq) {
 			}
 			errs[i] = call(r, tx)
 			tx.counts.settle(errs[i] == nil)
+			tx.later.settle(errs[i] == nil)
 			if errs[i] != nil {
 				if _, err := tx.exec(r.ctx, `ROLLBACK TO request`); err != nil {
 					return err
@@ -151,7 +158,7 @@ func (g *groupCommit) commit(batch []*writeReq) {
 				}
 			}
 		}
-		return tx.counts.write(tx.ctx, tx)
+		return tx.writeLater()
 	})
 	if len(batch) > 1 && conflicted(err) {
 		// PostgreSQL gave up the whole batch to break a deadlock with
@@ -180,6 +187,25 @@ func (g *groupCommit) commit(batch []*writeReq) {
 		}
 		r.reply <- rerr
 	}
+}
+
+// WriteBatches returns how many transactions the group commit has run and
+// how many write requests they held, since the store was opened: their
+// quotient is the mean batch. Both are 0 where writes are not gathered.
+func (db *DB) WriteBatches() (batches, requests uint64) {
+	if db.writer == nil {
+		return 0, 0
+	}
+	return db.writer.batches.Load(), db.writer.requests.Load()
+}
+
+// writeLater writes what the batch's requests left for its end: the rows
+// they added, then the day counts.
+func (tx *Tx) writeLater() error {
+	if err := tx.later.write(tx.ctx, tx); err != nil {
+		return err
+	}
+	return tx.counts.write(tx.ctx, tx)
 }
 
 // call runs one request's function; a panic fails that request alone.

@@ -153,7 +153,22 @@ func setDueTimer(ctx context.Context, tx *Tx, account *taskbox.Account, t *taskb
 	}
 	dueKey := t.Due.String()
 	fireAt := DueFireAt(*t.Due, account.Location())
-	if !dueWanted && !fireAt.After(tx.now.Time) {
+	passed := !dueWanted && !fireAt.After(tx.now.Time)
+	if typ == taskbox.EventCreated {
+		// A new task's first timer: armed, or, as below, fired already.
+		armed, fired := 1, any(nil)
+		if passed {
+			armed, fired = 0, dueKey
+		}
+		args := []any{t.ID, account.ID, dueKey, fireAt.UnixMicro(), armed, fired}
+		if tx.later != nil {
+			tx.later.timers.add(args...)
+			return nil
+		}
+		_, err := tx.exec(ctx, timerInsert.texts[len(rowChunks)-1], args...)
+		return err
+	}
+	if passed {
 		// Its time has come and no webhook of the account would be told:
 		// record it as fired now, which is what firing it would leave
 		// behind, without a firing transaction per task (SmartLead's own

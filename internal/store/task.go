@@ -124,9 +124,10 @@ func recordTaskEvent(ctx context.Context, tx *Tx, actor *taskbox.Actor, t *taskb
 	if wanted[auditEventTypes[typ]] {
 		outbox = 1
 	}
-	_, err = tx.exec(ctx, `INSERT INTO task_events (account_id, task_id, type, actor, at, changes, task, outbox) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		actor.AccountID(), t.ID, typ, string(who), tx.now.Micros(), ch, string(snapshot), outbox)
-	if err != nil {
+	args := []any{actor.AccountID(), t.ID, typ, string(who), tx.now.Micros(), ch, string(snapshot), outbox}
+	if tx.later != nil {
+		tx.later.events.add(args...)
+	} else if _, err = tx.exec(ctx, eventInsert.texts[len(rowChunks)-1], args...); err != nil {
 		return fmt.Errorf("insert task event: %w", err)
 	}
 	return setDueTimer(ctx, tx, actor.Account, t, typ, wanted[taskbox.EventTypeTaskDue])
