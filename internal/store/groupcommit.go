@@ -12,19 +12,25 @@ import (
 	taskbox "github.com/taskboxhq/taskbox"
 )
 
-// maxBatch bounds how many write requests share one transaction.
-const maxBatch = 256
+// maxBatch and maxBatchTime bound how many write requests share one
+// transaction, and for how long a batch takes more: the first request of
+// a batch waits for its commit.
+const (
+	maxBatch     = 256
+	maxBatchTime = 5 * time.Millisecond
+)
 
 // groupCommit is the single writer of this process (SQLite's only one; on
 // PostgreSQL the one of this server, see openPostgres). Concurrent write requests queue up
-// while a transaction commits; the writer then runs all of them in the next
-// transaction, each inside its own savepoint, and commits once. A request
-// that fails rolls back to its savepoint and fails alone; its batch mates
-// commit. Every request is answered only after the commit that holds its
-// writes has returned (durable under synchronous=FULL), or with the error
-// that kept it from committing. A lone request is not delayed: a batch is
-// whatever is waiting when the writer is free, so under light load every
-// batch holds one request, and under heavy load one fsync serves many.
+// while a transaction runs and commits; the writer takes each into the
+// transaction it is running, inside its own savepoint, and commits once no
+// request waits (see commit). A request that fails rolls back to its
+// savepoint and fails alone; its batch mates commit. Every request is
+// answered only after the commit that holds its writes has returned
+// (durable under synchronous=FULL), or with the error that kept it from
+// committing. A lone request is not delayed: a batch never waits for
+// requests, so under light load every batch holds one request, and under
+// heavy load one fsync serves many.
 type groupCommit struct {
 	db      *DB
 	reqs    chan *writeReq
@@ -102,45 +108,47 @@ func (g *groupCommit) run() {
 		case <-g.closing:
 			return
 		}
-		batch := []*writeReq{first}
-	gather:
-		for len(batch) < maxBatch {
-			select {
-			case r := <-g.reqs:
-				batch = append(batch, r)
-			default:
-				break gather
-			}
-		}
-		g.commit(batch)
+		g.commit(first)
 	}
 }
 
-// commit runs a batch in one transaction and answers every request.
-func (g *groupCommit) commit(batch []*writeReq) {
-	g.batches.Add(1)
-	g.requests.Add(uint64(len(batch)))
-	errs := make([]error, len(batch))
+// commit runs first and the requests that come while it runs in one
+// transaction, and answers every request. The batch takes each request
+// that is waiting when the one before it is done, so that requests that
+// arrive during a batch join it instead of waiting for its commit, until
+// none waits, the batch holds maxBatch or it has run for maxBatchTime.
+func (g *groupCommit) commit(first *writeReq) {
+	batch, errs := []*writeReq{first}, []error{nil}
+	started := time.Now()
 	err := g.db.inTx(context.Background(), g.db.write, false, func(tx *Tx) error {
 		tx.counts, tx.later = newDayCounts(), newLaterRows()
-		if len(batch) == 1 {
-			if errs[0] = call(batch[0], tx); errs[0] != nil {
-				return errs[0]
-			}
-			tx.counts.settle(true)
-			tx.later.settle(true)
-			return tx.writeLater()
+		// The first request runs without a savepoint: if it fails, the
+		// transaction rolls back, holding nothing else.
+		if errs[0] = call(first, tx); errs[0] != nil {
+			return errs[0]
 		}
+		tx.counts.settle(true)
+		tx.later.settle(true)
 		// On PostgreSQL a request's RELEASE travels with the next one's
 		// SAVEPOINT, in one round trip, and COMMIT releases the last; on
 		// SQLite, whose statement cache prepares one statement per text,
 		// each is its own statement and costs no round trip.
 		joined := g.db.dialect.name() == "postgres"
-		for i, r := range batch {
+		for len(batch) < maxBatch && time.Since(started) < maxBatchTime {
+			var r *writeReq
+			select {
+			case r = <-g.reqs:
+			default:
+			}
+			if r == nil {
+				break
+			}
 			begin := `SAVEPOINT request`
-			if joined && i > 0 {
+			if joined && len(batch) > 1 {
 				begin = `RELEASE request; SAVEPOINT request`
 			}
+			batch, errs = append(batch, r), append(errs, nil)
+			i := len(batch) - 1
 			if _, err := tx.exec(r.ctx, begin); err != nil {
 				return err
 			}
@@ -160,6 +168,8 @@ func (g *groupCommit) commit(batch []*writeReq) {
 		}
 		return tx.writeLater()
 	})
+	g.batches.Add(1)
+	g.requests.Add(uint64(len(batch)))
 	if len(batch) > 1 && conflicted(err) {
 		// PostgreSQL gave up the whole batch to break a deadlock with
 		// another server's transaction: requests that would each have
