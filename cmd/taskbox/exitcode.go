@@ -24,7 +24,8 @@ const (
 const exitCodesHelp = `Exit codes:
   0  success
   1  any other failure (a local file, the database of --db)
-  2  usage error: unknown command or flag, bad argument, no --server or --api-key
+  2  usage error: unknown command or flag, bad flag value or argument,
+     no --server or --api-key
   3  not found: the server has no such task, campaign, lead or webhook (404)
   4  refused by the server: invalid API key (401), invalid fields (422),
      bad request (400), conflict (409), request too large (413)

@@ -10,7 +10,7 @@ import (
 )
 
 func (m *Main) keysCommand() *cobra.Command {
-	cmd := &cobra.Command{Use: "keys", Short: "Manage the API keys of an account"}
+	cmd := group(&cobra.Command{Use: "keys", Short: "Manage the API keys of an account"})
 	cmd.AddCommand(m.keysCreateCommand(), m.keysListCommand(), m.keysRevokeCommand())
 	return cmd
 }
@@ -28,6 +28,9 @@ func (m *Main) keysCreateCommand() *cobra.Command {
 With --json one JSON object is printed: {"key_id", "account_id", "name", "api_key"}.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkAccountID(account); err != nil {
+				return err
+			}
 			db, err := m.openDB(cmd.Context())
 			if err != nil {
 				return err
@@ -66,6 +69,9 @@ func (m *Main) keysListCommand() *cobra.Command {
 		Short: "List an account's keys: ids, names, prefixes and last use, never a key",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkAccountID(account); err != nil {
+				return err
+			}
 			db, err := m.openDB(cmd.Context())
 			if err != nil {
 				return err
@@ -97,11 +103,11 @@ func (m *Main) keysRevokeCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "revoke KEY_ID",
 		Short: "Revoke a key; requests with it get 401 at once",
-		Args:  cobra.ExactArgs(1),
+		Args:  usageArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := strconv.ParseInt(args[0], 10, 64)
 			if err != nil {
-				return fmt.Errorf("KEY_ID must be a number, not %q", args[0])
+				return usageError(fmt.Errorf("KEY_ID must be a number, not %q", args[0]))
 			}
 			db, err := m.openDB(cmd.Context())
 			if err != nil {
@@ -115,6 +121,15 @@ func (m *Main) keysRevokeCommand() *cobra.Command {
 			return nil
 		},
 	}
+}
+
+// checkAccountID refuses an --account that can name no account, before the
+// database is opened.
+func checkAccountID(id int64) error {
+	if id <= 0 {
+		return usageError(fmt.Errorf("--account must be an account id (a positive integer), not %d", id))
+	}
+	return nil
 }
 
 func orDash(t *time.Time) string {
