@@ -3,11 +3,16 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	neturl "net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -277,4 +282,92 @@ func runCLIStdin(t *testing.T, env []string, stdin string, args ...string) cliRe
 		t.Fatal(err)
 	}
 	return res
+}
+
+// cutOffProxy stands between the CLI and s: a request matching cut (by
+// method and path) is run by the server, and its 2xx answer reaches the
+// CLI cut off mid-body, as when a proxy or the network drops the
+// connection; every other request passes through.
+func cutOffProxy(t *testing.T, s *server, cut func(r *http.Request) bool) (url string, cuts *atomic.Int32) {
+	t.Helper()
+	target, err := neturl.Parse(s.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	cuts = &atomic.Int32{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !cut(r) {
+			proxy.ServeHTTP(w, r)
+			return
+		}
+		rec := httptest.NewRecorder()
+		proxy.ServeHTTP(rec, r)
+		if rec.Code < 200 || rec.Code > 299 {
+			t.Errorf("%s %s through the proxy: %d %s", r.Method, r.URL.Path, rec.Code, rec.Body)
+		}
+		cuts.Add(1)
+		body := rec.Body.Bytes()
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(body[:len(body)/2])
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL, cuts
+}
+
+// A 2xx answer cut off mid-body is a failure on the server's side: exit 5
+// with a sentence that says so. A call that is not sent again (complete)
+// says that the server did carry it out; a read is retried and exits 5
+// once every attempt was cut off.
+func TestRemoteCutOffAnswer(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, backendDB(t))
+	env := remoteEnv(t, s)
+	var camps []struct {
+		ID int64 `json:"id"`
+	}
+	runJSON(t, env, &camps, "campaigns", "create", "--name", "Cut")
+	var lead struct {
+		Leads []struct {
+			LeadMapID int64 `json:"email_lead_map_id"`
+		} `json:"leads"`
+	}
+	runJSON(t, env, &lead, "leads", "add", "--campaign", strconv.FormatInt(camps[0].ID, 10), "cut@example.com")
+	var task cliTask
+	runJSON(t, env, &task, "tasks", "create", "--lead-map", strconv.FormatInt(lead.Leads[0].LeadMapID, 10), "--name", "Call back")
+	id := strconv.FormatInt(task.ID, 10)
+
+	url, cuts := cutOffProxy(t, s, func(r *http.Request) bool {
+		return r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/complete") || r.URL.Path == "/api/v1/campaigns"
+	})
+	proxied := remoteEnv(t, s, "TASKBOX_URL="+url)
+	for _, args := range [][]string{{"tasks", "complete", id}, {"tasks", "complete", id, "--json"}} {
+		cuts.Store(0)
+		res := runCLI(t, proxied, args...)
+		want := "taskbox: The server's answer (200 OK) was cut off: unexpected EOF. The server carried the request out; check its result before sending it again.\n"
+		if res.Code != exitServer || res.Stderr != want || res.Stdout != "" {
+			t.Errorf("taskbox %s through a cut-off answer: exit %d\nstdout: %q\nstderr: %q\nwant exit %d, stderr %q",
+				strings.Join(args, " "), res.Code, res.Stdout, res.Stderr, exitServer, want)
+		}
+		if n := cuts.Load(); n != 1 {
+			t.Errorf("taskbox %s sent the request %d times, want once", strings.Join(args, " "), n)
+		}
+	}
+	runJSON(t, env, &task, "tasks", "show", id)
+	if task.Status != "completed" {
+		t.Errorf("after the cut-off complete the task is %s, want completed", task.Status)
+	}
+
+	cuts.Store(0)
+	res := runCLI(t, proxied, "campaigns", "list")
+	want := "taskbox: The server's answer (200 OK) was cut off: unexpected EOF.\n"
+	if res.Code != exitServer || res.Stderr != want || res.Stdout != "" {
+		t.Errorf("campaigns list through cut-off answers: exit %d\nstdout: %q\nstderr: %q\nwant exit %d, stderr %q",
+			res.Code, res.Stdout, res.Stderr, exitServer, want)
+	}
+	if n := cuts.Load(); n != 4 {
+		t.Errorf("campaigns list was tried %d times, want 4", n)
+	}
 }
