@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"strconv"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -48,7 +47,7 @@ With --json one JSON object is printed: {"key_id", "account_id", "name", "api_ke
 					APIKey    string `json:"api_key"`
 				}{key.ID, key.AccountID, key.Name, key.Secret})
 			}
-			fmt.Fprintf(m.Stdout, "Created key %d (%s) for account %d.\nAPI key (shown only now): %s\n", key.ID, key.Name, key.AccountID, key.Secret)
+			fmt.Fprintf(m.Stdout, "Created key %d (%s) for account %d.\nAPI key (shown only now): %s\n", key.ID, printable(key.Name), key.AccountID, key.Secret)
 			return nil
 		},
 	}
@@ -84,11 +83,9 @@ func (m *Main) keysListCommand() *cobra.Command {
 			if jsonFlag {
 				return printJSON(m.Stdout, map[string]any{"keys": keys})
 			}
-			tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tNAME\tPREFIX\tCREATED\tLAST USED\tREVOKED")
+			tw := table(m.Stdout, "ID", "NAME", "PREFIX", "CREATED", "LAST USED", "REVOKED")
 			for _, k := range keys {
-				fmt.Fprintf(tw, "%d\t%s\t%s…\t%s\t%s\t%s\n", k.ID, k.Name, k.Prefix, k.CreatedAt.Format(time.RFC3339),
-					orDash(k.LastUsedAt), orDash(k.RevokedAt))
+				cells(tw, k.ID, k.Name, k.Prefix+"…", k.CreatedAt.Format(time.RFC3339), orDash(k.LastUsedAt), orDash(k.RevokedAt))
 			}
 			return tw.Flush()
 		},
