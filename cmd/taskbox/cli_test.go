@@ -143,6 +143,9 @@ func TestInvalidInvocations(t *testing.T) {
 		{"backup without --to", nil, []string{"backup"}, exitUsage, `required flag(s) "to" not set`, true},
 		{"bench profile", nil, []string{"bench", "--profile", "heavy"}, exitUsage, `--profile must be create or mixed, not "heavy"`, true},
 		{"bench runs", nil, []string{"bench", "--runs", "0"}, exitUsage, "--concurrency, --duration, --lead-maps and --runs must be positive", true},
+		{"completion unknown shell", nil, []string{"completion", "tcsh"}, exitUsage, `unknown command "tcsh" for "taskbox completion"`, true},
+		{"import delimiter before the server", []string{"TASKBOX_URL=http://127.0.0.1:1", "TASKBOX_API_KEY=tbx_k", "XDG_CONFIG_HOME=/nonexistent"},
+			[]string{"import", "leads", "leads.csv", "--campaign", "1", "--delimiter", ";;"}, exitUsage, `--delimiter must be one character such as , or ; (\t for a tab), not ";;"`, true},
 		{"unknown command", nil, []string{"frobnicate"}, exitUsage, `unknown command "frobnicate"`, true},
 	}
 	for _, c := range cases {
