@@ -145,6 +145,8 @@ type CalendarToken struct {
 
 // CalendarService manages the feed token of the actor's account.
 type CalendarService interface {
-	// RotateCalendarToken makes a new token; the old one stops working at once.
-	RotateCalendarToken(ctx context.Context) (*CalendarToken, error)
+	// RotateCalendarToken makes a new token; the old one stops working at
+	// once. With idem (may be nil) it runs at most once per key: the same
+	// request again returns the same token.
+	RotateCalendarToken(ctx context.Context, idem *Idempotency) (*CalendarToken, error)
 }

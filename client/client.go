@@ -5,7 +5,9 @@
 // CalendarService) over HTTP, so code written against those interfaces runs
 // against a remote server unchanged. Every error the server answers comes
 // back as a *taskbox.Error with the server's code, message, field details
-// and, on a 429, RetryAfter.
+// and, on a 429, RetryAfter. A server that cannot be reached, and a 2xx
+// answer that cannot be read (cut off mid-body, or not JSON), are
+// EUNAVAILABLE.
 //
 // Creating calls send an Idempotency-Key (the caller's, or a random one that
 // is reused by every retry of that call) and are retried on network errors,
@@ -141,10 +143,14 @@ func (cl *Client) do(ctx context.Context, c call, out any) error {
 				}
 				return nil
 			}
-			var te *taskbox.Error
-			if !errors.As(err, &te) && c.policy == safe {
-				// The answer was cut off: for a safe call, as if it was lost.
-				wait, retry = -1, true
+			var bad *badAnswer
+			if errors.As(err, &bad) {
+				if c.policy == safe {
+					// The answer was cut off: for a safe call, as if it was lost.
+					wait, retry = -1, true
+				} else {
+					bad.carriedOut()
+				}
 			}
 		}
 		lastErr = err
@@ -232,24 +238,48 @@ func (cl *Client) backoff(attempt int) time.Duration {
 
 // readAnswer decodes a 2xx answer into out, or turns any other into a
 // *taskbox.Error. The body is always read to its end and closed, so that the
-// connection is reused.
+// connection is reused. An answer cut off mid-body, or a 2xx that is not the
+// JSON it should be, is a *badAnswer.
 func readAnswer(resp *http.Response, out any) error {
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
-	if err != nil {
-		return fmt.Errorf("client: read answer: %w", err)
+	if resp.StatusCode < 200 || resp.StatusCode >= 300 {
+		return decodeError(resp, b) // cut off or not, the status says what happened
 	}
-	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-		if out == nil {
-			return nil
-		}
-		if err := json.Unmarshal(b, out); err != nil {
-			return fmt.Errorf("client: decode answer of status %d: %w", resp.StatusCode, err)
-		}
+	if err != nil {
+		return newBadAnswer(fmt.Sprintf("The server's answer (%s) was cut off: %v.", resp.Status, err), err)
+	}
+	if out == nil {
 		return nil
 	}
-	return decodeError(resp, b)
+	if err := json.Unmarshal(b, out); err != nil {
+		return newBadAnswer(fmt.Sprintf("The server's answer (%s) could not be read: %v.", resp.Status, err), err)
+	}
+	return nil
 }
+
+// badAnswer is a 2xx answer that could not be read: cut off mid-body (a
+// connection dropped by the server or a proxy) or not the JSON it should
+// be. It is a failure on the server's side, like a lost answer: a
+// *taskbox.Error of code EUNAVAILABLE to errors.As, and the read or decode
+// error to errors.Is.
+type badAnswer struct {
+	domain *taskbox.Error
+	cause  error
+}
+
+func newBadAnswer(msg string, cause error) *badAnswer {
+	return &badAnswer{&taskbox.Error{Code: taskbox.EUNAVAILABLE, Message: msg}, cause}
+}
+
+// carriedOut says, for a call that is not sent again, what its 2xx status
+// means: the server did what was asked, only its result is unknown.
+func (e *badAnswer) carriedOut() {
+	e.domain.Message += " The server carried the request out; check its result before sending it again."
+}
+
+func (e *badAnswer) Error() string   { return e.domain.Message }
+func (e *badAnswer) Unwrap() []error { return []error{e.domain, e.cause} }
 
 // errorBody is the error envelope of SPEC.md §2.
 type errorBody struct {

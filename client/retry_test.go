@@ -2,6 +2,8 @@ package client_test
 
 import (
 	"context"
+	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -275,5 +277,51 @@ func TestRetryAfterCutOffAnswerAnd502(t *testing.T) {
 	}
 	if n := countTasks(t, direct); n != 2 {
 		t.Fatalf("%d tasks, want 2", n)
+	}
+}
+
+// cutOff answers status with a body that stops short of its
+// Content-Length, as a dropped connection leaves it.
+func cutOff(status int, body string) func(w http.ResponseWriter) {
+	return func(w http.ResponseWriter) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Length", "1000")
+		w.WriteHeader(status)
+		_, _ = w.Write([]byte(body))
+	}
+}
+
+// A 2xx answer that cannot be read is EUNAVAILABLE, a failure on the
+// server's side: for a call that is not retried, sent once and said to
+// have been carried out; for a read, after every attempt. A refusal cut
+// off keeps its status's code, and a 2xx that is not JSON is EUNAVAILABLE.
+func TestUnreadableAnswers(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := &flaky{path: "/api/v1/master-inbox/tasks/1/complete", fails: 1000, fail: cutOff(http.StatusOK, `{"ok":true,"da`)}
+	_, c, _ := retrySetup(t, f)
+	_, err := c.CompleteTask(ctx, 1)
+	e := wantCode(t, err, taskbox.EUNAVAILABLE)
+	if e.Message != "The server's answer (200 OK) was cut off: unexpected EOF. The server carried the request out; check its result before sending it again." ||
+		!errors.Is(err, io.ErrUnexpectedEOF) || f.seen != 1 {
+		t.Errorf("complete with a cut-off answer: %q (unexpected EOF: %v) after %d requests, want 1", e.Message, errors.Is(err, io.ErrUnexpectedEOF), f.seen)
+	}
+	for _, tc := range []struct {
+		name, code, msg string
+		fail            func(w http.ResponseWriter)
+		attempts        int
+	}{
+		{"cut-off 200", taskbox.EUNAVAILABLE, "The server's answer (200 OK) was cut off: unexpected EOF.", cutOff(http.StatusOK, `[{"id":`), 4},
+		{"200 that is not JSON", taskbox.EUNAVAILABLE, "The server's answer (200 OK) could not be read: invalid character '<' looking for beginning of value.",
+			func(w http.ResponseWriter) { _, _ = w.Write([]byte("<html>Welcome</html>")) }, 4},
+		{"cut-off 404", taskbox.ENOTFOUND, "The server answered 404 Not Found.", cutOff(http.StatusNotFound, `{"ok":false,"mess`), 1},
+	} {
+		f.mu.Lock()
+		f.path, f.seen, f.fail = "/api/v1/campaigns", 0, tc.fail
+		f.mu.Unlock()
+		_, err := c.ListCampaigns(ctx)
+		if e := wantCode(t, err, tc.code); e.Message != tc.msg || f.seen != tc.attempts {
+			t.Errorf("%s: %q after %d attempts; want %q after %d", tc.name, e.Message, f.seen, tc.msg, tc.attempts)
+		}
 	}
 }

@@ -55,10 +55,12 @@ func (cl *Client) Redeliver(ctx context.Context, webhookID, deliveryID int64) (*
 }
 
 // RotateCalendarToken is POST /api/v1/calendar/token: a new iCalendar feed
-// token; the old one stops working at once. Not retried but on a 429 or a
-// connection never made, since a second rotation would revoke the first.
-func (cl *Client) RotateCalendarToken(ctx context.Context) (*taskbox.CalendarToken, error) {
+// token; the old one stops working at once. It is sent with an
+// Idempotency-Key (idem's, or a random one) and retried as a create is:
+// the server answers a retry with the token of the first rotation, which
+// a second rotation would have revoked.
+func (cl *Client) RotateCalendarToken(ctx context.Context, idem *taskbox.Idempotency) (*taskbox.CalendarToken, error) {
 	var out data[*taskbox.CalendarToken]
-	err := cl.do(ctx, call{method: "POST", path: "/api/v1/calendar/token", policy: unsafe}, &out)
+	err := cl.do(ctx, call{method: "POST", path: "/api/v1/calendar/token", idem: idemKey(idem), replayed: replayedOf(idem)}, &out)
 	return out.Data, err
 }

@@ -98,12 +98,12 @@ func TestRotateCalendarToken(t *testing.T) {
 	ctx := context.Background()
 	s := serveBinary(t)
 	c := (&api{}).client(t, s.URL, s.Key)
-	first, err := c.RotateCalendarToken(ctx)
+	first, err := c.RotateCalendarToken(ctx, nil)
 	skipUnlessRouted(t, err)
 	if err != nil || first.Token == "" || !strings.Contains(first.URL, first.Token) {
 		t.Fatalf("RotateCalendarToken: %+v, %v", first, err)
 	}
-	second, err := c.RotateCalendarToken(ctx)
+	second, err := c.RotateCalendarToken(ctx, nil)
 	if err != nil || second.Token == first.Token {
 		t.Fatalf("second rotation: %+v, %v; want a new token", second, err)
 	}
@@ -118,6 +118,31 @@ func TestRotateCalendarToken(t *testing.T) {
 	if old, cur := feed(first.URL), feed(second.URL); old != http.StatusNotFound || cur != http.StatusOK {
 		t.Errorf("feed of the old token %d, of the new %d; want 404 and 200", old, cur)
 	}
-	_, err = (&api{}).client(t, s.URL, "tbx_wrong").RotateCalendarToken(ctx)
+	_, err = (&api{}).client(t, s.URL, "tbx_wrong").RotateCalendarToken(ctx, nil)
 	wantCode(t, err, taskbox.EUNAUTHORIZED)
+
+	// With a key, the same rotation again answers the same token.
+	idem := &taskbox.Idempotency{Key: "rotate-once"}
+	third, err := c.RotateCalendarToken(ctx, idem)
+	if err != nil || idem.Replayed || third.Token == second.Token {
+		t.Fatalf("rotation with a key: %+v, %v, replayed %v", third, err, idem.Replayed)
+	}
+	again := &taskbox.Idempotency{Key: "rotate-once"}
+	if replay, err := c.RotateCalendarToken(ctx, again); err != nil || !again.Replayed || *replay != *third {
+		t.Fatalf("the same rotation again: %+v, %v, replayed %v; want %+v, replayed", replay, err, again.Replayed, third)
+	}
+	if cur := feed(third.URL); cur != http.StatusOK {
+		t.Errorf("feed of the token after its replay: %d, want 200", cur)
+	}
+
+	// A rotation whose answer is lost is sent again with its key, and the
+	// token it answers is the one that works.
+	f := &flaky{path: "/api/v1/calendar/token", fails: 1}
+	lost, err := (&api{}).client(t, (&api{URL: s.URL}).flaky(t, f), s.Key).RotateCalendarToken(ctx, nil)
+	if err != nil || f.seen != 2 || f.keys[0] == "" || f.keys[0] != f.keys[1] {
+		t.Fatalf("rotation with a lost answer: %+v, %v after %d requests with keys %q; want 2 with one key", lost, err, f.seen, f.keys)
+	}
+	if cur, old := feed(lost.URL), feed(third.URL); cur != http.StatusOK || old != http.StatusNotFound {
+		t.Errorf("feed of the retried rotation's token %d, of the one before %d; want 200 and 404", cur, old)
+	}
 }

@@ -12,7 +12,7 @@ import (
 )
 
 func (m *Main) accountsCommand() *cobra.Command {
-	cmd := &cobra.Command{Use: "accounts", Short: "Manage accounts (workspaces)"}
+	cmd := group(&cobra.Command{Use: "accounts", Short: "Manage accounts (workspaces)"})
 	var (
 		n        taskbox.NewAccount
 		jsonFlag bool
@@ -65,7 +65,8 @@ func printJSON(w io.Writer, v any) error {
 }
 
 // cliError turns a domain error into its sentence; a faulty field is named
-// as the flag that set it: "--timezone must be an IANA time zone …".
+// as the flag that set it: "--timezone must be an IANA time zone …", a
+// usage error, since the flag's value is at fault.
 func cliError(err error) error {
 	var e *taskbox.Error
 	if !errors.As(err, &e) {
@@ -78,5 +79,9 @@ func cliError(err error) error {
 	for i, d := range e.Details {
 		lines[i] = fmt.Sprintf("--%s %s", d.Field, d.Message)
 	}
-	return errors.New(strings.Join(lines, "; "))
+	err = errors.New(strings.Join(lines, "; "))
+	if e.Code == taskbox.EINVALID {
+		return usageError(err)
+	}
+	return err
 }

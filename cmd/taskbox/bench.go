@@ -67,10 +67,10 @@ with "go tool pprof -top taskbox DIR/cpu.pprof".`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if c.Concurrency < 1 || c.Duration <= 0 || c.LeadMaps < 1 || c.Runs < 1 {
-				return errors.New("--concurrency, --duration, --lead-maps and --runs must be positive")
+				return usageError(errors.New("--concurrency, --duration, --lead-maps and --runs must be positive"))
 			}
 			if c.Profile != "create" && c.Profile != "mixed" {
-				return fmt.Errorf("--profile must be create or mixed, not %q", c.Profile)
+				return usageError(fmt.Errorf("--profile must be create or mixed, not %q", c.Profile))
 			}
 			return m.bench(cmd.Context(), c, cmd.Flags().Changed("db"))
 		},

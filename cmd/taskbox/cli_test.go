@@ -90,46 +90,63 @@ func TestMigrateFreshDatabase(t *testing.T) {
 	s.stopCleanly(t)
 }
 
-// A wrong invocation exits non-zero with one clear sentence on stderr,
-// no usage dump, nothing on stdout, and, where it is refused before the
-// database is touched, no database file left behind.
+// A wrong invocation exits with its code (2 for a bad flag, argument or
+// environment value, 1 for a database or a file at fault) and one clear
+// sentence on stderr, no usage dump, nothing on stdout, and, where it is
+// refused before the database is touched, no database file left behind.
 func TestInvalidInvocations(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
 		name   string
 		env    []string
 		args   []string
+		code   int
 		want   string
 		noFile bool // the database file must not have been created
 	}{
-		{"log format", nil, []string{"serve", "--log-format", "xml"}, `--log-format must be text or json, not "xml"`, true},
-		{"negative rate", nil, []string{"serve", "--rate-limit", "-1"}, "--rate-limit must be", true},
-		{"rate not a number", nil, []string{"serve", "--rate-limit", "fast"}, `invalid argument "fast" for "--rate-limit"`, true},
-		{"rate NaN", nil, []string{"serve", "--rate-limit", "NaN"}, "--rate-limit must be", true},
-		{"shutdown timeout", nil, []string{"serve", "--shutdown-timeout", "0s"}, "--shutdown-timeout must be positive", true},
-		{"db timeout", nil, []string{"serve", "--db-timeout", "0s"}, "--db-timeout must be positive", true},
-		{"session idle timeout", nil, []string{"serve", "--session-idle-timeout", "10s"}, "--session-idle-timeout must be at least 1m", true},
-		{"env session idle timeout", []string{"TASKBOX_SESSION_IDLE_TIMEOUT=soon"}, []string{"serve"}, `TASKBOX_SESSION_IDLE_TIMEOUT="soon"`, true},
-		{"base url scheme", nil, []string{"serve", "--base-url", "ftp://tasks.example.com"}, `--base-url must be an http or https URL such as https://tasks.example.com, not "ftp://tasks.example.com"`, true},
-		{"env base url", []string{"TASKBOX_BASE_URL=tasks.example.com"}, []string{"serve"}, "--base-url must be an http or https URL", true},
-		{"env webhook allow private", []string{"TASKBOX_WEBHOOK_ALLOW_PRIVATE=sometimes"}, []string{"serve"}, `TASKBOX_WEBHOOK_ALLOW_PRIVATE="sometimes"`, true},
-		{"env negative rate", []string{"TASKBOX_RATE_LIMIT=-5"}, []string{"serve"}, "--rate-limit must be", true},
-		{"env rate not a number", []string{"TASKBOX_RATE_LIMIT=lots"}, []string{"serve"}, `TASKBOX_RATE_LIMIT="lots"`, true},
-		{"env log format", []string{"TASKBOX_LOG_FORMAT=xml"}, []string{"serve"}, "--log-format must be text or json", true},
-		{"env demo", []string{"TASKBOX_DEMO=perhaps"}, []string{"serve"}, `TASKBOX_DEMO="perhaps"`, true},
-		{"unknown flag", nil, []string{"serve", "--nope"}, "unknown flag: --nope", true},
-		{"bad address", nil, []string{"serve", "--addr", "127.0.0.1:99999"}, "invalid port", false},
-		{"unreachable postgres", nil, []string{"serve", "--db", "postgres://u:secret@127.0.0.1:1/taskbox?connect_timeout=5"}, "PostgreSQL", false},
-		{"bad time zone", nil, []string{"accounts", "create", "--name", "X", "--timezone", "Mars/Olympus_Mons"}, "--timezone must be an IANA time zone", true},
-		{"no account name", nil, []string{"accounts", "create"}, `required flag(s) "name" not set`, true},
-		{"blank account name", nil, []string{"accounts", "create", "--name", "   "}, "--name is required", true},
-		{"key for no account", nil, []string{"keys", "create", "--account", "424242"}, "Account not found", false},
-		{"keys create without account", nil, []string{"keys", "create"}, `required flag(s) "account" not set`, true},
-		{"revoke not a number", nil, []string{"keys", "revoke", "abc"}, `KEY_ID must be a number, not "abc"`, true},
-		{"revoke unknown key", nil, []string{"keys", "revoke", "424242"}, "Key not found", false},
-		{"revoke without id", nil, []string{"keys", "revoke"}, "accepts 1 arg(s)", true},
-		{"backup without --to", nil, []string{"backup"}, `required flag(s) "to" not set`, true},
-		{"unknown command", nil, []string{"frobnicate"}, `unknown command "frobnicate"`, true},
+		{"log format", nil, []string{"serve", "--log-format", "xml"}, exitUsage, `--log-format must be text or json, not "xml"`, true},
+		{"negative rate", nil, []string{"serve", "--rate-limit", "-1"}, exitUsage, "--rate-limit must be", true},
+		{"rate not a number", nil, []string{"serve", "--rate-limit", "fast"}, exitUsage, `invalid argument "fast" for "--rate-limit"`, true},
+		{"rate NaN", nil, []string{"serve", "--rate-limit", "NaN"}, exitUsage, "--rate-limit must be", true},
+		{"shutdown timeout", nil, []string{"serve", "--shutdown-timeout", "0s"}, exitUsage, "--shutdown-timeout must be positive", true},
+		{"read timeout", nil, []string{"serve", "--read-timeout", "0s"}, exitUsage, "--read-header-timeout, --read-timeout and --idle-timeout must be positive", true},
+		{"db timeout", nil, []string{"serve", "--db-timeout", "0s"}, exitUsage, "--db-timeout must be positive", true},
+		{"session idle timeout", nil, []string{"serve", "--session-idle-timeout", "10s"}, exitUsage, "--session-idle-timeout must be at least 1m", true},
+		{"env session idle timeout", []string{"TASKBOX_SESSION_IDLE_TIMEOUT=soon"}, []string{"serve"}, exitUsage, `TASKBOX_SESSION_IDLE_TIMEOUT="soon"`, true},
+		{"base url scheme", nil, []string{"serve", "--base-url", "ftp://tasks.example.com"}, exitUsage, `--base-url must be an http or https URL such as https://tasks.example.com, not "ftp://tasks.example.com"`, true},
+		{"env base url", []string{"TASKBOX_BASE_URL=tasks.example.com"}, []string{"serve"}, exitUsage, "--base-url must be an http or https URL", true},
+		{"env webhook allow private", []string{"TASKBOX_WEBHOOK_ALLOW_PRIVATE=sometimes"}, []string{"serve"}, exitUsage, `TASKBOX_WEBHOOK_ALLOW_PRIVATE="sometimes"`, true},
+		{"env negative rate", []string{"TASKBOX_RATE_LIMIT=-5"}, []string{"serve"}, exitUsage, "--rate-limit must be", true},
+		{"env rate not a number", []string{"TASKBOX_RATE_LIMIT=lots"}, []string{"serve"}, exitUsage, `TASKBOX_RATE_LIMIT="lots"`, true},
+		{"env log format", []string{"TASKBOX_LOG_FORMAT=xml"}, []string{"serve"}, exitUsage, "--log-format must be text or json", true},
+		{"env demo", []string{"TASKBOX_DEMO=perhaps"}, []string{"serve"}, exitUsage, `TASKBOX_DEMO="perhaps"`, true},
+		{"unknown flag", nil, []string{"serve", "--nope"}, exitUsage, "unknown flag: --nope", true},
+		{"bad port", nil, []string{"serve", "--addr", "127.0.0.1:99999"}, exitUsage, `--addr must be host:port such as 127.0.0.1:8080, not "127.0.0.1:99999": invalid port`, true},
+		{"address without port", nil, []string{"serve", "--addr", "localhost"}, exitUsage, `--addr must be host:port such as 127.0.0.1:8080, not "localhost"`, true},
+		{"env address", []string{"TASKBOX_ADDR=127.0.0.1:-1"}, []string{"serve"}, exitUsage, `--addr must be host:port such as 127.0.0.1:8080, not "127.0.0.1:-1"`, true},
+		{"unreachable postgres", nil, []string{"serve", "--db", "postgres://u:secret@127.0.0.1:1/taskbox?connect_timeout=5"}, exitFailure, "PostgreSQL", false},
+		{"bad time zone", nil, []string{"accounts", "create", "--name", "X", "--timezone", "Mars/Base"}, exitUsage, "--timezone must be an IANA time zone such as Europe/Berlin", true},
+		{"local time zone", nil, []string{"accounts", "create", "--name", "X", "--timezone", "Local"}, exitUsage, "--timezone must be an IANA time zone", true},
+		{"no account name", nil, []string{"accounts", "create"}, exitUsage, `required flag(s) "name" not set`, true},
+		{"blank account name", nil, []string{"accounts", "create", "--name", "   "}, exitUsage, "--name is required", true},
+		{"long account name", nil, []string{"accounts", "create", "--name", strings.Repeat("n", 256)}, exitUsage, "--name must be at most 255 characters", true},
+		{"name and zone", nil, []string{"accounts", "create", "--name", " ", "--timezone", "Mars/Base"}, exitUsage, "--name is required; --timezone must be an IANA time zone", true},
+		{"accounts unknown command", nil, []string{"accounts", "delete"}, exitUsage, `unknown command "delete" for "taskbox accounts"`, true},
+		{"key for no account", nil, []string{"keys", "create", "--account", "424242"}, exitFailure, "Account not found", false},
+		{"key for account 0", nil, []string{"keys", "create", "--account", "0"}, exitUsage, "--account must be an account id (a positive integer), not 0", true},
+		{"keys of account -1", nil, []string{"keys", "list", "--account", "-1"}, exitUsage, "--account must be an account id (a positive integer), not -1", true},
+		{"keys create without account", nil, []string{"keys", "create"}, exitUsage, `required flag(s) "account" not set`, true},
+		{"keys unknown command", nil, []string{"keys", "rotate"}, exitUsage, `unknown command "rotate" for "taskbox keys"`, true},
+		{"revoke not a number", nil, []string{"keys", "revoke", "abc"}, exitUsage, `KEY_ID must be a number, not "abc"`, true},
+		{"revoke unknown key", nil, []string{"keys", "revoke", "424242"}, exitFailure, "Key not found", false},
+		{"revoke without id", nil, []string{"keys", "revoke"}, exitUsage, "accepts 1 arg(s)", true},
+		{"backup without --to", nil, []string{"backup"}, exitUsage, `required flag(s) "to" not set`, true},
+		{"bench profile", nil, []string{"bench", "--profile", "heavy"}, exitUsage, `--profile must be create or mixed, not "heavy"`, true},
+		{"bench runs", nil, []string{"bench", "--runs", "0"}, exitUsage, "--concurrency, --duration, --lead-maps and --runs must be positive", true},
+		{"completion unknown shell", nil, []string{"completion", "tcsh"}, exitUsage, `unknown command "tcsh" for "taskbox completion"`, true},
+		{"import delimiter before the server", []string{"TASKBOX_URL=http://127.0.0.1:1", "TASKBOX_API_KEY=tbx_k", "XDG_CONFIG_HOME=/nonexistent"},
+			[]string{"import", "leads", "leads.csv", "--campaign", "1", "--delimiter", ";;"}, exitUsage, `--delimiter must be one character such as , or ; (\t for a tab), not ";;"`, true},
+		{"unknown command", nil, []string{"frobnicate"}, exitUsage, `unknown command "frobnicate"`, true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -140,8 +157,8 @@ func TestInvalidInvocations(t *testing.T) {
 				args = append(args, "--db", db)
 			}
 			res := runCLI(t, c.env, args...)
-			if res.Code == 0 {
-				t.Fatalf("exit 0, want an error\nstdout: %s", res.Stdout)
+			if res.Code != c.code {
+				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", res.Code, c.code, res.Stdout, res.Stderr)
 			}
 			if !strings.HasPrefix(res.Stderr, "taskbox: ") || !strings.Contains(res.Stderr, c.want) {
 				t.Errorf("stderr = %q, want \"taskbox: …%s…\"", res.Stderr, c.want)

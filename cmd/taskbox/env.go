@@ -10,7 +10,7 @@ import (
 // applyEnv sets every flag of env (flag name → variable) that was not given
 // on the command line from its environment variable, parsed exactly as the
 // flag would be, so that a malformed value is an error rather than silently
-// the default.
+// the default: a usage error, as the same value given as the flag is.
 func applyEnv(fs *pflag.FlagSet, env map[string]string) error {
 	for name, variable := range env {
 		v, ok := os.LookupEnv(variable)
@@ -18,7 +18,7 @@ func applyEnv(fs *pflag.FlagSet, env map[string]string) error {
 			continue
 		}
 		if err := fs.Set(name, v); err != nil {
-			return fmt.Errorf("%s=%q: %v", variable, v, err)
+			return usageError(fmt.Errorf("%s=%q: %v", variable, v, err))
 		}
 	}
 	return nil

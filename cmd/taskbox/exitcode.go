@@ -17,18 +17,20 @@ const (
 	exitUsage    = 2 // a wrong command, flag or argument; no server or key given
 	exitNotFound = 3 // the server has no such task, campaign, lead or webhook (404)
 	exitRefused  = 4 // the server refused the request: invalid key (401), invalid fields (422), bad request (400), conflict (409), too large (413)
-	exitServer   = 5 // the server failed, was unavailable or rate-limited us after every retry, or could not be reached
+	exitServer   = 5 // the server failed, was unavailable or rate-limited us after every retry, could not be reached, or its answer was cut off
 	exitRejects  = 6 // an import finished, but some rows were rejected (see the rejects file)
 )
 
 const exitCodesHelp = `Exit codes:
   0  success
   1  any other failure (a local file, the database of --db)
-  2  usage error: unknown command or flag, bad argument, no --server or --api-key
+  2  usage error: unknown command or flag, bad flag value or argument,
+     no --server or --api-key
   3  not found: the server has no such task, campaign, lead or webhook (404)
   4  refused by the server: invalid API key (401), invalid fields (422),
      bad request (400), conflict (409), request too large (413)
-  5  server error: 5xx, unavailable or rate-limited after every retry, or unreachable
+  5  server error: 5xx, unavailable or rate-limited after every retry, unreachable,
+     or an answer cut off
   6  an import finished but rejected some rows (written to the rejects file)`
 
 // exitError carries the exit code of an error.

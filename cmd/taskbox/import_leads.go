@@ -35,6 +35,9 @@ in the file, is counted by the server, not added twice.` + "\n" + importHelp + "
 			if f.BatchSize < 1 || f.BatchSize > taskbox.MaxLeadsPerUpload {
 				return usageError(fmt.Errorf("--batch-size must be from 1 to %d", taskbox.MaxLeadsPerUpload))
 			}
+			if _, err := f.delimiter(); err != nil {
+				return err // before the campaign is looked up on the server
+			}
 			cl, err := r.client(cmd)
 			if err != nil {
 				return err

@@ -3,14 +3,13 @@ package main
 import (
 	"fmt"
 	"strconv"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 )
 
 func (m *Main) keysCommand() *cobra.Command {
-	cmd := &cobra.Command{Use: "keys", Short: "Manage the API keys of an account"}
+	cmd := group(&cobra.Command{Use: "keys", Short: "Manage the API keys of an account"})
 	cmd.AddCommand(m.keysCreateCommand(), m.keysListCommand(), m.keysRevokeCommand())
 	return cmd
 }
@@ -28,6 +27,9 @@ func (m *Main) keysCreateCommand() *cobra.Command {
 With --json one JSON object is printed: {"key_id", "account_id", "name", "api_key"}.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkAccountID(account); err != nil {
+				return err
+			}
 			db, err := m.openDB(cmd.Context())
 			if err != nil {
 				return err
@@ -45,7 +47,7 @@ With --json one JSON object is printed: {"key_id", "account_id", "name", "api_ke
 					APIKey    string `json:"api_key"`
 				}{key.ID, key.AccountID, key.Name, key.Secret})
 			}
-			fmt.Fprintf(m.Stdout, "Created key %d (%s) for account %d.\nAPI key (shown only now): %s\n", key.ID, key.Name, key.AccountID, key.Secret)
+			fmt.Fprintf(m.Stdout, "Created key %d (%s) for account %d.\nAPI key (shown only now): %s\n", key.ID, printable(key.Name), key.AccountID, key.Secret)
 			return nil
 		},
 	}
@@ -66,6 +68,9 @@ func (m *Main) keysListCommand() *cobra.Command {
 		Short: "List an account's keys: ids, names, prefixes and last use, never a key",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkAccountID(account); err != nil {
+				return err
+			}
 			db, err := m.openDB(cmd.Context())
 			if err != nil {
 				return err
@@ -78,11 +83,9 @@ func (m *Main) keysListCommand() *cobra.Command {
 			if jsonFlag {
 				return printJSON(m.Stdout, map[string]any{"keys": keys})
 			}
-			tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tNAME\tPREFIX\tCREATED\tLAST USED\tREVOKED")
+			tw := table(m.Stdout, "ID", "NAME", "PREFIX", "CREATED", "LAST USED", "REVOKED")
 			for _, k := range keys {
-				fmt.Fprintf(tw, "%d\t%s\t%s…\t%s\t%s\t%s\n", k.ID, k.Name, k.Prefix, k.CreatedAt.Format(time.RFC3339),
-					orDash(k.LastUsedAt), orDash(k.RevokedAt))
+				cells(tw, k.ID, k.Name, k.Prefix+"…", k.CreatedAt.Format(time.RFC3339), orDash(k.LastUsedAt), orDash(k.RevokedAt))
 			}
 			return tw.Flush()
 		},
@@ -97,11 +100,11 @@ func (m *Main) keysRevokeCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "revoke KEY_ID",
 		Short: "Revoke a key; requests with it get 401 at once",
-		Args:  cobra.ExactArgs(1),
+		Args:  usageArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := strconv.ParseInt(args[0], 10, 64)
 			if err != nil {
-				return fmt.Errorf("KEY_ID must be a number, not %q", args[0])
+				return usageError(fmt.Errorf("KEY_ID must be a number, not %q", args[0]))
 			}
 			db, err := m.openDB(cmd.Context())
 			if err != nil {
@@ -115,6 +118,15 @@ func (m *Main) keysRevokeCommand() *cobra.Command {
 			return nil
 		},
 	}
+}
+
+// checkAccountID refuses an --account that can name no account, before the
+// database is opened.
+func checkAccountID(id int64) error {
+	if id <= 0 {
+		return usageError(fmt.Errorf("--account must be an account id (a positive integer), not %d", id))
+	}
+	return nil
 }
 
 func orDash(t *time.Time) string {

@@ -74,7 +74,7 @@ not added twice.` + "\n" + remoteHelp,
 			if res.AlreadyAddedToCampaign > 0 {
 				state = "Already in the campaign:"
 			}
-			fmt.Fprintf(m.Stdout, "%s %s (lead %d, lead map %d).\n", state, res.Leads[0].Email, res.Leads[0].LeadID, res.Leads[0].LeadMapID)
+			fmt.Fprintf(m.Stdout, "%s %s (lead %d, lead map %d).\n", state, printable(res.Leads[0].Email), res.Leads[0].LeadID, res.Leads[0].LeadMapID)
 			return nil
 		}),
 	}
@@ -155,7 +155,7 @@ func (m *Main) leadsFindCommand(r *remote) *cobra.Command {
 				return printJSON(m.Stdout, l)
 			}
 			name := strings.TrimSpace(deref(l.FirstName) + " " + deref(l.LastName))
-			fmt.Fprintf(m.Stdout, "Lead %d: %s (%s, %s)\n", l.ID, l.Email, dashIfEmpty(name), str(l.CompanyName))
+			fmt.Fprintf(m.Stdout, "Lead %d: %s (%s, %s)\n", l.ID, printable(l.Email), printable(dashIfEmpty(name)), printable(str(l.CompanyName)))
 			tw := table(m.Stdout, "CAMPAIGN", "NAME", "LEAD MAP")
 			for _, c := range l.LeadCampaignData {
 				cells(tw, c.CampaignID, c.CampaignName, c.CampaignLeadMapID)

@@ -72,6 +72,14 @@ Shell completion: taskbox completion bash|zsh|fish|powershell --help.
 		m.migrateCommand(), m.backupCommand(), m.versionCommand())
 	root.AddCommand(m.loginCommand(), m.tasksCommand(), m.campaignsCommand(), m.leadsCommand(), m.importCommand())
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usageError(err) })
+	// cobra's completion command, made now rather than at Execute, so that
+	// an unknown shell is a usage error as in every other command group.
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() == "completion" {
+			group(c)
+		}
+	}
 	return root
 }
 

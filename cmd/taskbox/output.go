@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+	"unicode/utf8"
 
 	taskbox "github.com/taskboxhq/taskbox"
 )
@@ -25,19 +26,60 @@ func cells(tw io.Writer, cells ...any) {
 	fmt.Fprintln(tw, strings.Join(s, "\t"))
 }
 
-// oneLine keeps a cell on its line: newlines and tabs become spaces, and
-// long text is shortened.
+// oneLine keeps a cell on its line and in its column: printable text,
+// shortened when long.
 func oneLine(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if r == '\n' || r == '\r' || r == '\t' {
-			return ' '
-		}
-		return r
-	}, s)
+	s = printable(s)
 	if r := []rune(s); len(r) > 60 {
 		return string(r[:59]) + "…"
 	}
 	return s
+}
+
+// printable is text as the human-readable output shows it, on a terminal
+// or through a pipe: every control character (C0, tab and newline
+// included, DEL and C1) becomes a visible escape (\t, \n, \x1b, \u009b),
+// and so does each byte that is not UTF-8 (\xff). Stored text, typed by
+// anyone with a key, can then neither send the terminal a command (an
+// escape sequence that moves the cursor, rewrites the title or the
+// clipboard) nor break a table's lines and columns. Every table and text
+// printer writes stored text through it; --json prints it as stored.
+func printable(s string) string {
+	i := strings.IndexFunc(s, needsEscape)
+	if i < 0 {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	b.WriteString(s[:i])
+	for i < len(s) {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case r >= 0x80 && r <= 0x9f:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
+}
+
+// needsEscape reports whether printable escapes r: a control character, or
+// utf8.RuneError, which is also how a byte that is not UTF-8 decodes (a
+// real U+FFFD is written as it is).
+func needsEscape(r rune) bool {
+	return r < 0x20 || (r >= 0x7f && r <= 0x9f) || r == utf8.RuneError
 }
 
 func str(p *string) string {
@@ -90,7 +132,7 @@ func printTask(w io.Writer, t *taskbox.Task) error {
 		{"Lead", taskLeadEmail(t)}, {"Lead map", fmt.Sprint(t.LeadMapID)}, {"Campaign", taskCampaign(t)},
 		{"Created", t.CreatedAt.String()}, {"Updated", t.UpdatedAt.String()}, {"Completed", completed},
 	} {
-		fmt.Fprintf(tw, "%s:\t%s\n", kv[0], kv[1])
+		fmt.Fprintf(tw, "%s:\t%s\n", kv[0], printable(kv[1]))
 	}
 	return tw.Flush()
 }

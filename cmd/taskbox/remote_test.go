@@ -3,11 +3,16 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	neturl "net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -277,4 +282,182 @@ func runCLIStdin(t *testing.T, env []string, stdin string, args ...string) cliRe
 		t.Fatal(err)
 	}
 	return res
+}
+
+// cutOffProxy stands between the CLI and s: a request matching cut (by
+// method and path) is run by the server, and its 2xx answer reaches the
+// CLI cut off mid-body, as when a proxy or the network drops the
+// connection; every other request passes through.
+func cutOffProxy(t *testing.T, s *server, cut func(r *http.Request) bool) (url string, cuts *atomic.Int32) {
+	t.Helper()
+	target, err := neturl.Parse(s.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	cuts = &atomic.Int32{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !cut(r) {
+			proxy.ServeHTTP(w, r)
+			return
+		}
+		rec := httptest.NewRecorder()
+		proxy.ServeHTTP(rec, r)
+		if rec.Code < 200 || rec.Code > 299 {
+			t.Errorf("%s %s through the proxy: %d %s", r.Method, r.URL.Path, rec.Code, rec.Body)
+		}
+		cuts.Add(1)
+		body := rec.Body.Bytes()
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(body[:len(body)/2])
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL, cuts
+}
+
+// A 2xx answer cut off mid-body is a failure on the server's side: exit 5
+// with a sentence that says so. A call that is not sent again (complete)
+// says that the server did carry it out; a read is retried and exits 5
+// once every attempt was cut off.
+func TestRemoteCutOffAnswer(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, backendDB(t))
+	env := remoteEnv(t, s)
+	var camps []struct {
+		ID int64 `json:"id"`
+	}
+	runJSON(t, env, &camps, "campaigns", "create", "--name", "Cut")
+	var lead struct {
+		Leads []struct {
+			LeadMapID int64 `json:"email_lead_map_id"`
+		} `json:"leads"`
+	}
+	runJSON(t, env, &lead, "leads", "add", "--campaign", strconv.FormatInt(camps[0].ID, 10), "cut@example.com")
+	var task cliTask
+	runJSON(t, env, &task, "tasks", "create", "--lead-map", strconv.FormatInt(lead.Leads[0].LeadMapID, 10), "--name", "Call back")
+	id := strconv.FormatInt(task.ID, 10)
+
+	url, cuts := cutOffProxy(t, s, func(r *http.Request) bool {
+		return r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/complete") || r.URL.Path == "/api/v1/campaigns"
+	})
+	proxied := remoteEnv(t, s, "TASKBOX_URL="+url)
+	for _, args := range [][]string{{"tasks", "complete", id}, {"tasks", "complete", id, "--json"}} {
+		cuts.Store(0)
+		res := runCLI(t, proxied, args...)
+		want := "taskbox: The server's answer (200 OK) was cut off: unexpected EOF. The server carried the request out; check its result before sending it again.\n"
+		if res.Code != exitServer || res.Stderr != want || res.Stdout != "" {
+			t.Errorf("taskbox %s through a cut-off answer: exit %d\nstdout: %q\nstderr: %q\nwant exit %d, stderr %q",
+				strings.Join(args, " "), res.Code, res.Stdout, res.Stderr, exitServer, want)
+		}
+		if n := cuts.Load(); n != 1 {
+			t.Errorf("taskbox %s sent the request %d times, want once", strings.Join(args, " "), n)
+		}
+	}
+	runJSON(t, env, &task, "tasks", "show", id)
+	if task.Status != "completed" {
+		t.Errorf("after the cut-off complete the task is %s, want completed", task.Status)
+	}
+
+	cuts.Store(0)
+	res := runCLI(t, proxied, "campaigns", "list")
+	want := "taskbox: The server's answer (200 OK) was cut off: unexpected EOF.\n"
+	if res.Code != exitServer || res.Stderr != want || res.Stdout != "" {
+		t.Errorf("campaigns list through cut-off answers: exit %d\nstdout: %q\nstderr: %q\nwant exit %d, stderr %q",
+			res.Code, res.Stdout, res.Stderr, exitServer, want)
+	}
+	if n := cuts.Load(); n != 4 {
+		t.Errorf("campaigns list was tried %d times, want 4", n)
+	}
+}
+
+// Text stored by anyone with a key reaches the terminal escaped: a task,
+// lead or campaign whose name holds escape sequences or other control
+// characters is shown with visible escapes (\x1b) in every table and
+// "name: value" output, so it can neither command the terminal nor break
+// the layout, while --json prints it exactly as stored.
+func TestRemoteOutputEscapesControlCharacters(t *testing.T) {
+	t.Parallel()
+	db := backendDB(t)
+	s := startServer(t, db)
+	env := remoteEnv(t, s)
+	const (
+		campName = "Q4\x1b[31m red\u009b2J"
+		first    = "Ann\x07"
+		company  = "Acme\tTabs\nInc"
+		taskName = "Call\x1b]0;pwned\x07 back"
+		desc     = "line one\nline two\x1b[2J\x1b[H"
+		keyName  = "ci\x1b[8m hidden"
+	)
+	var camps []struct {
+		ID   int64  `json:"id"`
+		Name string `json:"name"`
+	}
+	runJSON(t, env, &camps, "campaigns", "create", "--name", campName)
+	if camps[0].Name != campName {
+		t.Fatalf("campaigns create --json: name %q, want %q as stored", camps[0].Name, campName)
+	}
+	camp := strconv.FormatInt(camps[0].ID, 10)
+	var added struct {
+		Leads []struct {
+			LeadMapID int64 `json:"email_lead_map_id"`
+		} `json:"leads"`
+	}
+	runJSON(t, env, &added, "leads", "add", "--campaign", camp, "ann@example.com", "--first-name", first, "--company-name", company)
+	var task struct {
+		ID          int64  `json:"id"`
+		Name        string `json:"name"`
+		Description string `json:"description"`
+	}
+	runJSON(t, env, &task, "tasks", "create", "--lead-map", strconv.FormatInt(added.Leads[0].LeadMapID, 10), "--name", taskName, "--description", desc)
+	if task.Name != taskName || task.Description != desc {
+		t.Fatalf("tasks create --json: %+v, want the name and description as stored", task)
+	}
+	id := strconv.FormatInt(task.ID, 10)
+	mustRunCLIEnv(t, env, "tasks", "update", id, "--name", taskName+"!")
+	mustRunCLI(t, "keys", "create", "--account", "1", "--name", keyName, "--db", db)
+
+	for _, c := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"tasks", "list"}, []string{`Call\x1b]0;pwned\x07 back!`, `Q4\x1b[31m red\u009b2J`}},
+		{[]string{"tasks", "show", id}, []string{`Call\x1b]0;pwned\x07 back!`, `line one\nline two\x1b[2J\x1b[H`, `Q4\x1b[31m red\u009b2J`}},
+		{[]string{"tasks", "show", id, "--events"}, []string{`Call\x1b]0;pwned\x07 back → Call\x1b]0;pwned\x07 back!`}},
+		{[]string{"campaigns", "list"}, []string{`Q4\x1b[31m red\u009b2J`}},
+		{[]string{"campaigns", "show", camp}, []string{`Q4\x1b[31m red\u009b2J`}},
+		{[]string{"leads", "list", "--campaign", camp}, []string{`Ann\x07`, `Acme\tTabs\nInc`}},
+		{[]string{"leads", "find", "ann@example.com"}, []string{`(Ann\x07, Acme\tTabs\nInc)`, `Q4\x1b[31m red\u009b2J`}},
+		{[]string{"keys", "list", "--account", "1", "--db", db}, []string{`ci\x1b[8m hidden`}},
+	} {
+		res := mustRunCLIEnv(t, env, c.args...)
+		for _, want := range c.want {
+			if !strings.Contains(res.Stdout, want) {
+				t.Errorf("taskbox %s does not show %s:\n%s", strings.Join(c.args, " "), want, res.Stdout)
+			}
+		}
+		if i := strings.IndexFunc(res.Stdout, func(r rune) bool { return r != '\n' && needsEscape(r) }); i >= 0 {
+			t.Errorf("taskbox %s printed the control character %q:\n%q", strings.Join(c.args, " "), []rune(res.Stdout[i:])[0], res.Stdout)
+		}
+	}
+
+	res := mustRunCLIEnv(t, env, "tasks", "show", id, "--json")
+	var shown struct {
+		Name, Description string
+		Lead              struct {
+			FirstName   string `json:"first_name"`
+			CompanyName string `json:"company_name"`
+		}
+		Campaign struct{ Name string }
+	}
+	if err := json.Unmarshal([]byte(res.Stdout), &shown); err != nil {
+		t.Fatalf("tasks show --json: %v\n%s", err, res.Stdout)
+	}
+	if shown.Name != taskName+"!" || shown.Description != desc || shown.Lead.FirstName != first || shown.Lead.CompanyName != company || shown.Campaign.Name != campName {
+		t.Errorf("tasks show --json did not print the text as stored: %+v", shown)
+	}
+	if !strings.Contains(res.Stdout, "\u009b") {
+		t.Errorf("tasks show --json escaped the campaign's C1 character, which JSON carries as it is:\n%q", res.Stdout)
+	}
 }

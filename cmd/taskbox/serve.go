@@ -49,7 +49,14 @@ type serveConfig struct {
 	Profiles            profileFlags
 }
 
+// validate checks every value before anything starts; each refusal names
+// its flag.
 func (c *serveConfig) validate() error {
+	if _, port, err := net.SplitHostPort(c.Addr); err != nil {
+		return fmt.Errorf("--addr must be host:port such as 127.0.0.1:8080, not %q", c.Addr)
+	} else if _, err := net.LookupPort("tcp", port); err != nil {
+		return fmt.Errorf("--addr must be host:port such as 127.0.0.1:8080, not %q: invalid port", c.Addr)
+	}
 	if c.RateLimit < 0 || math.IsNaN(c.RateLimit) || math.IsInf(c.RateLimit, 0) {
 		return errors.New("--rate-limit must be a number of requests per second, 0 (off) or more")
 	}
@@ -110,7 +117,7 @@ Each flag can also be set by the environment variable named in its help.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := c.validate(); err != nil {
-				return err
+				return usageError(err)
 			}
 			return m.serve(cmd.Context(), c)
 		},

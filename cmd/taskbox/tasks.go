@@ -180,7 +180,7 @@ printed: {"data": [tasks], "next_cursor": "…" or null}.` + "\n" + remoteHelp,
 				return err
 			}
 			if page.NextCursor != nil {
-				fmt.Fprintf(m.Stderr, "More tasks: --cursor %s (or --all)\n", *page.NextCursor)
+				fmt.Fprintf(m.Stderr, "More tasks: --cursor %s (or --all)\n", printable(*page.NextCursor))
 			}
 			return nil
 		}),

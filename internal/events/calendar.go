@@ -29,8 +29,9 @@ type Calendar struct {
 const timedEventLength = 30 * time.Minute
 
 // RotateCalendarToken makes a new feed token; the old one stops at once.
-func (c *Calendar) RotateCalendarToken(ctx context.Context) (*taskbox.CalendarToken, error) {
-	token, err := c.DB.NewCalendarToken(ctx)
+// A replay of idem's request answers the token it made.
+func (c *Calendar) RotateCalendarToken(ctx context.Context, idem *taskbox.Idempotency) (*taskbox.CalendarToken, error) {
+	token, err := c.DB.NewCalendarToken(ctx, idem)
 	if err != nil {
 		return nil, err
 	}

@@ -35,7 +35,7 @@ func TestCalendarFeedParsedBackEventByEvent(t *testing.T) {
 	ctxB, _, mapB := e.account(t, "globex", "")
 	e.task(t, ctxB, mapB, "Another account's", ptr("2026-12-11"))
 
-	tok, err := cal.RotateCalendarToken(e.ctx)
+	tok, err := cal.RotateCalendarToken(e.ctx, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +102,7 @@ func TestCalendarFeedParsedBackEventByEvent(t *testing.T) {
 	}
 
 	// Rotating revokes the old token at once.
-	tok2, err := cal.RotateCalendarToken(e.ctx)
+	tok2, err := cal.RotateCalendarToken(e.ctx, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,8 @@ package httpapi
 
 import (
 	"context"
+	"errors"
+	"io"
 	"net/http"
 	"strings"
 
@@ -15,14 +17,44 @@ type CalendarFeeds interface {
 }
 
 // handleRotateCalendarToken is POST /api/v1/calendar/token: a new feed URL;
-// the old one answers 404 from now on.
+// the old one answers 404 from now on. It takes no body, but honours an
+// Idempotency-Key as every creating POST does, with whatever body was sent
+// as part of the request the key names.
 func (s *Server) handleRotateCalendarToken(w http.ResponseWriter, r *http.Request) {
-	tok, err := s.Calendar.RotateCalendarToken(r.Context())
+	body, err := readOptionalBody(w, r, MaxBody)
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
+	idem, err := idempotency(r, body)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	tok, err := s.Calendar.RotateCalendarToken(r.Context(), idem)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	markReplayed(w, idem)
 	writeData(w, tok)
+}
+
+// readOptionalBody reads the body of a request that needs none, of at most
+// limit bytes: readBody's refusals, but an empty body is no error.
+func readOptionalBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+	tooLarge := taskbox.Errorf(taskbox.ETOOLARGE, "The request body is larger than %d bytes.", limit)
+	if r.ContentLength > limit {
+		return nil, tooLarge
+	}
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return nil, tooLarge
+	} else if err != nil {
+		return nil, taskbox.Errorf(taskbox.EBADREQUEST, "The request body could not be read.")
+	}
+	return b, nil
 }
 
 // handleCalendarFeed is GET /ical/{token}.ics, for calendar apps: the token

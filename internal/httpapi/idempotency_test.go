@@ -214,3 +214,95 @@ func TestIdempotencyOtherEndpoints(t *testing.T) {
 		t.Errorf("%d lead maps, want 2", n)
 	}
 }
+
+// TestIdempotencyCalendarToken: a token rotation honours the key as every
+// creating POST does. The same key and body answer the first token again,
+// marked replayed, and revoke nothing; another body, or the key of another
+// endpoint, is the 409; requests racing with one key make one token; a key
+// is per account.
+func TestIdempotencyCalendarToken(t *testing.T) {
+	t.Parallel()
+	api := tbNewAPI(t)
+	a := api.Account(t, "A", "")
+	b := api.Account(t, "B", "")
+	const path = "/api/v1/calendar/token"
+	token := func(r *tbResp) string {
+		t.Helper()
+		tbWantStatus(t, r, http.StatusOK)
+		var v struct{ Data struct{ Token, URL string } }
+		tbDecode(t, r.Body, &v)
+		if v.Data.Token == "" || v.Data.URL != tbBaseURL+"/ical/"+v.Data.Token+".ics" {
+			t.Fatalf("token answer %s", r.Body)
+		}
+		return v.Data.Token
+	}
+	feed := func(tok string) int { return api.Get(t, "/ical/"+tok+".ics", "").Status }
+
+	r1 := api.Post(t, path, a.Key, "", "Idempotency-Key", "cal-1")
+	first := token(r1)
+	if v := r1.Header.Get("Idempotency-Replayed"); v != "" {
+		t.Errorf("first answer has Idempotency-Replayed: %q", v)
+	}
+	for i := 0; i < 2; i++ {
+		r := api.Post(t, path, a.Key, "", "Idempotency-Key", "cal-1")
+		if token(r) != first || string(r.Body) != string(r1.Body) || r.Header.Get("Idempotency-Replayed") != "true" {
+			t.Errorf("replay %d answered %s %v\nwant %s, replayed", i, r.Body, r.Header, r1.Body)
+		}
+	}
+	if st := feed(first); st != http.StatusOK {
+		t.Errorf("the feed of the first token answers %d after its replays, want 200", st)
+	}
+
+	for _, tc := range []struct{ name, path, body string }{
+		{"another body", path, `{"rotate": true}`},
+		{"another endpoint", "/api/v1/campaigns/create", `{"name": "Q4"}`},
+	} {
+		r := api.Post(t, tc.path, a.Key, tc.body, "Idempotency-Key", "cal-1")
+		if e := tbWantError(t, r, http.StatusConflict, "CONFLICT"); e.Message != "This Idempotency-Key was already used with a different request." {
+			t.Errorf("%s: message = %q", tc.name, e.Message)
+		}
+	}
+	if st := feed(first); st != http.StatusOK {
+		t.Errorf("the feed of the first token answers %d after the conflicts, want 200", st)
+	}
+	e := tbWantError(t, api.Post(t, path, a.Key, "", "Idempotency-Key", strings.Repeat("k", 256)), http.StatusBadRequest, "BAD_REQUEST")
+	if e.Message != "The Idempotency-Key header must be at most 255 characters." {
+		t.Errorf("long key: message = %q", e.Message)
+	}
+
+	if other := token(api.Post(t, path, b.Key, "", "Idempotency-Key", "cal-1")); other == first || feed(first) != http.StatusOK {
+		t.Errorf("B's rotation with A's key answered A's token or revoked it")
+	}
+
+	const n = 8
+	answers := make([]*tbResp, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range answers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			answers[i], errs[i] = api.Try(http.MethodPost, path, a.Key, "", "Idempotency-Key", "cal-race")
+		}()
+	}
+	close(start)
+	wg.Wait()
+	for i, r := range answers {
+		if errs[i] != nil {
+			t.Fatal(errs[i])
+		}
+		if r.Status != http.StatusOK || string(r.Body) != string(answers[0].Body) {
+			t.Errorf("racing answer %d: %s; answer 0: %s", i, r, answers[0].Body)
+		}
+	}
+	raced := token(answers[0])
+	if feed(raced) != http.StatusOK || feed(first) != http.StatusNotFound {
+		t.Errorf("after the race: feed of its token %d, of the first %d; want 200 and 404", feed(raced), feed(first))
+	}
+
+	if fresh := token(api.Post(t, path, a.Key, "")); fresh == raced || feed(raced) != http.StatusNotFound {
+		t.Errorf("a rotation without a key did not replace the token")
+	}
+}

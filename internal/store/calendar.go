@@ -19,19 +19,23 @@ const maxFeedTasks = 5000
 
 // NewCalendarToken makes the account's calendar feed token, replacing the
 // one it had: the old token stops working when this commits. Only the
-// token's SHA-256 is stored, as for API keys.
-func (db *DB) NewCalendarToken(ctx context.Context) (token string, err error) {
+// token's SHA-256 is stored, as for API keys, but for the answer an
+// Idempotency-Key (idem, may be nil) keeps for its replays.
+func (db *DB) NewCalendarToken(ctx context.Context, idem *taskbox.Idempotency) (token string, err error) {
 	actor, err := taskbox.RequireActor(ctx)
 	if err != nil {
 		return "", err
 	}
 	b := make([]byte, 24)
 	_, _ = rand.Read(b)
-	token = calendarTokenPrefix + hex.EncodeToString(b)
+	fresh := calendarTokenPrefix + hex.EncodeToString(b)
 	err = db.inWrite(ctx, func(tx *Tx) error {
-		_, err := tx.exec(ctx, `INSERT INTO calendar_tokens (account_id, token_hash, created_at) VALUES (?, ?, ?)
+		token, err = idempotent(ctx, tx, actor.AccountID(), idem, func() (string, error) {
+			_, err := tx.exec(ctx, `INSERT INTO calendar_tokens (account_id, token_hash, created_at) VALUES (?, ?, ?)
 			ON CONFLICT (account_id) DO UPDATE SET token_hash = excluded.token_hash, created_at = excluded.created_at`,
-			actor.AccountID(), hashKey(token), tx.now.Micros())
+				actor.AccountID(), hashKey(fresh), tx.now.Micros())
+			return fresh, err
+		})
 		return err
 	})
 	return token, err

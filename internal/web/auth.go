@@ -142,7 +142,8 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (*visit, e
 }
 
 // handleSignIn checks the key and starts a session, then goes back where
-// the person was, with any draft they had typed.
+// the person was, with any draft they had typed. Failed sign-ins are
+// limited per client address (signInLimiter).
 func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
@@ -154,8 +155,15 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 		s.renderSignIn(w, r, http.StatusUnprocessableEntity, data)
 		return
 	}
+	addr := clientAddress(r)
+	refund, wait := s.signIns.take(addr, time.Now())
+	if wait > 0 {
+		s.refuseSignIn(w, r, addr, wait, data)
+		return
+	}
 	if _, err := s.Accounts.Authenticate(r.Context(), key); err != nil {
 		if taskbox.ErrorCode(err) != taskbox.EUNAUTHORIZED {
+			refund() // the key could not be checked: no failed sign-in
 			s.fail(w, r, err)
 			return
 		}
@@ -163,6 +171,7 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 		s.renderSignIn(w, r, http.StatusUnauthorized, data)
 		return
 	}
+	refund()
 	s.setSession(w, r, session{Key: key, ID: newSessionID(), Seen: time.Now().Unix()})
 	http.Redirect(w, r, withDraft(data.Return, data.Draft), http.StatusSeeOther)
 }

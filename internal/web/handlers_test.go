@@ -3,12 +3,16 @@ package web_test
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	taskbox "github.com/taskboxhq/taskbox"
+	"github.com/taskboxhq/taskbox/internal/web"
 )
 
 // Every page carries the security headers; the policy allows no inline
@@ -573,5 +577,115 @@ func TestNotTextRefused(t *testing.T) {
 	}
 	if p := do(t, c, "POST", s.URL+"/signin", url.Values{"api_key": {"tbx_\x00"}}); p.Status != http.StatusBadRequest {
 		t.Errorf("sign-in with a NUL: %d, want 400", p.Status)
+	}
+}
+
+// logBuffer collects a server's logs from its goroutines.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+func (b *logBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *logBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// signInFrom posts the sign-in form straight to the site's handler, as a
+// client at addr (host:port) would.
+func (s *site) signInFrom(t *testing.T, addr, key string) page {
+	t.Helper()
+	req := httptest.NewRequest("POST", "/signin", strings.NewReader(url.Values{"api_key": {key}, "return": {"/"}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.RemoteAddr = addr
+	rec := httptest.NewRecorder()
+	s.Handler.ServeHTTP(rec, req)
+	return page{Status: rec.Code, Header: rec.Header(), Body: rec.Body.String()}
+}
+
+// Failed sign-ins are limited per client address: past the burst, an
+// attempt gets a 429 sign-in page that says when to try again, with
+// Retry-After and what was typed kept, and its key is not checked, so that
+// the right key gets no session either. Other addresses are not held up
+// (an IPv6 /64 counts as one address); no submitted key reaches the logs.
+func TestSignInIsRateLimited(t *testing.T) {
+	logs := &logBuffer{}
+	s := newSite(t, siteOptions{logs: logs, signInBurst: 3, signInEvery: time.Hour})
+	a := s.account(t, "acme", "")
+	c := browserClient(t)
+	wrong := []string{"tbx_guess1", "tbx_guess2", "tbx_guess3", "tbx_guess4"}
+	for _, k := range wrong[:3] {
+		if p := do(t, c, "POST", s.URL+"/signin", url.Values{"api_key": {k}}); p.Status != http.StatusUnauthorized {
+			t.Fatalf("failed sign-in within the limit: %d, want 401", p.Status)
+		}
+	}
+	for _, k := range []string{wrong[3], a.Key} {
+		p := do(t, c, "POST", s.URL+"/signin", url.Values{"api_key": {k}, "return": {"/?view=completed"}, "name": {"Call Ann"}})
+		if p.Status != http.StatusTooManyRequests || p.Header.Get("Retry-After") != "3600" ||
+			!strings.Contains(p.Body, "Too many failed sign-ins from your address. Try again in 60 minutes.") {
+			t.Errorf("sign-in over the limit: %d, Retry-After %q\n%.3000s", p.Status, p.Header.Get("Retry-After"), p.Body)
+		}
+		if p.Header.Get("Content-Type") != "text/html; charset=utf-8" || p.Header.Get("Set-Cookie") != "" ||
+			!strings.Contains(p.Body, `name="api_key"`) || !strings.Contains(p.Body, `name="return" value="/?view=completed"`) ||
+			!strings.Contains(p.Body, `name="draft_name" value="Call Ann"`) {
+			t.Errorf("the 429 is not the sign-in page with the draft kept, or it set a cookie: %v\n%.3000s", p.Header, p.Body)
+		}
+	}
+	if p := do(t, c, "GET", s.URL+"/", nil); p.Status != http.StatusOK || !strings.Contains(p.Body, `name="api_key"`) {
+		t.Errorf("GET / after the refused sign-in with the right key: %d, want the sign-in page", p.Status)
+	}
+
+	if p := s.signInFrom(t, "203.0.113.7:4321", a.Key); p.Status != http.StatusSeeOther {
+		t.Errorf("sign-in from another address: %d, want 303", p.Status)
+	}
+	for i := 0; i < 3; i++ {
+		s.signInFrom(t, "[2001:db8:1:2::10]:4321", "tbx_guess")
+	}
+	if p := s.signInFrom(t, "[2001:db8:1:2::11]:4321", a.Key); p.Status != http.StatusTooManyRequests {
+		t.Errorf("sign-in from the same IPv6 /64: %d, want 429", p.Status)
+	}
+	if p := s.signInFrom(t, "[2001:db8:1:3::10]:4321", a.Key); p.Status != http.StatusSeeOther {
+		t.Errorf("sign-in from another IPv6 /64: %d, want 303", p.Status)
+	}
+
+	out := logs.String()
+	for _, k := range append(wrong, a.Key, a.Key[4:20]) {
+		if strings.Contains(out, k) {
+			t.Errorf("the logs show the submitted key %q:\n%s", k, out)
+		}
+	}
+	if !strings.Contains(out, "too many failed attempts") {
+		t.Errorf("no log line of a refused sign-in:\n%s", out)
+	}
+}
+
+// Sign-ins that succeed cost nothing, and the default limit lets ten
+// failures through a minute before asking to wait about six seconds.
+func TestSignInLimitCountsFailuresOnly(t *testing.T) {
+	s := newSite(t, siteOptions{})
+	a := s.account(t, "acme", "")
+	const addr = "198.51.100.4:5000"
+	for i := 0; i < 2*web.DefaultSignInBurst; i++ {
+		if p := s.signInFrom(t, addr, a.Key); p.Status != http.StatusSeeOther {
+			t.Fatalf("sign-in %d with the right key: %d, want 303", i, p.Status)
+		}
+	}
+	for i := 0; i < web.DefaultSignInBurst; i++ {
+		if p := s.signInFrom(t, addr, "tbx_wrong"); p.Status != http.StatusUnauthorized {
+			t.Fatalf("failed sign-in %d: %d, want 401", i, p.Status)
+		}
+	}
+	p := s.signInFrom(t, addr, "tbx_wrong")
+	secs, err := strconv.Atoi(p.Header.Get("Retry-After"))
+	if p.Status != http.StatusTooManyRequests || err != nil || secs < 1 || secs > int(web.DefaultSignInEvery/time.Second) ||
+		!strings.Contains(p.Body, "Try again in "+strconv.Itoa(secs)+" seconds.") {
+		t.Errorf("failed sign-in past the default limit: %d, Retry-After %q\n%.3000s", p.Status, p.Header.Get("Retry-After"), p.Body)
 	}
 }

@@ -24,15 +24,19 @@ import (
 // site is the API with the web inbox mounted as serve wires them, on a real
 // port over a fresh database of the test run's backend.
 type site struct {
-	URL   string
-	DB    *store.DB
-	Close func() // stops the server before the test ends
+	URL     string
+	DB      *store.DB
+	Close   func()       // stops the server before the test ends
+	Handler http.Handler // what the server serves, for requests from other addresses
 }
 
 type siteOptions struct {
-	pageSize int
-	idle     time.Duration
-	tls      bool
+	pageSize    int
+	idle        time.Duration
+	tls         bool
+	logs        io.Writer // the server's logs; nowhere when nil
+	signInBurst int
+	signInEvery time.Duration
 }
 
 func newSite(t testing.TB, o siteOptions) *site {
@@ -43,8 +47,11 @@ func newSite(t testing.TB, o siteOptions) *site {
 		t.Fatalf("WebSessionKey: %v", err)
 	}
 	logger := slog.New(slog.DiscardHandler)
+	if o.logs != nil {
+		logger = slog.New(slog.NewTextHandler(o.logs, nil))
+	}
 	w := &web.Server{Accounts: db, Campaigns: db, Leads: db, Search: db, Tasks: db, Inbox: db, Logger: logger,
-		Key: key, IdleTimeout: o.idle, PageSize: o.pageSize}
+		Key: key, IdleTimeout: o.idle, PageSize: o.pageSize, SignInBurst: o.signInBurst, SignInEvery: o.signInEvery}
 	pages, err := w.Handler()
 	if err != nil {
 		t.Fatalf("web.Handler: %v", err)
@@ -57,7 +64,7 @@ func newSite(t testing.TB, o siteOptions) *site {
 		srv = httptest.NewServer(api.Handler())
 	}
 	t.Cleanup(srv.Close)
-	return &site{URL: srv.URL, DB: db, Close: srv.Close}
+	return &site{URL: srv.URL, DB: db, Close: srv.Close, Handler: srv.Config.Handler}
 }
 
 // account is an account with a campaign of leads, seen as its key's actor.

@@ -40,9 +40,15 @@ type Server struct {
 	// IdleTimeout ends a session after this long without a request.
 	IdleTimeout time.Duration
 	PageSize    int // 0 means DefaultPageSize
+	// SignInBurst failed sign-ins from one client address are answered,
+	// then one every SignInEvery; the others get a 429 page. 0 means
+	// DefaultSignInBurst and DefaultSignInEvery.
+	SignInBurst int
+	SignInEvery time.Duration
 
 	pages    *pageSet
 	sessions *sealer
+	signIns  *signInLimiter
 	static   http.Handler
 	assets   map[string]string // static file name → versioned URL
 }
@@ -59,6 +65,7 @@ func (s *Server) Handler() (http.Handler, error) {
 	if s.Logger == nil {
 		s.Logger = slog.New(slog.DiscardHandler)
 	}
+	s.signIns = newSignInLimiter(s.SignInBurst, s.SignInEvery)
 	var err error
 	if s.sessions, err = newSealer(s.Key); err != nil {
 		return nil, err
