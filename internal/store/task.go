@@ -54,24 +54,36 @@ func createTask(ctx context.Context, tx *Tx, actor *taskbox.Actor, c *taskbox.Ta
 		Lead: &taskbox.TaskLead{}, Campaign: &taskbox.TaskCampaign{},
 	}
 	var first, last, company sql.NullString
-	err := tx.queryRow(ctx, `SELECT lm.campaign_id, lm.lead_id, l.email, l.first_name, l.last_name, l.company_name, c.name
-		FROM lead_maps lm JOIN leads l ON l.id = lm.lead_id JOIN campaigns c ON c.id = lm.campaign_id
-		WHERE lm.id = ? AND lm.account_id = ?`, c.LeadMapID, actor.AccountID()).
-		Scan(&t.CampaignID, &t.LeadID, &t.Lead.Email, &first, &last, &company, &t.Campaign.Name)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("Lead map")
-	} else if err != nil {
-		return nil, err
+	dueDate, dueSort, allDay := dueColumns(t.Due)
+	if tx.dialect.name() == "postgres" {
+		// The lead map's lookup and the insert in one round trip.
+		err := tx.queryRow(ctx, createTaskPostgres, t.Name, t.Description, t.Priority.Rank(), dueDate, dueSort,
+			allDay, string(t.Status), tx.now.Micros(), tx.now.Micros(), c.LeadMapID, actor.AccountID()).
+			Scan(&t.ID, &t.CampaignID, &t.LeadID, &t.Lead.Email, &first, &last, &company, &t.Campaign.Name)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, notFound("Lead map")
+		} else if err != nil {
+			return nil, fmt.Errorf("insert task: %w", err)
+		}
+	} else {
+		err := tx.queryRow(ctx, `SELECT lm.campaign_id, lm.lead_id, l.email, l.first_name, l.last_name, l.company_name, c.name
+			FROM lead_maps lm JOIN leads l ON l.id = lm.lead_id JOIN campaigns c ON c.id = lm.campaign_id
+			WHERE lm.id = ? AND lm.account_id = ?`, c.LeadMapID, actor.AccountID()).
+			Scan(&t.CampaignID, &t.LeadID, &t.Lead.Email, &first, &last, &company, &t.Campaign.Name)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, notFound("Lead map")
+		} else if err != nil {
+			return nil, err
+		}
+		t.ID, err = tx.insert(ctx, insertTaskSQL,
+			actor.AccountID(), t.LeadMapID, t.CampaignID, t.LeadID, t.Name, t.Description,
+			t.Priority.Rank(), dueDate, dueSort, allDay, string(t.Status), tx.now.Micros(), tx.now.Micros())
+		if err != nil {
+			return nil, fmt.Errorf("insert task: %w", err)
+		}
 	}
 	t.Lead.ID, t.Campaign.ID = t.LeadID, t.CampaignID
 	t.Lead.FirstName, t.Lead.LastName, t.Lead.CompanyName = stringPtr(first), stringPtr(last), stringPtr(company)
-	dueDate, dueSort, allDay := dueColumns(t.Due)
-	t.ID, err = tx.insert(ctx, insertTaskSQL,
-		actor.AccountID(), t.LeadMapID, t.CampaignID, t.LeadID, t.Name, t.Description,
-		t.Priority.Rank(), dueDate, dueSort, allDay, string(t.Status), tx.now.Micros(), tx.now.Micros())
-	if err != nil {
-		return nil, fmt.Errorf("insert task: %w", err)
-	}
 	if err := countTask(ctx, tx, actor.AccountID(), t.Status, t.Due, 1); err != nil {
 		return nil, err
 	}
@@ -80,6 +92,18 @@ func createTask(ctx context.Context, tx *Tx, actor *taskbox.Actor, c *taskbox.Ta
 	}
 	return t, nil
 }
+
+// createTaskPostgres is createTask's lookup and insert as one statement:
+// no row when the lead map is not the account's.
+const createTaskPostgres = `WITH t AS (
+		INSERT INTO tasks (account_id, lead_map_id, campaign_id, lead_id, name, description,
+			priority, due_date, due_sort, due_all_day, status, created_at, updated_at)
+		SELECT lm.account_id, lm.id, lm.campaign_id, lm.lead_id, ?::text, ?::text,
+			?::integer, ?::text, ?::bigint, ?::integer, ?::text, ?::bigint, ?::bigint
+		FROM lead_maps lm WHERE lm.id = ? AND lm.account_id = ?
+		RETURNING id, campaign_id, lead_id)
+	SELECT t.id, t.campaign_id, t.lead_id, l.email, l.first_name, l.last_name, l.company_name, c.name
+	FROM t JOIN leads l ON l.id = t.lead_id JOIN campaigns c ON c.id = t.campaign_id`
 
 const insertTaskSQL = `INSERT INTO tasks (account_id, lead_map_id, campaign_id, lead_id, name, description,
 		priority, due_date, due_sort, due_all_day, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
