@@ -178,7 +178,8 @@ func (db *DB) Close() error {
 // inTx), whatever context they are handed: a statement under the caller's
 // context alone could wait on a silent network for as long as TCP does.
 type Tx struct {
-	tx      *sql.Tx
+	tx      *sql.Tx // nil under inStatement, which runs on pool
+	pool    *sql.DB
 	ctx     context.Context
 	wd      *watchdog
 	dialect dialect
@@ -197,6 +198,9 @@ func (tx *Tx) exec(_ context.Context, query string, args ...any) (sql.Result, er
 	if s := tx.stmt(query); s != nil {
 		return s.ExecContext(tx.ctx, args...)
 	}
+	if tx.tx == nil {
+		return tx.pool.ExecContext(tx.ctx, tx.dialect.rebind(query), args...)
+	}
 	return tx.tx.ExecContext(tx.ctx, tx.dialect.rebind(query), args...)
 }
 
@@ -205,6 +209,9 @@ func (tx *Tx) query(_ context.Context, query string, args ...any) (*sql.Rows, er
 	if s := tx.stmt(query); s != nil {
 		return s.QueryContext(tx.ctx, args...)
 	}
+	if tx.tx == nil {
+		return tx.pool.QueryContext(tx.ctx, tx.dialect.rebind(query), args...)
+	}
 	return tx.tx.QueryContext(tx.ctx, tx.dialect.rebind(query), args...)
 }
 
@@ -212,6 +219,9 @@ func (tx *Tx) queryRow(_ context.Context, query string, args ...any) *sql.Row {
 	tx.wd.progress()
 	if s := tx.stmt(query); s != nil {
 		return s.QueryRowContext(tx.ctx, args...)
+	}
+	if tx.tx == nil {
+		return tx.pool.QueryRowContext(tx.ctx, tx.dialect.rebind(query), args...)
 	}
 	return tx.tx.QueryRowContext(tx.ctx, tx.dialect.rebind(query), args...)
 }
@@ -244,6 +254,19 @@ func (db *DB) inWrite(ctx context.Context, fn func(*Tx) error) error {
 // inRead runs fn in a read-only transaction: one consistent snapshot.
 func (db *DB) inRead(ctx context.Context, fn func(*Tx) error) error {
 	return db.inTx(ctx, db.read, true, fn)
+}
+
+// inStatement runs fn, which reads with one statement, on the read pool
+// outside a transaction: one statement reads one consistent snapshot by
+// itself, and a transaction's BEGIN and COMMIT would cost two more (on
+// PostgreSQL, two round trips). It is bounded and classified as inTx is.
+func (db *DB) inStatement(ctx context.Context, fn func(*Tx) error) (err error) {
+	ctx, wd, stop := db.watch(ctx)
+	defer stop()
+	defer func() { err = unavailable(ctx, err) }()
+	stmts := db.stmtsOf(db.read)
+	stmts.prepare(ctx)
+	return fn(&Tx{pool: db.read, ctx: ctx, wd: wd, dialect: db.dialect, now: db.Now(), stmts: stmts})
 }
 
 // inTx runs fn in a transaction under a watchdog (DB.Timeout). Whatever

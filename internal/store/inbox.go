@@ -62,7 +62,7 @@ func (db *DB) ListTasks(ctx context.Context, f taskbox.TaskFilter) (*taskbox.Tas
 		" ORDER BY " + column + " " + dir + ", t.id " + dir + " LIMIT ?"
 	args = append(args, f.Limit+1)
 	page := &taskbox.TaskPage{}
-	err = db.inRead(ctx, func(tx *Tx) error {
+	err = db.inStatement(ctx, func(tx *Tx) error {
 		page.Tasks, err = queryTasks(ctx, tx, query, args...)
 		return err
 	})

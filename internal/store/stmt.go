@@ -103,8 +103,8 @@ func (c *stmtCache) close() {
 // to run query unprepared.
 func (tx *Tx) stmt(query string) *sql.Stmt {
 	s := tx.stmts.get(query)
-	if s == nil {
-		return nil
+	if s == nil || tx.tx == nil {
+		return s
 	}
 	// A batch runs the same few statements for each of its requests;
 	// binding one to the transaction allocates, so it is bound once.

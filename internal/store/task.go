@@ -163,7 +163,7 @@ func (db *DB) FindTaskByID(ctx context.Context, id int64) (t *taskbox.Task, err 
 	if err != nil {
 		return nil, err
 	}
-	err = db.inRead(ctx, func(tx *Tx) error {
+	err = db.inStatement(ctx, func(tx *Tx) error {
 		t, err = findTask(ctx, tx, actor.AccountID(), id, false)
 		return err
 	})
