@@ -38,6 +38,8 @@ type groupCommit struct {
 	once    sync.Once
 	done    sync.WaitGroup
 
+	maxTime time.Duration // maxBatchTime; tests lengthen it
+
 	batches, requests atomic.Uint64 // committed or failed, since start
 }
 
@@ -54,7 +56,7 @@ var errClosed = &taskbox.Error{Code: taskbox.EUNAVAILABLE, Message: "The server 
 // PostgreSQL several, so that one batch's round trips to the server overlap
 // another's.
 func startGroupCommit(db *DB, writers int) *groupCommit {
-	g := &groupCommit{db: db, reqs: make(chan *writeReq), closing: make(chan struct{})}
+	g := &groupCommit{db: db, reqs: make(chan *writeReq), closing: make(chan struct{}), maxTime: maxBatchTime}
 	g.done.Add(writers)
 	for range writers {
 		go g.run()
@@ -134,7 +136,7 @@ func (g *groupCommit) commit(first *writeReq) {
 		// SQLite, whose statement cache prepares one statement per text,
 		// each is its own statement and costs no round trip.
 		joined := g.db.dialect.name() == "postgres"
-		for len(batch) < maxBatch && time.Since(started) < maxBatchTime {
+		for len(batch) < maxBatch && time.Since(started) < g.maxTime {
 			var r *writeReq
 			select {
 			case r = <-g.reqs:

@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -83,5 +85,85 @@ func TestGroupCommit_DeadlockedRequestRunsAgain(t *testing.T) {
 	}
 	if n := calls.Load(); n != 2 {
 		t.Errorf("the deadlocked request ran %d times, want 2 (once more, alone)", n)
+	}
+}
+
+// In one batch (the two requests that came while a batch ran join it), a
+// request that fails after its writes leaves none of them,
+// not even the rows the batch inserts at its end (its audit row and its
+// task's timer), while its batch mate's task, audit row and timer commit.
+func TestGroupCommit_FailedRequestLeavesNoLaterRows(t *testing.T) {
+	ctx := context.Background()
+	db, err := openSQLite(ctx, filepath.Join(t.TempDir(), "taskbox.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	_, key, err := db.CreateAccount(ctx, taskbox.NewAccount{Name: "acme"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	actor, err := db.Authenticate(ctx, key.Secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	actx := taskbox.NewContextWithActor(ctx, actor)
+	camp, err := db.CreateCampaign(actx, &taskbox.CampaignCreate{Name: "outreach"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	leads, err := db.AddLeads(actx, &taskbox.LeadUpload{CampaignID: camp.ID, Leads: []taskbox.LeadInput{{Email: "ada@example.com"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	create := func(name string) *taskbox.TaskCreate {
+		due := "2030-01-01T09:00:00Z"
+		c := &taskbox.TaskCreate{LeadMapID: leads.Leads[0].LeadMapID, Name: name, DueDate: &due}
+		var fe taskbox.FieldErrors
+		if c.Validate(&fe, time.UTC, ""); fe != nil {
+			t.Fatal(fe.Err())
+		}
+		return c
+	}
+
+	db.writer.maxTime = time.Minute // a slow machine still batches the two
+	b0, r0 := db.WriteBatches()
+	release, held := make(chan struct{}), make(chan struct{})
+	errs := make(chan error, 3)
+	go func() {
+		errs <- db.inWrite(ctx, func(*Tx) error { close(held); <-release; return nil })
+	}()
+	<-held
+	go func() { _, err := db.CreateTask(actx, create("kept")); errs <- err }()
+	time.Sleep(100 * time.Millisecond) // "kept" waits first
+	failed := errors.New("fails after its writes")
+	go func() {
+		errs <- db.inWrite(ctx, func(tx *Tx) error {
+			if _, err := createTask(ctx, tx, actor, create("dropped")); err != nil {
+				return err
+			}
+			return failed
+		})
+	}()
+	time.Sleep(100 * time.Millisecond)
+	close(release)
+	var got []error
+	for range 3 {
+		got = append(got, <-errs)
+	}
+	if n := len(slices.DeleteFunc(got, func(err error) bool { return err == nil })); n != 1 || !errors.Is(got[0], failed) {
+		t.Fatalf("errors %v, want only the failing request's", got)
+	}
+	if b, r := db.WriteBatches(); b-b0 != 1 || r-r0 != 3 {
+		t.Fatalf("%d batches of %d requests, want the two that waited in the busy one", b-b0, r-r0)
+	}
+	for _, q := range []string{`SELECT COUNT(*) FROM tasks`, `SELECT COUNT(*) FROM task_events`, `SELECT COUNT(*) FROM task_due_timers WHERE armed = 1`} {
+		var n int
+		if err := db.readRow(ctx, q, nil, &n); err != nil || n != 1 {
+			t.Errorf("%s = %d, %v; want 1, the kept task's", q, n, err)
+		}
 	}
 }
