@@ -2,8 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"errors"
-	"io"
 	"net/http"
 	"strings"
 
@@ -38,23 +36,6 @@ func (s *Server) handleRotateCalendarToken(w http.ResponseWriter, r *http.Reques
 	}
 	markReplayed(w, idem)
 	writeData(w, tok)
-}
-
-// readOptionalBody reads the body of a request that needs none, of at most
-// limit bytes: readBody's refusals, but an empty body is no error.
-func readOptionalBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
-	tooLarge := taskbox.Errorf(taskbox.ETOOLARGE, "The request body is larger than %d bytes.", limit)
-	if r.ContentLength > limit {
-		return nil, tooLarge
-	}
-	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
-	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
-		return nil, tooLarge
-	} else if err != nil {
-		return nil, taskbox.Errorf(taskbox.EBADREQUEST, "The request body could not be read.")
-	}
-	return b, nil
 }
 
 // handleCalendarFeed is GET /ical/{token}.ics, for calendar apps: the token

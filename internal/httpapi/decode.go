@@ -18,10 +18,9 @@ const (
 	MaxBulkBody = 10 << 20 // 10 MiB, bulk endpoints
 )
 
-// readBody reads a request body of at most limit bytes. A declared length
-// over the limit is refused before anything is read; a body that turns out
-// longer is cut off at the limit.
-func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+// readOptionalBody reads the body of a request that needs none, of at most
+// limit bytes: readBody's refusals, but an empty body is no error.
+func readOptionalBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
 	tooLarge := taskbox.Errorf(taskbox.ETOOLARGE, "The request body is larger than %d bytes.", limit)
 	if r.ContentLength > limit {
 		return nil, tooLarge
@@ -32,6 +31,17 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 		return nil, tooLarge
 	} else if err != nil {
 		return nil, taskbox.Errorf(taskbox.EBADREQUEST, "The request body could not be read.")
+	}
+	return b, nil
+}
+
+// readBody reads a request body of at most limit bytes. A declared length
+// over the limit is refused before anything is read; a body that turns out
+// longer is cut off at the limit. An empty body is refused.
+func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+	b, err := readOptionalBody(w, r, limit)
+	if err != nil {
+		return nil, err
 	}
 	if len(bytes.TrimSpace(b)) == 0 {
 		return nil, taskbox.Errorf(taskbox.EBADREQUEST, "The request body is empty; send a JSON object.")

@@ -147,20 +147,9 @@ func TestIdempotencyConcurrent(t *testing.T) {
 	for round := 0; round < 3; round++ {
 		key := fmt.Sprintf("race-%d", round)
 		body := tbTaskBody(mapID, map[string]string{"name": fmt.Sprintf(`"Race %d"`, round)})
-		var wg sync.WaitGroup
-		answers := make([]*tbResp, n)
-		errs := make([]error, n)
-		start := make(chan struct{})
-		for i := range answers {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				<-start
-				answers[i], errs[i] = api.Try(http.MethodPost, tbCreateTaskPath, acct.Key, body, "Idempotency-Key", key)
-			}()
-		}
-		close(start)
-		wg.Wait()
+		answers, errs := atOnce(n, func() (*tbResp, error) {
+			return api.Try(http.MethodPost, tbCreateTaskPath, acct.Key, body, "Idempotency-Key", key)
+		})
 		for _, err := range errs {
 			if err != nil {
 				t.Fatal(err)
@@ -275,20 +264,9 @@ func TestIdempotencyCalendarToken(t *testing.T) {
 	}
 
 	const n = 8
-	answers := make([]*tbResp, n)
-	errs := make([]error, n)
-	var wg sync.WaitGroup
-	start := make(chan struct{})
-	for i := range answers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			answers[i], errs[i] = api.Try(http.MethodPost, path, a.Key, "", "Idempotency-Key", "cal-race")
-		}()
-	}
-	close(start)
-	wg.Wait()
+	answers, errs := atOnce(n, func() (*tbResp, error) {
+		return api.Try(http.MethodPost, path, a.Key, "", "Idempotency-Key", "cal-race")
+	})
 	for i, r := range answers {
 		if errs[i] != nil {
 			t.Fatal(errs[i])
@@ -305,4 +283,21 @@ func TestIdempotencyCalendarToken(t *testing.T) {
 	if fresh := token(api.Post(t, path, a.Key, "")); fresh == raced || feed(raced) != http.StatusNotFound {
 		t.Errorf("a rotation without a key did not replace the token")
 	}
+}
+
+// atOnce sends n requests with send from n goroutines released together,
+// and returns their answers and errors in the goroutines' order.
+func atOnce(n int, send func() (*tbResp, error)) ([]*tbResp, []error) {
+	answers, errs := make([]*tbResp, n), make([]error, n)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		wg.Go(func() {
+			<-start
+			answers[i], errs[i] = send()
+		})
+	}
+	close(start)
+	wg.Wait()
+	return answers, errs
 }
