@@ -55,9 +55,10 @@ Profiles: "create" sends only create-task; "mixed" sends 35% list, 35% get,
 
 For each run and server it prints requests per second, p50, p90, p99 and
 errors and the server process's CPU time per request (user and system,
-the figure least disturbed by other work on the machine); then the
-medians over the runs, the ratio of the two servers'
-throughput and p99 in each run (the figure to trust on a busy machine: both
+the figure least disturbed by other work on the machine) and, for the real
+server, the mean write requests per group-commit transaction (read from
+its /metrics); then the medians over the runs, the ratio of the two
+servers' throughput and p99 in each run (the figure to trust on a busy machine: both
 servers met the same noise), and the peak resident memory (VmHWM) of each
 child process. Every 200 of the real server is a durably committed change.
 

@@ -20,9 +20,13 @@ func TestBench(t *testing.T) {
 			res := mustRunCLI(t, "bench", "--profile", profile, "--duration", "500ms", "--runs", "2", "--lead-maps", "50",
 				"--concurrency", "8", "--profile-dir", dir, "--db", backendDB(t))
 			out := res.Stdout
-			run := regexp.MustCompile(`(?m)^run [12]  (taskbox|reference \(no storage\)) +\d+ req/s .* \d+ ok  0 errors  CPU +\d+ µs/req$`)
+			run := regexp.MustCompile(`(?m)^run [12]  (taskbox|reference \(no storage\)) +\d+ req/s .* \d+ ok  0 errors  CPU +\d+ µs/req(  batch \d+\.\d)?$`)
 			if n := len(run.FindAllString(out, -1)); n != 4 {
 				t.Errorf("%d run lines without errors, want 4 (2 runs of 2 servers):\n%s", n, out)
+			}
+			// The real server's lines give its mean group-commit batch.
+			if n := len(regexp.MustCompile(`(?m)^run [12]  taskbox .* batch \d+\.\d$`).FindAllString(out, -1)); n != 2 {
+				t.Errorf("%d taskbox run lines with the mean batch, want 2:\n%s", n, out)
 			}
 			if !regexp.MustCompile(`(?m)^ +taskbox .* peak RSS \d+\.\d MB$`).MatchString(out) ||
 				!regexp.MustCompile(`taskbox / reference in the same run \(median of 2\): \d\.\d\d of the throughput, \d+\.\dx the p99`).MatchString(out) {
