@@ -65,9 +65,11 @@ func (c *dayCounts) write(ctx context.Context, tx *Tx) error {
 // statement of the batch reads, so that the batch inserts them at its end
 // with one statement per many rows instead of one per row: each statement
 // costs the writer more than the row it adds (on PostgreSQL, a round trip).
-// They are the audit entries (task_events) and the timers of new tasks: no
-// request of a batch can name a task another request of it creates, as a
-// client learns the id only after the commit. Rows go in the order they
+// They are the audit entries (task_events) and the timers of new tasks: a
+// client learns a new task's id only after the commit, so a request of a
+// batch names a task another request of it creates only by guessing its
+// id, and then the order of their audit rows still holds (see timerInsert
+// for its timer). Rows go in the order they
 // were added, so that one task's entries keep the order of its changes. A
 // request's rows join the batch's only if the request succeeds.
 type laterRows struct {
@@ -76,9 +78,11 @@ type laterRows struct {
 
 var (
 	eventInsert = newRowInsert(`INSERT INTO task_events (account_id, task_id, type, actor, at, changes, task, outbox)`, 8, "")
+	// A new task's first timer. A change to the task in the same batch
+	// (its id guessed) may have written the row already: that one stands,
+	// and FireDueTimers disarms a timer the task no longer matches.
 	timerInsert = newRowInsert(`INSERT INTO task_due_timers (task_id, account_id, due_key, fire_at, armed, fired_key)`, 6,
-		` ON CONFLICT (task_id) DO UPDATE SET due_key = excluded.due_key, fire_at = excluded.fire_at,
-			armed = excluded.armed, fired_key = excluded.fired_key`)
+		` ON CONFLICT (task_id) DO NOTHING`)
 )
 
 func newLaterRows() *laterRows {

@@ -188,8 +188,9 @@ type Tx struct {
 	bound   map[*sql.Stmt]*sql.Stmt // stmts' statements bound to this transaction
 	counts  *dayCounts              // non-nil in a batch: day counts written at its end
 	later   *laterRows              // non-nil in a batch: rows inserted at its end
-	// hookEvents caches webhookEvents by account for the transaction (a
-	// batch of many requests); writes to webhooks reset it.
+	// hookEvents caches webhookEvents by account for the transaction (on
+	// SQLite a batch of many requests; on PostgreSQL, where other writers
+	// commit meanwhile, one request); writes to webhooks reset it.
 	hookEvents map[int64]map[string]bool
 }
 

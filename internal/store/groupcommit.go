@@ -151,6 +151,11 @@ func (g *groupCommit) commit(first *writeReq) {
 			}
 			batch, errs = append(batch, r), append(errs, nil)
 			i := len(batch) - 1
+			if joined {
+				// Another writer may have committed a webhook since the
+				// batch began: each request reads the webhooks anew.
+				tx.hookEvents = nil
+			}
 			if _, err := tx.exec(r.ctx, begin); err != nil {
 				return err
 			}

@@ -303,16 +303,23 @@ func fanOut(ctx context.Context, tx *Tx, d *dispatch, ev eventBody, taskID int64
 	return nil
 }
 
+// dueUndispatched keeps a timer whose task has changes still in the outbox.
+const dueUndispatched = ` AND NOT EXISTS (SELECT 1 FROM task_events e WHERE e.task_id = task_due_timers.task_id AND e.outbox = 1)`
+
 // FireDueTimers sends TASK_DUE for up to limit armed timers whose time has
 // come (by db.Now) and disarms them, in one transaction. On PostgreSQL each
 // timer is taken with FOR UPDATE SKIP LOCKED, so several servers fire
-// different timers and none fires one twice; SQLite has one writer. A timer
-// whose task has changed since it was armed is left to the dispatcher,
-// which re-arms or cancels it from the change's outbox entry.
+// different timers and none fires one twice; SQLite has one writer. A
+// timer waits while its task has changes in the outbox, so that a task's
+// TASK_DUE is queued after the deliveries of the changes before it (its
+// TASK_CREATED first). A timer whose task is gone, done or due at another
+// time than it was armed for (which every change sets in its transaction,
+// so only a timer left from an older version or from a change to a task
+// created in the same batch) is disarmed without firing.
 func (db *DB) FireDueTimers(ctx context.Context, limit int) (n int, err error) {
 	now := db.Now().Micros()
 	var one int
-	if err := db.readRow(ctx, `SELECT 1 FROM task_due_timers WHERE armed = 1 AND fire_at <= ? LIMIT 1`, []any{now}, &one); err != nil {
+	if err := db.readRow(ctx, `SELECT 1 FROM task_due_timers WHERE armed = 1 AND fire_at <= ?`+dueUndispatched+` LIMIT 1`, []any{now}, &one); err != nil {
 		return 0, nil // nothing due (or the database is away: the next tick retries)
 	}
 	err = db.inWrite(ctx, func(tx *Tx) error {
@@ -325,7 +332,7 @@ func (db *DB) FireDueTimers(ctx context.Context, limit int) (n int, err error) {
 			lock = " FOR UPDATE SKIP LOCKED"
 		}
 		rows, err := tx.query(ctx, `SELECT task_id, account_id, fire_at, due_key FROM task_due_timers
-			WHERE armed = 1 AND fire_at <= ? ORDER BY fire_at, task_id LIMIT ?`+lock, now, limit)
+			WHERE armed = 1 AND fire_at <= ?`+dueUndispatched+` ORDER BY fire_at, task_id LIMIT ?`+lock, now, limit)
 		if err != nil {
 			return err
 		}
@@ -344,12 +351,13 @@ func (db *DB) FireDueTimers(ctx context.Context, limit int) (n int, err error) {
 		d := &dispatch{tx: tx, hooks: map[int64][]*hook{}}
 		for _, t := range timers {
 			task, err := findTask(ctx, tx, t.accountID, t.taskID, false)
-			if taskbox.ErrorCode(err) == taskbox.ENOTFOUND {
-				continue
-			} else if err != nil {
+			if err != nil && taskbox.ErrorCode(err) != taskbox.ENOTFOUND {
 				return err
 			}
-			if task.Status != taskbox.StatusPending || task.Due == nil || task.Due.String() != t.dueKey {
+			if err != nil || task.Status != taskbox.StatusPending || task.Due == nil || task.Due.String() != t.dueKey {
+				if _, err := tx.exec(ctx, `UPDATE task_due_timers SET armed = 0 WHERE task_id = ?`, t.taskID); err != nil {
+					return err
+				}
 				continue
 			}
 			data := task.AppendJSON(nil, true) // json.Marshal's bytes
