@@ -94,55 +94,25 @@ func TestGroupCommit_DeadlockedRequestRunsAgain(t *testing.T) {
 // task's timer), while its batch mate's task, audit row and timer commit.
 func TestGroupCommit_FailedRequestLeavesNoLaterRows(t *testing.T) {
 	ctx := context.Background()
-	db, err := openSQLite(ctx, filepath.Join(t.TempDir(), "taskbox.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	_, key, err := db.CreateAccount(ctx, taskbox.NewAccount{Name: "acme"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	actor, err := db.Authenticate(ctx, key.Secret)
-	if err != nil {
-		t.Fatal(err)
-	}
-	actx := taskbox.NewContextWithActor(ctx, actor)
-	camp, err := db.CreateCampaign(actx, &taskbox.CampaignCreate{Name: "outreach"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	leads, err := db.AddLeads(actx, &taskbox.LeadUpload{CampaignID: camp.ID, Leads: []taskbox.LeadInput{{Email: "ada@example.com"}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	create := func(name string) *taskbox.TaskCreate {
-		due := "2030-01-01T09:00:00Z"
-		c := &taskbox.TaskCreate{LeadMapID: leads.Leads[0].LeadMapID, Name: name, DueDate: &due}
-		var fe taskbox.FieldErrors
-		if c.Validate(&fe, time.UTC, ""); fe != nil {
-			t.Fatal(fe.Err())
-		}
-		return c
-	}
+	db := openBackend(t)
+	f := newBatchFixture(t, db)
+	create := func(name string) *taskbox.TaskCreate { return validCreate(t, f.mapID, name, "2030-01-01T09:00:00Z") }
 
 	db.writer.maxTime = time.Minute // a slow machine still batches the two
-	b0, r0 := db.WriteBatches()
 	release, held := make(chan struct{}), make(chan struct{})
-	errs := make(chan error, 3)
+	errs := make(chan error, 10)
 	go func() {
 		errs <- db.inWrite(ctx, func(*Tx) error { close(held); <-release; return nil })
 	}()
 	<-held
-	go func() { _, err := db.CreateTask(actx, create("kept")); errs <- err }()
+	b0, r0 := db.WriteBatches() // the busy batch is counted once it ends
+	others := occupyOtherWriters(t, db, errs)
+	go func() { _, err := db.CreateTask(f.actx, create("kept")); errs <- err }()
 	time.Sleep(100 * time.Millisecond) // "kept" waits first
 	failed := errors.New("fails after its writes")
 	go func() {
 		errs <- db.inWrite(ctx, func(tx *Tx) error {
-			if _, err := createTask(ctx, tx, actor, create("dropped")); err != nil {
+			if _, err := createTask(ctx, tx, f.actor, create("dropped")); err != nil {
 				return err
 			}
 			return failed
@@ -159,6 +129,12 @@ func TestGroupCommit_FailedRequestLeavesNoLaterRows(t *testing.T) {
 	}
 	if b, r := db.WriteBatches(); b-b0 != 1 || r-r0 != 3 {
 		t.Fatalf("%d batches of %d requests, want the two that waited in the busy one", b-b0, r-r0)
+	}
+	close(others)
+	for range db.writerCount() - 1 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
 	}
 	for _, q := range []string{`SELECT COUNT(*) FROM tasks`, `SELECT COUNT(*) FROM task_events`, `SELECT COUNT(*) FROM task_due_timers WHERE armed = 1`} {
 		var n int
