@@ -1,6 +1,7 @@
 package taskbox
 
 import (
+	"net/url"
 	"strconv"
 	"strings"
 	"unicode"
@@ -21,5 +22,23 @@ func RuneLen(s string) int { return utf8.RuneCountInString(s) }
 
 // hasNUL reports whether s holds a NUL character, which PostgreSQL text cannot store.
 func hasNUL(s string) bool { return strings.IndexByte(s, 0) >= 0 }
+
+// TextValues reports whether every name and value of vs (a query or a
+// form) is UTF-8 text without NUL, which PostgreSQL cannot take in a
+// parameter; a caller refuses the whole request otherwise.
+func TextValues(vs url.Values) bool {
+	ok := func(s string) bool { return utf8.ValidString(s) && !hasNUL(s) }
+	for name, values := range vs {
+		if !ok(name) {
+			return false
+		}
+		for _, v := range values {
+			if !ok(v) {
+				return false
+			}
+		}
+	}
+	return true
+}
 
 func itoa(i int) string { return strconv.Itoa(i) }

@@ -142,7 +142,7 @@ func (p *headerProbe) WriteHeader(status int)      { p.status = status }
 func (s *Server) auth(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		q, err := url.ParseQuery(r.URL.RawQuery)
-		if err != nil || !cleanQuery(q) {
+		if err != nil || !taskbox.TextValues(q) {
 			s.Error(w, r, taskbox.Errorf(taskbox.EBADREQUEST,
 				"The query string is malformed: it must be name=value pairs joined by &, percent-encoded UTF-8 without NUL characters."))
 			return
@@ -171,25 +171,6 @@ func (s *Server) auth(h http.HandlerFunc) http.HandlerFunc {
 		}
 		h(w, r.WithContext(taskbox.NewContextWithActor(r.Context(), actor)))
 	}
-}
-
-// cleanQuery reports whether every name and value of q is UTF-8 text
-// without NUL, which PostgreSQL cannot take in a parameter. url.Values drops
-// a malformed pair (a bad %-escape, a ";") silently; the caller refuses the
-// whole query instead, so a filter is never ignored without a word.
-func cleanQuery(q url.Values) bool {
-	ok := func(s string) bool { return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0 }
-	for name, values := range q {
-		if !ok(name) {
-			return false
-		}
-		for _, v := range values {
-			if !ok(v) {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // idempotency reads the Idempotency-Key header of a creating request. The

@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	taskbox "github.com/taskboxhq/taskbox"
 )
@@ -75,7 +74,7 @@ func (s *Server) form(h visitHandler) http.HandlerFunc {
 // read, or one holding what is not text, gets a 400 page.
 func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) bool {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-	if err := r.ParseForm(); err != nil || !textValues(r.PostForm) {
+	if err := r.ParseForm(); err != nil || !taskbox.TextValues(r.PostForm) {
 		s.renderError(w, r, http.StatusBadRequest, "The form could not be read. Go back and try again.")
 		return false
 	}
@@ -86,30 +85,12 @@ func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) bool {
 // page reads it.
 func (s *Server) textOnly(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !textValues(r.URL.Query()) {
+		if !taskbox.TextValues(r.URL.Query()) {
 			s.renderError(w, r, http.StatusBadRequest, "The address holds characters that are not text. Check the link and try again.")
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
-}
-
-// textValues reports whether every name and value is UTF-8 text without
-// NUL, which PostgreSQL cannot take in a parameter (the API's cleanQuery
-// rule for its query strings).
-func textValues(vs url.Values) bool {
-	ok := func(s string) bool { return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0 }
-	for name, values := range vs {
-		if !ok(name) {
-			return false
-		}
-		for _, v := range values {
-			if !ok(v) {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // authenticate opens the session and checks its key; a revoked key ends it.
