@@ -124,6 +124,9 @@ func newRowInsert(into string, cols int, suffix string) *rowInsert {
 	return r
 }
 
+// one is the statement that inserts one row.
+func (r *rowInsert) one() string { return r.texts[len(rowChunks)-1] }
+
 // pendingRows are the rows of one rowInsert, as their arguments in order.
 type pendingRows struct {
 	insert         *rowInsert

@@ -178,8 +178,8 @@ func (db *DB) Close() error {
 // inTx), whatever context they are handed: a statement under the caller's
 // context alone could wait on a silent network for as long as TCP does.
 type Tx struct {
-	tx      *sql.Tx // nil under inStatement, which runs on pool
-	pool    *sql.DB
+	tx      *sql.Tx // nil under inStatement, which runs on the pool
+	q       querier // tx, or the pool under inStatement
 	ctx     context.Context
 	wd      *watchdog
 	dialect dialect
@@ -194,15 +194,19 @@ type Tx struct {
 	hookEvents map[int64]map[string]bool
 }
 
+// querier runs statements: a *sql.Tx, or a *sql.DB outside a transaction.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
 func (tx *Tx) exec(_ context.Context, query string, args ...any) (sql.Result, error) {
 	tx.wd.progress()
 	if s := tx.stmt(query); s != nil {
 		return s.ExecContext(tx.ctx, args...)
 	}
-	if tx.tx == nil {
-		return tx.pool.ExecContext(tx.ctx, tx.dialect.rebind(query), args...)
-	}
-	return tx.tx.ExecContext(tx.ctx, tx.dialect.rebind(query), args...)
+	return tx.q.ExecContext(tx.ctx, tx.dialect.rebind(query), args...)
 }
 
 func (tx *Tx) query(_ context.Context, query string, args ...any) (*sql.Rows, error) {
@@ -210,10 +214,7 @@ func (tx *Tx) query(_ context.Context, query string, args ...any) (*sql.Rows, er
 	if s := tx.stmt(query); s != nil {
 		return s.QueryContext(tx.ctx, args...)
 	}
-	if tx.tx == nil {
-		return tx.pool.QueryContext(tx.ctx, tx.dialect.rebind(query), args...)
-	}
-	return tx.tx.QueryContext(tx.ctx, tx.dialect.rebind(query), args...)
+	return tx.q.QueryContext(tx.ctx, tx.dialect.rebind(query), args...)
 }
 
 func (tx *Tx) queryRow(_ context.Context, query string, args ...any) *sql.Row {
@@ -221,10 +222,7 @@ func (tx *Tx) queryRow(_ context.Context, query string, args ...any) *sql.Row {
 	if s := tx.stmt(query); s != nil {
 		return s.QueryRowContext(tx.ctx, args...)
 	}
-	if tx.tx == nil {
-		return tx.pool.QueryRowContext(tx.ctx, tx.dialect.rebind(query), args...)
-	}
-	return tx.tx.QueryRowContext(tx.ctx, tx.dialect.rebind(query), args...)
+	return tx.q.QueryRowContext(tx.ctx, tx.dialect.rebind(query), args...)
 }
 
 // insert runs an INSERT and returns the new row's id.
@@ -267,7 +265,7 @@ func (db *DB) inStatement(ctx context.Context, fn func(*Tx) error) (err error) {
 	defer func() { err = unavailable(ctx, err) }()
 	stmts := db.stmtsOf(db.read)
 	stmts.prepare(ctx)
-	return fn(&Tx{pool: db.read, ctx: ctx, wd: wd, dialect: db.dialect, now: db.Now(), stmts: stmts})
+	return fn(&Tx{q: db.read, ctx: ctx, wd: wd, dialect: db.dialect, now: db.Now(), stmts: stmts})
 }
 
 // inTx runs fn in a transaction under a watchdog (DB.Timeout). Whatever
@@ -283,7 +281,7 @@ func (db *DB) inTx(ctx context.Context, pool *sql.DB, readOnly bool, fn func(*Tx
 		return fmt.Errorf("begin: %w", err)
 	}
 	defer sqltx.Rollback()
-	tx := &Tx{tx: sqltx, ctx: ctx, wd: wd, dialect: db.dialect, now: db.Now(), stmts: stmts}
+	tx := &Tx{tx: sqltx, q: sqltx, ctx: ctx, wd: wd, dialect: db.dialect, now: db.Now(), stmts: stmts}
 	if pool == db.write && db.dialect.name() == "sqlite" {
 		// The writer took SQLite's write lock at BEGIN (IMMEDIATE), the
 		// one wait the watchdog must be able to end; past it no statement

@@ -129,8 +129,7 @@ func (g *groupCommit) commit(first *writeReq) {
 		if errs[0] = call(first, tx); errs[0] != nil {
 			return errs[0]
 		}
-		tx.counts.settle(true)
-		tx.later.settle(true)
+		tx.settle(true)
 		// On PostgreSQL a request's RELEASE travels with the next one's
 		// SAVEPOINT, in one round trip, and COMMIT releases the last; on
 		// SQLite, whose statement cache prepares one statement per text,
@@ -160,8 +159,7 @@ func (g *groupCommit) commit(first *writeReq) {
 				return err
 			}
 			errs[i] = call(r, tx)
-			tx.counts.settle(errs[i] == nil)
-			tx.later.settle(errs[i] == nil)
+			tx.settle(errs[i] == nil)
 			if errs[i] != nil {
 				if _, err := tx.exec(r.ctx, `ROLLBACK TO request`); err != nil {
 					return err
@@ -214,6 +212,13 @@ func (db *DB) WriteBatches() (batches, requests uint64) {
 		return 0, 0
 	}
 	return db.writer.batches.Load(), db.writer.requests.Load()
+}
+
+// settle ends a request of the batch: what it left for the batch's end
+// joins the batch's if it succeeded, and is dropped if it rolled back.
+func (tx *Tx) settle(ok bool) {
+	tx.counts.settle(ok)
+	tx.later.settle(ok)
 }
 
 // writeLater writes what the batch's requests left for its end: the rows

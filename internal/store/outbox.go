@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"strconv"
 	"time"
 
@@ -165,7 +166,7 @@ func setDueTimer(ctx context.Context, tx *Tx, account *taskbox.Account, t *taskb
 			tx.later.timers.add(args...)
 			return nil
 		}
-		_, err := tx.exec(ctx, timerInsert.texts[len(rowChunks)-1], args...)
+		_, err := tx.exec(ctx, timerInsert.one(), args...)
 		return err
 	}
 	if passed {
@@ -206,7 +207,17 @@ func (d *dispatch) webhooks(ctx context.Context, accountID int64) ([]*hook, erro
 	if hs, ok := d.hooks[accountID]; ok {
 		return hs, nil
 	}
-	rows, err := d.tx.query(ctx, `SELECT id, events FROM webhooks WHERE account_id = ? ORDER BY id`, accountID)
+	hs, err := readHooks(ctx, d.tx, accountID)
+	if err != nil {
+		return nil, err
+	}
+	d.hooks[accountID] = hs
+	return hs, nil
+}
+
+// readHooks reads the account's webhooks, oldest first.
+func readHooks(ctx context.Context, tx *Tx, accountID int64) ([]*hook, error) {
+	rows, err := tx.query(ctx, `SELECT id, events FROM webhooks WHERE account_id = ? ORDER BY id`, accountID)
 	if err != nil {
 		return nil, err
 	}
@@ -229,7 +240,6 @@ func (d *dispatch) webhooks(ctx context.Context, accountID int64) ([]*hook, erro
 		}
 		hs = append(hs, h)
 	}
-	d.hooks[accountID] = hs
 	return hs, rows.Err()
 }
 
@@ -239,41 +249,19 @@ func (tx *Tx) webhookEvents(ctx context.Context, accountID int64) (map[string]bo
 	if wanted, ok := tx.hookEvents[accountID]; ok {
 		return wanted, nil
 	}
-	wanted, err := tx.readWebhookEvents(ctx, accountID)
+	hs, err := readHooks(ctx, tx, accountID)
 	if err != nil {
 		return nil, err
+	}
+	wanted := map[string]bool{}
+	for _, h := range hs {
+		maps.Copy(wanted, h.events)
 	}
 	if tx.hookEvents == nil {
 		tx.hookEvents = map[int64]map[string]bool{}
 	}
 	tx.hookEvents[accountID] = wanted
 	return wanted, nil
-}
-
-func (tx *Tx) readWebhookEvents(ctx context.Context, accountID int64) (map[string]bool, error) {
-	rows, err := tx.query(ctx, `SELECT events FROM webhooks WHERE account_id = ?`, accountID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var wanted map[string]bool
-	for rows.Next() {
-		var events string
-		var list []string
-		if err := rows.Scan(&events); err != nil {
-			return nil, err
-		}
-		if err := json.Unmarshal([]byte(events), &list); err != nil {
-			return nil, err
-		}
-		if wanted == nil {
-			wanted = map[string]bool{}
-		}
-		for _, e := range list {
-			wanted[e] = true
-		}
-	}
-	return wanted, rows.Err()
 }
 
 // fanOut queues one event to every webhook of its account that subscribes
