@@ -197,12 +197,8 @@ func TestGroupCommit_ChangeToATaskCreatedInTheSameBatch(t *testing.T) {
 	db := openBackend(t)
 	f := newBatchFixture(t, db)
 	db.writer.maxTime = time.Minute
-	gate, held := make(chan struct{}), make(chan struct{})
 	errs := make(chan error, 10)
-	go func() {
-		errs <- db.inWrite(ctx, func(*Tx) error { close(held); <-gate; return nil })
-	}()
-	<-held
+	gate := holdWriters(db, 1, errs)
 	others := occupyOtherWriters(t, db, errs)
 	var created *taskbox.Task
 	go func() {
@@ -298,8 +294,14 @@ func TestGroupCommit_ManyConcurrentCreates(t *testing.T) {
 // writer's result goes to errs.
 func occupyOtherWriters(t *testing.T, db *DB, errs chan<- error) chan struct{} {
 	t.Helper()
+	return holdWriters(db, db.writerCount()-1, errs)
+}
+
+// holdWriters starts n writes that each hold a writer, in a batch of its
+// own, until the returned channel is closed; each result goes to errs.
+func holdWriters(db *DB, n int, errs chan<- error) chan struct{} {
 	gate := make(chan struct{})
-	for range db.writerCount() - 1 {
+	for range n {
 		held := make(chan struct{})
 		go func() {
 			errs <- db.inWrite(context.Background(), func(*Tx) error { close(held); <-gate; return nil })

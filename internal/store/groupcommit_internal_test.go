@@ -99,12 +99,8 @@ func TestGroupCommit_FailedRequestLeavesNoLaterRows(t *testing.T) {
 	create := func(name string) *taskbox.TaskCreate { return validCreate(t, f.mapID, name, "2030-01-01T09:00:00Z") }
 
 	db.writer.maxTime = time.Minute // a slow machine still batches the two
-	release, held := make(chan struct{}), make(chan struct{})
 	errs := make(chan error, 10)
-	go func() {
-		errs <- db.inWrite(ctx, func(*Tx) error { close(held); <-release; return nil })
-	}()
-	<-held
+	release := holdWriters(db, 1, errs)
 	b0, r0 := db.WriteBatches() // the busy batch is counted once it ends
 	others := occupyOtherWriters(t, db, errs)
 	go func() { _, err := db.CreateTask(f.actx, create("kept")); errs <- err }()
