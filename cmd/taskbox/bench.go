@@ -174,6 +174,8 @@ func (m *Main) bench(ctx context.Context, c benchConfig, dbGiven bool) error {
 // writeBatches reads the group commit's counters from the server's
 // /metrics (zeros from a server that has none, as the reference).
 func writeBatches(ctx context.Context, base string) (batches, requests float64) {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/metrics", nil)
 	if err != nil {
 		return 0, 0
