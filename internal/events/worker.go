@@ -48,7 +48,7 @@ func (p Policy) next(now, since time.Time) (status string, at time.Time) {
 // which it sends concurrently. Several servers on one PostgreSQL database
 // each run one; the store's locks keep them from doing the same work twice.
 type Worker struct {
-	DB      *store.DB
+	DB      Store        // a *store.DB
 	Client  *http.Client // NewClient(false) unless set
 	Logger  *slog.Logger
 	Metrics *Metrics // NewMetrics(nil) unless set
@@ -203,11 +203,11 @@ func (w *Worker) Tick(ctx context.Context) (started int) {
 			}()
 		}
 	}
-	if now := w.DB.Now().Time; now.After(w.depthDue) {
+	if now := w.DB.Time().Time; now.After(w.depthDue) {
 		w.depthDue = now.Add(depthEvery)
 		w.gauge(ctx)
 	}
-	if now := w.DB.Now().Time; now.After(w.sweepDue) {
+	if now := w.DB.Time().Time; now.After(w.sweepDue) {
 		w.sweepDue = now.Add(time.Hour)
 		if _, err := w.DB.DeleteOldDeliveries(ctx, now.Add(-w.Retention), 10000); err != nil {
 			w.warn(ctx, "delete old deliveries", err)
@@ -272,7 +272,7 @@ func (w *Worker) warn(ctx context.Context, what string, err error) {
 
 // deliver makes one attempt and records it.
 func (w *Worker) deliver(ctx context.Context, d *store.OutgoingDelivery) {
-	at := w.DB.Now()
+	at := w.DB.Time()
 	start := time.Now()
 	code, result, msg := w.post(ctx, d, at.Unix())
 	if ctx.Err() != nil {
@@ -287,7 +287,7 @@ func (w *Worker) deliver(ctx context.Context, d *store.OutgoingDelivery) {
 	}
 	if result != "success" {
 		r.Attempt.Error = &msg
-		r.Status, r.NextAt = w.Policy.next(w.DB.Now().Time, d.RetrySince)
+		r.Status, r.NextAt = w.Policy.next(w.DB.Time().Time, d.RetrySince)
 		if r.Status == taskbox.DeliveryFailed {
 			w.Metrics.Failed.Inc()
 		} else {
