@@ -84,7 +84,7 @@ func TestPoisonedChangeIsParkedAndHoldsOnlyItsTask(t *testing.T) {
 	f := e.failure(t)
 	if f.TaskID != bad.ID || f.AccountID != e.acct.ID || f.EventType != taskbox.EventTypeTaskCreated || f.Tries != 1 ||
 		f.ParkedAt != nil || f.NextAt == nil || !f.NextAt.Equal(e.clock.Now().Add(store.OutboxFirstWait)) || f.Waiting != 1 ||
-		!strings.Contains(f.Error, "invalid character") {
+		!strings.HasPrefix(f.Error, "the task stored with the change is not JSON: invalid character") {
 		t.Errorf("failure %+v (next try %v), want try 1 of the TASK_CREATED, next in %v, its rename waiting", f, f.NextAt, store.OutboxFirstWait)
 	}
 

@@ -195,10 +195,14 @@ func (d *dispatch) row(ctx context.Context, r outboxRow) error {
 	if !ok {
 		return nil
 	}
-	return fanOut(ctx, d.tx, d, eventBody{
+	err := fanOut(ctx, d.tx, d, eventBody{
 		ID: "evt_" + strconv.FormatInt(r.id, 10), Type: typ, OccurredAt: taskbox.TimestampFromMicros(r.at),
 		AccountID: r.accountID, Data: json.RawMessage(r.task),
 	}, r.taskID)
+	if me := (*json.MarshalerError)(nil); errors.As(err, &me) {
+		return fmt.Errorf("the task stored with the change is not JSON: %w", me.Unwrap())
+	}
+	return err
 }
 
 // setDueTimer arms, re-arms or cancels a task's TASK_DUE timer after a
