@@ -103,4 +103,14 @@ func TestOutboxListRetryDrop(t *testing.T) {
 			t.Errorf("outbox %v: exit %d, stderr %q, stdout %q; want exit %d and %q", args, res.Code, res.Stderr, res.Stdout, exitFailure, want)
 		}
 	}
+
+	// A server's /metrics carries the outbox's counters.
+	s := startServer(t, db.DSN)
+	defer s.stopCleanly(t)
+	body := string(s.request(t, "GET", "/metrics", nil).Body)
+	for _, want := range []string{"taskbox_outbox_failures_total 0", "taskbox_outbox_parked_total 0"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
 }
