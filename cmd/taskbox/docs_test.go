@@ -6,13 +6,16 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/taskboxhq/taskbox/internal/events"
 )
 
 // The docs are held to the binary: run `go test ./cmd/taskbox -run TestDocs
@@ -329,4 +332,85 @@ func TestDocsAPIEndpoints(t *testing.T) {
 		}
 	}
 	checkGenerated(t, "api.md", b.String())
+}
+
+// The signature checks docs/webhooks.md gives in Go, Python and Node accept
+// a delivery signed as the server signs it and refuse a changed body.
+func TestSignatureSnippets(t *testing.T) {
+	t.Parallel()
+	text, err := os.ReadFile(filepath.Join(repoRoot(t), "docs", "webhooks.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	snippet := func(lang string) string {
+		m := regexp.MustCompile("(?s)\n" + lang + ":\n\n```[a-z]*\n(.*?)```").FindStringSubmatch(string(text))
+		if m == nil {
+			t.Fatalf("docs/webhooks.md has no %s snippet", lang)
+		}
+		return m[1]
+	}
+	const secret = "whsec_test"
+	body := []byte(`{"event_id":"evt_1","event_type":"TASK_CREATED","data":{"name":"Zoë \"x\""}}`)
+	now := time.Now().Unix()
+	header := fmt.Sprintf("t=%d,v1=%s", now, events.Signature(secret, now, body))
+	dir := t.TempDir()
+	good, bad := filepath.Join(dir, "good"), filepath.Join(dir, "bad")
+	if err := os.WriteFile(good, body, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bad, append(body, ' '), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	goMain := `package main
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+` + snippet("Go") + `
+func main() {
+	body, _ := os.ReadFile(os.Args[3])
+	fmt.Print(verify(os.Args[1], os.Args[2], body, time.Now()))
+}
+`
+	if err := os.WriteFile(filepath.Join(dir, "main.go"), []byte(goMain), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	py := snippet("Python") + "\nimport sys\nprint(str(verify(sys.argv[1], sys.argv[2], open(sys.argv[3], 'rb').read())).lower(), end='')\n"
+	node := snippet("Node") + "\nprocess.stdout.write(String(verify(process.argv[1], process.argv[2], require('node:fs').readFileSync(process.argv[3]))));\n"
+	for _, c := range []struct {
+		lang string
+		argv []string
+	}{
+		{"Go", []string{"go", "run", filepath.Join(dir, "main.go")}},
+		{"Python", []string{"python3", "-c", py}},
+		{"Node", []string{"node", "-e", node}},
+	} {
+		if _, err := exec.LookPath(c.argv[0]); err != nil {
+			if os.Getenv("CI") != "" {
+				t.Errorf("%s: %s is not installed", c.lang, c.argv[0])
+			} else {
+				t.Logf("%s: %s is not installed: not checked", c.lang, c.argv[0])
+			}
+			continue
+		}
+		for file, want := range map[string]string{good: "true", bad: "false"} {
+			args := append(append([]string{}, c.argv[1:]...), secret, header, file)
+			if c.lang == "Node" { // node -e takes its arguments after a --
+				args = append(append([]string{}, c.argv[1:]...), append([]string{"--"}, secret, header, file)...)
+			}
+			out, err := exec.Command(c.argv[0], args...).CombinedOutput()
+			if err != nil || strings.TrimSpace(string(out)) != want {
+				t.Errorf("%s snippet on %s: %q (%v), want %s", c.lang, filepath.Base(file), out, err, want)
+			}
+		}
+	}
 }
