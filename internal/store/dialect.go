@@ -23,6 +23,14 @@ type dialect interface {
 	// syncIdentity moves a table's id sequence past a row inserted with an
 	// explicit id.
 	syncIdentity(ctx context.Context, tx *Tx, table string) error
+	// concurrentWriters reports whether other transactions may commit
+	// writes while one runs (PostgreSQL: other writers and servers), so
+	// that a batch must read anew what another could have changed; it is
+	// also where one Exec may carry several statements (RELEASE; SAVEPOINT).
+	concurrentWriters() bool
+	// insertTasks inserts new tasks with their lead maps' columns (see
+	// taskinsert.go).
+	insertTasks(ctx context.Context, tx *Tx, ns []*newTask) error
 }
 
 type sqliteDialect struct{}
@@ -32,6 +40,7 @@ func (sqliteDialect) gooseDialect() goose.Dialect { return goose.DialectSQLite3 
 func (sqliteDialect) rebind(q string) string      { return q }
 func (sqliteDialect) like() string                { return "LIKE" } // ASCII case-insensitive by default
 func (sqliteDialect) lockTask() string            { return "" }
+func (sqliteDialect) concurrentWriters() bool     { return false }
 
 func (sqliteDialect) syncIdentity(context.Context, *Tx, string) error {
 	return nil // AUTOINCREMENT continues after the largest id
@@ -43,6 +52,7 @@ func (postgresDialect) name() string                { return "postgres" }
 func (postgresDialect) gooseDialect() goose.Dialect { return goose.DialectPostgres }
 func (postgresDialect) like() string                { return "ILIKE" }
 func (postgresDialect) lockTask() string            { return " FOR UPDATE OF t" }
+func (postgresDialect) concurrentWriters() bool     { return true }
 
 // rebind turns ? placeholders into $1, $2, …; no query of the store has a ?
 // inside a string literal.
