@@ -31,8 +31,8 @@ type DB struct {
 	dialect dialect
 	// cursorKey signs inbox cursors; shared through the database.
 	cursorKey []byte
-	// writer gathers concurrent SQLite writes into shared transactions
-	// (group commit); nil on PostgreSQL, where each has its own.
+	// writer gathers concurrent writes into shared transactions (group
+	// commit); every write goes through it.
 	writer *groupCommit
 	// writeStmts and readStmts cache SQLite's prepared statements (see
 	// stmtCache); nil on PostgreSQL.
@@ -244,10 +244,7 @@ func (tx *Tx) insert(ctx context.Context, query string, args ...any) (int64, err
 // inWrite runs fn in a write transaction and commits it; the commit is
 // durable when inWrite returns nil (see openSQLite).
 func (db *DB) inWrite(ctx context.Context, fn func(*Tx) error) error {
-	if db.writer != nil {
-		return db.writer.write(ctx, fn)
-	}
-	return db.inTx(ctx, db.write, false, fn)
+	return db.writer.write(ctx, fn)
 }
 
 // inRead runs fn in a read-only transaction: one consistent snapshot.

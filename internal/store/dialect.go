@@ -31,6 +31,9 @@ type dialect interface {
 	// insertTasks inserts new tasks with their lead maps' columns (see
 	// taskinsert.go).
 	insertTasks(ctx context.Context, tx *Tx, ns []*newTask) error
+	// insertRows inserts rows of a rowInsert, many a statement (see
+	// batchcounts.go).
+	insertRows(ctx context.Context, tx *Tx, r *rowInsert, rows []any) error
 }
 
 type sqliteDialect struct{}

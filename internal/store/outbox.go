@@ -162,12 +162,8 @@ func setDueTimer(ctx context.Context, tx *Tx, account *taskbox.Account, t *taskb
 			armed, fired = 0, dueKey
 		}
 		args := []any{t.ID, account.ID, dueKey, fireAt.UnixMicro(), armed, fired}
-		if tx.later != nil {
-			tx.later.timers.add(args...)
-			return nil
-		}
-		_, err := tx.exec(ctx, timerInsert.one(), args...)
-		return err
+		tx.later.timers.add(args...)
+		return nil
 	}
 	if passed {
 		// Its time has come and no webhook of the account would be told:

@@ -108,11 +108,7 @@ func recordTaskEvent(ctx context.Context, tx *Tx, actor *taskbox.Actor, t *taskb
 		outbox = 1
 	}
 	args := []any{actor.AccountID(), t.ID, typ, string(who), tx.now.Micros(), ch, string(snapshot), outbox}
-	if tx.later != nil {
-		tx.later.events.add(args...)
-	} else if _, err = tx.exec(ctx, eventInsert.one(), args...); err != nil {
-		return fmt.Errorf("insert task event: %w", err)
-	}
+	tx.later.events.add(args...)
 	return setDueTimer(ctx, tx, actor.Account, t, typ, wanted[taskbox.EventTypeTaskDue])
 }
 
