@@ -34,6 +34,8 @@ type dialect interface {
 	// insertRows inserts rows of a rowInsert, many a statement (see
 	// batchcounts.go).
 	insertRows(ctx context.Context, tx *Tx, r *rowInsert, rows []any) error
+	// tableBytes is the disk space of tables (see Footprint).
+	tableBytes(ctx context.Context, db *DB, tables []string) (int64, error)
 }
 
 type sqliteDialect struct{}
