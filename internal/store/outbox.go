@@ -82,7 +82,7 @@ func (db *DB) DispatchOutbox(ctx context.Context, limit int) (n int, err error) 
 			ids = append(ids, r.id)
 		}
 		if len(ids) > 0 {
-			if _, err := tx.exec(ctx, `UPDATE task_events SET outbox = NULL WHERE id IN (`+placeholders(len(ids))+`)`, ids...); err != nil {
+			if _, err := tx.exec(ctx, `UPDATE task_events SET outbox = NULL, task = NULL WHERE id IN (`+placeholders(len(ids))+`)`, ids...); err != nil {
 				return err
 			}
 		}

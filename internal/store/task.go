@@ -85,7 +85,8 @@ func dueColumns(d *taskbox.Due) (dueDate any, dueSort int64, allDay int) {
 // dispatcher (package events) has fanned it out, so the event commits or
 // rolls back with the change and costs no extra statement. A change that
 // no webhook of the account subscribes to is left out of the outbox
-// (outbox NULL): the dispatcher would have nothing to queue for it.
+// (outbox NULL) and stores no copy of the task (task NULL): the dispatcher
+// would have nothing to queue for it, and nothing else reads the copy.
 func recordTaskEvent(ctx context.Context, tx *Tx, actor *taskbox.Actor, t *taskbox.Task, typ string, changes map[string]taskbox.Change) error {
 	wanted, err := tx.webhookEvents(ctx, actor.AccountID())
 	if err != nil {
@@ -94,7 +95,6 @@ func recordTaskEvent(ctx context.Context, tx *Tx, actor *taskbox.Actor, t *taskb
 	// Both as json.Marshal writes them, without its reflection.
 	ref := actor.Ref()
 	who := ref.AppendJSON(nil, true)
-	snapshot := t.AppendJSON(make([]byte, 0, 512), true)
 	var ch any
 	if changes != nil {
 		b, err := json.Marshal(changes)
@@ -103,11 +103,11 @@ func recordTaskEvent(ctx context.Context, tx *Tx, actor *taskbox.Actor, t *taskb
 		}
 		ch = string(b)
 	}
-	var outbox any
+	var outbox, snapshot any
 	if wanted[auditEventTypes[typ]] {
-		outbox = 1
+		outbox, snapshot = 1, string(t.AppendJSON(make([]byte, 0, 512), true))
 	}
-	args := []any{actor.AccountID(), t.ID, typ, string(who), tx.now.Micros(), ch, string(snapshot), outbox}
+	args := []any{actor.AccountID(), t.ID, typ, string(who), tx.now.Micros(), ch, snapshot, outbox}
 	tx.later.events.add(args...)
 	return setDueTimer(ctx, tx, actor.Account, t, typ, wanted[taskbox.EventTypeTaskDue])
 }
