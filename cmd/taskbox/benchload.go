@@ -200,7 +200,7 @@ const maxInFlight = 4096
 // that a stalled server is charged for the requests it held back, not only
 // for the ones it answered).
 func driveRate(ctx context.Context, t *loadTarget, profile string, rate int, d time.Duration) (benchResult, error) {
-	transport := &http.Transport{MaxIdleConnsPerHost: 256, DisableCompression: true}
+	transport := &http.Transport{MaxIdleConnsPerHost: 256, MaxConnsPerHost: 256, DisableCompression: true}
 	defer transport.CloseIdleConnections()
 	client := &http.Client{Transport: transport, Timeout: 30 * time.Second}
 	var (
