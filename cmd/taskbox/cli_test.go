@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -68,8 +69,20 @@ func TestServeHelpNamesTheEnvironment(t *testing.T) {
 func TestVersion(t *testing.T) {
 	t.Parallel()
 	res := mustRunCLI(t, "version")
-	if res.Stdout != "taskbox "+testVersion+"\n" {
-		t.Errorf("version printed %q, want %q", res.Stdout, "taskbox "+testVersion+"\n")
+	first, rest, _ := strings.Cut(res.Stdout, "\n")
+	if first != "taskbox "+testVersion {
+		t.Errorf("version's first line is %q, want %q", first, "taskbox "+testVersion)
+	}
+	// The test binary is built with -buildvcs=false: no commit is known.
+	for _, want := range []string{"commit:   unknown", "go:       go1."} {
+		if !strings.Contains(rest, want) {
+			t.Errorf("version printed %q, without %q", res.Stdout, want)
+		}
+	}
+	res = mustRunCLI(t, "version", "--json")
+	var b BuildInfo
+	if err := json.Unmarshal([]byte(res.Stdout), &b); err != nil || b.Version != testVersion || b.Go == "" {
+		t.Errorf("version --json printed %q (%v)", res.Stdout, err)
 	}
 }
 
