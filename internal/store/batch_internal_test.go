@@ -315,7 +315,7 @@ func holdWriters(db *DB, n int, errs chan<- error) chan struct{} {
 
 // writerCount is how many group-commit writers the store runs.
 func (db *DB) writerCount() int {
-	if db.dialect.name() == "postgres" {
+	if db.dialect.concurrentWriters() {
 		return pgWriters
 	}
 	return 1

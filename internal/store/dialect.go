@@ -2,10 +2,12 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"strconv"
 	"strings"
 
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 )
 
 // dialect holds everything that differs between SQLite and PostgreSQL, so
@@ -36,6 +38,19 @@ type dialect interface {
 	insertRows(ctx context.Context, tx *Tx, r *rowInsert, rows []any) error
 	// tableBytes is the disk space of tables (see Footprint).
 	tableBytes(ctx context.Context, db *DB, tables []string) (int64, error)
+	// skipLocked is appended to a SELECT in a write transaction whose rows
+	// several servers take work from (of: " OF alias" or ""), so that each
+	// takes rows no other holds. SQLite has one writer.
+	skipLocked(of string) string
+	// tryLock takes a transaction-scoped lock named key if no other
+	// transaction holds it; SQLite's one writer always has it.
+	tryLock(ctx context.Context, tx *Tx, key int64) (bool, error)
+	// migrateOptions are the options of goose's provider.
+	migrateOptions() ([]goose.ProviderOption, error)
+	// insertID runs an INSERT and returns the new row's id.
+	insertID(ctx context.Context, tx *Tx, query string, args []any) (int64, error)
+	// txOptions are the options of a transaction that is readOnly or not.
+	txOptions(readOnly bool) *sql.TxOptions
 }
 
 type sqliteDialect struct{}
@@ -49,6 +64,24 @@ func (sqliteDialect) concurrentWriters() bool     { return false }
 
 func (sqliteDialect) syncIdentity(context.Context, *Tx, string) error {
 	return nil // AUTOINCREMENT continues after the largest id
+}
+
+func (sqliteDialect) skipLocked(string) string                          { return "" }
+func (sqliteDialect) tryLock(context.Context, *Tx, int64) (bool, error) { return true, nil }
+func (sqliteDialect) migrateOptions() ([]goose.ProviderOption, error)   { return nil, nil }
+
+// txOptions: a read connection is read-only already (query_only), and
+// database/sql's ReadOnly would cost a statement per transaction.
+func (sqliteDialect) txOptions(bool) *sql.TxOptions { return &sql.TxOptions{} }
+
+// insertID reads LastInsertId, cheaper than RETURNING, which reads the id
+// back through a result set (and a goroutine that database/sql starts).
+func (sqliteDialect) insertID(ctx context.Context, tx *Tx, query string, args []any) (int64, error) {
+	res, err := tx.exec(ctx, query, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
 }
 
 type postgresDialect struct{}
@@ -75,6 +108,32 @@ func (postgresDialect) rebind(q string) string {
 		b.WriteString(strconv.Itoa(n))
 	}
 	return b.String()
+}
+
+func (postgresDialect) skipLocked(of string) string { return " FOR UPDATE" + of + " SKIP LOCKED" }
+
+func (postgresDialect) tryLock(ctx context.Context, tx *Tx, key int64) (got bool, err error) {
+	err = tx.queryRow(ctx, `SELECT pg_try_advisory_xact_lock(?)`, key).Scan(&got)
+	return got, err
+}
+
+// migrateOptions: several servers starting at once migrate once: the
+// others wait on an advisory lock, then find nothing left to do.
+func (postgresDialect) migrateOptions() ([]goose.ProviderOption, error) {
+	locker, err := lock.NewPostgresSessionLocker()
+	if err != nil {
+		return nil, err
+	}
+	return []goose.ProviderOption{goose.WithSessionLocker(locker)}, nil
+}
+
+func (postgresDialect) txOptions(readOnly bool) *sql.TxOptions {
+	return &sql.TxOptions{ReadOnly: readOnly}
+}
+
+func (postgresDialect) insertID(ctx context.Context, tx *Tx, query string, args []any) (id int64, err error) {
+	err = tx.queryRow(ctx, query+" RETURNING id", args...).Scan(&id)
+	return id, err
 }
 
 func (postgresDialect) syncIdentity(ctx context.Context, tx *Tx, table string) error {

@@ -63,11 +63,8 @@ func (db *DB) DispatchOutbox(ctx context.Context, limit int) (n int, err error) 
 		return 0, nil
 	}
 	err = db.inWrite(ctx, func(tx *Tx) error {
-		if tx.dialect.name() == "postgres" {
-			var got bool
-			if err := tx.queryRow(ctx, `SELECT pg_try_advisory_xact_lock(?)`, dispatchLock).Scan(&got); err != nil || !got {
-				return err
-			}
+		if got, err := tx.dialect.tryLock(ctx, tx, dispatchLock); err != nil || !got {
+			return err
 		}
 		rows, err := readOutbox(ctx, tx, limit)
 		if err != nil {
@@ -311,10 +308,7 @@ func (db *DB) FireDueTimers(ctx context.Context, limit int) (n int, err error) {
 			taskID, accountID, fireAt int64
 			dueKey                    string
 		}
-		lock := ""
-		if tx.dialect.name() == "postgres" {
-			lock = " FOR UPDATE SKIP LOCKED"
-		}
+		lock := tx.dialect.skipLocked("")
 		rows, err := tx.query(ctx, `SELECT task_id, account_id, fire_at, due_key FROM task_due_timers
 			WHERE armed = 1 AND fire_at <= ?`+dueUndispatched+` ORDER BY fire_at, task_id LIMIT ?`+lock, now, limit)
 		if err != nil {
