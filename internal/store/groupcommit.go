@@ -192,6 +192,7 @@ func (g *groupCommit) commit(first *writeReq) {
 
 // alone runs r in a transaction of its own: a batch of one.
 func (g *groupCommit) alone(r *writeReq) error {
+	r.err = nil // from the batch that did not commit
 	err := g.db.inTx(context.Background(), g.db.write, false, func(tx *Tx) error {
 		b := newBatch(tx)
 		if err := b.run(r); err != nil {
