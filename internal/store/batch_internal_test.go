@@ -320,3 +320,42 @@ func (db *DB) writerCount() int {
 	}
 	return 1
 }
+
+// A bulk create's tasks take ascending ids in the order of its list,
+// whatever order the insert meets their lead maps in.
+func TestBulkCreate_IDsFollowTheList(t *testing.T) {
+	db := openBackend(t)
+	f := newBatchFixture(t, db)
+	camp, err := db.CreateCampaign(f.actx, &taskbox.CampaignCreate{Name: "many"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	up := &taskbox.LeadUpload{CampaignID: camp.ID}
+	for i := range 50 {
+		up.Leads = append(up.Leads, taskbox.LeadInput{Email: "lead" + string(rune('a'+i%26)) + string(rune('a'+i/26)) + "@example.com"})
+	}
+	leads, err := db.AddLeads(f.actx, up)
+	if err != nil {
+		t.Fatal(err)
+	}
+	few := []*taskbox.TaskCreate{}
+	for i := range 7 {
+		few = append(few, validCreate(t, f.mapID, "few", "2030-01-0"+string(rune('1'+i))))
+	}
+	few = append(few, validCreate(t, leads.Leads[0].LeadMapID, "few", "2020-01-01"))
+	var many []*taskbox.TaskCreate
+	for i := range 500 {
+		many = append(many, validCreate(t, leads.Leads[(i*37)%len(leads.Leads)].LeadMapID, "many", ""))
+	}
+	for _, cs := range [][]*taskbox.TaskCreate{few, many} {
+		tasks, err := db.BulkCreateTasks(f.actx, cs, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 1; i < len(tasks); i++ {
+			if tasks[i].ID <= tasks[i-1].ID || tasks[i].LeadMapID != cs[i].LeadMapID {
+				t.Fatalf("%s, task %d: id %d after %d, lead map %d (want %d)", cs[0].Name, i, tasks[i].ID, tasks[i-1].ID, tasks[i].LeadMapID, cs[i].LeadMapID)
+			}
+		}
+	}
+}

@@ -131,17 +131,22 @@ func (sqliteDialect) insertTasks(ctx context.Context, tx *Tx, ns []*newTask) err
 // insertTasksPostgres inserts a whole batch in one statement, one round
 // trip: the rows travel as one array per column, are joined to their lead
 // maps (a row whose lead map is not its account's drops out), take their
-// ids from the sequence and are inserted; the answer names each inserted
+// ids from the sequence in their order and are inserted; the answer names each inserted
 // row by its place in the arrays (ord), with its lead and campaign.
 var insertTasksPostgres = func() string {
 	types := []string{"?::bigint[]", "?::bigint[]"}
 	for _, in := range taskInputs {
 		types = append(types, "?::"+in.pgType+"[]")
 	}
+	// The ids are drawn over the rows in their order (the sorted subquery
+	// is not flattened into the query that calls nextval), so that a bulk
+	// create's tasks take ascending ids in the order of its list.
 	return `WITH i AS (
-		SELECT nextval('tasks_id_seq') AS id, i.ord, i.account_id, i.lead_map_id, lm.campaign_id, lm.lead_id, ` + inputColumns("i.") + `
-		FROM unnest(` + strings.Join(types, ", ") + `) WITH ORDINALITY AS i(account_id, lead_map_id, ` + inputColumns("") + `, ord)
-		JOIN lead_maps lm ON lm.id = i.lead_map_id AND lm.account_id = i.account_id),
+		SELECT nextval('tasks_id_seq') AS id, j.* FROM (
+			SELECT i.ord, i.account_id, i.lead_map_id, lm.campaign_id, lm.lead_id, ` + inputColumns("i.") + `
+			FROM unnest(` + strings.Join(types, ", ") + `) WITH ORDINALITY AS i(account_id, lead_map_id, ` + inputColumns("") + `, ord)
+			JOIN lead_maps lm ON lm.id = i.lead_map_id AND lm.account_id = i.account_id
+			ORDER BY i.ord) j),
 	t AS (INSERT INTO tasks (id, account_id, lead_map_id, campaign_id, lead_id, ` + inputColumns("") + `)
 		SELECT id, account_id, lead_map_id, campaign_id, lead_id, ` + inputColumns("") + ` FROM i)
 	SELECT i.ord, i.id, i.campaign_id, i.lead_id, l.email, l.first_name, l.last_name, l.company_name, c.name
