@@ -42,15 +42,17 @@ type dialect interface {
 	// several servers take work from (of: " OF alias" or ""), so that each
 	// takes rows no other holds. SQLite has one writer.
 	skipLocked(of string) string
-	// tryLock takes a transaction-scoped lock named key if no other
-	// transaction holds it; SQLite's one writer always has it.
-	tryLock(ctx context.Context, tx *Tx, key int64) (bool, error)
 	// migrateOptions are the options of goose's provider.
 	migrateOptions() ([]goose.ProviderOption, error)
 	// insertID runs an INSERT and returns the new row's id.
 	insertID(ctx context.Context, tx *Tx, query string, args []any) (int64, error)
 	// txOptions are the options of a transaction that is readOnly or not.
 	txOptions(readOnly bool) *sql.TxOptions
+	// lockOutbox takes the lock under which one server at a time
+	// dispatches the outbox, until the transaction ends: waiting for it,
+	// or, unless wait, reporting false at once when another holds it.
+	// SQLite has one writer.
+	lockOutbox(ctx context.Context, tx *Tx, wait bool) (bool, error)
 }
 
 type sqliteDialect struct{}
@@ -66,9 +68,8 @@ func (sqliteDialect) syncIdentity(context.Context, *Tx, string) error {
 	return nil // AUTOINCREMENT continues after the largest id
 }
 
-func (sqliteDialect) skipLocked(string) string                          { return "" }
-func (sqliteDialect) tryLock(context.Context, *Tx, int64) (bool, error) { return true, nil }
-func (sqliteDialect) migrateOptions() ([]goose.ProviderOption, error)   { return nil, nil }
+func (sqliteDialect) skipLocked(string) string                        { return "" }
+func (sqliteDialect) migrateOptions() ([]goose.ProviderOption, error) { return nil, nil }
 
 // txOptions: a read connection is read-only already (query_only), and
 // database/sql's ReadOnly would cost a statement per transaction.
@@ -83,6 +84,7 @@ func (sqliteDialect) insertID(ctx context.Context, tx *Tx, query string, args []
 	}
 	return res.LastInsertId()
 }
+func (sqliteDialect) lockOutbox(context.Context, *Tx, bool) (bool, error) { return true, nil }
 
 type postgresDialect struct{}
 
@@ -112,11 +114,6 @@ func (postgresDialect) rebind(q string) string {
 
 func (postgresDialect) skipLocked(of string) string { return " FOR UPDATE" + of + " SKIP LOCKED" }
 
-func (postgresDialect) tryLock(ctx context.Context, tx *Tx, key int64) (got bool, err error) {
-	err = tx.queryRow(ctx, `SELECT pg_try_advisory_xact_lock(?)`, key).Scan(&got)
-	return got, err
-}
-
 // migrateOptions: several servers starting at once migrate once: the
 // others wait on an advisory lock, then find nothing left to do.
 func (postgresDialect) migrateOptions() ([]goose.ProviderOption, error) {
@@ -139,6 +136,15 @@ func (postgresDialect) insertID(ctx context.Context, tx *Tx, query string, args 
 func (postgresDialect) syncIdentity(ctx context.Context, tx *Tx, table string) error {
 	_, err := tx.exec(ctx, `SELECT setval(pg_get_serial_sequence('`+table+`', 'id'), (SELECT MAX(id) FROM `+table+`))`)
 	return err
+}
+
+func (postgresDialect) lockOutbox(ctx context.Context, tx *Tx, wait bool) (got bool, err error) {
+	if wait {
+		_, err = tx.exec(ctx, `SELECT pg_advisory_xact_lock(?)`, dispatchLock)
+		return err == nil, err
+	}
+	err = tx.queryRow(ctx, `SELECT pg_try_advisory_xact_lock(?)`, dispatchLock).Scan(&got)
+	return got, err
 }
 
 // placeholders returns "?, ?, …" with n marks.

@@ -23,8 +23,9 @@ const noDueSort = math.MaxInt64
 // taskSelect reads a task with its lead and campaign; scanTask takes its columns.
 const taskSelect = `SELECT t.id, t.lead_map_id, t.name, t.description, t.priority, t.due_date, t.status,
 	t.created_at, t.updated_at, t.completed_at, t.completed_by, t.campaign_id, t.lead_id,
-	l.email, l.first_name, l.last_name, l.company_name, c.name
-	FROM tasks t JOIN leads l ON l.id = t.lead_id JOIN campaigns c ON c.id = t.campaign_id`
+	l.email, l.first_name, l.last_name, l.company_name, c.name, lc.id, lc.name
+	FROM tasks t JOIN leads l ON l.id = t.lead_id JOIN campaigns c ON c.id = t.campaign_id
+	JOIN lead_maps lm ON lm.id = t.lead_map_id LEFT JOIN lead_categories lc ON lc.id = lm.category_id`
 
 // CreateTask creates a task for a lead map of the actor's account. Without
 // an Idempotency-Key it joins the group commit's batch as a create, which
@@ -162,6 +163,8 @@ func scanTask(s scanner) (*taskbox.Task, error) {
 		t                    = taskbox.Task{Lead: &taskbox.TaskLead{}, Campaign: &taskbox.TaskCampaign{}}
 		desc, due, by        sql.NullString
 		first, last, company sql.NullString
+		catID                sql.NullInt64
+		catName              sql.NullString
 		rank                 int
 		created, updated     int64
 		completed            sql.NullInt64
@@ -169,13 +172,14 @@ func scanTask(s scanner) (*taskbox.Task, error) {
 	)
 	if err := s.Scan(&t.ID, &t.LeadMapID, &t.Name, &desc, &rank, &due, &status,
 		&created, &updated, &completed, &by, &t.CampaignID, &t.LeadID,
-		&t.Lead.Email, &first, &last, &company, &t.Campaign.Name); err != nil {
+		&t.Lead.Email, &first, &last, &company, &t.Campaign.Name, &catID, &catName); err != nil {
 		return nil, err
 	}
 	t.Description, t.Priority, t.Status = stringPtr(desc), taskbox.PriorityFromRank(rank), taskbox.Status(status)
 	t.CreatedAt, t.UpdatedAt, t.CompletedAt = taskbox.TimestampFromMicros(created), taskbox.TimestampFromMicros(updated), timestampPtr(completed)
 	t.Lead.ID, t.Campaign.ID = t.LeadID, t.CampaignID
 	t.Lead.FirstName, t.Lead.LastName, t.Lead.CompanyName = stringPtr(first), stringPtr(last), stringPtr(company)
+	t.LeadCategory = leadCategory(catID, catName)
 	if due.Valid {
 		d, err := taskbox.ParseDue(due.String, time.UTC)
 		if err != nil {

@@ -95,8 +95,9 @@ func createTasks(ctx context.Context, tx *Tx, ns []*newTask) error {
 
 // leadMapLookup reads what a task copies from its lead map; no row when
 // the lead map is not the account's.
-const leadMapLookup = `SELECT lm.campaign_id, lm.lead_id, l.email, l.first_name, l.last_name, l.company_name, c.name
+const leadMapLookup = `SELECT lm.campaign_id, lm.lead_id, l.email, l.first_name, l.last_name, l.company_name, c.name, lc.id, lc.name
 	FROM lead_maps lm JOIN leads l ON l.id = lm.lead_id JOIN campaigns c ON c.id = lm.campaign_id
+	LEFT JOIN lead_categories lc ON lc.id = lm.category_id
 	WHERE lm.id = ? AND lm.account_id = ?`
 
 var insertTaskSQLite = `INSERT INTO tasks (account_id, lead_map_id, campaign_id, lead_id, ` + inputColumns("") +
@@ -108,15 +109,19 @@ func (sqliteDialect) insertTasks(ctx context.Context, tx *Tx, ns []*newTask) err
 	args := make([]any, 4+len(taskInputs))
 	for _, n := range ns {
 		t := n.t
-		var first, last, company sql.NullString
+		var (
+			first, last, company, catName sql.NullString
+			catID                         sql.NullInt64
+		)
 		err := tx.queryRow(ctx, leadMapLookup, t.LeadMapID, n.actor.AccountID()).
-			Scan(&t.CampaignID, &t.LeadID, &t.Lead.Email, &first, &last, &company, &t.Campaign.Name)
+			Scan(&t.CampaignID, &t.LeadID, &t.Lead.Email, &first, &last, &company, &t.Campaign.Name, &catID, &catName)
 		if errors.Is(err, sql.ErrNoRows) {
 			continue
 		} else if err != nil {
 			return err
 		}
 		t.Lead.FirstName, t.Lead.LastName, t.Lead.CompanyName = stringPtr(first), stringPtr(last), stringPtr(company)
+		t.LeadCategory = leadCategory(catID, catName)
 		args[0], args[1], args[2], args[3] = n.actor.AccountID(), t.LeadMapID, t.CampaignID, t.LeadID
 		for i, in := range taskInputs {
 			args[4+i] = in.value(n)
@@ -143,14 +148,15 @@ var insertTasksPostgres = func() string {
 	// create's tasks take ascending ids in the order of its list.
 	return `WITH i AS (
 		SELECT nextval('tasks_id_seq') AS id, j.* FROM (
-			SELECT i.ord, i.account_id, i.lead_map_id, lm.campaign_id, lm.lead_id, ` + inputColumns("i.") + `
+			SELECT i.ord, i.account_id, i.lead_map_id, lm.campaign_id, lm.lead_id, lm.category_id, ` + inputColumns("i.") + `
 			FROM unnest(` + strings.Join(types, ", ") + `) WITH ORDINALITY AS i(account_id, lead_map_id, ` + inputColumns("") + `, ord)
 			JOIN lead_maps lm ON lm.id = i.lead_map_id AND lm.account_id = i.account_id
 			ORDER BY i.ord) j),
 	t AS (INSERT INTO tasks (id, account_id, lead_map_id, campaign_id, lead_id, ` + inputColumns("") + `)
 		SELECT id, account_id, lead_map_id, campaign_id, lead_id, ` + inputColumns("") + ` FROM i)
-	SELECT i.ord, i.id, i.campaign_id, i.lead_id, l.email, l.first_name, l.last_name, l.company_name, c.name
-	FROM i JOIN leads l ON l.id = i.lead_id JOIN campaigns c ON c.id = i.campaign_id`
+	SELECT i.ord, i.id, i.campaign_id, i.lead_id, l.email, l.first_name, l.last_name, l.company_name, c.name, lc.id, lc.name
+	FROM i JOIN leads l ON l.id = i.lead_id JOIN campaigns c ON c.id = i.campaign_id
+	LEFT JOIN lead_categories lc ON lc.id = i.category_id`
 }()
 
 func (postgresDialect) insertTasks(ctx context.Context, tx *Tx, ns []*newTask) error {
@@ -179,8 +185,10 @@ func (postgresDialect) insertTasks(ctx context.Context, tx *Tx, ns []*newTask) e
 			id, campaign, lead   int64
 			email, campaignName  string
 			first, last, company sql.NullString
+			catID                sql.NullInt64
+			catName              sql.NullString
 		)
-		if err := rows.Scan(&ord, &id, &campaign, &lead, &email, &first, &last, &company, &campaignName); err != nil {
+		if err := rows.Scan(&ord, &id, &campaign, &lead, &email, &first, &last, &company, &campaignName, &catID, &catName); err != nil {
 			return err
 		}
 		if ord < 1 || ord > len(ns) {
@@ -189,6 +197,7 @@ func (postgresDialect) insertTasks(ctx context.Context, tx *Tx, ns []*newTask) e
 		t := ns[ord-1].t
 		t.ID, t.CampaignID, t.LeadID, t.Lead.Email, t.Campaign.Name = id, campaign, lead, email, campaignName
 		t.Lead.FirstName, t.Lead.LastName, t.Lead.CompanyName = stringPtr(first), stringPtr(last), stringPtr(company)
+		t.LeadCategory = leadCategory(catID, catName)
 	}
 	return rows.Err()
 }
