@@ -10,10 +10,15 @@ import (
 	taskbox "github.com/taskboxhq/taskbox"
 )
 
-var _ taskbox.InboxService = (*DB)(nil)
+var (
+	_ taskbox.InboxService    = (*DB)(nil)
+	_ taskbox.TaskCounter     = (*DB)(nil)
+	_ taskbox.TaskBulkDeleter = (*DB)(nil)
+)
 
 // sortColumns maps a sort (without its "-") to the column it seeks on.
-var sortColumns = map[string]string{"due_date": "t.due_sort", "priority": "t.priority", "created_at": "t.created_at"}
+var sortColumns = map[string]string{"due_date": "t.due_sort", "priority": "t.priority", "created_at": "t.created_at",
+	"completed_at": "COALESCE(t.completed_at, 0)"}
 
 // ListTasks returns one page of the actor's inbox. Pages are keyset pages:
 // each seeks past the (sort key, id) of the previous page's last task, so
@@ -85,6 +90,11 @@ func sortKey(t *taskbox.Task, sort string) int64 {
 		return int64(t.Priority.Rank())
 	case "created_at":
 		return t.CreatedAt.Micros()
+	case "completed_at":
+		if t.CompletedAt == nil {
+			return 0
+		}
+		return t.CompletedAt.Micros()
 	}
 	_, due, _ := dueColumns(t.Due)
 	return due
@@ -132,9 +142,9 @@ func taskConditions(d dialect, accountID int64, f taskbox.TaskFilter) ([]string,
 	if f.CampaignID != 0 {
 		add("t.campaign_id = ?", f.CampaignID)
 	}
-	for _, word := range strings.Fields(f.Query) {
-		pattern := "%" + escapeLike(word) + "%"
-		add(`(t.name `+d.like()+` ? ESCAPE '\' OR t.description `+d.like()+` ? ESCAPE '\')`, pattern, pattern)
+	if words := strings.Fields(f.Query); len(words) > 0 {
+		cond, a := d.searchWords(words)
+		add(cond, a...)
 	}
 	return where, args
 }
@@ -209,4 +219,26 @@ func (db *DB) Summarize(ctx context.Context, loc *time.Location, now time.Time) 
 		return errors.Join(err1, err2)
 	})
 	return s, err
+}
+
+// CountTasks counts the tasks of the actor's account that f selects, all
+// pages together. It reads the same conditions as ListTasks, so the inbox
+// indexes (and the search index) serve it.
+func (db *DB) CountTasks(ctx context.Context, f taskbox.TaskFilter) (int, error) {
+	actor, err := taskbox.RequireActor(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if f.Location == nil {
+		f.Location = actor.Account.Location()
+	}
+	if f.Now.IsZero() {
+		f.Now = db.Now().Time
+	}
+	where, args := taskConditions(db.dialect, actor.AccountID(), f)
+	var n int
+	err = db.inStatement(ctx, func(tx *Tx) error {
+		return tx.queryRow(ctx, "SELECT COUNT(*) FROM tasks t WHERE "+strings.Join(where, " AND "), args...).Scan(&n)
+	})
+	return n, err
 }
