@@ -5,7 +5,9 @@
 package web
 
 import (
+	"context"
 	"embed"
+	"errors"
 	"log/slog"
 	"net/http"
 	"time"
@@ -33,7 +35,11 @@ type Server struct {
 	Search    taskbox.LeadSearcher
 	Tasks     taskbox.TaskService
 	Inbox     taskbox.InboxService
-	Logger    *slog.Logger
+	// Counter and Deleter default to Inbox when it has those methods
+	// (store.DB does).
+	Counter taskbox.TaskCounter
+	Deleter taskbox.TaskBulkDeleter
+	Logger  *slog.Logger
 	// Key seals and signs session cookies; every server of one database
 	// must use the same key (store.DB.WebSessionKey).
 	Key []byte
@@ -66,6 +72,18 @@ func (s *Server) Handler() (http.Handler, error) {
 		s.Logger = slog.New(slog.DiscardHandler)
 	}
 	s.signIns = newSignInLimiter(s.SignInBurst, s.SignInEvery)
+	if s.Counter == nil {
+		s.Counter, _ = s.Inbox.(taskbox.TaskCounter)
+	}
+	if s.Deleter == nil {
+		s.Deleter, _ = s.Inbox.(taskbox.TaskBulkDeleter)
+	}
+	if s.Counter == nil {
+		s.Counter = unwired{}
+	}
+	if s.Deleter == nil {
+		s.Deleter = unwired{}
+	}
 	var err error
 	if s.sessions, err = newSealer(s.Key); err != nil {
 		return nil, err
@@ -89,6 +107,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("POST /signout", s.form(s.handleSignOut))
 	mux.HandleFunc("GET /leads/suggest", s.signedIn(s.handleSuggest))
 	mux.HandleFunc("POST /tasks", s.form(s.handleAddTask))
+	mux.HandleFunc("POST /tasks/bulk", s.form(s.handleBulk))
 	mux.HandleFunc("POST /tasks/bulk-complete", s.form(s.handleBulkComplete))
 	mux.HandleFunc("GET /tasks/{id}", s.signedIn(s.handleTaskPage))
 	mux.HandleFunc("POST /tasks/{id}", s.form(s.handleEditTask))
@@ -114,3 +133,12 @@ func securityHeaders(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
+
+// unwired stands for a service main did not wire: its pages fail with a
+// logged internal error rather than a panic.
+type unwired struct{}
+
+var errUnwired = errors.New("web: the inbox service cannot count or bulk-delete tasks: set Server.Counter and Server.Deleter")
+
+func (unwired) CountTasks(context.Context, taskbox.TaskFilter) (int, error) { return 0, errUnwired }
+func (unwired) DeleteTasks(context.Context, []int64) error                  { return errUnwired }
