@@ -197,7 +197,8 @@
     if (!form.matches || !form.matches("form[data-js]") || ev.defaultPrevented) return;
     if (btn && btn.name === "action" && btn.value === "delete") return;
     ev.preventDefault();
-    var action = btn && btn.hasAttribute("formaction") ? btn.formAction : form.action;
+    // (form.action would be the bulk bar's button named "action".)
+    var action = btn && btn.hasAttribute("formaction") ? btn.formAction : form.getAttribute("action") || location.href;
     var row = btn && btn.closest(".task");
     var focusID = btn && btn.name === "focus" && btn.value !== "0" ? "task-" + btn.value : (document.activeElement && document.activeElement.id);
     if (row && !btn.value) focusID = row.id;
