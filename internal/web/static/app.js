@@ -163,6 +163,7 @@
   function setState(url) {
     var u = new URL(url, location.href);
     u.hash = "";
+    u.searchParams.delete("sel"); // ticks live in the page, not in its address
     var path = u.pathname + u.search;
     if (path !== location.pathname + location.search) history.replaceState(history.state, "", path);
     document.querySelectorAll("input[name=return]").forEach(function (i) { if (i.value.charAt(0) === "/" && i.value.indexOf("/tasks/") !== 0) i.value = path; });
