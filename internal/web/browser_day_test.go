@@ -3,6 +3,8 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -122,6 +124,7 @@ func TestBrowserShowMoreCompleteAndUndo(t *testing.T) {
 		t.Errorf("the Undo is offered for %d ms, want at least 10 s", ms)
 	}
 	screenshot(t, ctx, "undo-toast")
+	viewShot(t, ctx, "undo-toast-window")
 	if got, _ := a.find(t, s, over[4].ID); got.Status != taskbox.StatusCompleted || got.CompletedAt == nil {
 		t.Fatalf("the task is %s after completing", got.Status)
 	}
@@ -251,6 +254,7 @@ func TestBrowserBulkBar(t *testing.T) {
 		t.Error("the bulk bar is not within the window")
 	}
 	screenshot(t, ctx, "bulk-bar")
+	viewShot(t, ctx, "bulk-bar-window")
 	target := time.Now().UTC().AddDate(0, 0, 20).Format(time.DateOnly)
 	run(t, ctx, chromedp.SetValue(chromedp.ID("bulk-due"), target), chromedp.Click(chromedp.ID("bulk-reschedule")))
 	waitFor(t, ctx, `document.querySelector("#toast .flash") && document.querySelector("#toast .flash").textContent.indexOf("Moved 4 tasks to") === 0`)
@@ -339,6 +343,7 @@ func TestBrowserNarrowFirstScreen(t *testing.T) {
 		}
 	}
 	screenshot(t, ctx, "narrow-first-screen")
+	viewShot(t, ctx, "narrow-first-screen-window")
 	run(t, ctx, chromedp.Click(chromedp.CSS("#morefilters summary")))
 	waitFor(t, ctx, `document.getElementById("morefilters").open`)
 	screenshot(t, ctx, "narrow-filters-open")
@@ -440,4 +445,17 @@ func (a *account) taskFor(t *testing.T, s *site, leadMap int64, name string) *ta
 		t.Fatal(err)
 	}
 	return task
+}
+
+// viewShot saves what the window shows (not the whole page), in the light
+// scheme, as name.png.
+func viewShot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	if err := os.WriteFile(filepath.Join(shotDir(t), name+".png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
