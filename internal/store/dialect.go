@@ -21,7 +21,12 @@ type dialect interface {
 	// searchWords is the condition that each word is part of a task's
 	// search text (its name, description and lead: see migration 00010),
 	// through the dialect's text index.
-	searchWords(words []string) (string, []any)
+	// dense is what denseSearch said of the words.
+	searchWords(words []string, dense bool) (string, []any)
+	// denseSearch reports whether the words match so many tasks that the
+	// inbox should walk its index in order and check each task, rather
+	// than start from the matches and sort them.
+	denseSearch(ctx context.Context, tx *Tx, words []string) (bool, error)
 	// lockTask is appended to a task SELECT in a write transaction, so that
 	// two servers changing one task take turns. SQLite has one writer.
 	lockTask() string
@@ -41,24 +46,54 @@ func (sqliteDialect) lockTask() string            { return "" }
 // searchWords looks words of three characters or more up in the trigram
 // index task_search, all in one MATCH (each word a quoted string, so that
 // nothing in it is FTS5 syntax); a shorter word, which no trigram holds,
-// is a LIKE over the index's text.
-func (sqliteDialect) searchWords(words []string) (string, []any) {
-	var phrases []string
+// is a LIKE over the index's text. When the words are dense, "t.id + 0"
+// keeps SQLite from starting at the matches: it reads them once into a
+// set and checks the tasks the inbox index yields in order.
+func (sqliteDialect) searchWords(words []string, dense bool) (string, []any) {
+	id := "t.id"
+	if dense {
+		id = "t.id + 0"
+	}
 	var conds []string
 	var args []any
 	for _, w := range words {
-		if utf8.RuneCountInString(w) >= 3 {
-			phrases = append(phrases, `"`+strings.ReplaceAll(w, `"`, `""`)+`"`)
-			continue
+		if utf8.RuneCountInString(w) < 3 {
+			conds = append(conds, id+` IN (SELECT rowid FROM task_search WHERE body LIKE ? ESCAPE '\')`)
+			args = append(args, "%"+escapeLike(w)+"%")
 		}
-		conds = append(conds, `t.id IN (SELECT rowid FROM task_search WHERE body LIKE ? ESCAPE '\')`)
-		args = append(args, "%"+escapeLike(w)+"%")
 	}
-	if len(phrases) > 0 {
-		conds = append([]string{"t.id IN (SELECT rowid FROM task_search WHERE task_search MATCH ?)"}, conds...)
-		args = append([]any{strings.Join(phrases, " AND ")}, args...)
+	if match := ftsMatch(words); match != "" {
+		conds = append([]string{id + " IN (SELECT rowid FROM task_search WHERE task_search MATCH ?)"}, conds...)
+		args = append([]any{match}, args...)
 	}
 	return strings.Join(conds, " AND "), args
+}
+
+// denseAt is how many matches make a search dense: below it, starting
+// from the matches and sorting them is cheap (measured at 1,000,000 tasks:
+// docs/web.md).
+const denseAt = 2000
+
+func (sqliteDialect) denseSearch(ctx context.Context, tx *Tx, words []string) (bool, error) {
+	match := ftsMatch(words)
+	if match == "" {
+		return true, nil // short words only: their LIKE reads every task's text anyway
+	}
+	var n int
+	err := tx.queryRow(ctx, `SELECT COUNT(*) FROM (SELECT rowid FROM task_search WHERE task_search MATCH ? LIMIT ?)`, match, denseAt).Scan(&n)
+	return n >= denseAt, err
+}
+
+// ftsMatch is the FTS5 query of the words of three characters or more:
+// each a quoted phrase, all of them required.
+func ftsMatch(words []string) string {
+	var phrases []string
+	for _, w := range words {
+		if utf8.RuneCountInString(w) >= 3 {
+			phrases = append(phrases, `"`+strings.ReplaceAll(w, `"`, `""`)+`"`)
+		}
+	}
+	return strings.Join(phrases, " AND ")
 }
 
 func (sqliteDialect) syncIdentity(context.Context, *Tx, string) error {
@@ -74,7 +109,7 @@ func (postgresDialect) lockTask() string            { return " FOR UPDATE OF t" 
 
 // searchWords is an ILIKE per word on search_text, which the trigram
 // index (pg_trgm) answers for words of three characters or more.
-func (postgresDialect) searchWords(words []string) (string, []any) {
+func (postgresDialect) searchWords(words []string, _ bool) (string, []any) {
 	conds := make([]string, len(words))
 	args := make([]any, len(words))
 	for i, w := range words {
@@ -83,6 +118,9 @@ func (postgresDialect) searchWords(words []string) (string, []any) {
 	}
 	return strings.Join(conds, " AND "), args
 }
+
+// denseSearch is PostgreSQL's planner's to decide, from its statistics.
+func (postgresDialect) denseSearch(context.Context, *Tx, []string) (bool, error) { return false, nil }
 
 // rebind turns ? placeholders into $1, $2, …; no query of the store has a ?
 // inside a string literal.

@@ -150,3 +150,37 @@ func TestDeleteTasks_AllOrNone(t *testing.T) {
 		}
 	}
 }
+
+// A word that thousands of tasks hold (past denseAt) is searched by
+// walking the inbox in order: the pages come in due order, and the count
+// is exact.
+func TestSearch_DenseWord(t *testing.T) {
+	db := newTestDB(t)
+	f := newFixture(t, db, "dense", "UTC", 1)
+	for b := 0; b < 3; b++ {
+		batch := make([]*taskbox.TaskCreate, 0, 1000)
+		for i := 0; i < 1000; i++ {
+			due := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(b*1000+i) * time.Minute).Format(time.RFC3339)
+			batch = append(batch, &taskbox.TaskCreate{LeadMapID: f.mapIDs[0], Name: "send pricing", DueDate: &due})
+		}
+		if _, err := db.BulkCreateTasks(f.ctx, batch, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.task(t, db, "call", nil, "")
+	page, err := db.ListTasks(f.ctx, taskbox.TaskFilter{Query: "pricing", Limit: 20})
+	if err != nil || len(page.Tasks) != 20 || page.NextCursor == nil {
+		t.Fatalf("dense search: %v, %v", page, err)
+	}
+	for i := 1; i < len(page.Tasks); i++ {
+		if !page.Tasks[i-1].Due.At.Before(page.Tasks[i].Due.At) {
+			t.Fatalf("dense search out of due order at %d", i)
+		}
+	}
+	if n, err := db.CountTasks(f.ctx, taskbox.TaskFilter{Query: "pricing"}); err != nil || n != 3000 {
+		t.Errorf("count %d, %v; want 3000", n, err)
+	}
+	if n, err := db.CountTasks(f.ctx, taskbox.TaskFilter{Query: "pricing call"}); err != nil || n != 0 {
+		t.Errorf("count of two words %d, %v; want 0", n, err)
+	}
+}
