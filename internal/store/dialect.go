@@ -21,12 +21,11 @@ type dialect interface {
 	// searchWords is the condition that each word is part of a task's
 	// search text (its name, description and lead: see migration 00010),
 	// through the dialect's text index.
-	// dense is what denseSearch said of the words.
-	searchWords(words []string, dense bool) (string, []any)
-	// denseSearch reports whether the words match so many tasks that the
-	// inbox should walk its index in order and check each task, rather
-	// than start from the matches and sort them.
-	denseSearch(ctx context.Context, tx *Tx, words []string) (bool, error)
+	// plan is what planSearch found out.
+	searchWords(words []string, plan searchPlan) (string, []any)
+	// planSearch looks at how many tasks the words match, where that
+	// decides how to search them.
+	planSearch(ctx context.Context, tx *Tx, words []string) (searchPlan, error)
 	// lockTask is appended to a task SELECT in a write transaction, so that
 	// two servers changing one task take turns. SQLite has one writer.
 	lockTask() string
@@ -49,24 +48,42 @@ func (sqliteDialect) lockTask() string            { return "" }
 // is a LIKE over the index's text. When the words are dense, "t.id + 0"
 // keeps SQLite from starting at the matches: it reads them once into a
 // set and checks the tasks the inbox index yields in order.
-func (sqliteDialect) searchWords(words []string, dense bool) (string, []any) {
+func (sqliteDialect) searchWords(words []string, plan searchPlan) (string, []any) {
 	id := "t.id"
-	if dense {
+	if plan.dense {
 		id = "t.id + 0"
 	}
 	var conds []string
 	var args []any
+	if plan.ids != nil { // the matches of the long words, all of them
+		conds = append(conds, "t.id IN ("+placeholders(len(plan.ids))+")")
+		for _, m := range plan.ids {
+			args = append(args, m)
+		}
+		if len(plan.ids) == 0 {
+			conds[0] = "0 = 1"
+		}
+	}
 	for _, w := range words {
 		if utf8.RuneCountInString(w) < 3 {
 			conds = append(conds, id+` IN (SELECT rowid FROM task_search WHERE body LIKE ? ESCAPE '\')`)
 			args = append(args, "%"+escapeLike(w)+"%")
 		}
 	}
-	if match := ftsMatch(words); match != "" {
+	if match := ftsMatch(words); match != "" && plan.ids == nil {
 		conds = append([]string{id + " IN (SELECT rowid FROM task_search WHERE task_search MATCH ?)"}, conds...)
 		args = append([]any{match}, args...)
 	}
 	return strings.Join(conds, " AND "), args
+}
+
+// searchPlan is how to search: dense, walk the inbox index in order and
+// check each task against the matches; else start from the matches, ids
+// (read once by planSearch), and sort them. The zero plan searches the
+// index as the database's planner sees fit.
+type searchPlan struct {
+	dense bool
+	ids   []int64
 }
 
 // denseAt is how many matches make a search dense: below it, starting
@@ -74,14 +91,31 @@ func (sqliteDialect) searchWords(words []string, dense bool) (string, []any) {
 // docs/web.md).
 const denseAt = 2000
 
-func (sqliteDialect) denseSearch(ctx context.Context, tx *Tx, words []string) (bool, error) {
+// planSearch reads up to denseAt matches of the long words: FTS5 yields
+// them as it finds them, so a common word stops early, and a rare one's
+// matches are all read once, here, rather than again by the list query.
+func (sqliteDialect) planSearch(ctx context.Context, tx *Tx, words []string) (searchPlan, error) {
 	match := ftsMatch(words)
 	if match == "" {
-		return true, nil // short words only: their LIKE reads every task's text anyway
+		return searchPlan{dense: true}, nil // short words only: their LIKE reads every task's text anyway
 	}
-	var n int
-	err := tx.queryRow(ctx, `SELECT COUNT(*) FROM (SELECT rowid FROM task_search WHERE task_search MATCH ? LIMIT ?)`, match, denseAt).Scan(&n)
-	return n >= denseAt, err
+	rows, err := tx.query(ctx, `SELECT rowid FROM task_search WHERE task_search MATCH ? LIMIT ?`, match, denseAt)
+	if err != nil {
+		return searchPlan{}, err
+	}
+	defer rows.Close()
+	ids := []int64{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return searchPlan{}, err
+		}
+		ids = append(ids, id)
+	}
+	if len(ids) >= denseAt {
+		return searchPlan{dense: true}, rows.Err()
+	}
+	return searchPlan{ids: ids}, rows.Err()
 }
 
 // ftsMatch is the FTS5 query of the words of three characters or more:
@@ -109,7 +143,7 @@ func (postgresDialect) lockTask() string            { return " FOR UPDATE OF t" 
 
 // searchWords is an ILIKE per word on search_text, which the trigram
 // index (pg_trgm) answers for words of three characters or more.
-func (postgresDialect) searchWords(words []string, _ bool) (string, []any) {
+func (postgresDialect) searchWords(words []string, _ searchPlan) (string, []any) {
 	conds := make([]string, len(words))
 	args := make([]any, len(words))
 	for i, w := range words {
@@ -119,8 +153,10 @@ func (postgresDialect) searchWords(words []string, _ bool) (string, []any) {
 	return strings.Join(conds, " AND "), args
 }
 
-// denseSearch is PostgreSQL's planner's to decide, from its statistics.
-func (postgresDialect) denseSearch(context.Context, *Tx, []string) (bool, error) { return false, nil }
+// planSearch leaves it to PostgreSQL's planner, which has the statistics.
+func (postgresDialect) planSearch(context.Context, *Tx, []string) (searchPlan, error) {
+	return searchPlan{}, nil
+}
 
 // rebind turns ? placeholders into $1, $2, …; no query of the store has a ?
 // inside a string literal.

@@ -45,11 +45,11 @@ func (db *DB) ListTasks(ctx context.Context, f taskbox.TaskFilter) (*taskbox.Tas
 	if !ok {
 		return nil, taskbox.Errorf(taskbox.EBADREQUEST, "The sort query parameter must be one of %s.", strings.Join(taskbox.TaskSorts, ", "))
 	}
-	dense, err := db.denseSearch(ctx, f.Query)
+	plan, err := db.planSearch(ctx, f.Query)
 	if err != nil {
 		return nil, err
 	}
-	where, args := taskConditions(db.dialect, actor.AccountID(), f, dense)
+	where, args := taskConditions(db.dialect, actor.AccountID(), f, plan)
 	if f.Cursor != "" {
 		c, err := db.decodeCursor(f.Cursor, actor.AccountID(), f.Sort)
 		if err != nil {
@@ -105,8 +105,8 @@ func sortKey(t *taskbox.Task, sort string) int64 {
 }
 
 // taskConditions turns a filter into WHERE conditions and their arguments.
-// dense says how to search the words of f.Query (dialect.denseSearch).
-func taskConditions(d dialect, accountID int64, f taskbox.TaskFilter, dense bool) ([]string, []any) {
+// plan says how to search the words of f.Query (dialect.planSearch).
+func taskConditions(d dialect, accountID int64, f taskbox.TaskFilter, plan searchPlan) ([]string, []any) {
 	where := []string{"t.account_id = ?"}
 	args := []any{accountID}
 	add := func(cond string, a ...any) {
@@ -148,7 +148,7 @@ func taskConditions(d dialect, accountID int64, f taskbox.TaskFilter, dense bool
 		add("t.campaign_id = ?", f.CampaignID)
 	}
 	if words := strings.Fields(f.Query); len(words) > 0 {
-		cond, a := d.searchWords(words, dense)
+		cond, a := d.searchWords(words, plan)
 		add(cond, a...)
 	}
 	return where, args
@@ -240,7 +240,11 @@ func (db *DB) CountTasks(ctx context.Context, f taskbox.TaskFilter) (int, error)
 	if f.Now.IsZero() {
 		f.Now = db.Now().Time
 	}
-	where, args := taskConditions(db.dialect, actor.AccountID(), f, false)
+	plan, err := db.planSearch(ctx, f.Query)
+	if err != nil {
+		return 0, err
+	}
+	where, args := taskConditions(db.dialect, actor.AccountID(), f, plan)
 	var n int
 	err = db.inStatement(ctx, func(tx *Tx) error {
 		return tx.queryRow(ctx, "SELECT COUNT(*) FROM tasks t WHERE "+strings.Join(where, " AND "), args...).Scan(&n)
@@ -248,16 +252,16 @@ func (db *DB) CountTasks(ctx context.Context, f taskbox.TaskFilter) (int, error)
 	return n, err
 }
 
-// denseSearch asks the dialect whether the words of a search match many
-// tasks; no words, no question.
-func (db *DB) denseSearch(ctx context.Context, query string) (dense bool, err error) {
+// planSearch asks the dialect how to search the words of a query; no
+// words, no question.
+func (db *DB) planSearch(ctx context.Context, query string) (plan searchPlan, err error) {
 	words := strings.Fields(query)
 	if len(words) == 0 {
-		return false, nil
+		return plan, nil
 	}
 	err = db.inStatement(ctx, func(tx *Tx) error {
-		dense, err = db.dialect.denseSearch(ctx, tx, words)
+		plan, err = db.dialect.planSearch(ctx, tx, words)
 		return err
 	})
-	return dense, err
+	return plan, err
 }
