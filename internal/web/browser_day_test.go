@@ -423,7 +423,7 @@ func TestBrowserShortcutsNotWhileTyping(t *testing.T) {
 		t.Error("a shortcut opened something while typing")
 	}
 	run(t, ctx, chromedp.KeyEvent(kb.Escape), chromedp.KeyEvent("c"))
-	waitFor(t, ctx, `document.getElementById("add").open && document.activeElement.id === "add-email"`)
+	waitFor(t, ctx, `document.getElementById("add").open && document.activeElement.id === "quick-text"`)
 }
 
 // lead adds a lead with names and a company to the account's campaign.
@@ -457,5 +457,31 @@ func viewShot(t *testing.T, ctx context.Context, name string) {
 	}
 	if err := os.WriteFile(filepath.Join(shotDir(t), name+".png"), png, 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// Quick add from the keyboard, in Tokyo: c opens it, the reading of the
+// line shows before saving, and the task lands due at 09:00 Tokyo time.
+func TestBrowserQuickAdd(t *testing.T) {
+	ctx := tab(t, "Asia/Tokyo")
+	s := newSite(t, siteOptions{})
+	a := s.account(t, "Acme", "", "ann@example.com")
+	signInWithBrowser(t, ctx, s, a.Key)
+	run(t, ctx, chromedp.Evaluate[chromedp.Void](`document.activeElement.blur()`), chromedp.KeyEvent("c"))
+	waitFor(t, ctx, `document.activeElement.id === "quick-text"`)
+	run(t, ctx, chromedp.SendKeys(chromedp.ID("quick-text"), "Call Ann tomorrow 9am"))
+	waitFor(t, ctx, `document.getElementById("quick-preview").textContent.indexOf("“Call Ann”, due Tomorrow 09:00") === 0`)
+	run(t, ctx, chromedp.SendKeys(chromedp.ID("quick-email"), "ann@example.com"))
+	screenshot(t, ctx, "quick-add")
+	run(t, ctx, chromedp.Click(chromedp.ID("quick-add")))
+	waitFor(t, ctx, `document.querySelector("#toast .flash") && document.querySelector("#toast .flash").textContent.indexOf("Added “Call Ann”, due Tomorrow 09:00") === 0`)
+	page, err := s.DB.ListTasks(a.ctx, taskbox.TaskFilter{Limit: 10})
+	if err != nil || len(page.Tasks) != 1 {
+		t.Fatalf("tasks: %v %v", page, err)
+	}
+	tokyo := mustZone(t, "Asia/Tokyo")
+	at := page.Tasks[0].Due.At.In(tokyo)
+	if tomorrow := time.Now().In(tokyo).AddDate(0, 0, 1); at.Hour() != 9 || at.Day() != tomorrow.Day() {
+		t.Errorf("due %s in Tokyo, want tomorrow 09:00", at)
 	}
 }

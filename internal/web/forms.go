@@ -20,6 +20,7 @@ type taskForm struct {
 	LeadMaps []taskbox.LeadCampaign // the campaigns of the typed lead, to choose from
 	Open     bool
 	Message  string
+	Quick    quickForm // the quick add line, in the add form's box
 }
 
 // Get returns a typed value.

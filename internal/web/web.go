@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/olebedev/when"
 	taskbox "github.com/taskboxhq/taskbox"
 )
 
@@ -57,6 +58,7 @@ type Server struct {
 	signIns  *signInLimiter
 	static   http.Handler
 	assets   map[string]string // static file name → versioned URL
+	dates    *when.Parser      // reads quick add's due dates
 }
 
 // Handler returns the pages with their security headers. Paths it does not
@@ -72,6 +74,7 @@ func (s *Server) Handler() (http.Handler, error) {
 		s.Logger = slog.New(slog.DiscardHandler)
 	}
 	s.signIns = newSignInLimiter(s.SignInBurst, s.SignInEvery)
+	s.dates = newDateReader()
 	if s.Counter == nil {
 		s.Counter, _ = s.Inbox.(taskbox.TaskCounter)
 	}
@@ -107,6 +110,8 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("POST /signout", s.form(s.handleSignOut))
 	mux.HandleFunc("GET /leads/suggest", s.signedIn(s.handleSuggest))
 	mux.HandleFunc("POST /tasks", s.form(s.handleAddTask))
+	mux.HandleFunc("GET /tasks/parse", s.signedIn(s.handleParse))
+	mux.HandleFunc("POST /tasks/quick", s.form(s.handleQuickAdd))
 	mux.HandleFunc("POST /tasks/bulk", s.form(s.handleBulk))
 	mux.HandleFunc("POST /tasks/bulk-complete", s.form(s.handleBulkComplete))
 	mux.HandleFunc("GET /tasks/{id}", s.signedIn(s.handleTaskPage))

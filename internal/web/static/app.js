@@ -344,9 +344,9 @@
     var list = rows(), cur = t.closest ? t.closest("li.task") : null, i = list.indexOf(cur), onRow = cur && t === cur;
     var key = ev.key;
     if (key === "?") { ev.preventDefault(); openHelp(); return; }
-    if (key === "/") { var q = $("f-q"); if (q) { ev.preventDefault(); q.focus(); q.select(); } return; }
+    if (key === "/") { var q = $("f-q"); if (q) { ev.preventDefault(); setTimeout(function () { q.focus(); q.select(); }, 0); } return; }
     if (key === "z") { var undo = $("undo"); if (undo && !$("toast").hidden) { ev.preventDefault(); undo.click(); } return; }
-    if (key === "c") { var add = $("add"); if (add) { ev.preventDefault(); add.open = true; ($("add-email").value ? $("add-name") : $("add-email")).focus(); } return; }
+    if (key === "c") { var add = $("add"); if (add) { ev.preventDefault(); add.open = true; setTimeout(function () { $("quick-text").focus(); }, 0); } return; }
     if (!list.length) return;
     if (key === "j" || key === "k" || (onRow && (key === "ArrowDown" || key === "ArrowUp"))) {
       ev.preventDefault();
@@ -381,9 +381,28 @@
   // Suggestions for the lead email: leads whose email starts with what is
   // typed, and the campaigns of the chosen one.
   var leads = {}, timer = 0;
+  // Quick add shows how it reads the line (the server reads it, in the
+  // zone of the page) before the task is added.
+  var quickTimer = 0;
+  function onQuickInput(input) {
+    clearTimeout(quickTimer);
+    var text = input.value;
+    quickTimer = setTimeout(function () {
+      if (!text.trim()) return;
+      fetch("/tasks/parse?text=" + encodeURIComponent(text), { credentials: "same-origin" })
+        .then(function (res) { return res.ok ? res.json() : null; })
+        .then(function (q) {
+          if (!q || input.value !== text) return;
+          $("quick-preview").textContent = q.preview + ".";
+          $("quick-confirmed").value = text;
+        }).catch(function () { /* the server shows the reading on submit instead */ });
+    }, 200);
+  }
+
   function onInput(ev) {
     var input = ev.target;
     if (input.id === "f-q") { onFilterInput(ev); return; }
+    if (input.id === "quick-text") { onQuickInput(input); return; }
     if (input.id !== "add-email") return;
     var select = $("add-lead-map");
     fillCampaigns(select, leads[input.value.toLowerCase()]);
