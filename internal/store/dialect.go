@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/pressly/goose/v3"
@@ -70,9 +71,9 @@ func (sqliteDialect) searchWords(words []string, plan searchPlan) (string, []any
 			args = append(args, "%"+escapeLike(w)+"%")
 		}
 	}
-	if match := ftsMatch(words); match != "" && plan.ids == nil {
-		conds = append([]string{id + " IN (SELECT rowid FROM task_search WHERE task_search MATCH ?)"}, conds...)
-		args = append([]any{match}, args...)
+	if match, checks := ftsMatch(words); match != "" && plan.ids == nil {
+		conds = append([]string{id + " IN (" + ftsQuery(checks) + ")"}, conds...)
+		args = append(append([]any{match}, checks...), args...)
 	}
 	return strings.Join(conds, " AND "), args
 }
@@ -95,11 +96,11 @@ const denseAt = 2000
 // them as it finds them, so a common word stops early, and a rare one's
 // matches are all read once, here, rather than again by the list query.
 func (sqliteDialect) planSearch(ctx context.Context, tx *Tx, words []string) (searchPlan, error) {
-	match := ftsMatch(words)
+	match, checks := ftsMatch(words)
 	if match == "" {
 		return searchPlan{dense: true}, nil // short words only: their LIKE reads every task's text anyway
 	}
-	rows, err := tx.query(ctx, `SELECT rowid FROM task_search WHERE task_search MATCH ? LIMIT ?`, match, denseAt)
+	rows, err := tx.query(ctx, ftsQuery(checks)+" LIMIT ?", append(append([]any{match}, checks...), denseAt)...)
 	if err != nil {
 		return searchPlan{}, err
 	}
@@ -118,16 +119,46 @@ func (sqliteDialect) planSearch(ctx context.Context, tx *Tx, words []string) (se
 	return searchPlan{ids: ids}, rows.Err()
 }
 
-// ftsMatch is the FTS5 query of the words of three characters or more:
-// each a quoted phrase, all of them required.
-func ftsMatch(words []string) string {
+// ftsMatch is the FTS5 query of the words of three characters or more,
+// all of them required, each a quoted phrase (nothing in it is FTS5
+// syntax), and the LIKE patterns that check the whole words where the
+// phrase is only a piece of one. A word with punctuation is looked up by
+// its longest piece of letters and digits ("lead04242" of
+// "lead04242@example.com"): the trigrams every email shares ("example",
+// ".com") would otherwise make the index read long lists for each lookup.
+func ftsMatch(words []string) (match string, checks []any) {
 	var phrases []string
 	for _, w := range words {
-		if utf8.RuneCountInString(w) >= 3 {
-			phrases = append(phrases, `"`+strings.ReplaceAll(w, `"`, `""`)+`"`)
+		if utf8.RuneCountInString(w) < 3 {
+			continue
 		}
+		piece := w
+		if parts := strings.FieldsFunc(w, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }); len(parts) > 1 {
+			longest := ""
+			for _, p := range parts {
+				if utf8.RuneCountInString(p) > utf8.RuneCountInString(longest) {
+					longest = p
+				}
+			}
+			if utf8.RuneCountInString(longest) >= 3 {
+				piece = longest
+				checks = append(checks, "%"+escapeLike(w)+"%")
+			}
+		}
+		phrases = append(phrases, `"`+strings.ReplaceAll(piece, `"`, `""`)+`"`)
 	}
-	return strings.Join(phrases, " AND ")
+	return strings.Join(phrases, " AND "), checks
+}
+
+// ftsQuery is the statement part that finds the matches of ftsMatch:
+// (body || ”) keeps the LIKE checks off the index (they are a filter of
+// the few rows the phrases found, not a lookup of their own).
+func ftsQuery(checks []any) string {
+	q := "SELECT rowid FROM task_search WHERE task_search MATCH ?"
+	for range checks {
+		q += ` AND (body || '') LIKE ? ESCAPE '\'`
+	}
+	return q
 }
 
 func (sqliteDialect) syncIdentity(context.Context, *Tx, string) error {
