@@ -50,6 +50,9 @@ func (sqliteDialect) lockTask() string            { return "" }
 // keeps SQLite from starting at the matches: it reads them once into a
 // set and checks the tasks the inbox index yields in order.
 func (sqliteDialect) searchWords(words []string, plan searchPlan) (string, []any) {
+	if plan.dense && plan.walk {
+		return likeEachField(words)
+	}
 	id := "t.id"
 	if plan.dense {
 		id = "t.id + 0"
@@ -85,6 +88,24 @@ func (sqliteDialect) searchWords(words []string, plan searchPlan) (string, []any
 type searchPlan struct {
 	dense bool
 	ids   []int64
+	walk  bool // a page of a list, not a count: a dense search checks each task's own fields as the index yields it
+}
+
+// likeEachField checks each word against the task's and its lead's
+// fields, row by row: for words that many tasks hold, the inbox index in
+// due order reaches a page of matches after a few hundred rows, which
+// costs less than reading every match from the search index.
+func likeEachField(words []string) (string, []any) {
+	var conds []string
+	var args []any
+	for _, w := range words {
+		p := "%" + escapeLike(w) + "%"
+		conds = append(conds, `(t.name LIKE ? ESCAPE '\' OR t.description LIKE ? ESCAPE '\' OR EXISTS (SELECT 1 FROM leads l
+			WHERE l.id = t.lead_id AND (l.email LIKE ? ESCAPE '\' OR l.first_name LIKE ? ESCAPE '\' OR l.last_name LIKE ? ESCAPE '\'
+			OR l.company_name LIKE ? ESCAPE '\')))`)
+		args = append(args, p, p, p, p, p, p)
+	}
+	return strings.Join(conds, " AND "), args
 }
 
 // denseAt is how many matches make a search dense: below it, starting

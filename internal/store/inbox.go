@@ -49,6 +49,7 @@ func (db *DB) ListTasks(ctx context.Context, f taskbox.TaskFilter) (*taskbox.Tas
 	if err != nil {
 		return nil, err
 	}
+	plan.walk = true
 	where, args := taskConditions(db.dialect, actor.AccountID(), f, plan)
 	if f.Cursor != "" {
 		c, err := db.decodeCursor(f.Cursor, actor.AccountID(), f.Sort)
