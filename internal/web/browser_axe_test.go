@@ -74,7 +74,7 @@ func setScheme(t *testing.T, ctx context.Context, scheme string) {
 }
 
 // Every page, light and dark, wide and narrow, in its states (errors, an
-// open dialog, the confirmation with Undo, the bulk bar), has no serious
+// open dialog, the confirmation with Undo, the bulk bar, focus mode), has no serious
 // or critical violation that axe-core finds.
 func TestBrowserAccessibility(t *testing.T) {
 	src := axeSource(t)
@@ -140,6 +140,8 @@ func TestBrowserAccessibility(t *testing.T) {
 	check("task page")
 	run(t, ctx, chromedp.Navigate(fmt.Sprintf("%s/tasks/%d/delete", s.URL, tasks[0].ID)), chromedp.WaitVisible(chromedp.CSS("button.danger")))
 	check("delete confirmation")
+	run(t, ctx, chromedp.Navigate(s.URL+"/focus"), chromedp.WaitVisible(chromedp.ID("focus-h")))
+	check("focus mode")
 	run(t, ctx, chromedp.Navigate(s.URL+"/no/such/page"), chromedp.WaitVisible(chromedp.CSS("h1")))
 	check("not found")
 	run(t, ctx, chromedp.EmulateViewport(360, 740), chromedp.Navigate(s.URL+"/"), chromedp.WaitVisible(chromedp.ID("f-q")))

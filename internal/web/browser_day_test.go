@@ -485,3 +485,28 @@ func TestBrowserQuickAdd(t *testing.T) {
 		t.Errorf("due %s in Tokyo, want tomorrow 09:00", at)
 	}
 }
+
+// Focus mode from the keyboard: n opens it on the first task in due
+// order, n skips, x completes and shows the next one.
+func TestBrowserFocusMode(t *testing.T) {
+	ctx := tab(t, "UTC")
+	s := newSite(t, siteOptions{})
+	a := s.account(t, "Acme", "", "ann@example.com")
+	first := a.task(t, s, "ann@example.com", "First due", "", time.Now().Add(-time.Hour).UTC().Format(time.RFC3339))
+	second := a.task(t, s, "ann@example.com", "Second due", "", time.Now().AddDate(0, 0, 1).UTC().Format(time.DateOnly))
+	a.task(t, s, "ann@example.com", "No date", "", "")
+	signInWithBrowser(t, ctx, s, a.Key)
+	run(t, ctx, chromedp.Evaluate[chromedp.Void](`document.activeElement.blur()`), chromedp.KeyEvent("n"))
+	waitFor(t, ctx, `location.pathname === "/focus" && document.getElementById("focus-h").textContent === "First due" && document.readyState === "complete" && document.documentElement.classList.contains("js")`)
+	screenshot(t, ctx, "focus")
+	run(t, ctx, chromedp.KeyEvent("n"))
+	waitFor(t, ctx, `document.getElementById("focus-h").textContent === "Second due" && document.readyState === "complete" && document.documentElement.classList.contains("js")`)
+	run(t, ctx, chromedp.KeyEvent("x"))
+	waitFor(t, ctx, `document.getElementById("focus-h").textContent === "No date" && document.querySelector("#toast .flash").textContent === "Completed “Second due”."`)
+	if got, _ := a.find(t, s, second.ID); got.Status != taskbox.StatusCompleted {
+		t.Error("x did not complete the task in focus mode")
+	}
+	if got, _ := a.find(t, s, first.ID); got.Status != taskbox.StatusPending {
+		t.Error("the skipped task changed")
+	}
+}

@@ -39,6 +39,7 @@ type inboxData struct {
 	Return         string // this page's URL, where forms come back to
 	ViewOpen       string // the Open and Completed views with these filters
 	ViewDone       string
+	ViewFocus      string // focus mode under these filters
 	ClearFilters   string
 	Origin         string // for the curl example
 	Zone           string
@@ -187,6 +188,7 @@ func (s *Server) renderInbox(w http.ResponseWriter, r *http.Request, v *visit, s
 	add.Prefix = "add"
 	d := inboxData{Completed: f.Completed, Filter: f, Add: add, Zone: v.Zone.String(), Origin: origin(r),
 		Return: pageURL(f.state()), ViewOpen: pageURL(f.query(false)), ViewDone: pageURL(f.query(true)),
+		ViewFocus:    "/focus" + strings.TrimPrefix(pageURL(f.query(false)), "/"),
 		ClearFilters: pageURL(filter{Completed: f.Completed}.query(f.Completed))}
 	ctx := r.Context()
 	var err error

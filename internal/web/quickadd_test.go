@@ -64,3 +64,47 @@ func TestQuickAddInTwoZones(t *testing.T) {
 		t.Errorf("a bad quick add: %d", bad.Status)
 	}
 }
+
+// Focus mode shows one open task at a time in due order, under the
+// inbox's filters: skip goes to the next, complete comes back to focus
+// mode on the next, and at the end it says so.
+func TestFocusMode(t *testing.T) {
+	s := newSite(t, siteOptions{})
+	a := s.account(t, "acme", "", "ann@example.com")
+	late := a.task(t, s, "ann@example.com", "Late one", taskbox.PriorityLow, time.Now().Add(-2*time.Hour).UTC().Format(time.RFC3339))
+	soon := a.task(t, s, "ann@example.com", "Soon one", taskbox.PriorityHigh, time.Now().AddDate(0, 0, 2).UTC().Format(time.DateOnly))
+	never := a.task(t, s, "ann@example.com", "Someday one", taskbox.PriorityHigh, "")
+	c := browserClient(t)
+	token := s.signIn(t, c, a.Key)
+	p := do(t, c, "GET", s.URL+"/focus", nil)
+	if !strings.Contains(p.Body, "<bdi>Late one</bdi>") || !strings.Contains(p.Body, "1 of 3 open") {
+		t.Fatalf("focus mode starts with %q", regexpFind(p.Body, `<bdi>([^<]+)</bdi></a></h1>`))
+	}
+	skip := htmlUnescape(regexpFind(p.Body, `href="(/focus\?[^"]+)" id="focus-skip"`))
+	if skip != "/focus?skip="+itoa(late.ID) {
+		t.Fatalf("skip link %q", skip)
+	}
+	p = do(t, c, "GET", s.URL+skip, nil)
+	if !strings.Contains(p.Body, "<bdi>Soon one</bdi>") {
+		t.Fatal("skip did not go to the next task")
+	}
+	done := do(t, c, "POST", s.URL+"/tasks/"+itoa(soon.ID)+"/complete", url.Values{"csrf": {token}, "return": {skip}})
+	if done.Status != http.StatusSeeOther || done.Header.Get("Location") != skip {
+		t.Fatalf("complete from focus mode: %d to %q", done.Status, done.Header.Get("Location"))
+	}
+	if p = do(t, c, "GET", s.URL+skip, nil); !strings.Contains(p.Body, "<bdi>Someday one</bdi>") || !strings.Contains(p.Body, "Completed “Soon one”.") {
+		t.Error("after completing, focus mode does not show the next task with the confirmation")
+	}
+	if p = do(t, c, "GET", s.URL+"/focus?priority=HIGH", nil); !strings.Contains(p.Body, "<bdi>Someday one</bdi>") || !strings.Contains(p.Body, "under the filters") {
+		t.Error("focus mode ignores the filters")
+	}
+	end := do(t, c, "GET", s.URL+"/focus?skip="+itoa(late.ID)+"&skip="+itoa(never.ID), nil)
+	if !strings.Contains(end.Body, "Nothing left") {
+		t.Error("no end of focus mode")
+	}
+	for _, q := range []string{"?skip=x", "?skip=-4", "?skip=" + strings.Repeat("1&skip=", 300) + "2"} {
+		if p := do(t, c, "GET", s.URL+"/focus"+q, nil); p.Status != http.StatusOK {
+			t.Errorf("GET /focus%s: %d", q, p.Status)
+		}
+	}
+}

@@ -20,7 +20,7 @@ type pageSet struct {
 	pages map[string]*template.Template
 }
 
-var pageNames = []string{"signin", "inbox", "task", "confirm", "error"}
+var pageNames = []string{"signin", "inbox", "task", "confirm", "error", "focus"}
 
 func parsePages(assets map[string]string) (*pageSet, error) {
 	funcs := template.FuncMap{

@@ -109,6 +109,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("POST /signin", s.handleSignIn)
 	mux.HandleFunc("POST /signout", s.form(s.handleSignOut))
 	mux.HandleFunc("GET /leads/suggest", s.signedIn(s.handleSuggest))
+	mux.HandleFunc("GET /focus", s.signedIn(s.handleFocus))
 	mux.HandleFunc("POST /tasks", s.form(s.handleAddTask))
 	mux.HandleFunc("GET /tasks/parse", s.signedIn(s.handleParse))
 	mux.HandleFunc("POST /tasks/quick", s.form(s.handleQuickAdd))

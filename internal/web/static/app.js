@@ -347,6 +347,12 @@
     if (key === "/") { var q = $("f-q"); if (q) { ev.preventDefault(); setTimeout(function () { q.focus(); q.select(); }, 0); } return; }
     if (key === "z") { var undo = $("undo"); if (undo && !$("toast").hidden) { ev.preventDefault(); undo.click(); } return; }
     if (key === "c") { var add = $("add"); if (add) { ev.preventDefault(); add.open = true; setTimeout(function () { $("quick-text").focus(); }, 0); } return; }
+    if (key === "n") {
+      var skip = $("focus-skip") || $("focus-link");
+      if (skip) { ev.preventDefault(); location.href = skip.href; }
+      return;
+    }
+    if (key === "x" && $("focus-complete")) { ev.preventDefault(); $("focus-complete").click(); return; }
     if (!list.length) return;
     if (key === "j" || key === "k" || (onRow && (key === "ArrowDown" || key === "ArrowUp"))) {
       ev.preventDefault();
