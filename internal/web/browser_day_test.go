@@ -510,3 +510,29 @@ func TestBrowserFocusMode(t *testing.T) {
 		t.Error("the skipped task changed")
 	}
 }
+
+// e edits a row's due date and priority in place; Esc cancels.
+func TestBrowserInlineEdit(t *testing.T) {
+	ctx := tab(t, "Europe/Berlin")
+	s := newSite(t, siteOptions{})
+	a := s.account(t, "Acme", "", "ann@example.com")
+	task := a.task(t, s, "ann@example.com", "Call Ann", taskbox.PriorityLow, "")
+	signInWithBrowser(t, ctx, s, a.Key)
+	row := fmt.Sprintf("task-%d", task.ID)
+	run(t, ctx, chromedp.Focus(chromedp.ID(row)), chromedp.KeyEvent("e"))
+	waitFor(t, ctx, `document.activeElement.name === "due_date" && document.activeElement.closest("form.inline")`)
+	run(t, ctx, chromedp.KeyEvent(kb.Escape))
+	waitFor(t, ctx, `!document.querySelector("form.inline") && document.activeElement.id === "`+row+`"`)
+	run(t, ctx, chromedp.KeyEvent("e"))
+	waitFor(t, ctx, `document.querySelector("form.inline") !== null`)
+	screenshot(t, ctx, "inline-edit")
+	run(t, ctx, chromedp.SetValue(chromedp.CSS("form.inline input[name=due_date]"), "2030-01-02"),
+		chromedp.SetValue(chromedp.CSS("form.inline input[name=due_time]"), "10:30"),
+		chromedp.SetValue(chromedp.CSS("form.inline select[name=priority]"), "HIGH"),
+		chromedp.Click(chromedp.CSS("form.inline button.primary")))
+	waitFor(t, ctx, `document.querySelector("#toast .flash") && document.querySelector("#toast .flash").textContent.indexOf("Saved “Call Ann”: High,") === 0 && document.activeElement.id === "`+row+`"`)
+	got, _ := a.find(t, s, task.ID)
+	if got.Priority != taskbox.PriorityHigh || got.Due == nil || !got.Due.At.Equal(mustTime(t, "2030-01-02T09:30:00Z")) {
+		t.Errorf("after the inline edit: %s due %v", got.Priority, got.Due)
+	}
+}

@@ -108,3 +108,39 @@ func TestFocusMode(t *testing.T) {
 		}
 	}
 }
+
+// Editing a row in place (e) changes only its due date and priority, and
+// comes back to the row; a date it cannot read saves nothing and says so;
+// another account's task is a 404.
+func TestInlineEdit(t *testing.T) {
+	s := newSite(t, siteOptions{})
+	a := s.account(t, "acme", "Europe/Berlin", "ann@example.com")
+	b := s.account(t, "globex", "", "bob@example.com")
+	task := a.task(t, s, "ann@example.com", "Call Ann", taskbox.PriorityLow, "")
+	c := browserClient(t)
+	token := s.signIn(t, c, a.Key)
+	p := do(t, c, "POST", s.URL+"/tasks/"+itoa(task.ID)+"/inline", url.Values{"csrf": {token}, "return": {"/?show_none=50"},
+		"focus": {itoa(task.ID)}, "due_date": {"2030-01-02"}, "due_time": {"10:30"}, "priority": {"HIGH"}}, "Cookie", "tz=Europe/Berlin")
+	if p.Status != http.StatusSeeOther || p.Header.Get("Location") != "/?show_none=50#task-"+itoa(task.ID) {
+		t.Fatalf("inline edit: %d to %q", p.Status, p.Header.Get("Location"))
+	}
+	got, _ := a.find(t, s, task.ID)
+	if got.Priority != taskbox.PriorityHigh || got.Due == nil || !got.Due.At.Equal(mustTime(t, "2030-01-02T09:30:00Z")) || got.Name != "Call Ann" {
+		t.Errorf("after the inline edit: %+v due %v", got, got.Due)
+	}
+	bad := do(t, c, "POST", s.URL+"/tasks/"+itoa(task.ID)+"/inline", url.Values{"csrf": {token}, "return": {"/"},
+		"due_date": {"2030-13-40"}, "priority": {"LOW"}})
+	if bad.Status != http.StatusSeeOther {
+		t.Fatalf("a bad inline edit: %d", bad.Status)
+	}
+	if got, _ := a.find(t, s, task.ID); got.Priority != taskbox.PriorityHigh {
+		t.Error("a refused inline edit changed the priority")
+	}
+	if page := do(t, c, "GET", s.URL+"/", nil); !strings.Contains(page.Body, "The change was not saved. Choose a day in the calendar") {
+		t.Error("a refused inline edit does not say why")
+	}
+	other := b.task(t, s, "bob@example.com", "Not yours", "", "")
+	if p := do(t, c, "POST", s.URL+"/tasks/"+itoa(other.ID)+"/inline", url.Values{"csrf": {token}, "priority": {"HIGH"}}); p.Status != http.StatusNotFound {
+		t.Errorf("another account's task: %d, want 404", p.Status)
+	}
+}

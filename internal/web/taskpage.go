@@ -135,6 +135,41 @@ func (s *Server) handleEditTask(w http.ResponseWriter, r *http.Request, v *visit
 	http.Redirect(w, r, fmt.Sprintf("/tasks/%d", task.ID), http.StatusSeeOther)
 }
 
+// handleInlineEdit saves the due date and priority edited in a row (key e):
+// only these fields change, and the page comes back as it was, focused on
+// the row.
+func (s *Server) handleInlineEdit(w http.ResponseWriter, r *http.Request, v *visit) {
+	task, err := s.pathTask(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	prio := priorityInput(r.PostForm.Get("priority"))
+	u := &taskbox.TaskUpdate{Priority: &prio}
+	date, clock := r.PostForm.Get("due_date"), r.PostForm.Get("due_time")
+	if oldDate, oldClock := dueFields(task.Due, v.Zone); date != oldDate || clock != oldClock {
+		u.DueDateSet, u.DueDate = true, dueInput(date, clock, v.Zone)
+	}
+	task, err = s.Inbox.UpdateTask(r.Context(), task.ID, u)
+	if errs, ok := fieldErrors(err, r.PostForm); ok {
+		msg := "The change was not saved."
+		for _, field := range []string{"due_date", "due_time", "priority"} {
+			if e := errs[field]; e != "" {
+				msg += " " + e
+			}
+		}
+		setFlash(w, r, flash{Message: msg})
+		http.Redirect(w, r, backTo(r, 0), http.StatusSeeOther)
+		return
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	setFlash(w, r, flash{Message: "Saved " + quoted(task.Name) + ": " + priorityWord(task.Priority) + ", " +
+		dueLabel(task.Due, task.Status, taskbox.NewWindow(v.Now, v.Zone)) + "."})
+	http.Redirect(w, r, backTo(r, 0), http.StatusSeeOther)
+}
+
 // handleConfirmDelete asks before a task is deleted.
 func (s *Server) handleConfirmDelete(w http.ResponseWriter, r *http.Request, v *visit) {
 	task, err := s.pathTask(r)

@@ -117,6 +117,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("POST /tasks/bulk-complete", s.form(s.handleBulkComplete))
 	mux.HandleFunc("GET /tasks/{id}", s.signedIn(s.handleTaskPage))
 	mux.HandleFunc("POST /tasks/{id}", s.form(s.handleEditTask))
+	mux.HandleFunc("POST /tasks/{id}/inline", s.form(s.handleInlineEdit))
 	mux.HandleFunc("POST /tasks/{id}/complete", s.form(s.handleSetStatus(taskbox.StatusCompleted)))
 	mux.HandleFunc("POST /tasks/{id}/reopen", s.form(s.handleSetStatus(taskbox.StatusPending)))
 	mux.HandleFunc("GET /tasks/{id}/delete", s.signedIn(s.handleConfirmDelete))

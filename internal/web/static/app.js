@@ -369,10 +369,48 @@
     } else if (key === "Enter" && onRow) {
       ev.preventDefault();
       location.href = cur.getAttribute("data-href");
+    } else if (key === "e" && onRow) {
+      ev.preventDefault();
+      setTimeout(function () { inlineEdit(cur); }, 0);
     } else if (key === " " && onRow) {
       var box = cur.querySelector("input.sel");
       if (box) { ev.preventDefault(); box.checked = !box.checked; syncBulk(); announce(box.checked ? "Ticked." : "Unticked."); }
     }
+  }
+
+  // e edits the due date and priority of the row in focus, in the row.
+  function inlineEdit(row) {
+    if (row.querySelector("form.inline")) return;
+    var bulk = $("bulk") || $("rowforms"), time = row.querySelector("time.due"), prio = row.querySelector(".prio");
+    if (!bulk) return;
+    var date = "", clock = "";
+    if (time && time.getAttribute("data-allday") === "true") {
+      date = time.getAttribute("datetime");
+    } else if (time) {
+      var d = new Date(time.getAttribute("datetime"));
+      date = d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate());
+      clock = pad(d.getHours()) + ":" + pad(d.getMinutes());
+    }
+    var p = ["HIGH", "MEDIUM", "LOW"].filter(function (x) { return prio && prio.classList.contains("prio-" + x); })[0] || "MEDIUM";
+    var id = row.getAttribute("data-id"), f = document.createElement("form");
+    f.className = "inline";
+    f.method = "post";
+    f.setAttribute("action", "/tasks/" + id + "/inline");
+    f.setAttribute("data-js", "");
+    f.innerHTML = '<input type="hidden" name="csrf"><input type="hidden" name="return"><input type="hidden" name="focus">' +
+      '<label>Due <input type="date" name="due_date"></label> <input type="time" name="due_time" aria-label="Time (blank: all day)"> ' +
+      '<label>Priority <select name="priority"><option value="HIGH">High</option><option value="MEDIUM">Medium</option><option value="LOW">Low</option></select></label> ' +
+      '<button class="primary">Save</button> <button type="button" class="link" data-cancel>Cancel</button>';
+    f.elements.csrf.value = bulk.querySelector("input[name=csrf]").value;
+    f.elements["return"].value = bulk.querySelector("input[name=return]").value;
+    f.elements.focus.value = id;
+    f.elements.due_date.value = date;
+    f.elements.due_time.value = clock;
+    f.elements.priority.value = p;
+    f.addEventListener("keydown", function (ev) { if (ev.key === "Escape") { ev.preventDefault(); f.remove(); row.focus(); } });
+    f.querySelector("[data-cancel]").addEventListener("click", function () { f.remove(); row.focus(); });
+    row.querySelector(".body").appendChild(f);
+    f.elements.due_date.focus();
   }
 
   // One Tab stop per row: the row itself. Its controls stay for the
