@@ -156,13 +156,13 @@ func TestBrowserNoScriptKeepsThePage(t *testing.T) {
 	run(t, ctx, chromedp.EmulateViewport(1280, 700))
 	signInWithBrowser(t, ctx, s, a.Key)
 	run(t, ctx, chromedp.Click(chromedp.CSS("#section-overdue a[data-more]")))
-	waitFor(t, ctx, `location.search.indexOf("show_overdue=6") >= 0 && document.querySelectorAll("#section-overdue li.task").length === 6`)
+	waitFor(t, ctx, `location.search.indexOf("show_overdue=6") >= 0 && document.querySelectorAll("#section-overdue li.task").length === 6 && document.readyState === "complete"`)
 	run(t, ctx, chromedp.Click(chromedp.ID(fmt.Sprintf("sel-%d", over[1].ID))))
 	if eval[string](t, ctx, `getComputedStyle(document.getElementById("bulkbar")).display`) == "none" {
 		t.Error("the bulk bar does not appear when a row is ticked")
 	}
 	run(t, ctx, chromedp.Click(chromedp.CSS(fmt.Sprintf("#task-%d .check", over[4].ID))))
-	waitFor(t, ctx, fmt.Sprintf(`location.hash === "#task-%d" && !document.getElementById("task-%d")`, over[5].ID, over[4].ID))
+	waitFor(t, ctx, fmt.Sprintf(`location.hash === "#task-%d" && !document.getElementById("task-%d") && document.readyState === "complete"`, over[5].ID, over[4].ID))
 	for _, task := range append([]*taskbox.Task{over[0], over[6]}, others...) {
 		if sectionOfRow(t, ctx, task.ID) == "" {
 			t.Errorf("after completing, %q left the page", task.Name)
@@ -177,7 +177,7 @@ func TestBrowserNoScriptKeepsThePage(t *testing.T) {
 	}
 	screenshot(t, ctx, "noscript-after-complete")
 	run(t, ctx, chromedp.Click(chromedp.ID("undo")))
-	waitFor(t, ctx, fmt.Sprintf(`document.getElementById("task-%d") !== null`, over[4].ID))
+	waitFor(t, ctx, fmt.Sprintf(`document.getElementById("task-%d") !== null && document.readyState === "complete"`, over[4].ID))
 	if got, _ := a.find(t, s, over[4].ID); got.Status != taskbox.StatusPending || got.CompletedAt != nil {
 		t.Errorf("after Undo the task is %s", got.Status)
 	}
@@ -378,7 +378,7 @@ func TestBrowserTaskPage(t *testing.T) {
 	}
 	first := eval[[]string](t, ctx, `Array.from(document.querySelectorAll("#others li.task")).map(function(li){return li.id})`)
 	run(t, ctx, chromedp.Click(chromedp.ID("others-next")))
-	waitFor(t, ctx, `location.search.indexOf("others=") >= 0`)
+	waitFor(t, ctx, `location.search.indexOf("others=") >= 0 && document.readyState === "complete" && document.querySelectorAll("#others li.task").length > 0`)
 	second := eval[[]string](t, ctx, `Array.from(document.querySelectorAll("#others li.task")).map(function(li){return li.id})`)
 	for _, id := range second {
 		if strings.Contains(strings.Join(first, ","), id) {
