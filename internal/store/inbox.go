@@ -148,6 +148,9 @@ func taskConditions(d dialect, accountID int64, f taskbox.TaskFilter, plan searc
 	if f.CampaignID != 0 {
 		add("t.campaign_id = ?", f.CampaignID)
 	}
+	if f.LeadCategoryID != 0 {
+		add("lm.category_id = ?", f.LeadCategoryID)
+	}
 	if words := strings.Fields(f.Query); len(words) > 0 {
 		cond, a := d.searchWords(words, plan)
 		add(cond, a...)
@@ -248,7 +251,11 @@ func (db *DB) CountTasks(ctx context.Context, f taskbox.TaskFilter) (int, error)
 	where, args := taskConditions(db.dialect, actor.AccountID(), f, plan)
 	var n int
 	err = db.inStatement(ctx, func(tx *Tx) error {
-		return tx.queryRow(ctx, "SELECT COUNT(*) FROM tasks t WHERE "+strings.Join(where, " AND "), args...).Scan(&n)
+		from := "tasks t"
+		if f.LeadCategoryID != 0 {
+			from += " JOIN lead_maps lm ON lm.id = t.lead_map_id"
+		}
+		return tx.queryRow(ctx, "SELECT COUNT(*) FROM "+from+" WHERE "+strings.Join(where, " AND "), args...).Scan(&n)
 	})
 	return n, err
 }

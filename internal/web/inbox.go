@@ -30,6 +30,7 @@ type inboxData struct {
 	Completed      bool
 	Filter         filter
 	Campaigns      []*taskbox.Campaign
+	Categories     []*taskbox.Category // the lead categories, for the filter
 	Sections       []sectionView
 	CompletedCount int  // in the Views bar: under the filters when some are on
 	Empty          bool // the account has no task at all
@@ -73,6 +74,7 @@ type filter struct {
 	Q          string
 	Priorities map[string]bool
 	CampaignID int64
+	CategoryID int64 // the lead map's category (lead_category_id)
 	Completed  bool
 	Shown      map[string]int // section key → rows shown, when more than a page
 	Selected   map[int64]bool // ticked rows
@@ -87,6 +89,7 @@ func readFilter(q url.Values) filter {
 		}
 	}
 	f.CampaignID, _ = strconv.ParseInt(q.Get("campaign"), 10, 64)
+	f.CategoryID, _ = strconv.ParseInt(q.Get("category"), 10, 64)
 	for _, sec := range append(sections[:len(sections):len(sections)], completedSection) {
 		if n, err := strconv.Atoi(q.Get("show_" + sec.Key)); err == nil && n > 0 {
 			f.Shown[sec.Key] = min(n, maxShown)
@@ -101,12 +104,17 @@ func readFilter(q url.Values) filter {
 }
 
 // Active reports whether any filter narrows the inbox.
-func (f filter) Active() bool { return f.Q != "" || len(f.Priorities) > 0 || f.CampaignID != 0 }
+func (f filter) Active() bool {
+	return f.Q != "" || len(f.Priorities) > 0 || f.CampaignID != 0 || f.CategoryID > 0
+}
 
 // More counts the filters behind the Filters control (search aside).
 func (f filter) More() int {
 	n := len(f.Priorities)
 	if f.CampaignID != 0 {
+		n++
+	}
+	if f.CategoryID > 0 {
 		n++
 	}
 	return n
@@ -128,6 +136,9 @@ func (f filter) query(completed bool) url.Values {
 	}
 	if f.CampaignID != 0 {
 		q.Set("campaign", strconv.FormatInt(f.CampaignID, 10))
+	}
+	if f.CategoryID > 0 {
+		q.Set("category", strconv.FormatInt(f.CategoryID, 10))
 	}
 	return q
 }
@@ -154,6 +165,9 @@ func pageURL(q url.Values) string {
 func (f filter) taskFilter(v *visit, due string) taskbox.TaskFilter {
 	tf := taskbox.TaskFilter{Status: string(taskbox.StatusPending), Due: due, CampaignID: f.CampaignID, Query: f.Q,
 		Location: v.Zone, Now: v.Now}
+	if f.CategoryID > 0 {
+		tf.LeadCategoryID = f.CategoryID
+	}
 	if due == completedSection.Key {
 		tf.Status, tf.Due, tf.Sort = string(taskbox.StatusCompleted), "", "-completed_at"
 	}
@@ -193,6 +207,10 @@ func (s *Server) renderInbox(w http.ResponseWriter, r *http.Request, v *visit, s
 	ctx := r.Context()
 	var err error
 	if d.Campaigns, err = s.Campaigns.ListCampaigns(ctx); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if d.Categories, err = s.Categories.ListCategories(ctx); err != nil {
 		s.fail(w, r, err)
 		return
 	}
