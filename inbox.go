@@ -14,7 +14,9 @@ const (
 )
 
 // Task list sorts. A leading "-" reverses the whole order.
-var TaskSorts = []string{"due_date", "-due_date", "priority", "-priority", "created_at", "-created_at"}
+// completed_at orders by completion time (tasks not completed count as
+// completed at time zero): "-completed_at" puts what was just done on top.
+var TaskSorts = []string{"due_date", "-due_date", "priority", "-priority", "created_at", "-created_at", "completed_at", "-completed_at"}
 
 // MaxSearchWords bounds the words of a search (TaskFilter.Query): each word
 // is one more condition, and the databases bound a query's parameters.
@@ -33,7 +35,7 @@ type TaskFilter struct {
 	CampaignID int64
 	// LeadCategoryID selects the tasks whose lead map has that category.
 	LeadCategoryID int64
-	Query          string // words, each in the name or the description
+	Query          string // words, each in the name, the description or the lead's email, names or company
 	Sort           string // one of TaskSorts; "" means due_date
 	Limit          int    // 1–100
 	Cursor         string // from TaskPage.NextCursor
@@ -194,4 +196,16 @@ type InboxService interface {
 	BulkCreateTasks(ctx context.Context, cs []*TaskCreate, idem *Idempotency) ([]*Task, error)
 	BulkUpdateTasks(ctx context.Context, b *BulkUpdate) ([]*Task, error)
 	ListLeadTasks(ctx context.Context, leadID int64) ([]*Task, error)
+}
+
+// TaskCounter counts the tasks a filter selects, whatever their number
+// (Limit, Cursor and Sort are ignored): the web inbox's exact counts under
+// filters.
+type TaskCounter interface {
+	CountTasks(ctx context.Context, f TaskFilter) (int, error)
+}
+
+// TaskBulkDeleter deletes many tasks of the actor's account, all or none.
+type TaskBulkDeleter interface {
+	DeleteTasks(ctx context.Context, ids []int64) error
 }

@@ -154,7 +154,8 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 	}
 	refund()
 	s.setSession(w, r, session{Key: key, ID: newSessionID(), Seen: time.Now().Unix()})
-	http.Redirect(w, r, withDraft(data.Return, data.Draft), http.StatusSeeOther)
+	s.setDraft(w, r, data.Draft)
+	http.Redirect(w, r, data.Return, http.StatusSeeOther)
 }
 
 func (s *Server) handleSignOut(w http.ResponseWriter, r *http.Request, v *visit) {
@@ -180,48 +181,4 @@ func returnFor(r *http.Request) string {
 		return "/tasks/" + url.PathEscape(id)
 	}
 	return "/"
-}
-
-// draftFields are the fields of the add and edit forms a draft keeps.
-var draftFields = []string{"email", "lead_map", "name", "description", "priority", "due_date", "due_time"}
-
-// draftFrom keeps the typed fields of a form, empty ones left out.
-func draftFrom(form url.Values) url.Values {
-	d := url.Values{}
-	for _, f := range draftFields {
-		if v := form.Get(f); v != "" {
-			d.Set(f, v)
-		} else if v := form.Get("draft_" + f); v != "" {
-			d.Set(f, v)
-		}
-	}
-	return d
-}
-
-// withDraft adds a draft to a return path as draft_ parameters, which the
-// pages read back into their forms.
-func withDraft(ret string, d url.Values) string {
-	if len(d) == 0 {
-		return ret
-	}
-	q := url.Values{}
-	for k, vs := range d {
-		q["draft_"+k] = vs
-	}
-	sep := "?"
-	if strings.Contains(ret, "?") {
-		sep = "&"
-	}
-	return ret + sep + q.Encode()
-}
-
-// readDraft reads draft_ parameters of a page's URL.
-func readDraft(q url.Values) url.Values {
-	d := url.Values{}
-	for _, f := range draftFields {
-		if v := q.Get("draft_" + f); v != "" {
-			d.Set(f, v)
-		}
-	}
-	return d
 }

@@ -20,7 +20,7 @@ type pageSet struct {
 	pages map[string]*template.Template
 }
 
-var pageNames = []string{"signin", "inbox", "task", "lead", "confirm", "error"}
+var pageNames = []string{"signin", "inbox", "task", "lead", "confirm", "error", "focus"}
 
 func parsePages(assets map[string]string) (*pageSet, error) {
 	funcs := template.FuncMap{
@@ -37,7 +37,8 @@ func parsePages(assets map[string]string) (*pageSet, error) {
 		"args": func(v ...any) []any { return v },
 		"itoa": func(i int64) string { return strconv.FormatInt(i, 10) },
 	}
-	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/parts.html")
+	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/parts.html",
+		"templates/hooks.html")
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +86,7 @@ type layoutData struct {
 	Title  string
 	CSRF   string
 	Actor  *taskbox.Actor
-	Flash  string
+	Flash  flash
 	Page   any
 	Return string
 }

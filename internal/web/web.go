@@ -5,11 +5,14 @@
 package web
 
 import (
+	"context"
 	"embed"
+	"errors"
 	"log/slog"
 	"net/http"
 	"time"
 
+	"github.com/olebedev/when"
 	taskbox "github.com/taskboxhq/taskbox"
 )
 
@@ -35,7 +38,11 @@ type Server struct {
 	Inbox      taskbox.InboxService
 	Notes      taskbox.NoteService
 	Categories taskbox.CategoryService
-	Logger     *slog.Logger
+	// Counter and Deleter default to Inbox when it has those methods
+	// (store.DB does).
+	Counter taskbox.TaskCounter
+	Deleter taskbox.TaskBulkDeleter
+	Logger  *slog.Logger
 	// Key seals and signs session cookies; every server of one database
 	// must use the same key (store.DB.WebSessionKey).
 	Key []byte
@@ -53,6 +60,7 @@ type Server struct {
 	signIns  *signInLimiter
 	static   http.Handler
 	assets   map[string]string // static file name → versioned URL
+	dates    *when.Parser      // reads quick add's due dates
 }
 
 // Handler returns the pages with their security headers. Paths it does not
@@ -68,6 +76,19 @@ func (s *Server) Handler() (http.Handler, error) {
 		s.Logger = slog.New(slog.DiscardHandler)
 	}
 	s.signIns = newSignInLimiter(s.SignInBurst, s.SignInEvery)
+	s.dates = newDateReader()
+	if s.Counter == nil {
+		s.Counter, _ = s.Inbox.(taskbox.TaskCounter)
+	}
+	if s.Deleter == nil {
+		s.Deleter, _ = s.Inbox.(taskbox.TaskBulkDeleter)
+	}
+	if s.Counter == nil {
+		s.Counter = unwired{}
+	}
+	if s.Deleter == nil {
+		s.Deleter = unwired{}
+	}
 	var err error
 	if s.sessions, err = newSealer(s.Key); err != nil {
 		return nil, err
@@ -90,10 +111,15 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("POST /signin", s.handleSignIn)
 	mux.HandleFunc("POST /signout", s.form(s.handleSignOut))
 	mux.HandleFunc("GET /leads/suggest", s.signedIn(s.handleSuggest))
+	mux.HandleFunc("GET /focus", s.signedIn(s.handleFocus))
 	mux.HandleFunc("POST /tasks", s.form(s.handleAddTask))
+	mux.HandleFunc("GET /tasks/parse", s.signedIn(s.handleParse))
+	mux.HandleFunc("POST /tasks/quick", s.form(s.handleQuickAdd))
+	mux.HandleFunc("POST /tasks/bulk", s.form(s.handleBulk))
 	mux.HandleFunc("POST /tasks/bulk-complete", s.form(s.handleBulkComplete))
 	mux.HandleFunc("GET /tasks/{id}", s.signedIn(s.handleTaskPage))
 	mux.HandleFunc("POST /tasks/{id}", s.form(s.handleEditTask))
+	mux.HandleFunc("POST /tasks/{id}/inline", s.form(s.handleInlineEdit))
 	mux.HandleFunc("POST /tasks/{id}/complete", s.form(s.handleSetStatus(taskbox.StatusCompleted)))
 	mux.HandleFunc("POST /tasks/{id}/reopen", s.form(s.handleSetStatus(taskbox.StatusPending)))
 	mux.HandleFunc("GET /tasks/{id}/delete", s.signedIn(s.handleConfirmDelete))
@@ -119,3 +145,12 @@ func securityHeaders(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
+
+// unwired stands for a service main did not wire: its pages fail with a
+// logged internal error rather than a panic.
+type unwired struct{}
+
+var errUnwired = errors.New("web: the inbox service cannot count or bulk-delete tasks: set Server.Counter and Server.Deleter")
+
+func (unwired) CountTasks(context.Context, taskbox.TaskFilter) (int, error) { return 0, errUnwired }
+func (unwired) DeleteTasks(context.Context, []int64) error                  { return errUnwired }
