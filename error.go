@@ -28,7 +28,7 @@ type Error struct {
 	Code       string
 	Message    string
 	Details    []FieldError
-	RetryAfter int // seconds, for ERATELIMIT
+	RetryAfter int // seconds, for ERATELIMIT and a passing EUNAVAILABLE (Retry-After)
 }
 
 // FieldError names one faulty field of a request and what is wrong with it.

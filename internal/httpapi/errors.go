@@ -52,10 +52,12 @@ func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 	var e *taskbox.Error
 	if errors.As(err, &e) {
 		body.Error.Details = e.Details
+		if e.RetryAfter > 0 { // a 429, or a 503 of a passing overload
+			w.Header().Set("Retry-After", strconv.Itoa(e.RetryAfter))
+		}
 		if code == taskbox.ERATELIMIT {
 			ra := e.RetryAfter
 			body.Error.RetryAfter = &ra
-			w.Header().Set("Retry-After", strconv.Itoa(ra))
 		}
 	}
 	status := StatusFor(code)

@@ -42,6 +42,7 @@ type Server struct {
 	Metrics *prometheus.Registry
 
 	metrics *metrics
+	bodies  *bodyBudget // LargeBodyBudget
 }
 
 // Handler returns the API with its middleware.
@@ -50,6 +51,7 @@ func (s *Server) Handler() http.Handler {
 	if s.Metrics != nil && s.metrics == nil {
 		s.metrics = newMetrics(s.Metrics)
 	}
+	s.bodies = newBodyBudget(LargeBodyBudget)
 	return noSniff(s.recoverPanics(s.logRequests(s.jsonFallback(s.routes()))))
 }
 
