@@ -221,17 +221,17 @@ func tbHostileBulk(fx tbHostileFixture) []tbHostile {
 		// Entries are counted, not decoded: commas, brackets and quotes
 		// inside strings and nested values are not entries.
 		{name: "bulk/bulk-create 1,001 entries of brackets and commas in strings", method: "POST", path: tbBulkCreatePath,
-			body: `{"tasks": [` + entries(1001, `{"name": "a,],}[{\\\",", "x": [[1,2],{"y":"]"}]}`) + `]}`,
+			body:   `{"tasks": [` + entries(1001, `{"name": "a,],}[{\\\",", "x": [[1,2],{"y":"]"}]}`) + `]}`,
 			status: 422, field: "tasks", detail: "must hold at most 1000 tasks"},
 		{name: "bulk/bulk-create 3 entries of brackets and commas in strings", method: "POST", path: tbBulkCreatePath,
-			body: `{"tasks": [` + entries(3, `{"name": "a,],}[{\\\",", "x": [[1,2],{"y":"]"}]}`) + `]}`,
+			body:   `{"tasks": [` + entries(3, `{"name": "a,],}[{\\\",", "x": [[1,2],{"y":"]"}]}`) + `]}`,
 			status: 422, field: "tasks[2].email_lead_map_id"},
 		{name: "bulk/bulk-create 1,000,000 entries then broken JSON", method: "POST", path: tbBulkCreatePath,
 			body: `{"tasks": [` + entries(1_000_000, "{}") + `, {]}`, status: 400},
 		{name: "bulk/bulk-update 2,000,000 ids in nested arrays", method: "POST", path: tbBulkUpdatePath,
 			body: `{"ids": [` + entries(1_000_000, "[1,2]") + `]` + set, status: 422, field: "ids", detail: "must hold at most 1000 task ids"},
 		{name: "bulk/webhook 60,000 event types", method: "POST", path: "/api/v1/webhooks",
-			body: `{"url": "https://hooks.example/x", "events": [` + entries(60_000, `"TASK_CREATED"`) + `]}`,
+			body:   `{"url": "https://hooks.example/x", "events": [` + entries(60_000, `"TASK_CREATED"`) + `]}`,
 			status: 422, field: "events", detail: "must hold at most 6 event types"},
 	}
 }
