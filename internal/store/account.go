@@ -159,13 +159,19 @@ func (db *DB) Authenticate(ctx context.Context, secret string) (*taskbox.Actor, 
 	now := db.Now()
 	if used == 0 || now.Sub(time.UnixMicro(used)) > lastUsedEvery {
 		// Best effort: a failure to note the last use must not fail the
-		// request. Noted in the cache first, so that concurrent requests
-		// with the key do not all write it.
+		// request, nor delay it: written beside the request, whose own
+		// writes would otherwise wait for the database twice (up to twice
+		// DB.Timeout when a lock is held elsewhere). Noted in the cache
+		// first, so that concurrent requests with the key do not all
+		// write it.
 		db.keys.noteUse(hash, now.Micros())
-		_ = db.inWrite(ctx, func(tx *Tx) error {
-			_, err := tx.exec(ctx, `UPDATE api_keys SET last_used_at = ? WHERE id = ?`, now.Micros(), actor.KeyID)
-			return err
-		})
+		ctx := context.WithoutCancel(ctx)
+		go func() {
+			_ = db.inWrite(ctx, func(tx *Tx) error {
+				_, err := tx.exec(ctx, `UPDATE api_keys SET last_used_at = ? WHERE id = ?`, now.Micros(), actor.KeyID)
+				return err
+			})
+		}()
 	}
 	return actor, nil
 }

@@ -47,6 +47,11 @@ type writeReq struct {
 	ctx   context.Context
 	fn    func(*Tx) error
 	reply chan error
+	// deadline is DB.Timeout after the request came (zero: none): a batch
+	// it starts waits for the database (a connection, SQLite's write lock
+	// held elsewhere) only until then, so that the wait in the queue and
+	// the wait for the lock add up to DB.Timeout, not twice it.
+	deadline time.Time
 }
 
 var errClosed = &taskbox.Error{Code: taskbox.EUNAVAILABLE, Message: "The server is shutting down."}
@@ -78,6 +83,7 @@ func (g *groupCommit) write(ctx context.Context, fn func(*Tx) error) error {
 	req := &writeReq{ctx: context.WithoutCancel(ctx), fn: fn, reply: make(chan error, 1)}
 	var timeout <-chan time.Time
 	if g.db.Timeout > 0 {
+		req.deadline = time.Now().Add(g.db.Timeout)
 		t := time.NewTimer(g.db.Timeout)
 		defer t.Stop()
 		timeout = t.C
@@ -122,7 +128,7 @@ func (g *groupCommit) run() {
 func (g *groupCommit) commit(first *writeReq) {
 	batch, errs := []*writeReq{first}, []error{nil}
 	started := time.Now()
-	err := g.db.inTx(context.Background(), g.db.write, false, func(tx *Tx) error {
+	err := g.db.inTxUntil(context.Background(), g.db.write, false, first.deadline, func(tx *Tx) error {
 		tx.counts, tx.later = newDayCounts(), newLaterRows()
 		// The first request runs without a savepoint: if it fails, the
 		// transaction rolls back, holding nothing else.
