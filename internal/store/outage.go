@@ -44,6 +44,13 @@ func unavailable(ctx context.Context, err error) error {
 	return fmt.Errorf("%w: %w", &taskbox.Error{Code: taskbox.EUNAVAILABLE, Message: msg}, err)
 }
 
+// IsUnavailable reports whether err says that the database cannot be
+// reached or cannot store (the errors answered 503), as opposed to a bug or
+// a refusal such as a wrong password or a malformed URL.
+func IsUnavailable(err error) bool {
+	return taskbox.ErrorCode(err) == taskbox.EUNAVAILABLE || unavailableMessage(err) != ""
+}
+
 const (
 	unreachableMessage = "The database is unavailable."
 	timeoutMessage     = "The database did not answer in time."
