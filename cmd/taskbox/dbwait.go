@@ -17,7 +17,9 @@ type handlerGate struct{ h atomic.Pointer[http.Handler] }
 
 func (g *handlerGate) set(h http.Handler) { g.h.Store(&h) }
 
-func (g *handlerGate) ServeHTTP(w http.ResponseWriter, r *http.Request) { (*g.h.Load()).ServeHTTP(w, r) }
+func (g *handlerGate) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	(*g.h.Load()).ServeHTTP(w, r)
+}
 
 // dbRetryMax is the longest pause between two attempts to reach the database.
 const dbRetryMax = 5 * time.Second
