@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	taskbox "github.com/taskboxhq/taskbox"
+	"github.com/taskboxhq/taskbox/internal/ratelimit"
 )
 
 // Pinger reports whether the database answers.
@@ -27,6 +28,9 @@ type Server struct {
 	DB        Pinger
 	Logger    *slog.Logger
 	RateLimit *RateLimiter // nil: no limit
+	// KeyFailures limits requests answered 401 per client address
+	// (NewKeyFailures; nil: no limit).
+	KeyFailures *ratelimit.Failures
 	// Web, when set, answers every path outside /api/ that no API route
 	// matches: the web inbox's pages.
 	Web      http.Handler
