@@ -215,7 +215,7 @@ func (m *Main) serve(ctx context.Context, c serveConfig) (err error) {
 	api := &httpapi.Server{Accounts: db, Campaigns: db, Leads: db, Tasks: db, Inbox: db, DB: db, Logger: logger,
 		RateLimit: httpapi.NewRateLimiter(c.RateLimit), KeyFailures: httpapi.NewKeyFailures(), Metrics: metrics, Webhooks: db, Calendar: &events.Calendar{DB: db, BaseURL: c.BaseURL},
 		WebhookAllowPrivate: c.WebhookAllowPrivate}
-	if api.Web, err = m.webInbox(ctx, db, logger, c.SessionIdle); err != nil {
+	if api.Web, err = m.webInbox(ctx, db, logger, c.SessionIdle, api.RateLimit); err != nil {
 		return err
 	}
 	gate.set(api.Handler())
@@ -296,12 +296,15 @@ func (m *Main) logger(format string, w io.Writer) *slog.Logger {
 }
 
 // webInbox builds the web inbox's pages over the same services as the API.
-func (m *Main) webInbox(ctx context.Context, db *store.DB, logger *slog.Logger, idle time.Duration) (http.Handler, error) {
+func (m *Main) webInbox(ctx context.Context, db *store.DB, logger *slog.Logger, idle time.Duration, limit *httpapi.RateLimiter) (http.Handler, error) {
 	key, err := db.WebSessionKey(ctx)
 	if err != nil {
 		return nil, err
 	}
 	w := &web.Server{Accounts: db, Campaigns: db, Leads: db, Search: db, Tasks: db, Inbox: db, Logger: logger,
 		Key: key, IdleTimeout: idle}
+	if limit != nil {
+		w.RateLimit = limit
+	}
 	return w.Handler()
 }

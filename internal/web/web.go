@@ -45,6 +45,10 @@ type Server struct {
 	// DefaultSignInBurst and DefaultSignInEvery.
 	SignInBurst int
 	SignInEvery time.Duration
+	// RateLimit limits a signed-in person's requests (pages and form
+	// posts) by the session's API key: serve hands it the API's limiter,
+	// so that a key's pages and API calls share one budget. Nil: none.
+	RateLimit KeyLimiter
 
 	pages    *pageSet
 	sessions *sealer
@@ -52,6 +56,18 @@ type Server struct {
 	static   http.Handler
 	assets   map[string]string // static file name → versioned URL
 }
+
+// KeyLimiter limits requests per API key (httpapi.RateLimiter).
+type KeyLimiter interface {
+	// Take takes one request of the key at now; a wait over 0 refuses it
+	// and says how long until the key may make one.
+	Take(keyID int64, now time.Time) (wait time.Duration)
+}
+
+// noLimit is the KeyLimiter of a Server without RateLimit.
+type noLimit struct{}
+
+func (noLimit) Take(int64, time.Time) time.Duration { return 0 }
 
 // Handler returns the pages with their security headers. Paths it does not
 // know get an HTML 404.
@@ -66,6 +82,9 @@ func (s *Server) Handler() (http.Handler, error) {
 		s.Logger = slog.New(slog.DiscardHandler)
 	}
 	s.signIns = newSignInLimiter(s.SignInBurst, s.SignInEvery)
+	if s.RateLimit == nil {
+		s.RateLimit = noLimit{}
+	}
 	var err error
 	if s.sessions, err = newSealer(s.Key); err != nil {
 		return nil, err
