@@ -172,6 +172,7 @@ func (m *Main) serve(ctx context.Context, c serveConfig) (err error) {
 		return err
 	}
 	defer ln.Close()
+	ln = httpapi.JSONErrors(ln) // net/http's own refusals in JSON too
 	gate := &handlerGate{}
 	gate.set(httpapi.Starting())
 	srv := &http.Server{

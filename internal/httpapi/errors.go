@@ -11,16 +11,17 @@ import (
 
 // statuses is the only place where a domain error code becomes a status.
 var statuses = map[string]int{
-	taskbox.EBADREQUEST:   http.StatusBadRequest,
-	taskbox.EUNAUTHORIZED: http.StatusUnauthorized,
-	taskbox.ENOTFOUND:     http.StatusNotFound,
-	taskbox.EMETHOD:       http.StatusMethodNotAllowed,
-	taskbox.ECONFLICT:     http.StatusConflict,
-	taskbox.ETOOLARGE:     http.StatusRequestEntityTooLarge,
-	taskbox.EINVALID:      http.StatusUnprocessableEntity,
-	taskbox.ERATELIMIT:    http.StatusTooManyRequests,
-	taskbox.EINTERNAL:     http.StatusInternalServerError,
-	taskbox.EUNAVAILABLE:  http.StatusServiceUnavailable,
+	taskbox.EBADREQUEST:      http.StatusBadRequest,
+	taskbox.EUNAUTHORIZED:    http.StatusUnauthorized,
+	taskbox.ENOTFOUND:        http.StatusNotFound,
+	taskbox.EMETHOD:          http.StatusMethodNotAllowed,
+	taskbox.ECONFLICT:        http.StatusConflict,
+	taskbox.ETOOLARGE:        http.StatusRequestEntityTooLarge,
+	taskbox.EHEADERSTOOLARGE: http.StatusRequestHeaderFieldsTooLarge,
+	taskbox.EINVALID:         http.StatusUnprocessableEntity,
+	taskbox.ERATELIMIT:       http.StatusTooManyRequests,
+	taskbox.EINTERNAL:        http.StatusInternalServerError,
+	taskbox.EUNAVAILABLE:     http.StatusServiceUnavailable,
 }
 
 // StatusFor returns the HTTP status of an error code.

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"path"
 	"strings"
 	"time"
 	"unicode"
@@ -98,6 +99,10 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 // route (405) with the JSON error envelope instead of the mux's plain text.
 func (s *Server) jsonFallback(mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if clean := cleanPath(r.URL.Path); clean != r.URL.Path && r.Method != http.MethodConnect {
+			s.uncleanPath(w, r, clean)
+			return
+		}
 		h, pattern := mux.Handler(r)
 		if pattern != "" {
 			mux.ServeHTTP(w, r)
@@ -117,13 +122,41 @@ func (s *Server) jsonFallback(mux *http.ServeMux) http.Handler {
 			s.Error(w, r, taskbox.Errorf(taskbox.EMETHOD, "Method %s is not allowed here.", r.Method))
 		case http.StatusNotFound:
 			s.Error(w, r, taskbox.Errorf(taskbox.ENOTFOUND, "No such endpoint: %s %s.", r.Method, r.URL.Path))
-		default: // a redirect to a cleaned path
-			for k, v := range probe.header {
-				w.Header()[k] = v
-			}
-			w.WriteHeader(probe.status)
+		default: // a redirect the mux would make (a missing trailing slash)
+			s.uncleanPath(w, r, probe.header.Get("Location"))
 		}
 	})
+}
+
+// uncleanPath answers a path that is not in its clean form (//api/…,
+// /api/v1/../x), where the mux would redirect to the clean one with the
+// query, api_key included, repeated in Location and in the body: the API's
+// is a 404 in JSON (no client of the API sends such a path), a page's a
+// redirect to the clean path without the query.
+func (s *Server) uncleanPath(w http.ResponseWriter, r *http.Request, clean string) {
+	clean, _, _ = strings.Cut(clean, "?")
+	if s.Web == nil || clean == "/api" || strings.HasPrefix(clean, "/api/") || clean == "" {
+		s.Error(w, r, taskbox.Errorf(taskbox.ENOTFOUND, "No such endpoint: %s %s.", r.Method, r.URL.Path))
+		return
+	}
+	w.Header().Set("Location", (&url.URL{Path: clean}).EscapedPath())
+	w.WriteHeader(http.StatusMovedPermanently)
+}
+
+// cleanPath is p as ServeMux cleans it: rooted, without . and .. elements
+// or doubled slashes, keeping a trailing slash.
+func cleanPath(p string) string {
+	if p == "" {
+		return "/"
+	}
+	if p[0] != '/' {
+		p = "/" + p
+	}
+	np := path.Clean(p)
+	if p[len(p)-1] == '/' && np != "/" {
+		np += "/"
+	}
+	return np
 }
 
 // headerProbe records what the mux's fallback handler would answer.
