@@ -17,8 +17,8 @@ import (
 // descriptions), keep the server's peak resident memory under 200 MB: the
 // arrays are counted before any entry is decoded and refused past 1,000
 // (422), and bodies over 1 MiB take their bytes from a budget of the whole
-// server, past which they get 503 with Retry-After until one is done. Every
-// request is retried after a 503 until it gets its own answer.
+// server, past which they wait, unread, then get 503 with Retry-After.
+// Every request is retried after a 503 until it gets its own answer.
 func TestBulkBodiesMemory(t *testing.T) {
 	t.Parallel()
 	s := startServer(t, backendDB(t), "--demo")
@@ -96,9 +96,6 @@ func TestBulkBodiesMemory(t *testing.T) {
 	t.Logf("peak RSS %.1f MB; %d answers 503 on the way", peak, busy)
 	if peak >= 200 {
 		t.Errorf("peak RSS %.1f MB, want under 200 MB", peak)
-	}
-	if busy == 0 {
-		t.Error("no request was turned away: twelve 10 MB bodies fit the server's budget at once")
 	}
 
 	// A body over 10 MiB is refused by its declared length, unread.

@@ -2,7 +2,9 @@ package httpapi_test
 
 import (
 	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -14,7 +16,8 @@ import (
 // Bulk bodies over 1 MiB share one budget of bytes for the whole server:
 // while two bodies of unknown length (each charged the 10 MiB limit) are
 // being sent, a third bulk request of unknown length is answered 503
-// SERVICE_UNAVAILABLE with Retry-After at once, unread; a small one of
+// SERVICE_UNAVAILABLE with Retry-After, unread, after waiting
+// LargeBodyWait for one of them to end; a small one of
 // declared length still passes; once the two are done, the third passes.
 func TestLargeBodyBudget(t *testing.T) {
 	if httpapi.LargeBodyBudget/httpapi.MaxBulkBody != 2 {
@@ -22,7 +25,11 @@ func TestLargeBodyBudget(t *testing.T) {
 	}
 	api := tbNewAPI(t)
 	acct := api.Account(t, "budget", "")
-	url := api.URL + tbWithKey(tbBulkCreatePath, acct.Key)
+	h := (&httpapi.Server{Accounts: api.DB, Campaigns: api.DB, Leads: api.DB, Tasks: api.DB, Inbox: api.DB, DB: api.DB,
+		Logger: slog.New(slog.DiscardHandler), Webhooks: api.DB, LargeBodyWait: 20 * time.Millisecond}).Handler()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	url := srv.URL + tbWithKey(tbBulkCreatePath, acct.Key)
 
 	// chunked sends body without a Content-Length, as a stream.
 	chunked := func(body io.Reader) (*tbResp, error) {
@@ -68,7 +75,7 @@ func TestLargeBodyBudget(t *testing.T) {
 			t.Fatalf("while two large bodies are read: %s, want 422 then 503", r)
 		}
 	}
-	if r := api.Do(t, "POST", tbBulkCreatePath, acct.Key, `{"tasks": []}`); r.Status != 422 {
+	if r := (&tbAPI{URL: srv.URL}).Do(t, "POST", tbBulkCreatePath, acct.Key, `{"tasks": []}`); r.Status != 422 {
 		t.Errorf("a small body of declared length: %s, want 422", r)
 	}
 	for _, pw := range writers {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -44,6 +45,11 @@ type Server struct {
 	// runtime and process collectors, and hands it to whatever else
 	// registers collectors.
 	Metrics *prometheus.Registry
+
+	// LargeBodyWait is how long a bulk request waits for the budget of
+	// large bodies (LargeBodyBudget) before its 503; 0 means
+	// DefaultLargeBodyWait.
+	LargeBodyWait time.Duration
 
 	metrics *metrics
 	bodies  *bodyBudget // LargeBodyBudget
