@@ -47,7 +47,8 @@ type writeReq struct {
 	ctx   context.Context
 	fn    func(*Tx) error
 	reply chan error
-	// deadline is DB.Timeout after the request came (zero: none): a batch
+	// deadline is DB.Timeout after the request came, or its context's
+	// deadline when sooner (zero: neither): a batch
 	// it starts waits for the database (a connection, SQLite's write lock
 	// held elsewhere) only until then, so that the wait in the queue and
 	// the wait for the lock add up to DB.Timeout, not twice it.
@@ -82,8 +83,13 @@ func (g *groupCommit) write(ctx context.Context, fn func(*Tx) error) error {
 	// so that the answer always says whether the write committed.
 	req := &writeReq{ctx: context.WithoutCancel(ctx), fn: fn, reply: make(chan error, 1)}
 	var timeout <-chan time.Time
+	if dl, ok := ctx.Deadline(); ok {
+		req.deadline = dl
+	}
 	if g.db.Timeout > 0 {
-		req.deadline = time.Now().Add(g.db.Timeout)
+		if dl := time.Now().Add(g.db.Timeout); req.deadline.IsZero() || dl.Before(req.deadline) {
+			req.deadline = dl
+		}
 		t := time.NewTimer(g.db.Timeout)
 		defer t.Stop()
 		timeout = t.C
