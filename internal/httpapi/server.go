@@ -21,14 +21,16 @@ type Pinger interface {
 
 // Server holds the services the handlers call. main wires it once.
 type Server struct {
-	Accounts  taskbox.AccountService
-	Campaigns taskbox.CampaignService
-	Leads     taskbox.LeadService
-	Tasks     taskbox.TaskService
-	Inbox     taskbox.InboxService
-	DB        Pinger
-	Logger    *slog.Logger
-	RateLimit *RateLimiter // nil: no limit
+	Accounts   taskbox.AccountService
+	Campaigns  taskbox.CampaignService
+	Leads      taskbox.LeadService
+	Tasks      taskbox.TaskService
+	Inbox      taskbox.InboxService
+	Notes      taskbox.NoteService
+	Categories taskbox.CategoryService
+	DB         Pinger
+	Logger     *slog.Logger
+	RateLimit  *RateLimiter // nil: no limit
 	// KeyFailures limits requests answered 401 per client address
 	// (NewKeyFailures; nil: no limit).
 	KeyFailures *ratelimit.Failures
