@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	taskbox "github.com/taskboxhq/taskbox"
 )
 
 // The hostile requests of the corpus (hostile_test.go) that attack headers,
@@ -218,5 +220,20 @@ func tbHostileBulk(fx tbHostileFixture) []tbHostile {
 			body: `{"lead_list": [` + entries(401, `{"email": "a@b.example"}`) + `]}`, status: 422, field: "lead_list", detail: "must hold at most 400 leads"},
 		{name: "bulk/leads 400,000 numbers", method: "POST", path: fmt.Sprintf("/api/v1/campaigns/%d/leads", fx.campaignID),
 			body: `{"lead_list": [` + entries(400_000, "1") + `]}`, status: 422, field: "lead_list", detail: "must hold at most 400 leads"},
+		// Entries are counted, not decoded: commas, brackets and quotes
+		// inside strings and nested values are not entries.
+		{name: "bulk/bulk-create 1,001 entries of brackets and commas in strings", method: "POST", path: tbBulkCreatePath,
+			body:   `{"tasks": [` + entries(1001, `{"name": "a,],}[{\\\",", "x": [[1,2],{"y":"]"}]}`) + `]}`,
+			status: 422, field: "tasks", detail: "must hold at most 1000 tasks"},
+		{name: "bulk/bulk-create 3 entries of brackets and commas in strings", method: "POST", path: tbBulkCreatePath,
+			body:   `{"tasks": [` + entries(3, `{"name": "a,],}[{\\\",", "x": [[1,2],{"y":"]"}]}`) + `]}`,
+			status: 422, field: "tasks[2].email_lead_map_id"},
+		{name: "bulk/bulk-create 1,000,000 entries then broken JSON", method: "POST", path: tbBulkCreatePath,
+			body: `{"tasks": [` + entries(1_000_000, "{}") + `, {]}`, status: 400},
+		{name: "bulk/bulk-update 2,000,000 ids in nested arrays", method: "POST", path: tbBulkUpdatePath,
+			body: `{"ids": [` + entries(1_000_000, "[1,2]") + `]` + set, status: 422, field: "ids", detail: "must hold at most 1000 task ids"},
+		{name: "bulk/webhook 60,000 event types", method: "POST", path: "/api/v1/webhooks",
+			body:   `{"url": "https://hooks.example/x", "events": [` + entries(60_000, `"TASK_CREATED"`) + `]}`,
+			status: 422, field: "events", detail: fmt.Sprintf("must hold at most %d event types", len(taskbox.WebhookEventTypes))},
 	}
 }

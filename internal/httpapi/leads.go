@@ -48,9 +48,8 @@ func (s *Server) handleAddLeads(w http.ResponseWriter, r *http.Request) {
 // list over the limit is refused by its length alone (false), before any
 // entry is decoded.
 func decodeLeadList(o object) ([]taskbox.LeadInput, bool) {
-	items := o.array("lead_list")
-	if len(items) > taskbox.MaxLeadsPerUpload {
-		o.fe.Add("lead_list", "must hold at most 400 leads")
+	items, tooLong := o.array("lead_list", taskbox.MaxLeadsPerUpload, "must hold at most 400 leads")
+	if tooLong {
 		return nil, false
 	}
 	leads := make([]taskbox.LeadInput, 0, len(items))

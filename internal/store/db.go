@@ -255,7 +255,13 @@ func (db *DB) inStatement(ctx context.Context, fn func(*Tx) error) (err error) {
 // inTx runs fn in a transaction under a watchdog (DB.Timeout). Whatever
 // fails, from BEGIN through fn to COMMIT, goes through unavailable.
 func (db *DB) inTx(ctx context.Context, pool *sql.DB, readOnly bool, fn func(*Tx) error) (err error) {
-	ctx, wd, stop := db.watch(ctx)
+	return db.inTxUntil(ctx, pool, readOnly, time.Time{}, fn)
+}
+
+// inTxUntil is inTx whose first wait, for a connection and BEGIN, ends at
+// begun when that comes before DB.Timeout (zero: no such bound).
+func (db *DB) inTxUntil(ctx context.Context, pool *sql.DB, readOnly bool, begun time.Time, fn func(*Tx) error) (err error) {
+	ctx, wd, stop := db.watchUntil(ctx, begun)
 	defer stop()
 	defer func() { err = unavailable(ctx, err) }()
 	stmts := db.stmtsOf(pool)

@@ -2,6 +2,8 @@ package web
 
 import (
 	"crypto/hmac"
+	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"strings"
@@ -96,7 +98,8 @@ func (s *Server) textOnly(next http.Handler) http.Handler {
 // authenticate opens the session and checks its key; a revoked key ends it.
 // It returns no visit and no error when there is no valid session, and an
 // error only when the key could not be checked (the database is down): the
-// session then stays, and the person gets that error rather than sign-in.
+// session then stays, and the person gets that error rather than sign-in;
+// a request over its key's rate (the API's, shared) is such an error too.
 func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (*visit, error) {
 	now := time.Now()
 	sess, ok := s.readSession(r, now)
@@ -114,6 +117,11 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (*visit, e
 		return nil, err
 	}
 	actor.Web = true
+	if wait := s.RateLimit.Take(actor.KeyID, now); wait > 0 {
+		secs := int(math.Ceil(wait.Seconds()))
+		return nil, &taskbox.Error{Code: taskbox.ERATELIMIT, RetryAfter: secs,
+			Message: fmt.Sprintf("Too many requests from your session. Try again in %s.", waitText(secs))}
+	}
 	if now.Sub(time.Unix(sess.Seen, 0)) > refreshAfter {
 		sess.Seen = now.Unix()
 		s.setSession(w, r, sess)

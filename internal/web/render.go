@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"html/template"
 	"io/fs"
 	"net/http"
@@ -151,6 +152,12 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		s.renderError(w, r, http.StatusNotFound, msg)
 	case taskbox.EUNAVAILABLE:
 		s.renderError(w, r, http.StatusServiceUnavailable, "The database is not answering just now. Try again in a moment.")
+	case taskbox.ERATELIMIT:
+		var e *taskbox.Error
+		if errors.As(err, &e) {
+			w.Header().Set("Retry-After", strconv.Itoa(e.RetryAfter))
+		}
+		s.renderError(w, r, http.StatusTooManyRequests, taskbox.ErrorMessage(err))
 	case taskbox.EBADREQUEST, taskbox.EINVALID:
 		s.renderError(w, r, http.StatusBadRequest, taskbox.ErrorMessage(err))
 	default:

@@ -54,6 +54,10 @@ type Server struct {
 	// DefaultSignInBurst and DefaultSignInEvery.
 	SignInBurst int
 	SignInEvery time.Duration
+	// RateLimit limits a signed-in person's requests (pages and form
+	// posts) by the session's API key: serve hands it the API's limiter,
+	// so that a key's pages and API calls share one budget. Nil: none.
+	RateLimit KeyLimiter
 
 	pages    *pageSet
 	sessions *sealer
@@ -62,6 +66,18 @@ type Server struct {
 	assets   map[string]string // static file name → versioned URL
 	dates    *when.Parser      // reads quick add's due dates
 }
+
+// KeyLimiter limits requests per API key (httpapi.RateLimiter).
+type KeyLimiter interface {
+	// Take takes one request of the key at now; a wait over 0 refuses it
+	// and says how long until the key may make one.
+	Take(keyID int64, now time.Time) (wait time.Duration)
+}
+
+// noLimit is the KeyLimiter of a Server without RateLimit.
+type noLimit struct{}
+
+func (noLimit) Take(int64, time.Time) time.Duration { return 0 }
 
 // Handler returns the pages with their security headers. Paths it does not
 // know get an HTML 404.
@@ -88,6 +104,9 @@ func (s *Server) Handler() (http.Handler, error) {
 	}
 	if s.Deleter == nil {
 		s.Deleter = unwired{}
+	}
+	if s.RateLimit == nil {
+		s.RateLimit = noLimit{}
 	}
 	var err error
 	if s.sessions, err = newSealer(s.Key); err != nil {
