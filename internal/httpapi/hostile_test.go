@@ -422,6 +422,12 @@ var tbUnicodeSpaces = []rune{
 	'\u2028', '\u2029', '\u202f', '\u205f', '\u3000', '\u200b', '\ufeff',
 }
 
+// tbInvisibles show nothing on their own (Default_Ignorable_Code_Point).
+var tbInvisibles = []rune{
+	'\u200c', '\u200d', '\u2063', '\u3164', '\u115f', '\u00ad', '\u200e', '\u200f', '\u202e', '\u034f', '\U000e0020',
+	'\ufe0f', '\u2060', '\u180e', '\uffa0',
+}
+
 // tbHostileSpaces: names made of each kind of space, and of all of them.
 func tbHostileSpaces(fx tbHostileFixture) []tbHostile {
 	const blank = "must not be blank"
@@ -435,6 +441,17 @@ func tbHostileSpaces(fx tbHostileFixture) []tbHostile {
 	for _, e := range []tbBodyEndpoint{ep[0], ep[1], ep[2], ep[4]} {
 		out = append(out, tbHostile{name: "spaces/" + e.name + " name of every space", method: e.method, path: e.path,
 			body: e.with("name", all), status: 422, field: e.prefix + "name", detail: blank})
+	}
+	// Issue 14: names of characters that show nothing (joiners, fillers,
+	// direction marks, tags) are blank too, on every endpoint with a name.
+	for _, r := range tbInvisibles {
+		out = append(out, tbHostile{name: fmt.Sprintf("invisible/create-task name of U+%04X", r), method: "POST", path: tbCreateTaskPath,
+			body: ep[0].with("name", tbQuote(strings.Repeat(string(r), 2))), status: 422, field: "name", detail: blank})
+	}
+	invisible := tbQuote(" " + string(tbInvisibles) + " ")
+	for _, e := range []tbBodyEndpoint{ep[0], ep[1], ep[2], ep[4]} {
+		out = append(out, tbHostile{name: "invisible/" + e.name + " name of every invisible character", method: e.method, path: e.path,
+			body: e.with("name", invisible), status: 422, field: e.prefix + "name", detail: blank})
 	}
 	// Spaces inside a name are kept; only the ends are trimmed.
 	out = append(out, tbHostile{name: "spaces/create-task name with spaces inside", method: "POST", path: tbCreateTaskPath,
