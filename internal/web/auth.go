@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	taskbox "github.com/taskboxhq/taskbox"
 )
@@ -162,9 +164,17 @@ func (s *Server) handleSignOut(w http.ResponseWriter, r *http.Request, v *visit)
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 
-// safeReturn keeps a return path only when it is a path of this site.
+// safeReturn keeps a return path only when it is a path of this site, and
+// is "/" otherwise. Browsers read a Location leniently (the WHATWG URL
+// parser): they drop tabs and line breaks anywhere, strip leading spaces
+// and control characters, and take "\" for "/", so "/\t/evil.example"
+// and "/\\evil.example" lead to //evil.example, another site. Kept: a
+// path that starts with exactly one "/", holds no "\" and no control
+// character (C0, DEL, C1) anywhere, so that what the browser reads is what
+// was checked.
 func safeReturn(p string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.ContainsAny(p, "\\\r\n") {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.ContainsRune(p, '\\') ||
+		strings.ContainsFunc(p, unicode.IsControl) || !utf8.ValidString(p) {
 		return "/"
 	}
 	return p

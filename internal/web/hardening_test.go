@@ -30,3 +30,32 @@ func TestLongSearchRefused(t *testing.T) {
 		}
 	}
 }
+
+// Each form that goes back to a return path (sign-in, add task, complete)
+// sends a return that browsers would follow off the site to "/" instead.
+func TestReturnPathStaysOnTheSite(t *testing.T) {
+	s := newSite(t, siteOptions{})
+	a := s.account(t, "acme", "", "ann@example.com")
+	task := a.task(t, s, "ann@example.com", "Call", "", "")
+	for _, ret := range []string{"/\t/evil.example", "/\n/evil.example", "/\\/evil.example", "\t//evil.example", "/\x00/evil.example", "/\u0085/x"} {
+		c := browserClient(t)
+		token := s.signIn(t, c, a.Key)
+		for _, post := range []struct {
+			path string
+			form url.Values
+		}{
+			{"/tasks", url.Values{"csrf": {token}, "email": {"ann@example.com"}, "name": {"Send pricing"}}},
+			{"/tasks/" + itoa(task.ID) + "/complete", url.Values{"csrf": {token}}},
+			{"/signin", url.Values{"api_key": {a.Key}}},
+		} {
+			post.form.Set("return", ret)
+			p := do(t, c, "POST", s.URL+post.path, post.form)
+			if p.Status == http.StatusBadRequest && strings.ContainsRune(ret, 0) {
+				continue // a form holding what is not text is refused whole
+			}
+			if p.Status != http.StatusSeeOther || p.Header.Get("Location") != "/" {
+				t.Errorf("POST %s return %q: %d to %q, want a 303 to /", post.path, ret, p.Status, p.Header.Get("Location"))
+			}
+		}
+	}
+}
