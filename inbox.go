@@ -138,8 +138,8 @@ func (u *TaskUpdate) Validate(fe *FieldErrors, loc *time.Location, prefix string
 		fe.Add(prefix+"priority", PriorityRule)
 	}
 	if u.DueDate != nil && !fe.Has(prefix+"due_date") {
-		if d, err := ParseDue(*u.DueDate, loc); err != nil {
-			fe.Add(prefix+"due_date", DueDateFormats)
+		if d, msg := ParseDueInput(*u.DueDate, loc); msg != "" {
+			fe.Add(prefix+"due_date", msg)
 		} else {
 			u.Due = &d
 		}

@@ -3,6 +3,7 @@ package taskbox
 import (
 	"context"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -54,6 +55,8 @@ func (c *WebhookCreate) Validate(fe *FieldErrors) {
 		fe.Add("url", "must be an absolute http or https URL without credentials")
 	} else if len(c.URL) > MaxWebhookURLLen {
 		fe.Add("url", "must be at most 2048 bytes")
+	} else if !validPort(u.Port()) {
+		fe.Add("url", "must have a port from 1 to 65535, or none")
 	}
 	if fe.Has("events") {
 		return
@@ -74,6 +77,16 @@ func (c *WebhookCreate) Validate(fe *FieldErrors) {
 		}
 		seen[e] = true
 	}
+}
+
+// validPort reports whether a URL's port is absent or 1–65535; url.Parse
+// takes any digits (99999), which no connection can reach.
+func validPort(p string) bool {
+	if p == "" {
+		return true
+	}
+	n, err := strconv.Atoi(p)
+	return err == nil && n >= 1 && n <= 65535
 }
 
 func knownEventType(e string) bool {

@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	taskbox "github.com/taskboxhq/taskbox"
 )
 
 // A search too long for the database (issue 14: 50,000 characters gave
@@ -56,6 +58,34 @@ func TestReturnPathStaysOnTheSite(t *testing.T) {
 			if p.Status != http.StatusSeeOther || p.Header.Get("Location") != "/" {
 				t.Errorf("POST %s return %q: %d to %q, want a 303 to /", post.path, ret, p.Status, p.Header.Get("Location"))
 			}
+		}
+	}
+}
+
+// The add form reads its date and time with the domain's rules (issue 14):
+// a time in a DST gap of the reader's zone moves forward by the gap, and a
+// date past 9999-12-30 is refused with the accepted range.
+func TestAddFormDueEdges(t *testing.T) {
+	s := newSite(t, siteOptions{})
+	a := s.account(t, "acme", "", "ann@example.com")
+	c := browserClient(t)
+	token := s.signIn(t, c, a.Key)
+	zone := c.Jar.Cookies(mustURL(t, s.URL))[0].String() + "; tz=America/New_York"
+	form := url.Values{"csrf": {token}, "email": {"ann@example.com"}, "name": {"In the gap"}, "return": {"/"},
+		"due_date": {"2026-03-08"}, "due_time": {"02:30"}}
+	if p := do(t, c, "POST", s.URL+"/tasks", form, "Cookie", zone); p.Status != http.StatusSeeOther {
+		t.Fatalf("add in the gap: %d\n%.2000s", p.Status, p.Body)
+	}
+	page, err := s.DB.ListTasks(a.ctx, taskbox.TaskFilter{Status: "all"})
+	if err != nil || len(page.Tasks) != 1 || page.Tasks[0].Due.String() != "2026-03-08T07:30:00Z" {
+		t.Fatalf("the task in the gap: %v %v", page, err)
+	}
+	for _, due := range [][2]string{{"9999-12-31", ""}, {"9999-12-31", "10:00"}} {
+		form.Set("due_date", due[0])
+		form.Set("due_time", due[1])
+		p := do(t, c, "POST", s.URL+"/tasks", form, "Cookie", zone)
+		if p.Status != http.StatusUnprocessableEntity || !strings.Contains(p.Body, taskbox.DueDateRange) {
+			t.Errorf("due %v: %d, want 422 with %q", due, p.Status, taskbox.DueDateRange)
 		}
 	}
 }
