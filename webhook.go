@@ -23,6 +23,18 @@ var WebhookEventTypes = []string{
 	EventTypeTaskReopened, EventTypeTaskDeleted, EventTypeTaskDue,
 }
 
+// DefaultMaxWebhooks is how many webhooks an account may have unless the
+// operator says otherwise (serve --max-webhooks). Each webhook is one more
+// delivery of every event: uncapped, 300 webhooks made one bulk-create of
+// 1,000 tasks into 300,000 deliveries.
+const DefaultMaxWebhooks = 20
+
+// WebhookCapError is the 422 of a webhook past the account's cap.
+func WebhookCapError(max int) error {
+	return ValidationError([]FieldError{{Field: "url", Message: "cannot be added: the account already has " + itoa(max) +
+		" webhooks, the most it may have; delete one first"}})
+}
+
 // MaxWebhookURLLen bounds a webhook's URL, in bytes.
 const MaxWebhookURLLen = 2048
 

@@ -46,7 +46,9 @@ type serveConfig struct {
 	// WebhookAllowPrivate lets webhooks reach loopback, private and
 	// link-local addresses (self-hosted receivers, tests).
 	WebhookAllowPrivate bool
-	Profiles            profileFlags
+	// MaxWebhooks is how many webhooks an account may have.
+	MaxWebhooks int
+	Profiles    profileFlags
 }
 
 // validate checks every value before anything starts; each refusal names
@@ -71,6 +73,9 @@ func (c *serveConfig) validate() error {
 	}
 	if c.DBTimeout <= 0 {
 		return errors.New("--db-timeout must be positive")
+	}
+	if c.MaxWebhooks < 1 {
+		return errors.New("--max-webhooks must be at least 1")
 	}
 	if c.SessionIdle < time.Minute {
 		return errors.New("--session-idle-timeout must be at least 1m")
@@ -99,6 +104,7 @@ var serveEnv = map[string]string{
 	"session-idle-timeout":  "TASKBOX_SESSION_IDLE_TIMEOUT",
 	"base-url":              "TASKBOX_BASE_URL",
 	"webhook-allow-private": "TASKBOX_WEBHOOK_ALLOW_PRIVATE",
+	"max-webhooks":          "TASKBOX_MAX_WEBHOOKS",
 }
 
 // writeTimeout bounds writing an answer; the read timeouts are flags.
@@ -135,6 +141,7 @@ Each flag can also be set by the environment variable named in its help.`,
 	f.DurationVar(&c.SessionIdle, "session-idle-timeout", web.DefaultIdleTimeout, "how long a web inbox session lasts without a request before it asks to sign in again (env TASKBOX_SESSION_IDLE_TIMEOUT)")
 	f.StringVar(&c.BaseURL, "base-url", "", "the server's public URL, for calendar feed URLs and links to task pages; default http:// and the listening address (env TASKBOX_BASE_URL)")
 	f.BoolVar(&c.WebhookAllowPrivate, "webhook-allow-private", false, "let webhooks reach loopback, private and link-local addresses, for self-hosted receivers; off, such addresses are refused after DNS resolution (env TASKBOX_WEBHOOK_ALLOW_PRIVATE=1)")
+	f.IntVar(&c.MaxWebhooks, "max-webhooks", taskbox.DefaultMaxWebhooks, "how many webhooks an account may have; one more is refused with a 422 (env TASKBOX_MAX_WEBHOOKS)")
 	c.Profiles.register(f)
 	cmd.PreRunE = func(cmd *cobra.Command, args []string) error {
 		return applyEnv(cmd.Flags(), serveEnv)
@@ -157,6 +164,7 @@ func (m *Main) serve(ctx context.Context, c serveConfig) (err error) {
 	}
 	defer db.Close()
 	db.Timeout = c.DBTimeout
+	db.MaxWebhooks = c.MaxWebhooks
 	// Listen before the first start, so that a busy address does not leave
 	// behind a default account whose key scrolled past with the error.
 	ln, err := net.Listen("tcp", c.Addr)

@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"fmt"
 	"net/http"
+	"sync"
 	"testing"
 
 	taskbox "github.com/taskboxhq/taskbox"
@@ -89,4 +90,59 @@ func TestDueInADSTGap(t *testing.T) {
 	if tbDecode(t, r.Body, &bulk); len(bulk.Data) != 1 || bulk.Data[0].DueDate != "2026-03-08T07:30:00Z" {
 		t.Errorf("bulk-create in the gap: %s", r.Body)
 	}
+}
+
+// TestWebhookCap: an account has at most MaxWebhooks (issue 14: 300 hooks
+// made one bulk of 1,000 tasks into 300,000 deliveries). One more is a 422
+// that says the cap, also when the creates race; deleting one makes room;
+// another account has its own count.
+func TestWebhookCap(t *testing.T) {
+	t.Parallel()
+	api := tbNewAPI(t)
+	api.DB.MaxWebhooks = 3
+	a, b := api.Account(t, "A", ""), api.Account(t, "B", "")
+	body := func(i int) string {
+		return fmt.Sprintf(`{"url": "https://hooks.example.com/%d", "events": ["TASK_CREATED"]}`, i)
+	}
+	results := make(chan *tbResp, 8)
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r, err := api.Try(http.MethodPost, "/api/v1/webhooks", a.Key, body(i))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			results <- r
+		}()
+	}
+	wg.Wait()
+	close(results)
+	created, refused := 0, 0
+	const capMsg = "cannot be added: the account already has 3 webhooks, the most it may have; delete one first"
+	for r := range results {
+		switch r.Status {
+		case http.StatusOK:
+			created++
+		default:
+			e := tbWantError(t, r, http.StatusUnprocessableEntity, "VALIDATION_ERROR")
+			if e.Detail("url") != capMsg {
+				t.Errorf("refusal: %s", r.Body)
+			}
+			refused++
+		}
+	}
+	if created != 3 || refused != 5 || api.Count(t, "webhooks") != 3 {
+		t.Fatalf("%d created, %d refused, %d stored; want 3, 5, 3", created, refused, api.Count(t, "webhooks"))
+	}
+	var hooks struct {
+		Data []tbWebhook `json:"data"`
+	}
+	tbDecode(t, api.Get(t, "/api/v1/webhooks", a.Key).Body, &hooks)
+	tbWantStatus(t, api.Do(t, http.MethodDelete, fmt.Sprintf("/api/v1/webhooks/%d", hooks.Data[0].ID), a.Key, ""), http.StatusOK)
+	tbWantStatus(t, api.Post(t, "/api/v1/webhooks", a.Key, body(100)), http.StatusOK)
+	tbWantError(t, api.Post(t, "/api/v1/webhooks", a.Key, body(101)), http.StatusUnprocessableEntity, "VALIDATION_ERROR")
+	tbWantStatus(t, api.Post(t, "/api/v1/webhooks", b.Key, body(102)), http.StatusOK)
 }

@@ -20,6 +20,10 @@ type dialect interface {
 	// lockTask is appended to a task SELECT in a write transaction, so that
 	// two servers changing one task take turns. SQLite has one writer.
 	lockTask() string
+	// lockRow is appended to a SELECT of one row in a write transaction to
+	// lock it until the commit: a count that decides an insert (a cap)
+	// then holds. SQLite has one writer.
+	lockRow() string
 	// syncIdentity moves a table's id sequence past a row inserted with an
 	// explicit id.
 	syncIdentity(ctx context.Context, tx *Tx, table string) error
@@ -32,6 +36,7 @@ func (sqliteDialect) gooseDialect() goose.Dialect { return goose.DialectSQLite3 
 func (sqliteDialect) rebind(q string) string      { return q }
 func (sqliteDialect) like() string                { return "LIKE" } // ASCII case-insensitive by default
 func (sqliteDialect) lockTask() string            { return "" }
+func (sqliteDialect) lockRow() string             { return "" }
 
 func (sqliteDialect) syncIdentity(context.Context, *Tx, string) error {
 	return nil // AUTOINCREMENT continues after the largest id
@@ -43,6 +48,7 @@ func (postgresDialect) name() string                { return "postgres" }
 func (postgresDialect) gooseDialect() goose.Dialect { return goose.DialectPostgres }
 func (postgresDialect) like() string                { return "ILIKE" }
 func (postgresDialect) lockTask() string            { return " FOR UPDATE OF t" }
+func (postgresDialect) lockRow() string             { return " FOR UPDATE" }
 
 // rebind turns ? placeholders into $1, $2, …; no query of the store has a ?
 // inside a string literal.
