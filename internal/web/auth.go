@@ -108,6 +108,15 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (*visit, e
 		}
 		return nil, nil
 	}
+	if s.Sessions != nil {
+		ended, err := s.Sessions.WebSessionEnded(r.Context(), sess.ID)
+		if err != nil {
+			return nil, err
+		} else if ended { // signed out: a copy of the cookie is refused too
+			clearSession(w, r)
+			return nil, nil
+		}
+	}
 	actor, err := s.Accounts.Authenticate(r.Context(), sess.Key)
 	if taskbox.ErrorCode(err) == taskbox.EUNAUTHORIZED {
 		clearSession(w, r)
@@ -159,7 +168,17 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, withDraft(data.Return, data.Draft), http.StatusSeeOther)
 }
 
+// handleSignOut ends the session on the server, so that no copy of its
+// cookie works any more on any server of the database, then clears the
+// browser's cookie. When the database cannot record it, the person is told
+// and stays signed in, rather than believe the session ended.
 func (s *Server) handleSignOut(w http.ResponseWriter, r *http.Request, v *visit) {
+	if sess, ok := s.readSession(r, v.Now); ok && s.Sessions != nil {
+		if err := s.Sessions.EndWebSession(r.Context(), sess.ID, v.Now.Add(s.IdleTimeout)); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	clearSession(w, r)
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }

@@ -89,3 +89,39 @@ func TestAddFormDueEdges(t *testing.T) {
 		}
 	}
 }
+
+// Signing out ends the session on the server (issue 14: it only cleared
+// the browser's cookie, and a copy taken before stayed valid until it
+// idled out). The copy, replayed after sign-out, gets the sign-in page on
+// a GET and on a form post, on both databases.
+func TestSignOutEndsTheSessionOnTheServer(t *testing.T) {
+	s := newSite(t, siteOptions{})
+	a := s.account(t, "acme", "", "ann@example.com")
+	task := a.task(t, s, "ann@example.com", "Call Ann", "", "")
+	c := browserClient(t)
+	token := s.signIn(t, c, a.Key)
+	copied := c.Jar.Cookies(mustURL(t, s.URL))[0].String()
+	other := browserClient(t) // where the copy is replayed
+	if p := do(t, other, "GET", s.URL+"/", nil, "Cookie", copied); p.Status != http.StatusOK || !strings.Contains(p.Body, "Call Ann") {
+		t.Fatalf("the copied cookie before sign-out: %d", p.Status)
+	}
+	if p := do(t, c, "POST", s.URL+"/signout", url.Values{"csrf": {token}}); p.Status != http.StatusSeeOther {
+		t.Fatalf("sign out: %d", p.Status)
+	}
+	p := do(t, other, "GET", s.URL+"/", nil, "Cookie", copied)
+	if strings.Contains(p.Body, "Call Ann") || !strings.Contains(p.Body, `name="api_key"`) || !strings.Contains(p.Header.Get("Set-Cookie"), "Max-Age=0") {
+		t.Errorf("the copied cookie after sign-out: %d, Set-Cookie %q, want the sign-in page", p.Status, p.Header.Get("Set-Cookie"))
+	}
+	p = do(t, other, "POST", s.URL+"/tasks/"+itoa(task.ID)+"/complete", url.Values{"csrf": {token}}, "Cookie", copied)
+	if p.Status != http.StatusUnauthorized {
+		t.Errorf("a post with the copied cookie after sign-out: %d, want 401", p.Status)
+	}
+	if got, err := a.find(t, s, task.ID); err != nil || got.Status != taskbox.StatusPending {
+		t.Errorf("the task after the refused post: %v, %v", got, err)
+	}
+	// Signing in again makes a new session, which works.
+	s.signIn(t, c, a.Key)
+	if p := do(t, c, "GET", s.URL+"/", nil); !strings.Contains(p.Body, "Call Ann") {
+		t.Error("signed in again, the inbox does not show")
+	}
+}

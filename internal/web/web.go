@@ -33,7 +33,10 @@ type Server struct {
 	Search    taskbox.LeadSearcher
 	Tasks     taskbox.TaskService
 	Inbox     taskbox.InboxService
-	Logger    *slog.Logger
+	// Sessions remembers signed-out sessions; without it signing out only
+	// clears the browser's cookie.
+	Sessions taskbox.WebSessionService
+	Logger   *slog.Logger
 	// Key seals and signs session cookies; every server of one database
 	// must use the same key (store.DB.WebSessionKey).
 	Key []byte
