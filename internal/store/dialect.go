@@ -22,7 +22,10 @@ type dialect interface {
 	lockTask() string
 	// lockRow is appended to a SELECT of one row in a write transaction to
 	// lock it until the commit: a count that decides an insert (a cap)
-	// then holds. SQLite has one writer.
+	// then holds. On PostgreSQL it is FOR NO KEY UPDATE, which two such
+	// SELECTs take in turn but which does not wait for the KEY SHARE locks
+	// that inserts referencing the row (a task's foreign keys) hold. SQLite
+	// has one writer.
 	lockRow() string
 	// syncIdentity moves a table's id sequence past a row inserted with an
 	// explicit id.
@@ -55,7 +58,7 @@ func (postgresDialect) name() string                { return "postgres" }
 func (postgresDialect) gooseDialect() goose.Dialect { return goose.DialectPostgres }
 func (postgresDialect) like() string                { return "ILIKE" }
 func (postgresDialect) lockTask() string            { return " FOR UPDATE OF t" }
-func (postgresDialect) lockRow() string             { return " FOR UPDATE" }
+func (postgresDialect) lockRow() string             { return " FOR NO KEY UPDATE" }
 
 // rebind turns ? placeholders into $1, $2, …; no query of the store has a ?
 // inside a string literal.
