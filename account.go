@@ -100,6 +100,15 @@ type Actor struct {
 // AccountID returns the actor's account id.
 func (a *Actor) AccountID() int64 { return a.Account.ID }
 
+// DisplayName is how the actor signs what it writes (a note's created_by):
+// the name of its API key until keys belong to team members, then the
+// member's name.
+func (a *Actor) DisplayName() string { return a.KeyName }
+
+// MemberRef is the id of the team member the actor is, stored with what it
+// writes (a note's member_id); nil until keys belong to team members.
+func (a *Actor) MemberRef() *int64 { return nil }
+
 type actorKey struct{}
 
 // NewContextWithActor returns ctx carrying actor.

@@ -76,6 +76,8 @@ type Task struct {
 	CompletedBy *ActorRef     `json:"completed_by"`
 	Lead        *TaskLead     `json:"lead"`
 	Campaign    *TaskCampaign `json:"campaign"`
+	// LeadCategory is the category of the task's lead map, nil for none.
+	LeadCategory *LeadCategory `json:"lead_category"`
 }
 
 // TaskLead is the lead a task is for, as the inbox shows it.

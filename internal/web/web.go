@@ -27,12 +27,14 @@ const DefaultPageSize = 25
 
 // Server holds the services the pages call. main wires it once.
 type Server struct {
-	Accounts  taskbox.AccountService
-	Campaigns taskbox.CampaignService
-	Leads     taskbox.LeadService
-	Search    taskbox.LeadSearcher
-	Tasks     taskbox.TaskService
-	Inbox     taskbox.InboxService
+	Accounts   taskbox.AccountService
+	Campaigns  taskbox.CampaignService
+	Leads      taskbox.LeadService
+	Search     taskbox.LeadSearcher
+	Tasks      taskbox.TaskService
+	Inbox      taskbox.InboxService
+	Notes      taskbox.NoteService
+	Categories taskbox.CategoryService
 	// Sessions remembers signed-out sessions; without it signing out only
 	// clears the browser's cookie.
 	Sessions taskbox.WebSessionService
@@ -99,6 +101,9 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("POST /tasks/{id}/reopen", s.form(s.handleSetStatus(taskbox.StatusPending)))
 	mux.HandleFunc("GET /tasks/{id}/delete", s.signedIn(s.handleConfirmDelete))
 	mux.HandleFunc("POST /tasks/{id}/delete", s.form(s.handleDeleteTask))
+	mux.HandleFunc("GET /leads/{id}", s.signedIn(s.handleLeadPage))
+	mux.HandleFunc("POST /notes", s.form(s.handleAddNote))
+	mux.HandleFunc("POST /lead-maps/{id}/category", s.form(s.handleSetCategory))
 	mux.HandleFunc("/", s.handleNotFound)
 	return mux
 }
