@@ -35,7 +35,7 @@ func TestBlank(t *testing.T) {
 	}
 }
 
-// TestCheckNameInvisible: every name rule (task, campaign) refuses them.
+// TestCheckNameInvisible: every name rule (task, campaign) and notes refuse them.
 func TestCheckNameInvisible(t *testing.T) {
 	for _, name := range []string{"\u200c\u200d", "\u3164", "\u115f", "\u00ad\u200e\u200f\u202e", "\u034f", "\U000e0020", "\u2063"} {
 		var fe FieldErrors
@@ -43,6 +43,12 @@ func TestCheckNameInvisible(t *testing.T) {
 		c.Validate(&fe)
 		if len(fe) != 1 || fe[0].Message != "must not be blank" {
 			t.Errorf("campaign %q: %v", name, fe)
+		}
+		fe = nil
+		nc := &NoteCreate{LeadMapID: 1, Message: name}
+		nc.Validate(&fe)
+		if len(fe) != 1 || fe[0].Field != "note_message" || fe[0].Message != "must not be blank" {
+			t.Errorf("note %q: %v", name, fe)
 		}
 		fe = nil
 		tc := &TaskCreate{LeadMapID: 1, Name: name}
