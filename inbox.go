@@ -2,6 +2,7 @@ package taskbox
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -18,9 +19,14 @@ const (
 // completed at time zero): "-completed_at" puts what was just done on top.
 var TaskSorts = []string{"due_date", "-due_date", "priority", "-priority", "created_at", "-created_at", "completed_at", "-completed_at"}
 
-// MaxSearchWords bounds the words of a search (TaskFilter.Query): each word
-// is one more condition, and the databases bound a query's parameters.
-const MaxSearchWords = 20
+// Bounds of a search (TaskFilter.Query). Each word is one more condition,
+// and the databases bound a query's parameters; each word is a LIKE
+// pattern, which SQLite refuses past 50,000 bytes ("LIKE or GLOB pattern
+// too complex"): 500 characters escaped stay under 4,010 bytes.
+const (
+	MaxSearchWords = 20
+	MaxSearchLen   = 500 // characters
+)
 
 // TaskFilter selects and orders tasks of the inbox. The zero value of a
 // field means "any".
@@ -41,6 +47,21 @@ type TaskFilter struct {
 	Cursor         string // from TaskPage.NextCursor
 	Location       *time.Location
 	Now            time.Time // "now" for the due windows; zero means the clock
+}
+
+// Validate checks what the filter's type does not bound: the search's words
+// and length. It is the one place of these caps: the store checks every
+// filter with it, whichever surface (API, web, command line) made it, and a
+// search that breaks them is a 422 naming q.
+func (f TaskFilter) Validate() error {
+	var fe FieldErrors
+	switch {
+	case RuneLen(f.Query) > MaxSearchLen:
+		fe.Add("q", "must be at most "+itoa(MaxSearchLen)+" characters")
+	case len(strings.Fields(f.Query)) > MaxSearchWords:
+		fe.Add("q", "must hold at most "+itoa(MaxSearchWords)+" words")
+	}
+	return fe.Err()
 }
 
 // TaskPage is one page of the inbox.
@@ -121,8 +142,8 @@ func (u *TaskUpdate) Validate(fe *FieldErrors, loc *time.Location, prefix string
 		fe.Add(prefix+"priority", PriorityRule)
 	}
 	if u.DueDate != nil && !fe.Has(prefix+"due_date") {
-		if d, err := ParseDue(*u.DueDate, loc); err != nil {
-			fe.Add(prefix+"due_date", DueDateFormats)
+		if d, msg := ParseDueInput(*u.DueDate, loc); msg != "" {
+			fe.Add(prefix+"due_date", msg)
 		} else {
 			u.Due = &d
 		}

@@ -59,6 +59,7 @@ func TestServeHelpNamesTheEnvironment(t *testing.T) {
 	}
 	for _, want := range []string{"--addr", "--db", "--rate-limit", "--demo", "--log-format", "--shutdown-timeout", "--db-timeout", "--db-wait",
 		"--session-idle-timeout", "TASKBOX_SESSION_IDLE_TIMEOUT", "--base-url", "--webhook-allow-private", "TASKBOX_BASE_URL", "TASKBOX_WEBHOOK_ALLOW_PRIVATE",
+		"--max-webhooks", "TASKBOX_MAX_WEBHOOKS",
 		"TASKBOX_ADDR", "TASKBOX_DB_TIMEOUT", "TASKBOX_DATABASE_URL", "TASKBOX_RATE_LIMIT", "TASKBOX_LOG_FORMAT", "127.0.0.1:8080"} {
 		if !strings.Contains(res.Stdout, want) {
 			t.Errorf("serve --help does not mention %s:\n%s", want, res.Stdout)
@@ -126,6 +127,8 @@ func TestInvalidInvocations(t *testing.T) {
 		{"db timeout", nil, []string{"serve", "--db-timeout", "0s"}, exitUsage, "--db-timeout must be positive", true},
 		{"db wait", nil, []string{"serve", "--db-wait", "-1s"}, exitUsage, "--db-wait must be 0 (give up at once) or more", true},
 		{"env db wait", []string{"TASKBOX_DB_WAIT=forever"}, []string{"serve"}, exitUsage, `TASKBOX_DB_WAIT="forever"`, true},
+		{"max webhooks", nil, []string{"serve", "--max-webhooks", "0"}, exitUsage, "--max-webhooks must be at least 1", true},
+		{"env max webhooks", []string{"TASKBOX_MAX_WEBHOOKS=many"}, []string{"serve"}, exitUsage, `TASKBOX_MAX_WEBHOOKS="many"`, true},
 		{"session idle timeout", nil, []string{"serve", "--session-idle-timeout", "10s"}, exitUsage, "--session-idle-timeout must be at least 1m", true},
 		{"env session idle timeout", []string{"TASKBOX_SESSION_IDLE_TIMEOUT=soon"}, []string{"serve"}, exitUsage, `TASKBOX_SESSION_IDLE_TIMEOUT="soon"`, true},
 		{"base url scheme", nil, []string{"serve", "--base-url", "ftp://tasks.example.com"}, exitUsage, `--base-url must be an http or https URL such as https://tasks.example.com, not "ftp://tasks.example.com"`, true},

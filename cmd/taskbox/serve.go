@@ -49,7 +49,9 @@ type serveConfig struct {
 	// WebhookAllowPrivate lets webhooks reach loopback, private and
 	// link-local addresses (self-hosted receivers, tests).
 	WebhookAllowPrivate bool
-	Profiles            profileFlags
+	// MaxWebhooks is how many webhooks an account may have.
+	MaxWebhooks int
+	Profiles    profileFlags
 }
 
 // validate checks every value before anything starts; each refusal names
@@ -77,6 +79,9 @@ func (c *serveConfig) validate() error {
 	}
 	if c.DBWait < 0 {
 		return errors.New("--db-wait must be 0 (give up at once) or more")
+	}
+	if c.MaxWebhooks < 1 {
+		return errors.New("--max-webhooks must be at least 1")
 	}
 	if c.SessionIdle < time.Minute {
 		return errors.New("--session-idle-timeout must be at least 1m")
@@ -106,6 +111,7 @@ var serveEnv = map[string]string{
 	"session-idle-timeout":  "TASKBOX_SESSION_IDLE_TIMEOUT",
 	"base-url":              "TASKBOX_BASE_URL",
 	"webhook-allow-private": "TASKBOX_WEBHOOK_ALLOW_PRIVATE",
+	"max-webhooks":          "TASKBOX_MAX_WEBHOOKS",
 }
 
 // writeTimeout bounds writing an answer; the read timeouts are flags.
@@ -147,6 +153,7 @@ Each flag can also be set by the environment variable named in its help.`,
 	f.DurationVar(&c.SessionIdle, "session-idle-timeout", web.DefaultIdleTimeout, "how long a web inbox session lasts without a request before it asks to sign in again (env TASKBOX_SESSION_IDLE_TIMEOUT)")
 	f.StringVar(&c.BaseURL, "base-url", "", "the server's public URL, for calendar feed URLs and links to task pages; default http:// and the listening address (env TASKBOX_BASE_URL)")
 	f.BoolVar(&c.WebhookAllowPrivate, "webhook-allow-private", false, "let webhooks reach loopback, private and link-local addresses, for self-hosted receivers; off, such addresses are refused after DNS resolution (env TASKBOX_WEBHOOK_ALLOW_PRIVATE=1)")
+	f.IntVar(&c.MaxWebhooks, "max-webhooks", taskbox.DefaultMaxWebhooks, "how many webhooks an account may have; one more is refused with a 422 (env TASKBOX_MAX_WEBHOOKS)")
 	c.Profiles.register(f)
 	cmd.PreRunE = func(cmd *cobra.Command, args []string) error {
 		return applyEnv(cmd.Flags(), serveEnv)
@@ -195,6 +202,7 @@ func (m *Main) serve(ctx context.Context, c serveConfig) (err error) {
 	}
 	defer db.Close()
 	db.Timeout = c.DBTimeout
+	db.MaxWebhooks = c.MaxWebhooks
 	if err := m.firstStart(ctx, db, c.Demo); err != nil {
 		return err
 	}
@@ -302,7 +310,7 @@ func (m *Main) webInbox(ctx context.Context, db *store.DB, logger *slog.Logger, 
 	if err != nil {
 		return nil, err
 	}
-	w := &web.Server{Accounts: db, Campaigns: db, Leads: db, Search: db, Tasks: db, Inbox: db, Notes: db, Categories: db, Logger: logger,
+	w := &web.Server{Accounts: db, Campaigns: db, Leads: db, Search: db, Tasks: db, Inbox: db, Notes: db, Categories: db, Sessions: db, Logger: logger,
 		Key: key, IdleTimeout: idle}
 	if limit != nil {
 		w.RateLimit = limit

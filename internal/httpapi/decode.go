@@ -240,7 +240,64 @@ func (o object) string(name string, required bool) *string {
 		o.fe.Add(o.prefix+name, "must be a string")
 		return nil
 	}
+	if loneSurrogate(v) {
+		o.fe.Add(o.prefix+name, LoneSurrogateRule)
+		return nil
+	}
 	return &s
+}
+
+// LoneSurrogateRule is the 422 of a text holding half a surrogate pair.
+const LoneSurrogateRule = `must be Unicode text: a \ud800–\udfff escape must be half of a surrogate pair`
+
+// loneSurrogate reports whether raw, valid JSON, holds a \u escape of a
+// UTF-16 surrogate that is not half of a pair ("\ud800", "\udc00\ud800").
+// encoding/json turns one silently into U+FFFD, and what is stored must be
+// what was sent (as with invalid UTF-8, decodeObject), so it is refused.
+func loneSurrogate(raw []byte) bool {
+	for i := bytes.IndexByte(raw, '\\'); i >= 0 && i < len(raw)-1; {
+		if raw[i] != '\\' {
+			i++
+			continue
+		}
+		if raw[i+1] != 'u' || i+6 > len(raw) {
+			i += 2 // \" \\ \n …: the escaped byte is no escape's start
+			continue
+		}
+		switch r := hex4(raw[i+2 : i+6]); {
+		case r >= 0xDC00 && r <= 0xDFFF:
+			return true
+		case r >= 0xD800 && r <= 0xDBFF:
+			if i+12 > len(raw) || raw[i+6] != '\\' || raw[i+7] != 'u' {
+				return true
+			}
+			if low := hex4(raw[i+8 : i+12]); low < 0xDC00 || low > 0xDFFF {
+				return true
+			}
+			i += 12
+		default:
+			i += 6
+		}
+	}
+	return false
+}
+
+// hex4 reads four hex digits; -1 for anything else.
+func hex4(b []byte) rune {
+	var r rune
+	for _, c := range b {
+		switch {
+		case c >= '0' && c <= '9':
+			r = r<<4 | rune(c-'0')
+		case c >= 'a' && c <= 'f':
+			r = r<<4 | rune(c-'a'+10)
+		case c >= 'A' && c <= 'F':
+			r = r<<4 | rune(c-'A'+10)
+		default:
+			return -1
+		}
+	}
+	return r
 }
 
 func allDigits(s string) bool {

@@ -50,6 +50,9 @@ type DB struct {
 	// Zero, as Open leaves it, means no bound but SQLite's busy_timeout:
 	// the admin commands wait; serve sets it (--db-timeout).
 	Timeout time.Duration
+	// MaxWebhooks is how many webhooks an account may have; zero means
+	// taskbox.DefaultMaxWebhooks. serve sets it (--max-webhooks).
+	MaxWebhooks int
 }
 
 // DefaultTimeout is the Timeout that serve sets unless told otherwise.

@@ -32,6 +32,13 @@ type dialect interface {
 	// lockTask is appended to a task SELECT in a write transaction, so that
 	// two servers changing one task take turns. SQLite has one writer.
 	lockTask() string
+	// lockRow is appended to a SELECT of one row in a write transaction to
+	// lock it until the commit: a count that decides an insert (a cap)
+	// then holds. On PostgreSQL it is FOR NO KEY UPDATE, which two such
+	// SELECTs take in turn but which does not wait for the KEY SHARE locks
+	// that inserts referencing the row (a task's foreign keys) hold. SQLite
+	// has one writer.
+	lockRow() string
 	// syncIdentity moves a table's id sequence past a row inserted with an
 	// explicit id.
 	syncIdentity(ctx context.Context, tx *Tx, table string) error
@@ -72,6 +79,7 @@ func (sqliteDialect) gooseDialect() goose.Dialect { return goose.DialectSQLite3 
 func (sqliteDialect) rebind(q string) string      { return q }
 func (sqliteDialect) like() string                { return "LIKE" } // ASCII case-insensitive by default
 func (sqliteDialect) lockTask() string            { return "" }
+func (sqliteDialect) lockRow() string             { return "" }
 func (sqliteDialect) concurrentWriters() bool     { return false }
 
 // searchWords looks words of three characters or more up in the trigram
@@ -241,6 +249,7 @@ func (postgresDialect) name() string                { return "postgres" }
 func (postgresDialect) gooseDialect() goose.Dialect { return goose.DialectPostgres }
 func (postgresDialect) like() string                { return "ILIKE" }
 func (postgresDialect) lockTask() string            { return " FOR UPDATE OF t" }
+func (postgresDialect) lockRow() string             { return " FOR NO KEY UPDATE" }
 func (postgresDialect) concurrentWriters() bool     { return true }
 
 // searchWords is an ILIKE per word on search_text, which the trigram

@@ -28,6 +28,9 @@ func (db *DB) ListTasks(ctx context.Context, f taskbox.TaskFilter) (*taskbox.Tas
 	if err != nil {
 		return nil, err
 	}
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
 	if f.Location == nil {
 		f.Location = actor.Account.Location()
 	}

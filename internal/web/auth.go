@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	taskbox "github.com/taskboxhq/taskbox"
 )
@@ -109,6 +111,15 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (*visit, e
 		}
 		return nil, nil
 	}
+	if s.Sessions != nil {
+		ended, err := s.Sessions.WebSessionEnded(r.Context(), sess.ID)
+		if err != nil {
+			return nil, err
+		} else if ended { // signed out: a copy of the cookie is refused too
+			clearSession(w, r)
+			return nil, nil
+		}
+	}
 	actor, err := s.Accounts.Authenticate(r.Context(), sess.Key)
 	if taskbox.ErrorCode(err) == taskbox.EUNAUTHORIZED {
 		clearSession(w, r)
@@ -166,14 +177,32 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, data.Return, http.StatusSeeOther)
 }
 
+// handleSignOut ends the session on the server, so that no copy of its
+// cookie works any more on any server of the database, then clears the
+// browser's cookie. When the database cannot record it, the person is told
+// and stays signed in, rather than believe the session ended.
 func (s *Server) handleSignOut(w http.ResponseWriter, r *http.Request, v *visit) {
+	if sess, ok := s.readSession(r, v.Now); ok && s.Sessions != nil {
+		if err := s.Sessions.EndWebSession(r.Context(), sess.ID, v.Now.Add(s.IdleTimeout)); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	clearSession(w, r)
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 
-// safeReturn keeps a return path only when it is a path of this site.
+// safeReturn keeps a return path only when it is a path of this site, and
+// is "/" otherwise. Browsers read a Location leniently (the WHATWG URL
+// parser): they drop tabs and line breaks anywhere, strip leading spaces
+// and control characters, and take "\" for "/", so "/\t/evil.example"
+// and "/\\evil.example" lead to //evil.example, another site. Kept: a
+// path that starts with exactly one "/", holds no "\" and no control
+// character (C0, DEL, C1) anywhere, so that what the browser reads is what
+// was checked.
 func safeReturn(p string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.ContainsAny(p, "\\\r\n") {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.ContainsRune(p, '\\') ||
+		strings.ContainsFunc(p, unicode.IsControl) || !utf8.ValidString(p) {
 		return "/"
 	}
 	return p

@@ -120,7 +120,7 @@ func dueInput(date, clock string, loc *time.Location) *string {
 	if clock == "" {
 		return &date
 	}
-	t, err := time.ParseInLocation("2006-01-02T15:04", date+"T"+clock, loc)
+	t, err := taskbox.ParseLocal(date+"T"+clock, loc) // a time in a DST gap moves forward by the gap
 	if err != nil {
 		raw := date + "T" + clock
 		return &raw

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -199,6 +200,10 @@ func (s *Server) handleInbox(w http.ResponseWriter, r *http.Request) {
 // renderInbox renders the inbox for the query q, with the add form as given.
 func (s *Server) renderInbox(w http.ResponseWriter, r *http.Request, v *visit, status int, q url.Values, add taskForm) {
 	f := readFilter(q)
+	if err := f.taskFilter(v, "").Validate(); err != nil {
+		s.renderError(w, r, http.StatusUnprocessableEntity, searchRefusal(err))
+		return
+	}
 	add.Prefix = "add"
 	d := inboxData{Completed: f.Completed, Filter: f, Add: add, Zone: v.Zone.String(), Origin: origin(r),
 		Return: pageURL(f.state()), ViewOpen: pageURL(f.query(false)), ViewDone: pageURL(f.query(true)),
@@ -250,6 +255,15 @@ func (s *Server) renderInbox(w http.ResponseWriter, r *http.Request, v *visit, s
 	}
 	s.render(w, status, "inbox", layoutData{Title: title, CSRF: v.CSRF, Actor: v.Actor, Page: d,
 		Flash: takeFlash(w, r), Return: d.Return})
+}
+
+// searchRefusal says why a search was refused, in the page's words.
+func searchRefusal(err error) string {
+	var e *taskbox.Error
+	if errors.As(err, &e) && len(e.Details) == 1 && e.Details[0].Field == "q" {
+		return "The search is too long: it " + e.Details[0].Message + ". Shorten it and search again."
+	}
+	return taskbox.ErrorMessage(err)
 }
 
 // section reads one section: its count, its rows (as many as shown) and

@@ -42,7 +42,10 @@ type Server struct {
 	// (store.DB does).
 	Counter taskbox.TaskCounter
 	Deleter taskbox.TaskBulkDeleter
-	Logger  *slog.Logger
+	// Sessions remembers signed-out sessions; without it signing out only
+	// clears the browser's cookie.
+	Sessions taskbox.WebSessionService
+	Logger   *slog.Logger
 	// Key seals and signs session cookies; every server of one database
 	// must use the same key (store.DB.WebSessionKey).
 	Key []byte
