@@ -19,6 +19,10 @@ const (
 // Valid reports whether r is one of the two roles.
 func (r Role) Valid() bool { return r == RoleAdmin || r == RoleMember }
 
+// MemberIDRule is the sentence a 422 on a member id (assignee_id,
+// team_member_id) carries.
+const MemberIDRule = "must be the id of a team member of the account"
+
 // RoleRule is the sentence a 422 on role carries.
 const RoleRule = "must be admin or member"
 
@@ -219,4 +223,24 @@ type PasswordSignIn interface {
 type MemberRef struct {
 	ID   int64  `json:"id"`
 	Name string `json:"name"`
+}
+
+// LeadOwner is a lead map's owner after update-team-member: the answer's
+// data, in SmartLead's words. TeamMemberID and AssignedAt are null when
+// the lead map is unassigned.
+type LeadOwner struct {
+	LeadMapID       int64      `json:"email_lead_map_id"`
+	TeamMemberID    *int64     `json:"team_member_id"`
+	AssignedAt      *Timestamp `json:"assigned_at"`
+	TasksReassigned int        `json:"tasks_reassigned"`
+}
+
+// OwnerService sets the owners of the lead maps of the actor's account.
+type OwnerService interface {
+	// UpdateTeamMember makes memberID (0: nobody) the owner of a lead map,
+	// and moves the lead map's open tasks that were unassigned or
+	// assigned to the previous owner to it. An unknown lead map is
+	// ENOTFOUND; a member that is not an active one of the account is
+	// EINVALID on team_member_id.
+	UpdateTeamMember(ctx context.Context, leadMapID, memberID int64) (*LeadOwner, error)
 }

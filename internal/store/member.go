@@ -12,7 +12,7 @@ import (
 	taskbox "github.com/taskboxhq/taskbox"
 )
 
-var _ taskbox.MemberService = (*DB)(nil)
+var _ taskbox.MemberAdmin = (*DB)(nil)
 
 // memberSelect reads a member; scanMember takes its columns.
 const memberSelect = `SELECT id, account_id, name, email, role, timezone, created_at, removed_at,
@@ -266,4 +266,98 @@ func keepAnAdmin(ctx context.Context, tx *Tx, m *taskbox.Member, field, msg stri
 		return taskbox.ValidationError([]taskbox.FieldError{{Field: field, Message: msg}})
 	}
 	return nil
+}
+
+// RemoveMember removes an active member of the actor's account (an
+// admin's): its keys are revoked and its web sessions end at once, and its
+// open tasks and the lead maps it owns become unassigned. The row stays,
+// so that audit trails still name it. The last admin cannot be removed.
+func (db *DB) RemoveMember(ctx context.Context, id int64) error {
+	actor, err := requireAdmin(ctx)
+	if err != nil {
+		return err
+	}
+	var keys []int64
+	err = db.inWrite(ctx, func(tx *Tx) error {
+		m, err := findMember(ctx, tx, actor.AccountID(), id, true)
+		if err != nil {
+			return err
+		}
+		if m.Role == taskbox.RoleAdmin {
+			if err := keepAnAdmin(ctx, tx, m, "id", "is the account's last admin, who cannot be removed"); err != nil {
+				return err
+			}
+		}
+		if keys, err = revokeMemberKeys(ctx, tx, id); err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `UPDATE team_members SET removed_at = ?, session_gen = session_gen + 1,
+			setup_hash = NULL, setup_expires_at = NULL WHERE id = ?`, tx.now.Micros(), id); err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `UPDATE lead_maps SET team_member_id = NULL, assigned_at = NULL WHERE team_member_id = ? AND account_id = ?`,
+			id, actor.AccountID()); err != nil {
+			return err
+		}
+		tasks, err := queryTasks(ctx, tx, taskSelect+` WHERE t.assignee_id = ? AND t.account_id = ? AND t.status = ? ORDER BY t.id`+tx.dialect.lockTask(),
+			id, actor.AccountID(), string(taskbox.StatusPending))
+		if err != nil {
+			return err
+		}
+		for _, t := range tasks {
+			if err := updateTask(ctx, tx, actor, t, &taskbox.TaskUpdate{AssigneeSet: true}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	for _, k := range keys {
+		db.keys.forget(k)
+	}
+	return err
+}
+
+// revokeMemberKeys revokes a member's keys and returns their ids.
+func revokeMemberKeys(ctx context.Context, tx *Tx, memberID int64) ([]int64, error) {
+	rows, err := tx.query(ctx, `SELECT id FROM api_keys WHERE member_id = ? AND revoked_at IS NULL`, memberID)
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	_, err = tx.exec(ctx, `UPDATE api_keys SET revoked_at = ? WHERE member_id = ? AND revoked_at IS NULL`, tx.now.Micros(), memberID)
+	return ids, err
+}
+
+// ResetMemberPassword makes a new one-time setup link for a member with
+// an email (an admin's doing) and returns its token.
+func (db *DB) ResetMemberPassword(ctx context.Context, id int64) (token string, err error) {
+	actor, err := requireAdmin(ctx)
+	if err != nil {
+		return "", err
+	}
+	err = db.inWrite(ctx, func(tx *Tx) error {
+		m, err := findMember(ctx, tx, actor.AccountID(), id, true)
+		if err != nil {
+			return err
+		}
+		if m.Email == nil {
+			return taskbox.ValidationError([]taskbox.FieldError{{Field: "email",
+				Message: "is required for a web password: give the member one first (members update --email)"}})
+		}
+		token, err = newSetupToken(ctx, tx, id)
+		return err
+	})
+	return token, err
 }
