@@ -197,8 +197,18 @@ func (db *DB) UpdateMember(ctx context.Context, id int64, u *taskbox.MemberUpdat
 	if u.Validate(&fe); fe != nil {
 		return nil, fe.Err()
 	}
+	var keys []int64
+	defer func() {
+		// The member's keys carry its name and role: read them anew.
+		for _, k := range keys {
+			db.keys.forget(k)
+		}
+	}()
 	err = db.inWrite(ctx, func(tx *Tx) error {
 		if m, err = findMember(ctx, tx, actor.AccountID(), id, true); err != nil {
+			return err
+		}
+		if keys, err = memberKeys(ctx, tx, id); err != nil {
 			return err
 		}
 		if !actor.IsAdmin() && (actor.MemberID != id || u.Role != nil || u.Email != nil) {
@@ -319,25 +329,30 @@ func (db *DB) RemoveMember(ctx context.Context, id int64) error {
 
 // revokeMemberKeys revokes a member's keys and returns their ids.
 func revokeMemberKeys(ctx context.Context, tx *Tx, memberID int64) ([]int64, error) {
-	rows, err := tx.query(ctx, `SELECT id FROM api_keys WHERE member_id = ? AND revoked_at IS NULL`, memberID)
+	ids, err := memberKeys(ctx, tx, memberID)
 	if err != nil {
-		return nil, err
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	_, err = tx.exec(ctx, `UPDATE api_keys SET revoked_at = ? WHERE member_id = ? AND revoked_at IS NULL`, tx.now.Micros(), memberID)
 	return ids, err
+}
+
+// memberKeys returns the ids of a member's keys that are not revoked.
+func memberKeys(ctx context.Context, tx *Tx, memberID int64) ([]int64, error) {
+	rows, err := tx.query(ctx, `SELECT id FROM api_keys WHERE member_id = ? AND revoked_at IS NULL`, memberID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
 }
 
 // ResetMemberPassword makes a new one-time setup link for a member with
@@ -360,4 +375,17 @@ func (db *DB) ResetMemberPassword(ctx context.Context, id int64) (token string, 
 		return err
 	})
 	return token, err
+}
+
+// MemberAccount returns the account of an active member, for the local
+// admin commands that name a member by id alone.
+func (db *DB) MemberAccount(ctx context.Context, memberID int64) (*taskbox.Account, error) {
+	var accountID int64
+	err := db.readRow(ctx, `SELECT account_id FROM team_members WHERE id = ? AND removed_at IS NULL`, []any{memberID}, &accountID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("Team member")
+	} else if err != nil {
+		return nil, err
+	}
+	return db.FindAccountByID(ctx, accountID)
 }
