@@ -14,12 +14,13 @@ const (
 	EventTypeTaskReopened  = "TASK_REOPENED"
 	EventTypeTaskDeleted   = "TASK_DELETED"
 	EventTypeTaskDue       = "TASK_DUE"
+	EventTypeTaskAssigned  = "TASK_ASSIGNED"
 )
 
 // WebhookEventTypes lists every event type a webhook can subscribe to.
 var WebhookEventTypes = []string{
 	EventTypeTaskCreated, EventTypeTaskUpdated, EventTypeTaskCompleted,
-	EventTypeTaskReopened, EventTypeTaskDeleted, EventTypeTaskDue,
+	EventTypeTaskReopened, EventTypeTaskDeleted, EventTypeTaskDue, EventTypeTaskAssigned,
 }
 
 // MaxWebhookURLLen bounds a webhook's URL, in bytes.

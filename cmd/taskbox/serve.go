@@ -123,7 +123,7 @@ Each flag can also be set by the environment variable named in its help.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&c.Addr, "addr", "127.0.0.1:8080", "address to listen on (env TASKBOX_ADDR)")
+	f.StringVar(&c.Addr, "addr", defaultAddr, "address to listen on (env TASKBOX_ADDR)")
 	f.Float64Var(&c.RateLimit, "rate-limit", 20, "requests per second per API key, burst 2x; 0 turns it off (env TASKBOX_RATE_LIMIT)")
 	f.BoolVar(&c.Demo, "demo", false, "load the demo campaign with lead map 2433664091 (env TASKBOX_DEMO=1)")
 	f.StringVar(&c.LogFormat, "log-format", "text", "log format: text or json (env TASKBOX_LOG_FORMAT)")
@@ -170,6 +170,10 @@ func (m *Main) serve(ctx context.Context, c serveConfig) (err error) {
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + ln.Addr().String()
 	}
+	// The links `members add` and `members passwd` print start with it.
+	if err := db.SetBaseURL(ctx, c.BaseURL); err != nil {
+		return fmt.Errorf("store the base URL: %w", err)
+	}
 	// One registry for every collector of the process, served at /metrics.
 	metrics := prometheus.NewRegistry()
 	metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
@@ -182,7 +186,7 @@ func (m *Main) serve(ctx context.Context, c serveConfig) (err error) {
 	worker := &events.Worker{DB: db, Client: events.NewClient(c.WebhookAllowPrivate), Logger: logger, Metrics: events.NewMetrics(metrics)}
 	worker.Start(context.WithoutCancel(ctx))
 	defer worker.Stop()
-	api := &httpapi.Server{Accounts: db, Campaigns: db, Leads: db, Tasks: db, Inbox: db, DB: db, Logger: logger,
+	api := &httpapi.Server{Accounts: db, Campaigns: db, Leads: db, Tasks: db, Inbox: db, Members: db, Owners: db, DB: db, Logger: logger,
 		RateLimit: httpapi.NewRateLimiter(c.RateLimit), Metrics: metrics, Webhooks: db, Calendar: &events.Calendar{DB: db, BaseURL: c.BaseURL},
 		WebhookAllowPrivate: c.WebhookAllowPrivate}
 	if api.Web, err = m.webInbox(ctx, db, logger, c.SessionIdle); err != nil {

@@ -26,6 +26,11 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("POST /api/v1/master-inbox/tasks/{id}/reopen", s.auth(s.handleSetStatus(taskbox.StatusPending)))
 	mux.HandleFunc("GET /api/v1/master-inbox/tasks/{id}/events", s.auth(s.handleTaskEvents))
 	mux.HandleFunc("GET /api/v1/crm/leads/tasks/{id}", s.auth(s.handleLeadTasks))
+	mux.HandleFunc("POST /api/v1/master-inbox/update-team-member", s.auth(s.handleUpdateTeamMember))
+
+	mux.HandleFunc("GET /api/v1/team-members", s.auth(s.handleListMembers))
+	mux.HandleFunc("GET /api/v1/team-members/{id}", s.auth(s.handleGetMember))
+	mux.HandleFunc("PATCH /api/v1/team-members/{id}", s.auth(s.handleUpdateMember))
 
 	mux.HandleFunc("POST /api/v1/campaigns/create", s.auth(s.handleCreateCampaign))
 	mux.HandleFunc("GET /api/v1/campaigns", s.auth(s.handleListCampaigns))

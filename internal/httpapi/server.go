@@ -24,6 +24,8 @@ type Server struct {
 	Leads     taskbox.LeadService
 	Tasks     taskbox.TaskService
 	Inbox     taskbox.InboxService
+	Members   taskbox.MemberService
+	Owners    taskbox.OwnerService
 	DB        Pinger
 	Logger    *slog.Logger
 	RateLimit *RateLimiter // nil: no limit

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	taskbox "github.com/taskboxhq/taskbox"
@@ -36,7 +37,7 @@ func (db *DB) BulkCreateTasks(ctx context.Context, cs []*taskbox.TaskCreate, ide
 					if taskbox.ErrorCode(err) == taskbox.ENOTFOUND {
 						return nil, taskbox.Errorf(taskbox.ENOTFOUND, "Lead map %d of tasks[%d] not found.", c.LeadMapID, i)
 					}
-					return nil, err
+					return nil, prefixFields(err, fmt.Sprintf("tasks[%d].", i))
 				}
 			}
 			return tasks, nil
@@ -74,7 +75,7 @@ func (db *DB) BulkUpdateTasks(ctx context.Context, b *taskbox.BulkUpdate) ([]*ta
 				return err
 			}
 			if err := updateTask(ctx, tx, actor, t, &b.Set); err != nil {
-				return err
+				return prefixFields(err, "set.")
 			}
 			tasks[i] = t
 		}
@@ -84,4 +85,18 @@ func (db *DB) BulkUpdateTasks(ctx context.Context, b *taskbox.BulkUpdate) ([]*ta
 		return nil, err
 	}
 	return tasks, nil
+}
+
+// prefixFields names the fields of a validation error found in the store
+// (an assignee that is no member) as the bulk body names them.
+func prefixFields(err error, prefix string) error {
+	var e *taskbox.Error
+	if !errors.As(err, &e) || e.Code != taskbox.EINVALID {
+		return err
+	}
+	details := make([]taskbox.FieldError, len(e.Details))
+	for i, d := range e.Details {
+		details[i] = taskbox.FieldError{Field: prefix + d.Field, Message: d.Message}
+	}
+	return taskbox.ValidationError(details)
 }

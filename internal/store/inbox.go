@@ -40,6 +40,7 @@ func (db *DB) ListTasks(ctx context.Context, f taskbox.TaskFilter) (*taskbox.Tas
 	if !ok {
 		return nil, taskbox.Errorf(taskbox.EBADREQUEST, "The sort query parameter must be one of %s.", strings.Join(taskbox.TaskSorts, ", "))
 	}
+	f.Assignee = f.Assignee.Resolve(actor)
 	where, args := taskConditions(db.dialect, actor.AccountID(), f)
 	if f.Cursor != "" {
 		c, err := db.decodeCursor(f.Cursor, actor.AccountID(), f.Sort)
@@ -132,11 +133,31 @@ func taskConditions(d dialect, accountID int64, f taskbox.TaskFilter) ([]string,
 	if f.CampaignID != 0 {
 		add("t.campaign_id = ?", f.CampaignID)
 	}
+	if !f.Assignee.Any() {
+		cond, a := assigneeCondition(f.Assignee)
+		add(cond, a...)
+	}
 	for _, word := range strings.Fields(f.Query) {
 		pattern := "%" + escapeLike(word) + "%"
 		add(`(t.name `+d.like()+` ? ESCAPE '\' OR t.description `+d.like()+` ? ESCAPE '\')`, pattern, pattern)
 	}
 	return where, args
+}
+
+// assigneeCondition selects the tasks of an assignee filter.
+func assigneeCondition(a taskbox.AssigneeFilter) (string, []any) {
+	var conds []string
+	var args []any
+	if len(a.IDs) > 0 {
+		conds = append(conds, "t.assignee_id IN ("+placeholders(len(a.IDs))+")")
+		for _, id := range a.IDs {
+			args = append(args, id)
+		}
+	}
+	if a.None {
+		conds = append(conds, "t.assignee_id IS NULL")
+	}
+	return "(" + strings.Join(conds, " OR ") + ")", args
 }
 
 // dueCondition selects a due window. A timed task is overdue once its
@@ -207,6 +228,45 @@ func (db *DB) Summarize(ctx context.Context, loc *time.Location, now time.Time) 
 		completed := dayCounter{ctx, tx, actor.AccountID(), string(taskbox.StatusCompleted)}
 		s.Completed, err2 = completed.days(false, math.MinInt64, math.MaxInt64)
 		return errors.Join(err1, err2)
+	})
+	return s, err
+}
+
+// SummarizeFor counts the inbox sections of the tasks an assignee filter
+// selects. The day counts are kept per account, not per assignee, so it
+// counts the tasks themselves, in one statement: a team member's tasks are
+// few beside the account's.
+func (db *DB) SummarizeFor(ctx context.Context, loc *time.Location, now time.Time, a taskbox.AssigneeFilter) (*taskbox.Summary, error) {
+	if a.Any() {
+		return db.Summarize(ctx, loc, now)
+	}
+	actor, err := taskbox.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	a = a.Resolve(actor)
+	if loc == nil {
+		loc = actor.Account.Location()
+	}
+	if now.IsZero() {
+		now = db.Now().Time
+	}
+	w := taskbox.NewWindow(now, loc)
+	var sums []string
+	var args []any
+	for _, due := range []string{taskbox.DueOverdue, taskbox.DueToday, taskbox.DueUpcoming, taskbox.DueNone} {
+		cond, a := dueCondition(due, w)
+		sums = append(sums, "COALESCE(SUM(CASE WHEN t.status = ? AND "+cond+" THEN 1 ELSE 0 END), 0)")
+		args = append(append(args, string(taskbox.StatusPending)), a...)
+	}
+	sums = append(sums, "COALESCE(SUM(CASE WHEN t.status = ? THEN 1 ELSE 0 END), 0)")
+	args = append(args, string(taskbox.StatusCompleted))
+	cond, condArgs := assigneeCondition(a)
+	args = append(append(args, actor.AccountID(), string(taskbox.StatusPending), string(taskbox.StatusCompleted)), condArgs...)
+	query := "SELECT " + strings.Join(sums, ", ") + " FROM tasks t WHERE t.account_id = ? AND t.status IN (?, ?) AND " + cond
+	s := &taskbox.Summary{}
+	err = db.inStatement(ctx, func(tx *Tx) error {
+		return tx.queryRow(ctx, query, args...).Scan(&s.Overdue, &s.Today, &s.Upcoming, &s.NoDueDate, &s.Completed)
 	})
 	return s, err
 }

@@ -23,8 +23,9 @@ const noDueSort = math.MaxInt64
 // taskSelect reads a task with its lead and campaign; scanTask takes its columns.
 const taskSelect = `SELECT t.id, t.lead_map_id, t.name, t.description, t.priority, t.due_date, t.status,
 	t.created_at, t.updated_at, t.completed_at, t.completed_by, t.campaign_id, t.lead_id,
-	l.email, l.first_name, l.last_name, l.company_name, c.name
-	FROM tasks t JOIN leads l ON l.id = t.lead_id JOIN campaigns c ON c.id = t.campaign_id`
+	l.email, l.first_name, l.last_name, l.company_name, c.name, t.assignee_id, m.name
+	FROM tasks t JOIN leads l ON l.id = t.lead_id JOIN campaigns c ON c.id = t.campaign_id
+	LEFT JOIN team_members m ON m.id = t.assignee_id`
 
 // CreateTask creates a task for a lead map of the actor's account.
 func (db *DB) CreateTask(ctx context.Context, c *taskbox.TaskCreate) (*taskbox.Task, error) {
@@ -53,35 +54,57 @@ func createTask(ctx context.Context, tx *Tx, actor *taskbox.Actor, c *taskbox.Ta
 		Status: taskbox.StatusPending, CreatedAt: tx.now, UpdatedAt: tx.now,
 		Lead: &taskbox.TaskLead{}, Campaign: &taskbox.TaskCampaign{},
 	}
-	var first, last, company sql.NullString
+	var (
+		first, last, company sql.NullString
+		assigneeID           sql.NullInt64
+		assigneeName         sql.NullString
+		given                any // the assignee_id given, nil for none
+		err                  error
+	)
+	if c.AssigneeSet && c.AssigneeID != 0 {
+		// Checked before the lead map, on both databases alike.
+		if t.Assignee, err = assignee(ctx, tx, actor.AccountID(), c.AssigneeID, "assignee_id"); err != nil {
+			return nil, err
+		}
+		given = c.AssigneeID
+	}
 	dueDate, dueSort, allDay := dueColumns(t.Due)
 	if tx.dialect.name() == "postgres" {
 		// The lead map's lookup and the insert in one round trip.
 		err := tx.queryRow(ctx, createTaskPostgres, t.Name, t.Description, t.Priority.Rank(), dueDate, dueSort,
-			allDay, string(t.Status), tx.now.Micros(), tx.now.Micros(), c.LeadMapID, actor.AccountID()).
-			Scan(&t.ID, &t.CampaignID, &t.LeadID, &t.Lead.Email, &first, &last, &company, &t.Campaign.Name)
+			allDay, string(t.Status), tx.now.Micros(), tx.now.Micros(), c.AssigneeSet, given, c.LeadMapID, actor.AccountID()).
+			Scan(&t.ID, &t.CampaignID, &t.LeadID, &t.Lead.Email, &first, &last, &company, &t.Campaign.Name, &assigneeID, &assigneeName)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, notFound("Lead map")
 		} else if err != nil {
 			return nil, fmt.Errorf("insert task: %w", err)
 		}
 	} else {
-		err := tx.queryRow(ctx, `SELECT lm.campaign_id, lm.lead_id, l.email, l.first_name, l.last_name, l.company_name, c.name
+		err := tx.queryRow(ctx, `SELECT lm.campaign_id, lm.lead_id, l.email, l.first_name, l.last_name, l.company_name, c.name,
+			lm.team_member_id, o.name
 			FROM lead_maps lm JOIN leads l ON l.id = lm.lead_id JOIN campaigns c ON c.id = lm.campaign_id
+			LEFT JOIN team_members o ON o.id = lm.team_member_id
 			WHERE lm.id = ? AND lm.account_id = ?`, c.LeadMapID, actor.AccountID()).
-			Scan(&t.CampaignID, &t.LeadID, &t.Lead.Email, &first, &last, &company, &t.Campaign.Name)
+			Scan(&t.CampaignID, &t.LeadID, &t.Lead.Email, &first, &last, &company, &t.Campaign.Name, &assigneeID, &assigneeName)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, notFound("Lead map")
 		} else if err != nil {
 			return nil, err
 		}
+		if c.AssigneeSet { // else the lead map's owner
+			assigneeID, assigneeName = sql.NullInt64{Int64: c.AssigneeID, Valid: given != nil}, sql.NullString{}
+			if t.Assignee != nil {
+				assigneeName = sql.NullString{String: t.Assignee.Name, Valid: true}
+			}
+		}
 		t.ID, err = tx.insert(ctx, insertTaskSQL,
 			actor.AccountID(), t.LeadMapID, t.CampaignID, t.LeadID, t.Name, t.Description,
-			t.Priority.Rank(), dueDate, dueSort, allDay, string(t.Status), tx.now.Micros(), tx.now.Micros())
+			t.Priority.Rank(), dueDate, dueSort, allDay, string(t.Status), tx.now.Micros(), tx.now.Micros(), nullInt(assigneeID))
 		if err != nil {
 			return nil, fmt.Errorf("insert task: %w", err)
 		}
 	}
+	t.Assignee = memberRef(assigneeID, assigneeName)
 	t.Lead.ID, t.Campaign.ID = t.LeadID, t.CampaignID
 	t.Lead.FirstName, t.Lead.LastName, t.Lead.CompanyName = stringPtr(first), stringPtr(last), stringPtr(company)
 	if err := countTask(ctx, tx, actor.AccountID(), t.Status, t.Due, 1); err != nil {
@@ -95,18 +118,49 @@ func createTask(ctx context.Context, tx *Tx, actor *taskbox.Actor, c *taskbox.Ta
 
 // createTaskPostgres is createTask's lookup and insert as one statement:
 // no row when the lead map is not the account's.
+// The assignee is the one given (assignee_id, null included), else the
+// lead map's owner.
 const createTaskPostgres = `WITH t AS (
 		INSERT INTO tasks (account_id, lead_map_id, campaign_id, lead_id, name, description,
-			priority, due_date, due_sort, due_all_day, status, created_at, updated_at)
+			priority, due_date, due_sort, due_all_day, status, created_at, updated_at, assignee_id)
 		SELECT lm.account_id, lm.id, lm.campaign_id, lm.lead_id, ?::text, ?::text,
-			?::integer, ?::text, ?::bigint, ?::integer, ?::text, ?::bigint, ?::bigint
+			?::integer, ?::text, ?::bigint, ?::integer, ?::text, ?::bigint, ?::bigint,
+			CASE WHEN ?::boolean THEN ?::bigint ELSE lm.team_member_id END
 		FROM lead_maps lm WHERE lm.id = ? AND lm.account_id = ?
-		RETURNING id, campaign_id, lead_id)
-	SELECT t.id, t.campaign_id, t.lead_id, l.email, l.first_name, l.last_name, l.company_name, c.name
-	FROM t JOIN leads l ON l.id = t.lead_id JOIN campaigns c ON c.id = t.campaign_id`
+		RETURNING id, campaign_id, lead_id, assignee_id)
+	SELECT t.id, t.campaign_id, t.lead_id, l.email, l.first_name, l.last_name, l.company_name, c.name, t.assignee_id, m.name
+	FROM t JOIN leads l ON l.id = t.lead_id JOIN campaigns c ON c.id = t.campaign_id
+	LEFT JOIN team_members m ON m.id = t.assignee_id`
 
 const insertTaskSQL = `INSERT INTO tasks (account_id, lead_map_id, campaign_id, lead_id, name, description,
-		priority, due_date, due_sort, due_all_day, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+		priority, due_date, due_sort, due_all_day, status, created_at, updated_at, assignee_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+// assignee returns an active member of the account as a task's assignee;
+// any other id is a 422 on field.
+func assignee(ctx context.Context, tx *Tx, accountID, memberID int64, field string) (*taskbox.MemberRef, error) {
+	ref := &taskbox.MemberRef{ID: memberID}
+	err := tx.queryRow(ctx, `SELECT name FROM team_members WHERE id = ? AND account_id = ? AND removed_at IS NULL`,
+		memberID, accountID).Scan(&ref.Name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, taskbox.ValidationError([]taskbox.FieldError{{Field: field, Message: taskbox.MemberIDRule}})
+	}
+	return ref, err
+}
+
+// memberRef converts a nullable stored member.
+func memberRef(id sql.NullInt64, name sql.NullString) *taskbox.MemberRef {
+	if !id.Valid {
+		return nil
+	}
+	return &taskbox.MemberRef{ID: id.Int64, Name: name.String}
+}
+
+func nullInt(v sql.NullInt64) any {
+	if !v.Valid {
+		return nil
+	}
+	return v.Int64
+}
 
 // dueColumns is the stored form of a due date.
 func dueColumns(d *taskbox.Due) (dueDate any, dueSort int64, allDay int) {
@@ -211,12 +265,15 @@ func scanTask(s scanner) (*taskbox.Task, error) {
 		created, updated     int64
 		completed            sql.NullInt64
 		status               string
+		assigneeID           sql.NullInt64
+		assigneeName         sql.NullString
 	)
 	if err := s.Scan(&t.ID, &t.LeadMapID, &t.Name, &desc, &rank, &due, &status,
 		&created, &updated, &completed, &by, &t.CampaignID, &t.LeadID,
-		&t.Lead.Email, &first, &last, &company, &t.Campaign.Name); err != nil {
+		&t.Lead.Email, &first, &last, &company, &t.Campaign.Name, &assigneeID, &assigneeName); err != nil {
 		return nil, err
 	}
+	t.Assignee = memberRef(assigneeID, assigneeName)
 	t.Description, t.Priority, t.Status = stringPtr(desc), taskbox.PriorityFromRank(rank), taskbox.Status(status)
 	t.CreatedAt, t.UpdatedAt, t.CompletedAt = taskbox.TimestampFromMicros(created), taskbox.TimestampFromMicros(updated), timestampPtr(completed)
 	t.Lead.ID, t.Campaign.ID = t.LeadID, t.CampaignID

@@ -56,7 +56,7 @@ func newSite(t testing.TB, o siteOptions) *site {
 	if err != nil {
 		t.Fatalf("web.Handler: %v", err)
 	}
-	api := &httpapi.Server{Accounts: db, Campaigns: db, Leads: db, Tasks: db, Inbox: db, DB: db, Logger: logger, Web: pages}
+	api := &httpapi.Server{Accounts: db, Campaigns: db, Leads: db, Tasks: db, Inbox: db, Members: db, Owners: db, DB: db, Logger: logger, Web: pages}
 	var srv *httptest.Server
 	if o.tls {
 		srv = httptest.NewTLSServer(api.Handler())
