@@ -105,6 +105,8 @@ type Actor struct {
 	MemberID   int64
 	MemberName string
 	MemberRole Role
+	// RuleID is the SmartLead rule acting (KeyName names it), 0 otherwise.
+	RuleID int64
 }
 
 // AccountID returns the actor's account id.

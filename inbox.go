@@ -250,7 +250,7 @@ type Change struct {
 // "member"), and the member it was (null in entries written before members
 // existed, and for the command line).
 type ActorRef struct {
-	Type   string     `json:"type"` // "api_key", "web" (signed in with a key), "member" (with a password) or "cli"
+	Type   string     `json:"type"` // "api_key", "web" (signed in with a key), "member" (with a password), "cli" or "rule" (a SmartLead rule)
 	ID     int64      `json:"id"`
 	Name   string     `json:"name"`
 	Member *MemberRef `json:"member"`
@@ -260,6 +260,8 @@ type ActorRef struct {
 // they signed in with, or as the member when they signed in with a password.
 func (a *Actor) Ref() ActorRef {
 	switch {
+	case a.RuleID != 0:
+		return ActorRef{Type: "rule", ID: a.RuleID, Name: a.KeyName}
 	case a.Local:
 		return ActorRef{Type: "cli", Name: a.KeyName}
 	case a.Web && a.KeyID == 0:

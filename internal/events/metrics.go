@@ -20,6 +20,8 @@ type Metrics struct {
 	// QueueDepth is the work waiting: task changes not yet dispatched
 	// (queue="outbox") and deliveries not yet delivered (queue="deliveries").
 	QueueDepth *prometheus.GaugeVec
+	// InboundProcessed counts SmartLead events processed by this server.
+	InboundProcessed prometheus.Counter
 }
 
 // NewMetrics makes the collectors and registers them on reg (nil: none).
@@ -39,9 +41,11 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Help: "TASK_DUE events fired by this server."}),
 		QueueDepth: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "taskbox_events_queue_depth",
 			Help: "Task changes not yet dispatched (outbox) and webhook deliveries not yet delivered (deliveries)."}, []string{"queue"}),
+		InboundProcessed: prometheus.NewCounter(prometheus.CounterOpts{Name: "taskbox_smartlead_events_processed_total",
+			Help: "SmartLead events processed (mirrored, rules applied) by this server."}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.Delivered, m.Failed, m.Retries, m.Attempts, m.Latency, m.DueFired, m.QueueDepth)
+		reg.MustRegister(m.Delivered, m.Failed, m.Retries, m.Attempts, m.Latency, m.DueFired, m.QueueDepth, m.InboundProcessed)
 	}
 	return m
 }

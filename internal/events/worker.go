@@ -171,6 +171,13 @@ func (w *Worker) Tick(ctx context.Context) (started int) {
 			break
 		}
 	}
+	// Received SmartLead events: each processed once, in its own
+	// transaction, by whichever server takes it.
+	if n, err := w.DB.ProcessInbound(ctx, batch); err != nil {
+		w.warn(ctx, "process smartlead events", err)
+	} else {
+		w.Metrics.InboundProcessed.Add(float64(n))
+	}
 	if n, err := w.DB.FireDueTimers(ctx, batch); err != nil {
 		w.warn(ctx, "fire due timers", err)
 	} else {

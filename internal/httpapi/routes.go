@@ -57,5 +57,13 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("POST /api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver", s.auth(s.handleRedeliver))
 	mux.HandleFunc("POST /api/v1/calendar/token", s.auth(s.handleRotateCalendarToken))
 	mux.HandleFunc("GET /ical/{file}", s.handleCalendarFeed)
+
+	mux.HandleFunc("POST /api/v1/integrations/smartlead", s.auth(s.handleConnectSmartLead))
+	mux.HandleFunc("GET /api/v1/integrations/smartlead/events", s.auth(s.handleSmartLeadEvents))
+	mux.HandleFunc("POST /hooks/smartlead/{token}", s.handleSmartLeadHook)
+	mux.HandleFunc("GET /api/v1/rules", s.auth(s.handleListRules))
+	mux.HandleFunc("POST /api/v1/rules", s.auth(s.handleCreateRule))
+	mux.HandleFunc("PATCH /api/v1/rules/{id}", s.auth(s.handleUpdateRule))
+	mux.HandleFunc("DELETE /api/v1/rules/{id}", s.auth(s.handleDeleteRule))
 	return mux
 }

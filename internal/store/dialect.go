@@ -29,6 +29,10 @@ type dialect interface {
 	// syncIdentity moves a table's id sequence past a row inserted with an
 	// explicit id.
 	syncIdentity(ctx context.Context, tx *Tx, table string) error
+	// tryXactLock takes a lock for the rest of the transaction, or reports
+	// that another transaction holds it. SQLite's one writer holds it
+	// always.
+	tryXactLock(ctx context.Context, tx *Tx, key int64) (bool, error)
 }
 
 type sqliteDialect struct{}
@@ -48,7 +52,14 @@ func (sqliteDialect) syncIdentity(context.Context, *Tx, string) error {
 	return nil // AUTOINCREMENT continues after the largest id
 }
 
+func (sqliteDialect) tryXactLock(context.Context, *Tx, int64) (bool, error) { return true, nil }
+
 type postgresDialect struct{}
+
+func (postgresDialect) tryXactLock(ctx context.Context, tx *Tx, key int64) (got bool, err error) {
+	err = tx.queryRow(ctx, `SELECT pg_try_advisory_xact_lock(?)`, key).Scan(&got)
+	return got, err
+}
 
 func (postgresDialect) name() string                { return "postgres" }
 func (postgresDialect) gooseDialect() goose.Dialect { return goose.DialectPostgres }
