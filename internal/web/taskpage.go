@@ -15,8 +15,17 @@ type taskData struct {
 	Others []rowView
 	Events []eventView
 	Notes  []noteView // the notes of the task's lead map, beside its trail
+	// Replies are the lead's replies kept from SmartLead's events in the
+	// task's campaign, newest first.
+	Replies []replyView
 	Edit   taskForm
 	Zone   string
+}
+
+// replyView is a kept reply as the page shows it.
+type replyView struct {
+	Subject, Text, AppURL string
+	AtISO, AtText         string
 }
 
 // eventView is one entry of the audit trail as the page says it.
@@ -57,6 +66,11 @@ func (s *Server) renderTask(w http.ResponseWriter, r *http.Request, v *visit, st
 		s.fail(w, r, err)
 		return
 	}
+	lead, err := s.Leads.FindLeadByID(r.Context(), task.LeadID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	window := taskbox.NewWindow(v.Now, v.Zone)
 	edit.Prefix = "edit"
 	d := taskData{Row: newRow(task, window), Edit: edit, Zone: v.Zone.String()}
@@ -79,6 +93,24 @@ func (s *Server) renderTask(w http.ResponseWriter, r *http.Request, v *visit, st
 	for _, n := range notes {
 		if n.LeadMapID == task.LeadMapID {
 			d.Notes = append(d.Notes, noteViews([]*taskbox.Note{n}, nil, v)...)
+		}
+	}
+	if lead.Replies != nil {
+		for _, rp := range *lead.Replies {
+			if rp.LeadMapID != task.LeadMapID {
+				continue
+			}
+			rv := replyView{Text: rp.Text}
+			if rp.Subject != nil {
+				rv.Subject = *rp.Subject
+			}
+			if rp.AppURL != nil && (strings.HasPrefix(*rp.AppURL, "https://") || strings.HasPrefix(*rp.AppURL, "http://")) {
+				rv.AppURL = *rp.AppURL
+			}
+			if rp.Time != nil {
+				rv.AtISO, rv.AtText = rp.Time.String(), rp.Time.In(v.Zone).Format("Mon 2 Jan 2006 15:04")
+			}
+			d.Replies = append(d.Replies, rv)
 		}
 	}
 	s.render(w, status, "task", layoutData{Title: task.Name, CSRF: v.CSRF, Actor: v.Actor, Page: d,
