@@ -52,4 +52,3 @@ func FuzzSmartLeadHook(f *testing.F) {
 		}
 	})
 }
-

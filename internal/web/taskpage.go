@@ -18,8 +18,8 @@ type taskData struct {
 	// Replies are the lead's replies kept from SmartLead's events in the
 	// task's campaign, newest first.
 	Replies []replyView
-	Edit   taskForm
-	Zone   string
+	Edit    taskForm
+	Zone    string
 }
 
 // replyView is a kept reply as the page shows it.
