@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -463,5 +464,50 @@ func TestSmartLead_TwoServers(t *testing.T) {
 	a.slProcess(t)
 	if tasks := a.slTasks(t, acct.Key); len(tasks) != 5 {
 		t.Fatalf("tasks = %d, want 5", len(tasks))
+	}
+}
+
+// TestSmartLead_ReceiverLatency posts 300 events while a worker processes
+// the backlog beside them: the receiver only stores, so its answers stay
+// fast (p99 under a second).
+func TestSmartLead_ReceiverLatency(t *testing.T) {
+	a := tbNewAPI(t)
+	acct := a.Account(t, "sl", "")
+	path, _ := a.slConnect(t, acct.Key, "")
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for ctx.Err() == nil {
+			if _, err := a.DB.ProcessInbound(ctx, 5); err != nil && ctx.Err() == nil {
+				t.Error(err)
+			}
+		}
+	}()
+	var took []time.Duration
+	for i := range 300 {
+		ev := slExample(t, "email_reply")
+		ev["stats_id"] = fmt.Sprintf("lat-%d", i)
+		ev["sl_lead_email"] = fmt.Sprintf("lat%d@example.com", i%50)
+		ev["sl_email_lead_map_id"] = 90000 + i%50
+		body := tbJSON(t, ev)
+		start := time.Now()
+		res, err := http.Post(a.URL+path, "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		took = append(took, time.Since(start))
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("status %d", res.StatusCode)
+		}
+	}
+	cancel()
+	<-done
+	slices.Sort(took)
+	p50, p99 := took[len(took)/2], took[len(took)*99/100]
+	t.Logf("receiver latency over %d events with processing beside: p50 %v, p99 %v, max %v", len(took), p50, p99, took[len(took)-1])
+	if p99 > time.Second {
+		t.Errorf("p99 %v, want under a second", p99)
 	}
 }
