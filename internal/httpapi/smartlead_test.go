@@ -511,3 +511,39 @@ func TestSmartLead_ReceiverLatency(t *testing.T) {
 		t.Errorf("p99 %v, want under a second", p99)
 	}
 }
+
+// TestSmartLead_OutOfOfficeAndUnsubscribe: Out Of Office says what snooze
+// did (or that this build has none); LEAD_UNSUBSCRIBED completes the open
+// task; a custom category unknown to taskbox is created by name.
+func TestSmartLead_OutOfOfficeAndUnsubscribe(t *testing.T) {
+	a := tbNewAPI(t)
+	acct := a.Account(t, "sl", "")
+	path, _ := a.slConnect(t, acct.Key, "")
+	a.slSend(t, path, slExample(t, "email_reply"))
+	cat := func(id any, name, at string) map[string]any {
+		c := slExample(t, "lead_category_updated")
+		c["lead_email"], c["campaign_id"], c["event_timestamp"] = "jamesparker75+2@gmail.com", 9181, at
+		delete(c, "to_email")
+		delete(c, "lead_data")
+		c["app_url"] = "https://app.smartlead.ai/app/master-inbox?leadMap=1438627"
+		c["lead_category"] = map[string]any{"new_id": id, "new_name": name}
+		return c
+	}
+	a.slSend(t, path, cat(6, "Out Of Office", "2025-03-29T10:00:00Z"))
+	a.slSend(t, path, cat(70001, "Budget next quarter", "2025-03-29T11:00:00Z"))
+	a.slProcess(t)
+	r := a.Get(t, "/api/v1/integrations/smartlead/events", acct.Key)
+	if !strings.Contains(string(r.Body), "snooze") || !strings.Contains(string(r.Body), `category \"Budget next quarter\" created`) {
+		t.Errorf("events = %s", r.Body)
+	}
+	tasks := a.slTasks(t, acct.Key)
+	if len(tasks) != 1 || tasks[0].Category == nil || tasks[0].Category.Name != "Budget next quarter" || tasks[0].Category.ID < 1000 {
+		t.Fatalf("tasks = %+v", tasks)
+	}
+	a.slSend(t, path, map[string]any{"event_type": "LEAD_UNSUBSCRIBED", "lead_email": "jamesparker75+2@gmail.com",
+		"campaign_id": "9181", "sl_email_lead_map_id": "1438627", "event_timestamp": "2025-03-30T10:00:00Z"})
+	a.slProcess(t)
+	if tasks := a.slTasks(t, acct.Key); len(tasks) != 1 || tasks[0].Status != "completed" {
+		t.Fatalf("tasks = %+v, want completed", tasks)
+	}
+}
