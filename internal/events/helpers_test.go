@@ -43,6 +43,7 @@ func (c *clock) Advance(d time.Duration) {
 // ctx, and a lead map for its tasks.
 type env struct {
 	db    *store.DB
+	tdb   *testdb.DB // db, with its DSN for statements behind its back
 	clock *clock
 	ctx   context.Context
 	acct  *taskbox.Account
@@ -51,10 +52,11 @@ type env struct {
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
-	db := testdb.Open(t).DB
+	tdb := testdb.Open(t)
+	db := tdb.DB
 	c := &clock{now: time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)}
 	db.Now = c.Now
-	e := &env{db: db, clock: c}
+	e := &env{db: db, tdb: tdb, clock: c}
 	e.ctx, e.acct, e.mapID = e.account(t, "acme", "")
 	return e
 }
@@ -116,6 +118,7 @@ type delivery struct {
 		Data       json.RawMessage `json:"data"`
 	}
 	Task taskbox.Task
+	Note taskbox.NoteEventData // the data of a NOTE_CREATED
 }
 
 // receiver is a real HTTP server on 127.0.0.1 that verifies the signature
@@ -164,7 +167,11 @@ func (r *receiver) serve(w http.ResponseWriter, req *http.Request) {
 	if err := json.Unmarshal(body, &d.Event); err != nil {
 		r.t.Errorf("body %s: %v", body, err)
 	}
-	if err := json.Unmarshal(d.Event.Data, &d.Task); err != nil {
+	data := any(&d.Task)
+	if d.Event.Type == taskbox.EventTypeNoteCreated {
+		data = &d.Note
+	}
+	if err := json.Unmarshal(d.Event.Data, data); err != nil {
 		r.t.Errorf("data %s: %v", d.Event.Data, err)
 	}
 	if d.EventID != d.Event.ID {

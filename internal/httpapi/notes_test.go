@@ -160,3 +160,27 @@ func TestLeadNotes_List(t *testing.T) {
 		tbWantError(t, api.Get(t, path, key), http.StatusNotFound, "NOT_FOUND")
 	}
 }
+
+// A NOTE_CREATED delivery is listed with its lead map, not a task.
+func TestNoteCreatedDeliveryListed(t *testing.T) {
+	t.Parallel()
+	api := tbNewAPI(t)
+	acct := api.Account(t, "acme", "")
+	mapID := api.LeadMap(t, acct.Key, "zoe@acme.example")
+	r := api.Post(t, "/api/v1/webhooks", acct.Key, `{"url": "https://hooks.example.com/notes", "events": ["NOTE_CREATED"]}`)
+	tbWantStatus(t, r, http.StatusOK)
+	var hook struct {
+		Data struct{ ID int64 } `json:"data"`
+	}
+	tbDecode(t, r.Body, &hook)
+	api.Note(t, acct.Key, mapID, "x")
+	if n, err := api.DB.DispatchOutbox(t.Context(), 10); err != nil || n != 1 {
+		t.Fatalf("DispatchOutbox = %d, %v", n, err)
+	}
+	list := api.Get(t, fmt.Sprintf("/api/v1/webhooks/%d/deliveries", hook.Data.ID), acct.Key)
+	tbWantStatus(t, list, http.StatusOK)
+	body := string(list.Body)
+	if !strings.Contains(body, `"event_type":"NOTE_CREATED","email_lead_map_id":`+strconv.FormatInt(mapID, 10)+`,`) || strings.Contains(body, `"task_id"`) {
+		t.Fatalf("deliveries = %s", body)
+	}
+}

@@ -33,6 +33,11 @@ type dialect interface {
 	// that another transaction holds it. SQLite's one writer holds it
 	// always.
 	tryXactLock(ctx context.Context, tx *Tx, key int64) (bool, error)
+	// lockOutbox takes the lock under which one server at a time
+	// dispatches the outbox, until the transaction ends: waiting for it,
+	// or, unless wait, reporting false at once when another holds it.
+	// SQLite has one writer.
+	lockOutbox(ctx context.Context, tx *Tx, wait bool) (bool, error)
 }
 
 type sqliteDialect struct{}
@@ -53,6 +58,7 @@ func (sqliteDialect) syncIdentity(context.Context, *Tx, string) error {
 }
 
 func (sqliteDialect) tryXactLock(context.Context, *Tx, int64) (bool, error) { return true, nil }
+func (sqliteDialect) lockOutbox(context.Context, *Tx, bool) (bool, error)   { return true, nil }
 
 type postgresDialect struct{}
 
@@ -93,6 +99,15 @@ func (postgresDialect) rebind(q string) string {
 func (postgresDialect) syncIdentity(ctx context.Context, tx *Tx, table string) error {
 	_, err := tx.exec(ctx, `SELECT setval(pg_get_serial_sequence('`+table+`', 'id'), (SELECT MAX(id) FROM `+table+`))`)
 	return err
+}
+
+func (postgresDialect) lockOutbox(ctx context.Context, tx *Tx, wait bool) (got bool, err error) {
+	if wait {
+		_, err = tx.exec(ctx, `SELECT pg_advisory_xact_lock(?)`, dispatchLock)
+		return err == nil, err
+	}
+	err = tx.queryRow(ctx, `SELECT pg_try_advisory_xact_lock(?)`, dispatchLock).Scan(&got)
+	return got, err
 }
 
 // placeholders returns "?, ?, …" with n marks.
