@@ -90,7 +90,8 @@ func text(raw json.RawMessage) string {
 	}
 	var s string
 	if json.Unmarshal(raw, &s) == nil {
-		return strings.TrimSpace(s)
+		// PostgreSQL's text takes no NUL; nothing SmartLead sends needs one.
+		return strings.TrimSpace(strings.ReplaceAll(s, "\x00", ""))
 	}
 	if raw[0] == '-' || (raw[0] >= '0' && raw[0] <= '9') {
 		return string(raw)
@@ -115,19 +116,28 @@ func fields(raw json.RawMessage) map[string]json.RawMessage {
 	return m
 }
 
+// optText reads an optional text field, cut to the 2,000 characters a
+// lead's field holds.
 func optText(raw json.RawMessage) *string {
-	if s := text(raw); s != "" {
+	if s := clipText(text(raw), 2000); s != "" {
 		return &s
 	}
 	return nil
 }
 
+func clipText(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n])
+	}
+	return s
+}
+
 func (p *slPayload) event() *taskbox.SmartLeadEvent {
 	e := &taskbox.SmartLeadEvent{
 		EventType:    text(p.EventType),
-		StatsID:      text(p.StatsID),
+		StatsID:      clipText(text(p.StatsID), 500),
 		CampaignID:   id(p.CampaignID),
-		CampaignName: text(p.CampaignName),
+		CampaignName: clipText(text(p.CampaignName), 255),
 		LeadMapID:    id(p.LeadMapID),
 		SecretKey:    text(p.SecretKey),
 	}
@@ -196,6 +206,8 @@ func (p *slPayload) event() *taskbox.SmartLeadEvent {
 	if e.MessageID == "" {
 		e.MessageID = text(p.MessageID)
 	}
+	e.MessageID, e.EventTimestamp = clipText(e.MessageID, 1000), clipText(e.EventTimestamp, 100)
+	e.EventType, e.CategoryName = clipText(e.EventType, 100), clipText(e.CategoryName, 255)
 	if e.EventType == taskbox.SLEmailReply {
 		e.Reply = p.reply(rm, appURL, e.MessageID)
 	}
