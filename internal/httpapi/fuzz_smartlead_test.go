@@ -36,6 +36,7 @@ func FuzzSmartLeadHook(f *testing.F) {
 	f.Add([]byte(`{"event_type":"EMAIL_REPLY","sl_lead_email":"a@b.co","campaign_id":"99999999999999999999","sl_email_lead_map_id":-1}`))
 	f.Add([]byte(`{"event_type":"LEAD_CATEGORY_UPDATED","lead_email":"a@b.co","campaign_id":1,"lead_category":{"new_id":"1001","new_name":""}}`))
 	f.Add([]byte(`{"event_type":"EMAIL_REPLY","lead_email":"x@y.z","campaign_id":5,"app_url":"%zz?leadMap=1e9","reply_message":{"html":"<p>a<br>b</p>"}}`))
+	f.Add([]byte(`{"event_type":"EMAIL_REPLY","sl_lead_email":"n@b.co","campaign_id":7,"campaign_name":"a\u0000b","lead_data":{"first_name":"\u0000"},"reply_message":{"text":"x\u0000y"}}`))
 	nothing := regexp.MustCompile(`^$`)
 	f.Fuzz(func(t *testing.T, body []byte) {
 		rec := tbFuzzSend(h, key.Secret, http.MethodPost, path, body)
