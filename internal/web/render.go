@@ -20,7 +20,7 @@ type pageSet struct {
 	pages map[string]*template.Template
 }
 
-var pageNames = []string{"signin", "inbox", "task", "confirm", "error"}
+var pageNames = []string{"signin", "setup", "inbox", "task", "confirm", "error"}
 
 func parsePages(assets map[string]string) (*pageSet, error) {
 	funcs := template.FuncMap{
@@ -111,6 +111,7 @@ type signInData struct {
 	Draft   url.Values
 	Error   string
 	Expired bool
+	Email   string // as typed, kept after a failed password sign-in
 }
 
 // DraftList is the draft as ordered pairs, for hidden fields.
