@@ -17,8 +17,15 @@ type Metrics struct {
 	Latency prometheus.Histogram
 	// DueFired counts TASK_DUE events fired by this server.
 	DueFired prometheus.Counter
+	// OutboxFailures counts failed tries to dispatch a task change.
+	OutboxFailures prometheus.Counter
+	// OutboxParked counts the task changes this server parked after
+	// their last try (see store.OutboxTries).
+	OutboxParked prometheus.Counter
 	// QueueDepth is the work waiting: task changes not yet dispatched
-	// (queue="outbox") and deliveries not yet delivered (queue="deliveries").
+	// (queue="outbox", the parked ones and those held behind them
+	// included), deliveries not yet delivered (queue="deliveries"), and
+	// parked task changes (queue="parked").
 	QueueDepth *prometheus.GaugeVec
 }
 
@@ -37,11 +44,15 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Help: "How long webhook delivery attempts took.", Buckets: []float64{.01, .05, .1, .25, .5, 1, 2.5, 5, 10}}),
 		DueFired: prometheus.NewCounter(prometheus.CounterOpts{Name: "taskbox_task_due_fired_total",
 			Help: "TASK_DUE events fired by this server."}),
+		OutboxFailures: prometheus.NewCounter(prometheus.CounterOpts{Name: "taskbox_outbox_failures_total",
+			Help: "Failed tries to dispatch a task change into webhook deliveries."}),
+		OutboxParked: prometheus.NewCounter(prometheus.CounterOpts{Name: "taskbox_outbox_parked_total",
+			Help: "Task changes parked after failing to dispatch: they wait for taskbox outbox retry or drop."}),
 		QueueDepth: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "taskbox_events_queue_depth",
-			Help: "Task changes not yet dispatched (outbox) and webhook deliveries not yet delivered (deliveries)."}, []string{"queue"}),
+			Help: "Task changes not yet dispatched (outbox), webhook deliveries not yet delivered (deliveries), parked task changes (parked)."}, []string{"queue"}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.Delivered, m.Failed, m.Retries, m.Attempts, m.Latency, m.DueFired, m.QueueDepth)
+		reg.MustRegister(m.Delivered, m.Failed, m.Retries, m.Attempts, m.Latency, m.DueFired, m.OutboxFailures, m.OutboxParked, m.QueueDepth)
 	}
 	return m
 }
