@@ -59,6 +59,17 @@ func TestMembersCommands(t *testing.T) {
 	if !strings.Contains(other.Stdout, `"role":"admin","timezone":"Asia/Tokyo"`) || !strings.Contains(other.Stdout, `"password_setup_url":"http://127.0.0.1:9/setup/`) {
 		t.Fatalf("members add --base-url: %s", other.Stdout)
 	}
+	var bo struct {
+		ID int64 `json:"team_member_id"`
+	}
+	_ = json.Unmarshal([]byte(other.Stdout), &bo)
+	var boKey struct {
+		Key string `json:"api_key"`
+	}
+	if err := json.Unmarshal([]byte(mustRunCLI(t, "keys", "create", "--account", "1", "--member", fmt.Sprint(bo.ID), "--name", "bo-ci", "--db", db, "--json").Stdout), &boKey); err != nil {
+		t.Fatal(err)
+	}
+	expectCode(t, nil, exitFailure, "Team member not found", "keys", "create", "--account", "1", "--member", "424242", "--db", db)
 	expectCode(t, nil, exitUsage, "--email is already the email of a team member", "members", "add", "--account", "1", "--name", "Copy", "--email", "ANA@members.example", "--db", db)
 	expectCode(t, nil, exitUsage, "--role must be admin or member", "members", "add", "--account", "1", "--name", "X", "--email", "x@members.example", "--role", "boss", "--db", db)
 	expectCode(t, nil, exitUsage, `required flag(s) "email" not set`, "members", "add", "--account", "1", "--name", "X", "--db", db)
@@ -100,6 +111,12 @@ func TestMembersCommands(t *testing.T) {
 	if len(page.Data) != 0 {
 		t.Fatalf("the Owner's tasks list --assignee me: %+v", page)
 	}
+	runJSON(t, append(remoteEnv(t, s), "TASKBOX_API_KEY="+boKey.Key), &task, "tasks", "assign", fmt.Sprint(task.ID), fmt.Sprint(bo.ID))
+	runJSON(t, append(remoteEnv(t, s), "TASKBOX_API_KEY="+boKey.Key), &page, "tasks", "list", "--assignee", "me")
+	if len(page.Data) != 1 {
+		t.Fatalf("Bo's second key: tasks list --assignee me: %+v", page)
+	}
+	runJSON(t, env, &task, "tasks", "assign", fmt.Sprint(task.ID), fmt.Sprint(m.ID))
 	table := mustRunCLIEnv(t, env, "tasks", "list", "--assignee", fmt.Sprint(m.ID))
 	if !strings.Contains(table.Stdout, "ASSIGNEE") || !strings.Contains(table.Stdout, fmt.Sprintf("Ana (%d)", m.ID)) {
 		t.Fatalf("tasks list table:\n%s", table.Stdout)

@@ -149,6 +149,8 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		s.renderError(w, r, http.StatusServiceUnavailable, "The database is not answering just now. Try again in a moment.")
 	case taskbox.EBADREQUEST, taskbox.EINVALID:
 		s.renderError(w, r, http.StatusBadRequest, taskbox.ErrorMessage(err))
+	case taskbox.EFORBIDDEN:
+		s.renderError(w, r, http.StatusForbidden, taskbox.ErrorMessage(err))
 	default:
 		s.Logger.Error("web: request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 		s.renderError(w, r, http.StatusInternalServerError, "Something went wrong on our side. It has been logged; try again.")
