@@ -34,12 +34,14 @@ type TaskFilter struct {
 	LeadID     int64
 	CampaignID int64
 	Assignee   AssigneeFilter
-	Query      string // words, each in the name or the description
-	Sort       string // one of TaskSorts; "" means due_date
-	Limit      int    // 1–100
-	Cursor     string // from TaskPage.NextCursor
-	Location   *time.Location
-	Now        time.Time // "now" for the due windows; zero means the clock
+	// LeadCategoryID selects the tasks whose lead map has that category.
+	LeadCategoryID int64
+	Query          string // words, each in the name or the description
+	Sort           string // one of TaskSorts; "" means due_date
+	Limit          int    // 1–100
+	Cursor         string // from TaskPage.NextCursor
+	Location       *time.Location
+	Now            time.Time // "now" for the due windows; zero means the clock
 }
 
 // AssigneeFilter selects tasks by assignee: those of any of the members

@@ -77,6 +77,8 @@ type Task struct {
 	Lead        *TaskLead     `json:"lead"`
 	Campaign    *TaskCampaign `json:"campaign"`
 	Assignee    *MemberRef    `json:"assignee"`
+	// LeadCategory is the category of the task's lead map, nil for none.
+	LeadCategory *LeadCategory `json:"lead_category"`
 }
 
 // TaskLead is the lead a task is for, as the inbox shows it.

@@ -82,6 +82,16 @@ func (t *Task) AppendJSON(b []byte, escapeHTML bool) []byte {
 	}
 	b = append(b, `,"assignee":`...)
 	b = t.Assignee.AppendJSON(b, escapeHTML)
+	b = append(b, `,"lead_category":`...)
+	if c := t.LeadCategory; c == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, `{"id":`...)
+		b = strconv.AppendInt(b, c.ID, 10)
+		b = append(b, `,"name":`...)
+		b = AppendJSONString(b, c.Name, escapeHTML)
+		b = append(b, '}')
+	}
 	return append(b, '}')
 }
 

@@ -175,6 +175,9 @@ func randomTask(r *rand.Rand) *Task {
 	if r.IntN(4) != 0 {
 		t.Campaign = &TaskCampaign{ID: randomInt(r), Name: randomString(r)}
 	}
+	if r.IntN(2) == 0 {
+		t.LeadCategory = &LeadCategory{ID: randomInt(r), Name: randomString(r)}
+	}
 	return t
 }
 
@@ -193,7 +196,7 @@ func TestTaskAppendJSON(t *testing.T) {
 		CompletedBy: &ActorRef{Type: "api_key", ID: 5, Name: "CRM <sync>", Member: &MemberRef{ID: 6, Name: "Ana & Bo"}},
 		Lead:        &TaskLead{ID: 4, Email: "lead@example.com", FirstName: &first},
 		Campaign:    &TaskCampaign{ID: 3, Name: "Q4 & more"},
-		Assignee:    &MemberRef{ID: 6, Name: "Ana <sales>"}})
+		Assignee:    &MemberRef{ID: 6, Name: "Ana <sales>"}, LeadCategory: &LeadCategory{ID: 1000, Name: "Hot <lead> & co"}})
 	r := rand.New(rand.NewPCG(1, 2))
 	for range 20000 {
 		checkTaskJSON(t, randomTask(r))
@@ -211,7 +214,7 @@ func FuzzTaskAppendJSON(f *testing.F) {
 		task := &Task{ID: n, LeadMapID: -n, Name: s, Description: &s, Priority: Priority(s), Due: &due,
 			CreatedAt: TimestampFromMicros(n % (1 << 50)), Status: Status(s), UpdatedAt: Now(), CompletedAt: &Timestamp{},
 			CompletedBy: &ActorRef{Type: s, Name: s, Member: &MemberRef{ID: n, Name: s}}, Lead: &TaskLead{Email: s, FirstName: &s, LastName: &s, CompanyName: &s},
-			Campaign: &TaskCampaign{Name: s}, Assignee: &MemberRef{ID: -n, Name: s}}
+			Campaign: &TaskCampaign{Name: s}, Assignee: &MemberRef{ID: -n, Name: s}, LeadCategory: &LeadCategory{ID: n, Name: s}}
 		checkTaskJSON(t, task)
 		checkTaskJSON(t, &Task{Name: s, Lead: &TaskLead{Email: "x"}})
 		for _, escapeHTML := range []bool{true, false} {

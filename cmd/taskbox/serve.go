@@ -186,7 +186,7 @@ func (m *Main) serve(ctx context.Context, c serveConfig) (err error) {
 	worker := &events.Worker{DB: db, Client: events.NewClient(c.WebhookAllowPrivate), Logger: logger, Metrics: events.NewMetrics(metrics)}
 	worker.Start(context.WithoutCancel(ctx))
 	defer worker.Stop()
-	api := &httpapi.Server{Accounts: db, Campaigns: db, Leads: db, Tasks: db, Inbox: db, Members: db, Owners: db, DB: db, Logger: logger,
+	api := &httpapi.Server{Accounts: db, Campaigns: db, Leads: db, Tasks: db, Inbox: db, Members: db, Owners: db, Notes: db, Categories: db, DB: db, Logger: logger,
 		RateLimit: httpapi.NewRateLimiter(c.RateLimit), Metrics: metrics, Webhooks: db, Calendar: &events.Calendar{DB: db, BaseURL: c.BaseURL},
 		WebhookAllowPrivate: c.WebhookAllowPrivate}
 	if api.Web, err = m.webInbox(ctx, db, logger, c.SessionIdle); err != nil {
@@ -284,7 +284,7 @@ func (m *Main) webInbox(ctx context.Context, db *store.DB, logger *slog.Logger, 
 	if err != nil {
 		return nil, err
 	}
-	w := &web.Server{Accounts: db, Campaigns: db, Leads: db, Search: db, Tasks: db, Inbox: db, Members: db, Owners: db, People: db, Logger: logger,
+	w := &web.Server{Accounts: db, Campaigns: db, Leads: db, Search: db, Tasks: db, Inbox: db, Members: db, Owners: db, Notes: db, Categories: db, People: db, Logger: logger,
 		Key: key, IdleTimeout: idle}
 	return w.Handler()
 }

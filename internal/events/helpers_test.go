@@ -118,6 +118,7 @@ type delivery struct {
 		Data       json.RawMessage `json:"data"`
 	}
 	Task taskbox.Task
+	Note taskbox.NoteEventData // the data of a NOTE_CREATED
 }
 
 // receiver is a real HTTP server on 127.0.0.1 that verifies the signature
@@ -166,7 +167,11 @@ func (r *receiver) serve(w http.ResponseWriter, req *http.Request) {
 	if err := json.Unmarshal(body, &d.Event); err != nil {
 		r.t.Errorf("body %s: %v", body, err)
 	}
-	if err := json.Unmarshal(d.Event.Data, &d.Task); err != nil {
+	data := any(&d.Task)
+	if d.Event.Type == taskbox.EventTypeNoteCreated {
+		data = &d.Note
+	}
+	if err := json.Unmarshal(d.Event.Data, data); err != nil {
 		r.t.Errorf("data %s: %v", d.Event.Data, err)
 	}
 	if d.EventID != d.Event.ID {

@@ -19,16 +19,18 @@ type Pinger interface {
 
 // Server holds the services the handlers call. main wires it once.
 type Server struct {
-	Accounts  taskbox.AccountService
-	Campaigns taskbox.CampaignService
-	Leads     taskbox.LeadService
-	Tasks     taskbox.TaskService
-	Inbox     taskbox.InboxService
-	Members   taskbox.MemberService
-	Owners    taskbox.OwnerService
-	DB        Pinger
-	Logger    *slog.Logger
-	RateLimit *RateLimiter // nil: no limit
+	Accounts   taskbox.AccountService
+	Campaigns  taskbox.CampaignService
+	Leads      taskbox.LeadService
+	Tasks      taskbox.TaskService
+	Inbox      taskbox.InboxService
+	Members    taskbox.MemberService
+	Owners     taskbox.OwnerService
+	Notes      taskbox.NoteService
+	Categories taskbox.CategoryService
+	DB         Pinger
+	Logger     *slog.Logger
+	RateLimit  *RateLimiter // nil: no limit
 	// Web, when set, answers every path outside /api/ that no API route
 	// matches: the web inbox's pages.
 	Web      http.Handler

@@ -137,6 +137,9 @@ func taskConditions(d dialect, accountID int64, f taskbox.TaskFilter) ([]string,
 		cond, a := assigneeCondition(f.Assignee)
 		add(cond, a...)
 	}
+	if f.LeadCategoryID != 0 {
+		add("lm.category_id = ?", f.LeadCategoryID)
+	}
 	for _, word := range strings.Fields(f.Query) {
 		pattern := "%" + escapeLike(word) + "%"
 		add(`(t.name `+d.like()+` ? ESCAPE '\' OR t.description `+d.like()+` ? ESCAPE '\')`, pattern, pattern)

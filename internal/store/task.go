@@ -23,9 +23,10 @@ const noDueSort = math.MaxInt64
 // taskSelect reads a task with its lead and campaign; scanTask takes its columns.
 const taskSelect = `SELECT t.id, t.lead_map_id, t.name, t.description, t.priority, t.due_date, t.status,
 	t.created_at, t.updated_at, t.completed_at, t.completed_by, t.campaign_id, t.lead_id,
-	l.email, l.first_name, l.last_name, l.company_name, c.name, t.assignee_id, m.name
+	l.email, l.first_name, l.last_name, l.company_name, c.name, t.assignee_id, m.name, lc.id, lc.name
 	FROM tasks t JOIN leads l ON l.id = t.lead_id JOIN campaigns c ON c.id = t.campaign_id
-	LEFT JOIN team_members m ON m.id = t.assignee_id`
+	LEFT JOIN team_members m ON m.id = t.assignee_id
+	JOIN lead_maps lm ON lm.id = t.lead_map_id LEFT JOIN lead_categories lc ON lc.id = lm.category_id`
 
 // CreateTask creates a task for a lead map of the actor's account.
 func (db *DB) CreateTask(ctx context.Context, c *taskbox.TaskCreate) (*taskbox.Task, error) {
@@ -55,11 +56,12 @@ func createTask(ctx context.Context, tx *Tx, actor *taskbox.Actor, c *taskbox.Ta
 		Lead: &taskbox.TaskLead{}, Campaign: &taskbox.TaskCampaign{},
 	}
 	var (
-		first, last, company sql.NullString
-		assigneeID           sql.NullInt64
-		assigneeName         sql.NullString
-		given                any // the assignee_id given, nil for none
-		err                  error
+		first, last, company, catName sql.NullString
+		catID                         sql.NullInt64
+		assigneeID                    sql.NullInt64
+		assigneeName                  sql.NullString
+		given                         any // the assignee_id given, nil for none
+		err                           error
 	)
 	if c.AssigneeSet && c.AssigneeID != 0 {
 		// Checked before the lead map, on both databases alike.
@@ -73,7 +75,7 @@ func createTask(ctx context.Context, tx *Tx, actor *taskbox.Actor, c *taskbox.Ta
 		// The lead map's lookup and the insert in one round trip.
 		err := tx.queryRow(ctx, createTaskPostgres, t.Name, t.Description, t.Priority.Rank(), dueDate, dueSort,
 			allDay, string(t.Status), tx.now.Micros(), tx.now.Micros(), c.AssigneeSet, given, c.LeadMapID, actor.AccountID()).
-			Scan(&t.ID, &t.CampaignID, &t.LeadID, &t.Lead.Email, &first, &last, &company, &t.Campaign.Name, &assigneeID, &assigneeName)
+			Scan(&t.ID, &t.CampaignID, &t.LeadID, &t.Lead.Email, &first, &last, &company, &t.Campaign.Name, &assigneeID, &assigneeName, &catID, &catName)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, notFound("Lead map")
 		} else if err != nil {
@@ -81,11 +83,12 @@ func createTask(ctx context.Context, tx *Tx, actor *taskbox.Actor, c *taskbox.Ta
 		}
 	} else {
 		err := tx.queryRow(ctx, `SELECT lm.campaign_id, lm.lead_id, l.email, l.first_name, l.last_name, l.company_name, c.name,
-			lm.team_member_id, o.name
+			lm.team_member_id, o.name, lc.id, lc.name
 			FROM lead_maps lm JOIN leads l ON l.id = lm.lead_id JOIN campaigns c ON c.id = lm.campaign_id
 			LEFT JOIN team_members o ON o.id = lm.team_member_id
+			LEFT JOIN lead_categories lc ON lc.id = lm.category_id
 			WHERE lm.id = ? AND lm.account_id = ?`, c.LeadMapID, actor.AccountID()).
-			Scan(&t.CampaignID, &t.LeadID, &t.Lead.Email, &first, &last, &company, &t.Campaign.Name, &assigneeID, &assigneeName)
+			Scan(&t.CampaignID, &t.LeadID, &t.Lead.Email, &first, &last, &company, &t.Campaign.Name, &assigneeID, &assigneeName, &catID, &catName)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, notFound("Lead map")
 		} else if err != nil {
@@ -107,6 +110,7 @@ func createTask(ctx context.Context, tx *Tx, actor *taskbox.Actor, c *taskbox.Ta
 	t.Assignee = memberRef(assigneeID, assigneeName)
 	t.Lead.ID, t.Campaign.ID = t.LeadID, t.CampaignID
 	t.Lead.FirstName, t.Lead.LastName, t.Lead.CompanyName = stringPtr(first), stringPtr(last), stringPtr(company)
+	t.LeadCategory = leadCategory(catID, catName)
 	if err := countTask(ctx, tx, actor.AccountID(), t.Status, t.Due, 1); err != nil {
 		return nil, err
 	}
@@ -127,10 +131,11 @@ const createTaskPostgres = `WITH t AS (
 			?::integer, ?::text, ?::bigint, ?::integer, ?::text, ?::bigint, ?::bigint,
 			CASE WHEN ?::boolean THEN ?::bigint ELSE lm.team_member_id END
 		FROM lead_maps lm WHERE lm.id = ? AND lm.account_id = ?
-		RETURNING id, campaign_id, lead_id, assignee_id)
-	SELECT t.id, t.campaign_id, t.lead_id, l.email, l.first_name, l.last_name, l.company_name, c.name, t.assignee_id, m.name
+		RETURNING id, lead_map_id, campaign_id, lead_id, assignee_id)
+	SELECT t.id, t.campaign_id, t.lead_id, l.email, l.first_name, l.last_name, l.company_name, c.name, t.assignee_id, m.name, lc.id, lc.name
 	FROM t JOIN leads l ON l.id = t.lead_id JOIN campaigns c ON c.id = t.campaign_id
-	LEFT JOIN team_members m ON m.id = t.assignee_id`
+	LEFT JOIN team_members m ON m.id = t.assignee_id
+	JOIN lead_maps lm ON lm.id = t.lead_map_id LEFT JOIN lead_categories lc ON lc.id = lm.category_id`
 
 const insertTaskSQL = `INSERT INTO tasks (account_id, lead_map_id, campaign_id, lead_id, name, description,
 		priority, due_date, due_sort, due_all_day, status, created_at, updated_at, assignee_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
@@ -261,6 +266,8 @@ func scanTask(s scanner) (*taskbox.Task, error) {
 		t                    = taskbox.Task{Lead: &taskbox.TaskLead{}, Campaign: &taskbox.TaskCampaign{}}
 		desc, due, by        sql.NullString
 		first, last, company sql.NullString
+		catID                sql.NullInt64
+		catName              sql.NullString
 		rank                 int
 		created, updated     int64
 		completed            sql.NullInt64
@@ -270,7 +277,7 @@ func scanTask(s scanner) (*taskbox.Task, error) {
 	)
 	if err := s.Scan(&t.ID, &t.LeadMapID, &t.Name, &desc, &rank, &due, &status,
 		&created, &updated, &completed, &by, &t.CampaignID, &t.LeadID,
-		&t.Lead.Email, &first, &last, &company, &t.Campaign.Name, &assigneeID, &assigneeName); err != nil {
+		&t.Lead.Email, &first, &last, &company, &t.Campaign.Name, &assigneeID, &assigneeName, &catID, &catName); err != nil {
 		return nil, err
 	}
 	t.Assignee = memberRef(assigneeID, assigneeName)
@@ -278,6 +285,7 @@ func scanTask(s scanner) (*taskbox.Task, error) {
 	t.CreatedAt, t.UpdatedAt, t.CompletedAt = taskbox.TimestampFromMicros(created), taskbox.TimestampFromMicros(updated), timestampPtr(completed)
 	t.Lead.ID, t.Campaign.ID = t.LeadID, t.CampaignID
 	t.Lead.FirstName, t.Lead.LastName, t.Lead.CompanyName = stringPtr(first), stringPtr(last), stringPtr(company)
+	t.LeadCategory = leadCategory(catID, catName)
 	if due.Valid {
 		d, err := taskbox.ParseDue(due.String, time.UTC)
 		if err != nil {

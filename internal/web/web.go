@@ -34,16 +34,18 @@ type Owners interface {
 
 // Server holds the services the pages call. main wires it once.
 type Server struct {
-	Accounts  taskbox.AccountService
-	Campaigns taskbox.CampaignService
-	Leads     taskbox.LeadService
-	Search    taskbox.LeadSearcher
-	Tasks     taskbox.TaskService
-	Inbox     taskbox.InboxService
-	Members   taskbox.MemberService
-	Owners    Owners
-	People    taskbox.PasswordSignIn
-	Logger    *slog.Logger
+	Accounts   taskbox.AccountService
+	Campaigns  taskbox.CampaignService
+	Leads      taskbox.LeadService
+	Search     taskbox.LeadSearcher
+	Tasks      taskbox.TaskService
+	Inbox      taskbox.InboxService
+	Notes      taskbox.NoteService
+	Categories taskbox.CategoryService
+	Members    taskbox.MemberService
+	Owners     Owners
+	People     taskbox.PasswordSignIn
+	Logger     *slog.Logger
 	// Key seals and signs session cookies; every server of one database
 	// must use the same key (store.DB.WebSessionKey).
 	Key []byte
@@ -110,6 +112,9 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("POST /tasks/{id}/owner", s.form(s.handleLeadOwner))
 	mux.HandleFunc("GET /tasks/{id}/delete", s.signedIn(s.handleConfirmDelete))
 	mux.HandleFunc("POST /tasks/{id}/delete", s.form(s.handleDeleteTask))
+	mux.HandleFunc("GET /leads/{id}", s.signedIn(s.handleLeadPage))
+	mux.HandleFunc("POST /notes", s.form(s.handleAddNote))
+	mux.HandleFunc("POST /lead-maps/{id}/category", s.form(s.handleSetCategory))
 	mux.HandleFunc("/", s.handleNotFound)
 	return mux
 }
