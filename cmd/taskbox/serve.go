@@ -285,7 +285,7 @@ func (m *Main) webInbox(ctx context.Context, db *store.DB, logger *slog.Logger, 
 	if err != nil {
 		return nil, err
 	}
-	w := &web.Server{Accounts: db, Campaigns: db, Leads: db, Search: db, Tasks: db, Inbox: db, Notes: db, Categories: db, Logger: logger,
+	w := &web.Server{Accounts: db, Campaigns: db, Leads: db, Search: db, Tasks: db, Inbox: db, Members: db, Owners: db, Notes: db, Categories: db, People: db, Logger: logger,
 		Key: key, IdleTimeout: idle}
 	return w.Handler()
 }

@@ -43,7 +43,7 @@ func emailKey(email string) any {
 	return strings.ToLower(email)
 }
 
-func nullString(s string) any {
+func nullText(s string) any {
 	if s == "" {
 		return nil
 	}
@@ -73,7 +73,7 @@ func insertMember(ctx context.Context, tx *Tx, accountID int64, n taskbox.NewMem
 	}
 	var err error
 	m.ID, err = tx.insert(ctx, `INSERT INTO team_members (account_id, name, email, email_key, role, timezone, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		accountID, m.Name, nullString(n.Email), emailKey(n.Email), string(m.Role), nullString(n.Timezone), tx.now.Micros())
+		accountID, m.Name, nullText(n.Email), emailKey(n.Email), string(m.Role), nullText(n.Timezone), tx.now.Micros())
 	if tx.dialect.uniqueViolation(err) {
 		return nil, errEmailTaken
 	} else if err != nil {
@@ -257,7 +257,7 @@ func updateMember(ctx context.Context, tx *Tx, m *taskbox.Member, u *taskbox.Mem
 		m.Email = stringPtr(sql.NullString{String: email, Valid: email != ""})
 	}
 	_, err := tx.exec(ctx, `UPDATE team_members SET name = ?, timezone = ?, role = ?, email = ?, email_key = ? WHERE id = ?`,
-		m.Name, m.Timezone, string(m.Role), nullString(email), emailKey(email), m.ID)
+		m.Name, m.Timezone, string(m.Role), nullText(email), emailKey(email), m.ID)
 	if tx.dialect.uniqueViolation(err) {
 		return errEmailTaken
 	}

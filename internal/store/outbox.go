@@ -151,7 +151,7 @@ func (db *DB) dispatchOutbox(ctx context.Context, limit int, careful bool) (n in
 			}
 		}
 		if len(ids) > 0 {
-			if _, err := tx.exec(ctx, `UPDATE task_events SET outbox = NULL WHERE id IN (`+placeholders(len(ids))+`)`, ids...); err != nil {
+			if _, err := tx.exec(ctx, `UPDATE task_events SET outbox = NULL, task = NULL WHERE id IN (`+placeholders(len(ids))+`)`, ids...); err != nil {
 				return err
 			}
 		}
@@ -317,12 +317,8 @@ func setDueTimer(ctx context.Context, tx *Tx, account *taskbox.Account, t *taskb
 			armed, fired = 0, dueKey
 		}
 		args := []any{t.ID, account.ID, dueKey, fireAt.UnixMicro(), armed, fired}
-		if tx.later != nil {
-			tx.later.timers.add(args...)
-			return nil
-		}
-		_, err := tx.exec(ctx, timerInsert.one(), args...)
-		return err
+		tx.later.timers.add(args...)
+		return nil
 	}
 	if passed {
 		// Its time has come and no webhook of the account would be told:
@@ -473,10 +469,7 @@ func (db *DB) FireDueTimers(ctx context.Context, limit int) (n int, err error) {
 			taskID, accountID, fireAt int64
 			dueKey                    string
 		}
-		lock := ""
-		if tx.dialect.name() == "postgres" {
-			lock = " FOR UPDATE SKIP LOCKED"
-		}
+		lock := tx.dialect.skipLocked("")
 		rows, err := tx.query(ctx, `SELECT task_id, account_id, fire_at, due_key FROM task_due_timers
 			WHERE armed = 1 AND fire_at <= ?`+dueUndispatched+` ORDER BY fire_at, task_id LIMIT ?`+lock, now, limit)
 		if err != nil {

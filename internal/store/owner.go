@@ -82,3 +82,25 @@ func nullID(id int64) any {
 	}
 	return id
 }
+
+// LeadOwner returns a lead map's owner, as update-team-member answers it
+// (tasks_reassigned 0).
+func (db *DB) LeadOwner(ctx context.Context, leadMapID int64) (*taskbox.LeadOwner, error) {
+	actor, err := taskbox.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var owner, at sql.NullInt64
+	err = db.readRow(ctx, `SELECT team_member_id, assigned_at FROM lead_maps WHERE id = ? AND account_id = ?`,
+		[]any{leadMapID, actor.AccountID()}, &owner, &at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("Lead map")
+	} else if err != nil {
+		return nil, err
+	}
+	out := &taskbox.LeadOwner{LeadMapID: leadMapID, AssignedAt: timestampPtr(at)}
+	if owner.Valid {
+		out.TeamMemberID = &owner.Int64
+	}
+	return out, nil
+}

@@ -38,7 +38,7 @@ func (db *DB) ProcessInbound(ctx context.Context, limit int) (n int, err error) 
 			perr    error
 			claimed bool
 		)
-		err = db.inTx(ctx, db.write, false, func(tx *Tx) error {
+		err = db.inWrite(ctx, func(tx *Tx) error {
 			if got, err := tx.dialect.tryXactLock(ctx, tx, inboundLock); err != nil || !got {
 				return err
 			}
@@ -80,7 +80,7 @@ func (db *DB) ProcessInbound(ctx context.Context, limit int) (n int, err error) 
 }
 
 func (db *DB) failInbound(ctx context.Context, id int64, cause error) error {
-	return db.inTx(ctx, db.write, false, func(tx *Tx) error {
+	return db.inWrite(ctx, func(tx *Tx) error {
 		res, _ := json.Marshal([]string{"processing failed: " + cause.Error()})
 		_, err := tx.exec(ctx, `UPDATE smartlead_inbound SET attempts = attempts + 1,
 			status = CASE WHEN attempts + 1 >= ? THEN ? ELSE status END, result = ? WHERE id = ? AND status = ?`,
@@ -187,7 +187,7 @@ func (p *processing) keepReply(ctx context.Context) error {
 		at = r.Time.Micros()
 	}
 	_, err := p.tx.exec(ctx, `INSERT INTO smartlead_replies (account_id, lead_map_id, lead_id, message_id, subject, text, replied_at, app_url, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, p.account.ID, p.leadMapID, p.leadID, nullString(r.MessageID), r.Subject, r.Text, at, r.AppURL, p.tx.now.Micros())
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, p.account.ID, p.leadMapID, p.leadID, nullText(r.MessageID), r.Subject, r.Text, at, r.AppURL, p.tx.now.Micros())
 	if err == nil {
 		p.say("reply kept")
 	}

@@ -28,7 +28,9 @@ const taskSelect = `SELECT t.id, t.lead_map_id, t.name, t.description, t.priorit
 	LEFT JOIN team_members m ON m.id = t.assignee_id
 	JOIN lead_maps lm ON lm.id = t.lead_map_id LEFT JOIN lead_categories lc ON lc.id = lm.category_id`
 
-// CreateTask creates a task for a lead map of the actor's account.
+// CreateTask creates a task for a lead map of the actor's account. Without
+// an Idempotency-Key it joins the group commit's batch as a create, which
+// the batch inserts with its other creates at its end (see groupCommit).
 func (db *DB) CreateTask(ctx context.Context, c *taskbox.TaskCreate) (*taskbox.Task, error) {
 	actor, err := taskbox.RequireActor(ctx)
 	if err != nil {
@@ -37,6 +39,14 @@ func (db *DB) CreateTask(ctx context.Context, c *taskbox.TaskCreate) (*taskbox.T
 	var fe taskbox.FieldErrors
 	if c.Validate(&fe, actor.Account.Location(), ""); fe != nil {
 		return nil, fe.Err()
+	}
+	if (c.Idempotency == nil || c.Idempotency.Key == "") && !(c.AssigneeSet && c.AssigneeID != 0) {
+		// A given assignee is checked in the request's own transaction.
+		n := &newTask{actor: actor, c: c}
+		if err := db.writer.create(ctx, n); err != nil {
+			return nil, err
+		}
+		return n.t, nil
 	}
 	var out *taskbox.Task
 	err = db.inWrite(ctx, func(tx *Tx) error {
@@ -48,97 +58,20 @@ func (db *DB) CreateTask(ctx context.Context, c *taskbox.TaskCreate) (*taskbox.T
 	return out, err
 }
 
-// createTask inserts one task and its "created" audit entry.
+// createTask inserts one task and its "created" audit entry now, in tx.
 func createTask(ctx context.Context, tx *Tx, actor *taskbox.Actor, c *taskbox.TaskCreate) (*taskbox.Task, error) {
-	t := &taskbox.Task{
-		LeadMapID: c.LeadMapID, Name: c.Name, Description: c.Description, Priority: c.Priority, Due: c.Due,
-		Status: taskbox.StatusPending, CreatedAt: tx.now, UpdatedAt: tx.now,
-		Lead: &taskbox.TaskLead{}, Campaign: &taskbox.TaskCampaign{},
-	}
-	var (
-		first, last, company, catName sql.NullString
-		catID                         sql.NullInt64
-		assigneeID                    sql.NullInt64
-		assigneeName                  sql.NullString
-		given                         any // the assignee_id given, nil for none
-		err                           error
-	)
-	if c.AssigneeSet && c.AssigneeID != 0 {
-		// Checked before the lead map, on both databases alike.
-		if t.Assignee, err = assignee(ctx, tx, actor.AccountID(), c.AssigneeID, "assignee_id"); err != nil {
-			return nil, err
-		}
-		given = c.AssigneeID
-	}
-	dueDate, dueSort, allDay := dueColumns(t.Due)
-	if tx.dialect.name() == "postgres" {
-		// The lead map's lookup and the insert in one round trip.
-		err := tx.queryRow(ctx, createTaskPostgres, t.Name, t.Description, t.Priority.Rank(), dueDate, dueSort,
-			allDay, string(t.Status), tx.now.Micros(), tx.now.Micros(), c.AssigneeSet, given, c.LeadMapID, actor.AccountID()).
-			Scan(&t.ID, &t.CampaignID, &t.LeadID, &t.Lead.Email, &first, &last, &company, &t.Campaign.Name, &assigneeID, &assigneeName, &catID, &catName)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, notFound("Lead map")
-		} else if err != nil {
-			return nil, fmt.Errorf("insert task: %w", err)
-		}
-	} else {
-		err := tx.queryRow(ctx, `SELECT lm.campaign_id, lm.lead_id, l.email, l.first_name, l.last_name, l.company_name, c.name,
-			lm.team_member_id, o.name, lc.id, lc.name
-			FROM lead_maps lm JOIN leads l ON l.id = lm.lead_id JOIN campaigns c ON c.id = lm.campaign_id
-			LEFT JOIN team_members o ON o.id = lm.team_member_id
-			LEFT JOIN lead_categories lc ON lc.id = lm.category_id
-			WHERE lm.id = ? AND lm.account_id = ?`, c.LeadMapID, actor.AccountID()).
-			Scan(&t.CampaignID, &t.LeadID, &t.Lead.Email, &first, &last, &company, &t.Campaign.Name, &assigneeID, &assigneeName, &catID, &catName)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, notFound("Lead map")
-		} else if err != nil {
-			return nil, err
-		}
-		if c.AssigneeSet { // else the lead map's owner
-			assigneeID, assigneeName = sql.NullInt64{Int64: c.AssigneeID, Valid: given != nil}, sql.NullString{}
-			if t.Assignee != nil {
-				assigneeName = sql.NullString{String: t.Assignee.Name, Valid: true}
-			}
-		}
-		t.ID, err = tx.insert(ctx, insertTaskSQL,
-			actor.AccountID(), t.LeadMapID, t.CampaignID, t.LeadID, t.Name, t.Description,
-			t.Priority.Rank(), dueDate, dueSort, allDay, string(t.Status), tx.now.Micros(), tx.now.Micros(), nullInt(assigneeID))
-		if err != nil {
-			return nil, fmt.Errorf("insert task: %w", err)
-		}
-	}
-	t.Assignee = memberRef(assigneeID, assigneeName)
-	t.Lead.ID, t.Campaign.ID = t.LeadID, t.CampaignID
-	t.Lead.FirstName, t.Lead.LastName, t.Lead.CompanyName = stringPtr(first), stringPtr(last), stringPtr(company)
-	t.LeadCategory = leadCategory(catID, catName)
-	if err := countTask(ctx, tx, actor.AccountID(), t.Status, t.Due, 1); err != nil {
+	n := (&newTask{actor: actor, c: c}).begin(tx.now)
+	if err := givenAssignee(ctx, tx, n); err != nil {
 		return nil, err
 	}
-	if err := recordTaskEvent(ctx, tx, actor, t, taskbox.EventCreated, nil); err != nil {
+	if err := createTasks(ctx, tx, []*newTask{n}); err != nil {
 		return nil, err
 	}
-	return t, nil
+	if n.t.ID == 0 {
+		return nil, notFound("Lead map")
+	}
+	return n.t, nil
 }
-
-// createTaskPostgres is createTask's lookup and insert as one statement:
-// no row when the lead map is not the account's.
-// The assignee is the one given (assignee_id, null included), else the
-// lead map's owner.
-const createTaskPostgres = `WITH t AS (
-		INSERT INTO tasks (account_id, lead_map_id, campaign_id, lead_id, name, description,
-			priority, due_date, due_sort, due_all_day, status, created_at, updated_at, assignee_id)
-		SELECT lm.account_id, lm.id, lm.campaign_id, lm.lead_id, ?::text, ?::text,
-			?::integer, ?::text, ?::bigint, ?::integer, ?::text, ?::bigint, ?::bigint,
-			CASE WHEN ?::boolean THEN ?::bigint ELSE lm.team_member_id END
-		FROM lead_maps lm WHERE lm.id = ? AND lm.account_id = ?
-		RETURNING id, lead_map_id, campaign_id, lead_id, assignee_id)
-	SELECT t.id, t.campaign_id, t.lead_id, l.email, l.first_name, l.last_name, l.company_name, c.name, t.assignee_id, m.name, lc.id, lc.name
-	FROM t JOIN leads l ON l.id = t.lead_id JOIN campaigns c ON c.id = t.campaign_id
-	LEFT JOIN team_members m ON m.id = t.assignee_id
-	JOIN lead_maps lm ON lm.id = t.lead_map_id LEFT JOIN lead_categories lc ON lc.id = lm.category_id`
-
-const insertTaskSQL = `INSERT INTO tasks (account_id, lead_map_id, campaign_id, lead_id, name, description,
-		priority, due_date, due_sort, due_all_day, status, created_at, updated_at, assignee_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 // assignee returns an active member of the account as a task's assignee;
 // any other id is a 422 on field.
@@ -167,6 +100,19 @@ func nullInt(v sql.NullInt64) any {
 	return v.Int64
 }
 
+// givenAssignee checks the assignee_id a create gives (an active member of
+// the account), before the task joins an insert: the batch's insert has
+// no way to fail one row alone. Without one, the insert takes the lead
+// map's owner.
+func givenAssignee(ctx context.Context, tx *Tx, n *newTask) error {
+	if !n.c.AssigneeSet || n.c.AssigneeID == 0 {
+		return nil
+	}
+	var err error
+	n.t.Assignee, err = assignee(ctx, tx, n.actor.AccountID(), n.c.AssigneeID, "assignee_id")
+	return err
+}
+
 // dueColumns is the stored form of a due date.
 func dueColumns(d *taskbox.Due) (dueDate any, dueSort int64, allDay int) {
 	if d == nil {
@@ -185,7 +131,8 @@ func dueColumns(d *taskbox.Due) (dueDate any, dueSort int64, allDay int) {
 // dispatcher (package events) has fanned it out, so the event commits or
 // rolls back with the change and costs no extra statement. A change that
 // no webhook of the account subscribes to is left out of the outbox
-// (outbox NULL): the dispatcher would have nothing to queue for it.
+// (outbox NULL) and stores no copy of the task (task NULL): the dispatcher
+// would have nothing to queue for it, and nothing else reads the copy.
 func recordTaskEvent(ctx context.Context, tx *Tx, actor *taskbox.Actor, t *taskbox.Task, typ string, changes map[string]taskbox.Change) error {
 	wanted, err := tx.webhookEvents(ctx, actor.AccountID())
 	if err != nil {
@@ -194,7 +141,6 @@ func recordTaskEvent(ctx context.Context, tx *Tx, actor *taskbox.Actor, t *taskb
 	// Both as json.Marshal writes them, without its reflection.
 	ref := actor.Ref()
 	who := ref.AppendJSON(nil, true)
-	snapshot := t.AppendJSON(make([]byte, 0, 512), true)
 	var ch any
 	if changes != nil {
 		b, err := json.Marshal(changes)
@@ -203,16 +149,12 @@ func recordTaskEvent(ctx context.Context, tx *Tx, actor *taskbox.Actor, t *taskb
 		}
 		ch = string(b)
 	}
-	var outbox any
+	var outbox, snapshot any
 	if wanted[auditEventTypes[typ]] {
-		outbox = 1
+		outbox, snapshot = 1, string(t.AppendJSON(make([]byte, 0, 512), true))
 	}
-	args := []any{actor.AccountID(), t.ID, typ, string(who), tx.now.Micros(), ch, string(snapshot), outbox}
-	if tx.later != nil {
-		tx.later.events.add(args...)
-	} else if _, err = tx.exec(ctx, eventInsert.one(), args...); err != nil {
-		return fmt.Errorf("insert task event: %w", err)
-	}
+	args := []any{actor.AccountID(), t.ID, typ, string(who), tx.now.Micros(), ch, snapshot, outbox}
+	tx.later.events.add(args...)
 	return setDueTimer(ctx, tx, actor.Account, t, typ, wanted[taskbox.EventTypeTaskDue])
 }
 

@@ -106,7 +106,15 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (*visit, e
 		}
 		return nil, nil
 	}
-	actor, err := s.Accounts.Authenticate(r.Context(), sess.Key)
+	var (
+		actor *taskbox.Actor
+		err   error
+	)
+	if sess.Member != 0 {
+		actor, err = s.People.SessionActor(r.Context(), sess.Member, sess.Gen)
+	} else {
+		actor, err = s.Accounts.Authenticate(r.Context(), sess.Key)
+	}
 	if taskbox.ErrorCode(err) == taskbox.EUNAUTHORIZED {
 		clearSession(w, r)
 		return nil, nil
@@ -114,6 +122,9 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (*visit, e
 		return nil, err
 	}
 	actor.Web = true
+	if actor.KeyID == 0 {
+		actor.KeyName = ""
+	}
 	if now.Sub(time.Unix(sess.Seen, 0)) > refreshAfter {
 		sess.Seen = now.Unix()
 		s.setSession(w, r, sess)
@@ -130,6 +141,10 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	data := signInData{Return: safeReturn(r.PostForm.Get("return")), Draft: draftFrom(r.PostForm)}
+	if _, ok := r.PostForm["email"]; ok {
+		s.signInWithPassword(w, r, data)
+		return
+	}
 	key := strings.TrimSpace(r.PostForm.Get("api_key"))
 	if key == "" {
 		data.Error = "Enter an API key."
@@ -154,6 +169,38 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 	}
 	refund()
 	s.setSession(w, r, session{Key: key, ID: newSessionID(), Seen: time.Now().Unix()})
+	http.Redirect(w, r, withDraft(data.Return, data.Draft), http.StatusSeeOther)
+}
+
+// signInWithPassword is handleSignIn for a member's email and password,
+// limited as key sign-ins are (one bucket per client address for both).
+func (s *Server) signInWithPassword(w http.ResponseWriter, r *http.Request, data signInData) {
+	email, password := strings.TrimSpace(r.PostForm.Get("email")), r.PostForm.Get("password")
+	data.Email = email
+	if email == "" || password == "" {
+		data.Error = "Enter your email and your password."
+		s.renderSignIn(w, r, http.StatusUnprocessableEntity, data)
+		return
+	}
+	addr := clientAddress(r)
+	refund, wait := s.signIns.take(addr, time.Now())
+	if wait > 0 {
+		s.refuseSignIn(w, r, addr, wait, data)
+		return
+	}
+	actor, gen, err := s.People.SignIn(r.Context(), email, password)
+	if err != nil {
+		if taskbox.ErrorCode(err) != taskbox.EUNAUTHORIZED {
+			refund() // the password could not be checked: no failed sign-in
+			s.fail(w, r, err)
+			return
+		}
+		data.Error = "The email or the password is wrong."
+		s.renderSignIn(w, r, http.StatusUnauthorized, data)
+		return
+	}
+	refund()
+	s.setSession(w, r, session{Member: actor.MemberID, Gen: gen, ID: newSessionID(), Seen: time.Now().Unix()})
 	http.Redirect(w, r, withDraft(data.Return, data.Draft), http.StatusSeeOther)
 }
 

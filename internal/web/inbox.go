@@ -25,6 +25,8 @@ type inboxData struct {
 	Completed bool
 	Filter    filter
 	Campaigns []*taskbox.Campaign
+	Members   []*taskbox.Member
+	Views     []viewLink // My tasks, the team's, Completed
 	// Categories are the lead categories, for the filter.
 	Categories []*taskbox.Category
 	Sections   []sectionView
@@ -62,11 +64,40 @@ type filter struct {
 	Section    string
 	Cursor     string
 	Completed  bool
+	// Assignee is whose tasks: "me", "none" (unassigned), "all" (the
+	// team's) or a member's id. A member signed in with its password
+	// starts on "me" (My tasks); a session of an API key on "all".
+	Assignee string
 }
 
-func readFilter(q url.Values) filter {
+// viewLink is one of the inbox's views.
+type viewLink struct {
+	Label, Href string
+	Current     bool
+	Count       string
+}
+
+// defaultAssignee is whose tasks the inbox shows unless told: a member
+// signed in as a person sees its own, a key's session the team's, as it
+// always has.
+func defaultAssignee(a *taskbox.Actor) string {
+	if a.KeyID == 0 && a.MemberID != 0 {
+		return "me"
+	}
+	return "all"
+}
+
+func readFilter(q url.Values, actor *taskbox.Actor) filter {
 	f := filter{Q: strings.TrimSpace(q.Get("q")), Priorities: map[string]bool{}, Cursor: q.Get("cursor"),
-		Completed: q.Get("view") == "completed"}
+		Completed: q.Get("view") == "completed", Assignee: defaultAssignee(actor)}
+	switch a := q.Get("assignee"); a {
+	case "me", "none", "all":
+		f.Assignee = a
+	default:
+		if id, err := strconv.ParseInt(a, 10, 64); err == nil && id > 0 {
+			f.Assignee = a
+		}
+	}
 	for _, p := range q["priority"] {
 		if pr := taskbox.Priority(p); pr.Valid() {
 			f.Priorities[p] = true
@@ -104,15 +135,25 @@ func (f filter) query() url.Values {
 	if f.CampaignID != 0 {
 		q.Set("campaign", strconv.FormatInt(f.CampaignID, 10))
 	}
+	q.Set("assignee", f.Assignee)
 	if f.CategoryID > 0 {
 		q.Set("category", strconv.FormatInt(f.CategoryID, 10))
 	}
 	return q
 }
 
+// assigneeFilter is the filter's assignee as the inbox service takes it.
+func (f filter) assigneeFilter() taskbox.AssigneeFilter {
+	if f.Assignee == "all" {
+		return taskbox.AssigneeFilter{}
+	}
+	a, _ := taskbox.ParseAssigneeFilter(f.Assignee)
+	return a
+}
+
 func (f filter) taskFilter(v *visit, due string, limit int) taskbox.TaskFilter {
 	tf := taskbox.TaskFilter{Status: string(taskbox.StatusPending), Due: due, CampaignID: f.CampaignID, Query: f.Q,
-		Limit: limit, Location: v.Zone, Now: v.Now}
+		Limit: limit, Location: v.Zone, Now: v.Now, Assignee: f.assigneeFilter()}
 	if f.CategoryID > 0 {
 		tf.LeadCategoryID = f.CategoryID
 	}
@@ -144,7 +185,7 @@ func (s *Server) handleInbox(w http.ResponseWriter, r *http.Request) {
 
 // renderInbox renders the inbox for the query q, with the add form as given.
 func (s *Server) renderInbox(w http.ResponseWriter, r *http.Request, v *visit, status int, q url.Values, add taskForm) {
-	f := readFilter(q)
+	f := readFilter(q, v.Actor)
 	add.Prefix = "add"
 	d := inboxData{Completed: f.Completed, Filter: f, Add: add, Zone: v.Zone.String(), Origin: origin(r)}
 	d.Return = "/"
@@ -156,14 +197,19 @@ func (s *Server) renderInbox(w http.ResponseWriter, r *http.Request, v *visit, s
 		s.fail(w, r, err)
 		return
 	}
+	if d.Members, err = s.Members.ListMembers(r.Context()); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	if d.Categories, err = s.Categories.ListCategories(r.Context()); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if d.Summary, err = s.Inbox.Summarize(r.Context(), v.Zone, v.Now); err != nil {
+	if d.Summary, err = s.Inbox.SummarizeFor(r.Context(), v.Zone, v.Now, f.assigneeFilter()); err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	d.Views = views(f, defaultAssignee(v.Actor))
 	sm := d.Summary
 	d.Empty = sm.Overdue+sm.Today+sm.Upcoming+sm.NoDueDate+sm.Completed == 0
 	if d.Empty {
@@ -211,6 +257,21 @@ func (s *Server) renderInbox(w http.ResponseWriter, r *http.Request, v *visit, s
 	}
 	s.render(w, status, "inbox", layoutData{Title: title, CSRF: v.CSRF, Actor: v.Actor, Page: d,
 		Flash: takeFlash(w, r), Return: d.Return})
+}
+
+// views are the links of the inbox's views: the member's own open tasks,
+// the team's, and the completed ones (of the chosen assignee).
+func views(f filter, def string) []viewLink {
+	open := !f.Completed
+	out := []viewLink{
+		{Label: "My tasks", Href: "/?assignee=me", Current: open && f.Assignee == "me"},
+		{Label: "Team", Href: "/?assignee=all", Current: open && f.Assignee == "all"},
+	}
+	done := url.Values{"view": {"completed"}}
+	if f.Assignee != def {
+		done.Set("assignee", f.Assignee)
+	}
+	return append(out, viewLink{Label: "Completed", Href: "/?" + done.Encode(), Current: f.Completed})
 }
 
 // sectionCount is the section's count from the summary; with a filter on,

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 
 	taskbox "github.com/taskboxhq/taskbox"
@@ -20,6 +21,16 @@ type taskData struct {
 	Replies []replyView
 	Edit    taskForm
 	Zone    string
+	Members []*taskbox.Member
+	Owner   string // the lead map's owner's id, "" for nobody
+}
+
+// AssigneeID is the task's assignee's id, "" for nobody, as the select has it.
+func (d taskData) AssigneeID() string {
+	if d.Row.Assignee == nil {
+		return ""
+	}
+	return strconv.FormatInt(d.Row.Assignee.ID, 10)
 }
 
 // replyView is a kept reply as the page shows it.
@@ -61,6 +72,16 @@ func (s *Server) renderTask(w http.ResponseWriter, r *http.Request, v *visit, st
 		s.fail(w, r, err)
 		return
 	}
+	members, err := s.Members.ListMembers(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	owner, err := s.Owners.LeadOwner(r.Context(), task.LeadMapID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	notes, err := s.Notes.ListLeadNotes(r.Context(), task.LeadID)
 	if err != nil {
 		s.fail(w, r, err)
@@ -73,7 +94,10 @@ func (s *Server) renderTask(w http.ResponseWriter, r *http.Request, v *visit, st
 	}
 	window := taskbox.NewWindow(v.Now, v.Zone)
 	edit.Prefix = "edit"
-	d := taskData{Row: newRow(task, window), Edit: edit, Zone: v.Zone.String()}
+	d := taskData{Row: newRow(task, window), Edit: edit, Zone: v.Zone.String(), Members: members}
+	if owner.TeamMemberID != nil {
+		d.Owner = strconv.FormatInt(*owner.TeamMemberID, 10)
+	}
 	if len(d.Edit.Values) == 0 {
 		date, clock := dueFields(task.Due, v.Zone)
 		d.Edit.Values = map[string][]string{"name": {task.Name}, "priority": {string(task.Priority)},
@@ -178,20 +202,29 @@ func (s *Server) pathTask(r *http.Request) (*taskbox.Task, error) {
 }
 
 var eventWords = map[string]string{taskbox.EventCreated: "Created", taskbox.EventUpdated: "Changed",
-	taskbox.EventCompleted: "Completed", taskbox.EventReopened: "Reopened", taskbox.EventDeleted: "Deleted"}
+	taskbox.EventCompleted: "Completed", taskbox.EventReopened: "Reopened", taskbox.EventDeleted: "Deleted",
+	taskbox.EventAssigned: "Assigned"}
 
 func newEvent(e *taskbox.TaskEvent, v *visit) eventView {
 	ev := eventView{What: eventWords[e.Type], AtISO: e.At.String(), AtText: e.At.In(v.Zone).Format("Mon 2 Jan 2006 15:04")}
 	if ev.What == "" {
 		ev.What = e.Type
 	}
-	switch e.Actor.Type {
-	case "web":
-		ev.Who = "in the web inbox with key " + quoted(e.Actor.Name)
-	default:
-		ev.Who = "through the API with key " + quoted(e.Actor.Name)
+	by := ""
+	if m := e.Actor.Member; m != nil {
+		by = "by " + m.Name + " "
 	}
-	if e.Type == taskbox.EventUpdated {
+	switch e.Actor.Type {
+	case "member":
+		ev.Who = by + "in the web inbox"
+	case "cli":
+		ev.Who = "from the command line"
+	case "web":
+		ev.Who = by + "in the web inbox with key " + quoted(e.Actor.Name)
+	default:
+		ev.Who = by + "through the API with key " + quoted(e.Actor.Name)
+	}
+	if e.Type == taskbox.EventUpdated || e.Type == taskbox.EventAssigned {
 		fields := make([]string, 0, len(e.Changes))
 		for f := range e.Changes {
 			fields = append(fields, f)
@@ -208,6 +241,11 @@ func newEvent(e *taskbox.TaskEvent, v *visit) eventView {
 func changeValue(x any) string {
 	if x == nil {
 		return "none"
+	}
+	if m, ok := x.(map[string]any); ok { // a member: {"id", "name"}
+		if name, ok := m["name"].(string); ok {
+			x = name
+		}
 	}
 	s := fmt.Sprint(x)
 	if r := []rune(s); len(r) > 80 {

@@ -5,6 +5,7 @@
 package web
 
 import (
+	"context"
 	"embed"
 	"log/slog"
 	"net/http"
@@ -25,6 +26,12 @@ const DefaultIdleTimeout = 12 * time.Hour
 // DefaultPageSize is how many tasks a section shows before "Show more".
 const DefaultPageSize = 25
 
+// Owners reads and sets the owners of lead maps.
+type Owners interface {
+	taskbox.OwnerService
+	LeadOwner(ctx context.Context, leadMapID int64) (*taskbox.LeadOwner, error)
+}
+
 // Server holds the services the pages call. main wires it once.
 type Server struct {
 	Accounts   taskbox.AccountService
@@ -35,6 +42,9 @@ type Server struct {
 	Inbox      taskbox.InboxService
 	Notes      taskbox.NoteService
 	Categories taskbox.CategoryService
+	Members    taskbox.MemberService
+	Owners     Owners
+	People     taskbox.PasswordSignIn
 	Logger     *slog.Logger
 	// Key seals and signs session cookies; every server of one database
 	// must use the same key (store.DB.WebSessionKey).
@@ -89,6 +99,8 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("GET /{$}", s.handleInbox)
 	mux.HandleFunc("POST /signin", s.handleSignIn)
 	mux.HandleFunc("POST /signout", s.form(s.handleSignOut))
+	mux.HandleFunc("GET /setup/{token}", s.handleSetupPage)
+	mux.HandleFunc("POST /setup/{token}", s.handleSetup)
 	mux.HandleFunc("GET /leads/suggest", s.signedIn(s.handleSuggest))
 	mux.HandleFunc("POST /tasks", s.form(s.handleAddTask))
 	mux.HandleFunc("POST /tasks/bulk-complete", s.form(s.handleBulkComplete))
@@ -96,6 +108,8 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("POST /tasks/{id}", s.form(s.handleEditTask))
 	mux.HandleFunc("POST /tasks/{id}/complete", s.form(s.handleSetStatus(taskbox.StatusCompleted)))
 	mux.HandleFunc("POST /tasks/{id}/reopen", s.form(s.handleSetStatus(taskbox.StatusPending)))
+	mux.HandleFunc("POST /tasks/{id}/assign", s.form(s.handleAssign))
+	mux.HandleFunc("POST /tasks/{id}/owner", s.form(s.handleLeadOwner))
 	mux.HandleFunc("GET /tasks/{id}/delete", s.signedIn(s.handleConfirmDelete))
 	mux.HandleFunc("POST /tasks/{id}/delete", s.form(s.handleDeleteTask))
 	mux.HandleFunc("GET /leads/{id}", s.signedIn(s.handleLeadPage))
