@@ -51,6 +51,9 @@ type DB struct {
 	// Zero, as Open leaves it, means no bound but SQLite's busy_timeout:
 	// the admin commands wait; serve sets it (--db-timeout).
 	Timeout time.Duration
+	// MaxWebhooks is how many webhooks an account may have; zero means
+	// taskbox.DefaultMaxWebhooks. serve sets it (--max-webhooks).
+	MaxWebhooks int
 }
 
 // DefaultTimeout is the Timeout that serve sets unless told otherwise.
@@ -263,7 +266,13 @@ func (db *DB) inStatement(ctx context.Context, fn func(*Tx) error) (err error) {
 // inTx runs fn in a transaction under a watchdog (DB.Timeout). Whatever
 // fails, from BEGIN through fn to COMMIT, goes through unavailable.
 func (db *DB) inTx(ctx context.Context, pool *sql.DB, readOnly bool, fn func(*Tx) error) (err error) {
-	ctx, wd, stop := db.watch(ctx)
+	return db.inTxUntil(ctx, pool, readOnly, time.Time{}, fn)
+}
+
+// inTxUntil is inTx whose first wait, for a connection and BEGIN, ends at
+// begun when that comes before DB.Timeout (zero: no such bound).
+func (db *DB) inTxUntil(ctx context.Context, pool *sql.DB, readOnly bool, begun time.Time, fn func(*Tx) error) (err error) {
+	ctx, wd, stop := db.watchUntil(ctx, begun)
 	defer stop()
 	defer func() { err = unavailable(ctx, err) }()
 	stmts := db.stmtsOf(pool)
