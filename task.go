@@ -133,8 +133,8 @@ func (c *TaskCreate) Validate(fe *FieldErrors, loc *time.Location, prefix string
 		fe.Add(prefix+"priority", PriorityRule)
 	}
 	if c.DueDate != nil && !fe.Has(prefix+"due_date") {
-		if d, err := ParseDue(*c.DueDate, loc); err != nil {
-			fe.Add(prefix+"due_date", DueDateFormats)
+		if d, msg := ParseDueInput(*c.DueDate, loc); msg != "" {
+			fe.Add(prefix+"due_date", msg)
 		} else {
 			c.Due = &d
 		}

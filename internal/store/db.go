@@ -1,6 +1,8 @@
-// Package store keeps taskbox's data in an embedded SQLite file. Every method
-// runs on behalf of the actor in its context and sees only that actor's
-// account. Writes go through one writer connection; reads use a pool.
+// Package store keeps taskbox's data in an embedded SQLite file or in a
+// PostgreSQL database (postgres.go; the SQL differences live in
+// dialect.go). Every method runs on behalf of the actor in its context and
+// sees only that actor's account. Writes go through the group commit's
+// writers (one connection on SQLite); reads use a pool.
 package store
 
 import (
@@ -51,6 +53,9 @@ type DB struct {
 	// Zero, as Open leaves it, means no bound but SQLite's busy_timeout:
 	// the admin commands wait; serve sets it (--db-timeout).
 	Timeout time.Duration
+	// MaxWebhooks is how many webhooks an account may have; zero means
+	// taskbox.DefaultMaxWebhooks. serve sets it (--max-webhooks).
+	MaxWebhooks int
 }
 
 // DefaultTimeout is the Timeout that serve sets unless told otherwise.
@@ -207,6 +212,12 @@ type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
+// exec, query and queryRow run a statement of the transaction under the
+// transaction's own context (tx.ctx), never the caller's: a statement of a
+// group-committed batch must not be cut short by one request going away,
+// and the SQLite writer's context is deliberately not cancellable (the
+// --db-timeout watchdog bounds it instead). The context parameter is
+// ignored; it stays so that call sites read like database/sql's.
 func (tx *Tx) exec(_ context.Context, query string, args ...any) (sql.Result, error) {
 	tx.wd.progress()
 	if s := tx.stmt(query); s != nil {
@@ -263,7 +274,13 @@ func (db *DB) inStatement(ctx context.Context, fn func(*Tx) error) (err error) {
 // inTx runs fn in a transaction under a watchdog (DB.Timeout). Whatever
 // fails, from BEGIN through fn to COMMIT, goes through unavailable.
 func (db *DB) inTx(ctx context.Context, pool *sql.DB, readOnly bool, fn func(*Tx) error) (err error) {
-	ctx, wd, stop := db.watch(ctx)
+	return db.inTxUntil(ctx, pool, readOnly, time.Time{}, fn)
+}
+
+// inTxUntil is inTx whose first wait, for a connection and BEGIN, ends at
+// begun when that comes before DB.Timeout (zero: no such bound).
+func (db *DB) inTxUntil(ctx context.Context, pool *sql.DB, readOnly bool, begun time.Time, fn func(*Tx) error) (err error) {
+	ctx, wd, stop := db.watchUntil(ctx, begun)
 	defer stop()
 	defer func() { err = unavailable(ctx, err) }()
 	stmts := db.stmtsOf(pool)

@@ -51,6 +51,12 @@ type writeReq struct {
 	create *newTask
 	reply  chan error
 	err    error // fn's error, or the create's lead map not found
+	// deadline is DB.Timeout after the request came, or its context's
+	// deadline when sooner (zero: neither): a batch it starts waits for
+	// the database (a connection, SQLite's write lock held elsewhere) only
+	// until then, so that the wait in the queue and the wait for the lock
+	// add up to DB.Timeout, not twice it.
+	deadline time.Time
 }
 
 var errClosed = &taskbox.Error{Code: taskbox.EUNAVAILABLE, Message: "The server is shutting down."}
@@ -93,7 +99,13 @@ func (g *groupCommit) queue(ctx context.Context, r *writeReq) error {
 	// so that the answer always says whether the write committed.
 	r.ctx, r.reply = context.WithoutCancel(ctx), make(chan error, 1)
 	var timeout <-chan time.Time
+	if dl, ok := ctx.Deadline(); ok {
+		r.deadline = dl
+	}
 	if g.db.Timeout > 0 {
+		if dl := time.Now().Add(g.db.Timeout); r.deadline.IsZero() || dl.Before(r.deadline) {
+			r.deadline = dl
+		}
 		t := time.NewTimer(g.db.Timeout)
 		defer t.Stop()
 		timeout = t.C
@@ -142,7 +154,7 @@ func (g *groupCommit) run() {
 func (g *groupCommit) commit(first *writeReq) {
 	batch := []*writeReq{first}
 	started := time.Now()
-	err := g.db.inTx(context.Background(), g.db.write, false, func(tx *Tx) error {
+	err := g.db.inTxUntil(context.Background(), g.db.write, false, first.deadline, func(tx *Tx) error {
 		b := newBatch(tx)
 		if err := b.run(first); err != nil {
 			return err

@@ -62,7 +62,7 @@ func (s *Server) handleSetup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.setSession(w, r, session{Member: actor.MemberID, Gen: gen, ID: newSessionID(), Seen: time.Now().Unix()})
-	setFlash(w, r, "Your password is set. Next time, sign in with your email and it.")
+	setFlash(w, r, flash{Message: "Your password is set. Next time, sign in with your email and it."})
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 
@@ -104,7 +104,7 @@ func (s *Server) handleAssign(w http.ResponseWriter, r *http.Request, v *visit) 
 	if task.Assignee != nil {
 		who = task.Assignee.Name
 	}
-	setFlash(w, r, fmt.Sprintf("Assigned %s to %s.", quoted(task.Name), who))
+	setFlash(w, r, flash{Message: fmt.Sprintf("Assigned %s to %s.", quoted(task.Name), who)})
 	http.Redirect(w, r, returnFor(r), http.StatusSeeOther)
 }
 
@@ -130,6 +130,6 @@ func (s *Server) handleLeadOwner(w http.ResponseWriter, r *http.Request, v *visi
 	if owner.TeamMemberID != nil {
 		msg = "The lead has a new owner"
 	}
-	setFlash(w, r, fmt.Sprintf("%s; %d open task(s) moved.", msg, owner.TasksReassigned))
+	setFlash(w, r, flash{Message: fmt.Sprintf("%s; %d open task(s) moved.", msg, owner.TasksReassigned)})
 	http.Redirect(w, r, returnFor(r), http.StatusSeeOther)
 }

@@ -80,7 +80,7 @@ func TestPasswordSignInAndMyTasks(t *testing.T) {
 	}
 	team := do(t, c, "GET", s.URL+"/?assignee=all", nil)
 	if sectionOf(team.Body, mine.ID) == "" || sectionOf(team.Body, bos.ID) == "" || sectionOf(team.Body, nobody.ID) == "" ||
-		!strings.Contains(team.Body, `<span class="assignee"><span class="visually-hidden">Assigned to </span>Bo</span>`) {
+		!strings.Contains(team.Body, `<span class="assignee"><span class="visually-hidden">Assigned to </span><bdi>Bo</bdi></span>`) {
 		t.Fatalf("the team's inbox lacks tasks or assignees")
 	}
 	if un := do(t, c, "GET", s.URL+"/?assignee=none", nil); sectionOf(un.Body, nobody.ID) == "" || sectionOf(un.Body, mine.ID) != "" {
@@ -216,4 +216,89 @@ func TestBrowserPasswordSignIn(t *testing.T) {
 	waitFor(t, ctx, `document.querySelector(".err") && document.querySelector(".err").textContent === "The email or the password is wrong."`)
 	signIn("and again wrong")
 	waitFor(t, ctx, `document.querySelector(".err") && document.querySelector(".err").textContent.indexOf("Too many failed sign-ins") === 0`)
+}
+
+// A password session has no key: it is rate limited per member, in a
+// bucket of its own, so that one member over the rate leaves the others
+// (and the account's key) their own.
+func TestPasswordSessionsAreRateLimitedPerMember(t *testing.T) {
+	s := newSite(t, siteOptions{rateLimit: 0.001})
+	a := s.account(t, "acme", "", "ann@example.com")
+	signInMember := func(name string) *http.Client {
+		m := a.member(t, s, taskbox.NewMember{Name: name, Email: strings.ToLower(name) + "@acme.example"})
+		c := browserClient(t)
+		pw := name + "'s long password"
+		if p := do(t, c, "POST", s.URL+"/setup/"+m.SetupToken, url.Values{"password": {pw}, "confirm": {pw}}); p.Status != http.StatusSeeOther {
+			t.Fatalf("setup of %s: %d", name, p.Status)
+		}
+		return c
+	}
+	ana, bo := signInMember("Ana"), signInMember("Bo")
+	if p := do(t, ana, "GET", s.URL+"/", nil); p.Status != http.StatusOK {
+		t.Fatalf("Ana's first page: %d", p.Status)
+	}
+	if p := do(t, ana, "GET", s.URL+"/", nil); p.Status != http.StatusTooManyRequests || p.Header.Get("Retry-After") == "" {
+		t.Errorf("Ana over her rate: %d, want 429 with Retry-After", p.Status)
+	}
+	if p := do(t, bo, "GET", s.URL+"/", nil); p.Status != http.StatusOK {
+		t.Errorf("Bo after Ana used her rate: %d, want 200 (a bucket of his own)", p.Status)
+	}
+	if p := do(t, browserClient(t), "GET", s.URL+"/", nil); p.Status != http.StatusOK {
+		t.Errorf("the sign-in page: %d", p.Status)
+	}
+}
+
+// The bulk bar assigns the ticked tasks to a member, or to nobody; a
+// member of another account is refused in words and changes nothing.
+func TestBulkAssign(t *testing.T) {
+	s := newSite(t, siteOptions{})
+	a := s.account(t, "acme", "", "ann@example.com")
+	other := s.account(t, "other", "", "zed@example.com")
+	bo := a.member(t, s, taskbox.NewMember{Name: "Bo", Email: "bo@acme.example"})
+	stranger := other.member(t, s, taskbox.NewMember{Name: "Stranger"})
+	t1 := a.task(t, s, "ann@example.com", "One", taskbox.PriorityHigh, "")
+	t2 := a.task(t, s, "ann@example.com", "Two", taskbox.PriorityHigh, "")
+	c := browserClient(t)
+	token := s.signIn(t, c, a.Key)
+	if p := do(t, c, "GET", s.URL+"/", nil); !strings.Contains(p.Body, `id="bulk-assign"`) || !strings.Contains(p.Body, `<option value="`+itoa(bo.ID)+`">Bo</option>`) {
+		t.Fatalf("the bulk bar lacks Assign:\n%.3000s", p.Body)
+	}
+	post := func(assignee string) page {
+		return do(t, c, "POST", s.URL+"/tasks/bulk", url.Values{"csrf": {token}, "return": {"/"}, "action": {"assign"},
+			"bulk_assignee": {assignee}, "ids": {itoa(t1.ID), itoa(t2.ID)}})
+	}
+	assignees := func() (out []int64) {
+		for _, id := range []int64{t1.ID, t2.ID} {
+			got, err := a.find(t, s, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var m int64
+			if got.Assignee != nil {
+				m = got.Assignee.ID
+			}
+			out = append(out, m)
+		}
+		return out
+	}
+	if p := post(itoa(bo.ID)); p.Status != http.StatusSeeOther {
+		t.Fatalf("bulk assign: %d", p.Status)
+	}
+	if got := assignees(); got[0] != bo.ID || got[1] != bo.ID {
+		t.Fatalf("after assigning to Bo: %v", got)
+	}
+	if p := do(t, c, "GET", s.URL+"/", nil); !strings.Contains(p.Body, "Assigned 2 tasks.") {
+		t.Error("no confirmation of the bulk assign")
+	}
+	post(itoa(stranger.ID))
+	if got := assignees(); got[0] != bo.ID || got[1] != bo.ID {
+		t.Fatalf("another account's member changed the tasks: %v", got)
+	}
+	if p := do(t, c, "GET", s.URL+"/", nil); !strings.Contains(p.Body, "That team member is no longer on the team") {
+		t.Error("another account's member: no message")
+	}
+	post("none")
+	if got := assignees(); got[0] != 0 || got[1] != 0 {
+		t.Fatalf("after unassigning: %v", got)
+	}
 }
