@@ -2,6 +2,7 @@ package taskbox
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -39,6 +40,7 @@ type TaskFilter struct {
 	LeadMapID  int64
 	LeadID     int64
 	CampaignID int64
+	Assignee   AssigneeFilter
 	// LeadCategoryID selects the tasks whose lead map has that category.
 	LeadCategoryID int64
 	Query          string // words, each in the name, the description or the lead's email, names or company
@@ -47,6 +49,83 @@ type TaskFilter struct {
 	Cursor         string // from TaskPage.NextCursor
 	Location       *time.Location
 	Now            time.Time // "now" for the due windows; zero means the clock
+}
+
+// AssigneeFilter selects tasks by assignee: those of any of the members
+// IDs, with Me the actor's member's too, and with None the unassigned ones
+// too. The zero value means any.
+type AssigneeFilter struct {
+	IDs  []int64
+	Me   bool
+	None bool
+}
+
+// Any reports whether the filter lets every task through.
+func (a AssigneeFilter) Any() bool { return len(a.IDs) == 0 && !a.None && !a.Me }
+
+// Resolve returns the filter with Me replaced by the actor's member (a
+// filter the command line, which has none, gives matches nothing for it).
+func (a AssigneeFilter) Resolve(actor *Actor) AssigneeFilter {
+	if a.Me {
+		a.IDs = append(append([]int64{}, a.IDs...), actor.MemberID)
+		a.Me = false
+	}
+	return a
+}
+
+// String writes the filter as the assignee query parameter.
+func (a AssigneeFilter) String() string {
+	var parts []string
+	if a.Me {
+		parts = append(parts, "me")
+	}
+	if a.None {
+		parts = append(parts, "none")
+	}
+	for _, id := range a.IDs {
+		parts = append(parts, strconv.FormatInt(id, 10))
+	}
+	return strings.Join(parts, ",")
+}
+
+// MaxAssigneeFilter bounds the members one filter names.
+const MaxAssigneeFilter = 100
+
+// ParseAssigneeFilter reads assignee=me|none|ID[,ID…]. The message says
+// what is wrong with a value that is none of those.
+func ParseAssigneeFilter(v string) (AssigneeFilter, string) {
+	var a AssigneeFilter
+	if v == "" {
+		return a, ""
+	}
+	parts := strings.Split(v, ",")
+	if len(parts) > MaxAssigneeFilter {
+		return a, "must name at most 100 members"
+	}
+	for _, p := range parts {
+		switch p = strings.TrimSpace(p); p {
+		case "me":
+			a.Me = true
+		case "none":
+			a.None = true
+		default:
+			id, err := strconv.ParseInt(p, 10, 64)
+			if err != nil || id <= 0 || !isDigits(p) {
+				return AssigneeFilter{}, "must be me, none or team member ids, separated by commas"
+			}
+			a.IDs = append(a.IDs, id)
+		}
+	}
+	return a, ""
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // Validate checks what the filter's type does not bound: the search's words
@@ -127,6 +206,9 @@ type TaskUpdate struct {
 	DueDate        *string // raw; Validate parses it into Due
 	Due            *Due
 	Status         *Status
+	// AssigneeSet says assignee_id was given: AssigneeID, or none when 0.
+	AssigneeSet bool
+	AssigneeID  int64
 }
 
 // Validate normalises and checks the fields present, like TaskCreate.
@@ -155,13 +237,13 @@ func (u *TaskUpdate) Validate(fe *FieldErrors, loc *time.Location, prefix string
 
 // Empty reports whether the update changes nothing.
 func (u *TaskUpdate) Empty() bool {
-	return u.Name == nil && !u.DescriptionSet && u.Priority == nil && !u.DueDateSet && u.Status == nil
+	return u.Name == nil && !u.DescriptionSet && u.Priority == nil && !u.DueDateSet && u.Status == nil && !u.AssigneeSet
 }
 
 // TaskEvent is one entry of a task's audit trail.
 type TaskEvent struct {
 	ID      int64             `json:"id"`
-	Type    string            `json:"type"` // created, updated, completed, reopened, deleted
+	Type    string            `json:"type"` // created, updated, completed, reopened, deleted, assigned
 	Actor   ActorRef          `json:"actor"`
 	At      Timestamp         `json:"at"`
 	Changes map[string]Change `json:"changes"`
@@ -174,6 +256,9 @@ const (
 	EventCompleted = "completed"
 	EventReopened  = "reopened"
 	EventDeleted   = "deleted"
+	// EventAssigned is a change of assignee, its own entry (and webhook
+	// event) with changes {"assignee": {"old": member|null, "new": member|null}}.
+	EventAssigned = "assigned"
 )
 
 // Change is a field's value before and after a change.
@@ -182,20 +267,31 @@ type Change struct {
 	New any `json:"new"`
 }
 
-// ActorRef names who made a change, as the audit trail records it.
+// ActorRef names who made a change, as the audit trail records it: how
+// (type) and with what (id and name of the key, or of the member for
+// "member"), and the member it was (null in entries written before members
+// existed, and for the command line).
 type ActorRef struct {
-	Type string `json:"type"` // "api_key" or "web"
-	ID   int64  `json:"id"`
-	Name string `json:"name"`
+	Type   string     `json:"type"` // "api_key", "web" (signed in with a key), "member" (with a password), "cli" or "rule" (a SmartLead rule)
+	ID     int64      `json:"id"`
+	Name   string     `json:"name"`
+	Member *MemberRef `json:"member"`
 }
 
 // Ref returns how the actor is recorded: a web user is named by the key
-// they signed in with.
+// they signed in with, or as the member when they signed in with a password.
 func (a *Actor) Ref() ActorRef {
-	if a.Web {
-		return ActorRef{Type: "web", ID: a.KeyID, Name: a.KeyName}
+	switch {
+	case a.RuleID != 0:
+		return ActorRef{Type: "rule", ID: a.RuleID, Name: a.KeyName}
+	case a.Local:
+		return ActorRef{Type: "cli", Name: a.KeyName}
+	case a.Web && a.KeyID == 0:
+		return ActorRef{Type: "member", ID: a.MemberID, Name: a.MemberName, Member: a.Member()}
+	case a.Web:
+		return ActorRef{Type: "web", ID: a.KeyID, Name: a.KeyName, Member: a.Member()}
 	}
-	return ActorRef{Type: "api_key", ID: a.KeyID, Name: a.KeyName}
+	return ActorRef{Type: "api_key", ID: a.KeyID, Name: a.KeyName, Member: a.Member()}
 }
 
 // BulkUpdate sets the same fields on many tasks, all or none.
@@ -211,6 +307,8 @@ const MaxBulk = 1000
 type InboxService interface {
 	ListTasks(ctx context.Context, f TaskFilter) (*TaskPage, error)
 	Summarize(ctx context.Context, loc *time.Location, now time.Time) (*Summary, error)
+	// SummarizeFor is Summarize of the tasks an assignee filter selects.
+	SummarizeFor(ctx context.Context, loc *time.Location, now time.Time, a AssigneeFilter) (*Summary, error)
 	UpdateTask(ctx context.Context, id int64, u *TaskUpdate) (*Task, error)
 	DeleteTask(ctx context.Context, id int64) error
 	ListTaskEvents(ctx context.Context, id int64) ([]*TaskEvent, error)

@@ -21,6 +21,9 @@ type Lead struct {
 	CustomFields     map[string]any `json:"custom_fields"`
 	CreatedAt        Timestamp      `json:"created_at"`
 	LeadCampaignData []LeadCampaign `json:"lead_campaign_data,omitempty"`
+	// Replies are the lead's replies kept from SmartLead's events, newest
+	// first: on GET /api/v1/leads/{id} only.
+	Replies *[]Reply `json:"replies,omitempty"`
 }
 
 // LeadCampaign is one campaign a lead is in, as GET /api/v1/leads/ shows it.

@@ -76,6 +76,7 @@ type Task struct {
 	CompletedBy *ActorRef     `json:"completed_by"`
 	Lead        *TaskLead     `json:"lead"`
 	Campaign    *TaskCampaign `json:"campaign"`
+	Assignee    *MemberRef    `json:"assignee"`
 	// LeadCategory is the category of the task's lead map, nil for none.
 	LeadCategory *LeadCategory `json:"lead_category"`
 }
@@ -104,6 +105,10 @@ type TaskCreate struct {
 	Priority    Priority // "" means MEDIUM
 	DueDate     *string
 	Due         *Due
+	// AssigneeSet says assignee_id was given: AssigneeID, or none when 0
+	// (null). Without it the task takes its lead map's owner.
+	AssigneeSet bool
+	AssigneeID  int64
 	Idempotency *Idempotency
 }
 

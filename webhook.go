@@ -15,13 +15,14 @@ const (
 	EventTypeTaskReopened  = "TASK_REOPENED"
 	EventTypeTaskDeleted   = "TASK_DELETED"
 	EventTypeTaskDue       = "TASK_DUE"
+	EventTypeTaskAssigned  = "TASK_ASSIGNED"
 	EventTypeNoteCreated   = "NOTE_CREATED"
 )
 
 // WebhookEventTypes lists every event type a webhook can subscribe to.
 var WebhookEventTypes = []string{
 	EventTypeTaskCreated, EventTypeTaskUpdated, EventTypeTaskCompleted,
-	EventTypeTaskReopened, EventTypeTaskDeleted, EventTypeTaskDue,
+	EventTypeTaskReopened, EventTypeTaskDeleted, EventTypeTaskDue, EventTypeTaskAssigned,
 	EventTypeNoteCreated,
 }
 

@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 	"net/url"
 	"strconv"
@@ -28,10 +29,14 @@ type taskBody struct {
 	Description *string          `json:"description,omitempty"`
 	Priority    taskbox.Priority `json:"priority,omitempty"`
 	DueDate     *string          `json:"due_date,omitempty"`
+	AssigneeID  any              `json:"assignee_id,omitempty"` // an id, or null; absent: the lead map's owner
 }
 
 func newTaskBody(c *taskbox.TaskCreate) taskBody {
 	b := taskBody{LeadMapID: c.LeadMapID, Name: c.Name, Description: c.Description, Priority: c.Priority, DueDate: c.DueDate}
+	if c.AssigneeSet {
+		b.AssigneeID = assigneeValue(c.AssigneeID)
+	}
 	if b.DueDate == nil && c.Due != nil {
 		s := c.Due.String()
 		b.DueDate = &s
@@ -125,6 +130,7 @@ func filterQuery(f taskbox.TaskFilter) url.Values {
 			set(name, strconv.FormatInt(id, 10))
 		}
 	}
+	set("assignee", f.Assignee.String())
 	set("q", f.Query)
 	set("sort", f.Sort)
 	if f.Limit != 0 {
@@ -157,6 +163,29 @@ func (cl *Client) Summarize(ctx context.Context, loc *time.Location, now time.Ti
 	return out.Data, err
 }
 
+// SummarizeFor is Summarize of the tasks an assignee filter selects
+// (…/summary?assignee=).
+func (cl *Client) SummarizeFor(ctx context.Context, loc *time.Location, now time.Time, a taskbox.AssigneeFilter) (*taskbox.Summary, error) {
+	q := url.Values{}
+	if tz := zoneName(loc); tz != "" {
+		q.Set("tz", tz)
+	}
+	if v := a.String(); v != "" {
+		q.Set("assignee", v)
+	}
+	var out data[*taskbox.Summary]
+	err := cl.do(ctx, call{method: "GET", path: "/api/v1/master-inbox/tasks/summary", query: q}, &out)
+	return out.Data, err
+}
+
+// assigneeValue is an assignee_id as the wire carries it: null for none.
+func assigneeValue(id int64) any {
+	if id == 0 {
+		return json.RawMessage("null")
+	}
+	return id
+}
+
 // updateBody writes a TaskUpdate as its PATCH body: only the fields set,
 // null where description or due_date are cleared.
 func updateBody(u *taskbox.TaskUpdate) map[string]any {
@@ -182,6 +211,9 @@ func updateBody(u *taskbox.TaskUpdate) map[string]any {
 	}
 	if u.Status != nil {
 		b["status"] = *u.Status
+	}
+	if u.AssigneeSet {
+		b["assignee_id"] = assigneeValue(u.AssigneeID)
 	}
 	return b
 }
@@ -237,7 +269,7 @@ func (cl *Client) BulkCreateTasks(ctx context.Context, cs []*taskbox.TaskCreate,
 // status, priority or due date on every task of b.IDs, or on none.
 func (cl *Client) BulkUpdateTasks(ctx context.Context, b *taskbox.BulkUpdate) ([]*taskbox.Task, error) {
 	set := updateBody(&taskbox.TaskUpdate{Priority: b.Set.Priority, DueDateSet: b.Set.DueDateSet,
-		DueDate: b.Set.DueDate, Due: b.Set.Due, Status: b.Set.Status})
+		DueDate: b.Set.DueDate, Due: b.Set.Due, Status: b.Set.Status, AssigneeSet: b.Set.AssigneeSet, AssigneeID: b.Set.AssigneeID})
 	ids := b.IDs
 	if ids == nil {
 		ids = []int64{}

@@ -16,7 +16,7 @@ const (
 	exitFailure  = 1 // anything else: a local file, the database of --db, …
 	exitUsage    = 2 // a wrong command, flag or argument; no server or key given
 	exitNotFound = 3 // the server has no such task, campaign, lead or webhook (404)
-	exitRefused  = 4 // the server refused the request: invalid key (401), invalid fields (422), bad request (400), conflict (409), too large (413)
+	exitRefused  = 4 // the server refused the request: invalid key (401), forbidden (403), invalid fields (422), bad request (400), conflict (409), too large (413)
 	exitServer   = 5 // the server failed, was unavailable or rate-limited us after every retry, could not be reached, or its answer was cut off
 	exitRejects  = 6 // an import finished, but some rows were rejected (see the rejects file)
 )
@@ -68,7 +68,7 @@ func exitCode(err error) int {
 		switch te.Code {
 		case taskbox.ENOTFOUND:
 			return exitNotFound
-		case taskbox.EBADREQUEST, taskbox.EUNAUTHORIZED, taskbox.ECONFLICT, taskbox.ETOOLARGE, taskbox.EHEADERSTOOLARGE, taskbox.EINVALID, taskbox.EMETHOD:
+		case taskbox.EBADREQUEST, taskbox.EUNAUTHORIZED, taskbox.EFORBIDDEN, taskbox.ECONFLICT, taskbox.ETOOLARGE, taskbox.EHEADERSTOOLARGE, taskbox.EINVALID, taskbox.EMETHOD:
 			return exitRefused
 		default:
 			return exitServer

@@ -17,14 +17,17 @@ func (m *Main) keysCommand() *cobra.Command {
 func (m *Main) keysCreateCommand() *cobra.Command {
 	var (
 		account  int64
+		member   int64
 		name     string
 		jsonFlag bool
 	)
 	cmd := &cobra.Command{
-		Use:   "create --account ID [--name NAME] [--json]",
+		Use:   "create --account ID [--member ID] [--name NAME] [--json]",
 		Short: "Create another API key for an account",
-		Long: `Create another API key for an account. The key is printed only here.
-With --json one JSON object is printed: {"key_id", "account_id", "name", "api_key"}.`,
+		Long: `Create another API key for an account. The key is printed only here. It
+belongs to the team member --member, else to the account's oldest admin (the
+Owner), and acts as that member. With --json one JSON object is printed:
+{"key_id", "account_id", "name", "api_key"}.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkAccountID(account); err != nil {
@@ -35,7 +38,7 @@ With --json one JSON object is printed: {"key_id", "account_id", "name", "api_ke
 				return err
 			}
 			defer db.Close()
-			key, err := db.CreateKey(cmd.Context(), account, name)
+			key, err := db.CreateMemberKey(cmd.Context(), account, member, name)
 			if err != nil {
 				return cliError(err)
 			}
@@ -52,6 +55,7 @@ With --json one JSON object is printed: {"key_id", "account_id", "name", "api_ke
 		},
 	}
 	cmd.Flags().Int64Var(&account, "account", 0, "the account's id (required)")
+	cmd.Flags().Int64Var(&member, "member", 0, "the team member the key belongs to (default: the account's oldest admin)")
 	cmd.Flags().StringVar(&name, "name", "key", "a name to tell the key apart")
 	cmd.Flags().BoolVar(&jsonFlag, "json", false, "print one JSON object")
 	_ = cmd.MarkFlagRequired("account")

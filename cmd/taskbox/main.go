@@ -68,7 +68,7 @@ Shell completion: taskbox completion bash|zsh|fish|powershell --help.
 	}
 	root.PersistentFlags().StringVar(&m.DB, "db", "taskbox.db",
 		"database: an SQLite file path or a postgres:// URL (env TASKBOX_DATABASE_URL)")
-	root.AddCommand(m.serveCommand(), m.accountsCommand(), m.keysCommand(), m.benchCommand(), m.benchReferenceCommand(),
+	root.AddCommand(m.serveCommand(), m.accountsCommand(), m.keysCommand(), m.membersCommand(), m.benchCommand(), m.benchReferenceCommand(),
 		m.outboxCommand(), m.migrateCommand(), m.backupCommand(), m.versionCommand())
 	root.AddCommand(m.loginCommand(), m.tasksCommand(), m.campaignsCommand(), m.leadsCommand(), m.importCommand())
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usageError(err) })

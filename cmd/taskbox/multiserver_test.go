@@ -140,6 +140,120 @@ func TestThreeServersShareOnePostgres(t *testing.T) {
 			t.Errorf("round %d: %d tasks named %q", round, len(list.Data), fmt.Sprintf("once %d", round))
 		}
 	}
+	assignAcrossServers(t, servers, dsn, key)
+}
+
+// assignAcrossServers gives the demo lead map's open tasks owners and
+// assignees through different servers at once, and checks that every
+// server then sees each member's tasks (assignee=me through the member's
+// key) and that reassigning the lead map moves exactly the previous
+// owner's open tasks.
+func assignAcrossServers(t *testing.T, servers []*server, dsn, key string) {
+	type member struct {
+		ID  int64  `json:"team_member_id"`
+		Key string `json:"api_key"`
+	}
+	var ana, bo member
+	for _, m := range []struct {
+		out         *member
+		name, email string
+	}{{&ana, "Ana", "ana@multi.example"}, {&bo, "Bo", "bo@multi.example"}} {
+		res := mustRunCLI(t, "members", "add", "--account", "1", "--name", m.name, "--email", m.email, "--db", dsn, "--json")
+		if err := json.Unmarshal([]byte(res.Stdout), m.out); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pendingIDs := func(s *server, k, query string) map[int64]bool {
+		var list struct{ Data []struct{ ID int64 } }
+		if err := call(s, "GET", "/api/v1/master-inbox/tasks?limit=100&"+query, k, "", &list); err != nil {
+			t.Fatal(err)
+		}
+		out := map[int64]bool{}
+		for _, d := range list.Data {
+			out[d.ID] = true
+		}
+		return out
+	}
+	pending := pendingIDs(servers[0], key, "")
+	// Ana owns the lead map (through the second server): every open task,
+	// all unassigned, moves to her.
+	var owner struct {
+		Data struct {
+			TasksReassigned int `json:"tasks_reassigned"`
+		}
+	}
+	if err := call(servers[1], "POST", "/api/v1/master-inbox/update-team-member", key,
+		fmt.Sprintf(`{"email_lead_map_id":"2433664091","team_member_id":"%d"}`, ana.ID), &owner); err != nil {
+		t.Fatal(err)
+	}
+	if owner.Data.TasksReassigned != len(pending) || len(pending) == 0 {
+		t.Fatalf("update-team-member moved %d tasks, want the %d open ones", owner.Data.TasksReassigned, len(pending))
+	}
+	// Bo takes every third task, through the three servers at once.
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		toBo  = map[int64]bool{}
+		n     int
+		tasks []int64
+	)
+	for id := range pending {
+		tasks = append(tasks, id)
+	}
+	for i, id := range tasks {
+		if i%3 != 0 {
+			continue
+		}
+		n++
+		wg.Add(1)
+		go func(s *server, id int64) {
+			defer wg.Done()
+			if err := call(s, "PATCH", fmt.Sprintf("/api/v1/master-inbox/tasks/%d", id), bo.Key, fmt.Sprintf(`{"assignee_id":%d}`, bo.ID), nil); err != nil {
+				t.Error(err)
+				return
+			}
+			mu.Lock()
+			toBo[id] = true
+			mu.Unlock()
+		}(servers[i%3], id)
+	}
+	wg.Wait()
+	if len(toBo) != n {
+		t.Fatalf("%d of %d assignments acknowledged", len(toBo), n)
+	}
+	for _, s := range servers {
+		mine, bos := pendingIDs(s, ana.Key, "assignee=me"), pendingIDs(s, bo.Key, "assignee=me")
+		for id := range pending {
+			if toBo[id] != bos[id] || toBo[id] == mine[id] {
+				t.Errorf("server %s: task %d is Ana's %v, Bo's %v; want Bo's %v", s.Addr, id, mine[id], bos[id], toBo[id])
+			}
+		}
+		var sum struct {
+			Data struct {
+				NoDueDate int `json:"no_due_date"`
+			}
+		}
+		if err := call(s, "GET", "/api/v1/master-inbox/tasks/summary?assignee=me", bo.Key, "", &sum); err != nil {
+			t.Fatal(err)
+		}
+		if sum.Data.NoDueDate != len(toBo) {
+			t.Errorf("server %s: Bo's summary counts %d, want %d", s.Addr, sum.Data.NoDueDate, len(toBo))
+		}
+	}
+	// Bo takes the lead map over (through the third server): Ana's open
+	// tasks, the previous owner's, move; his own stay his.
+	if err := call(servers[2], "POST", "/api/v1/master-inbox/update-team-member", key,
+		fmt.Sprintf(`{"email_lead_map_id":2433664091,"team_member_id":%d}`, bo.ID), &owner); err != nil {
+		t.Fatal(err)
+	}
+	if want := len(pending) - len(toBo); owner.Data.TasksReassigned != want {
+		t.Errorf("the second update-team-member moved %d tasks, want %d", owner.Data.TasksReassigned, want)
+	}
+	for _, s := range servers {
+		if got := pendingIDs(s, bo.Key, "assignee=me"); len(got) != len(pending) {
+			t.Errorf("server %s: Bo has %d open tasks, want %d", s.Addr, len(got), len(pending))
+		}
+	}
 }
 
 // call sends one request from any goroutine and decodes a 200 answer.

@@ -110,11 +110,18 @@ func taskCampaign(t *taskbox.Task) string {
 	return t.Campaign.Name
 }
 
+func taskAssignee(t *taskbox.Task) string {
+	if t.Assignee == nil {
+		return "-"
+	}
+	return fmt.Sprintf("%s (%d)", t.Assignee.Name, t.Assignee.ID)
+}
+
 // printTasks writes tasks as a table.
 func printTasks(w io.Writer, tasks []*taskbox.Task) error {
-	tw := table(w, "ID", "STATUS", "PRIORITY", "DUE", "NAME", "LEAD", "CAMPAIGN")
+	tw := table(w, "ID", "STATUS", "PRIORITY", "DUE", "NAME", "LEAD", "CAMPAIGN", "ASSIGNEE")
 	for _, t := range tasks {
-		cells(tw, t.ID, t.Status, t.Priority, dueText(t.Due), t.Name, taskLeadEmail(t), taskCampaign(t))
+		cells(tw, t.ID, t.Status, t.Priority, dueText(t.Due), t.Name, taskLeadEmail(t), taskCampaign(t), taskAssignee(t))
 	}
 	return tw.Flush()
 }
@@ -130,6 +137,7 @@ func printTask(w io.Writer, t *taskbox.Task) error {
 		{"ID", fmt.Sprint(t.ID)}, {"Name", t.Name}, {"Description", str(t.Description)},
 		{"Status", string(t.Status)}, {"Priority", string(t.Priority)}, {"Due", dueText(t.Due)},
 		{"Lead", taskLeadEmail(t)}, {"Lead map", fmt.Sprint(t.LeadMapID)}, {"Campaign", taskCampaign(t)},
+		{"Assignee", taskAssignee(t)},
 		{"Created", t.CreatedAt.String()}, {"Updated", t.UpdatedAt.String()}, {"Completed", completed},
 	} {
 		fmt.Fprintf(tw, "%s:\t%s\n", kv[0], printable(kv[1]))

@@ -19,6 +19,7 @@ import (
 	taskbox "github.com/taskboxhq/taskbox"
 	"github.com/taskboxhq/taskbox/internal/events"
 	"github.com/taskboxhq/taskbox/internal/httpapi"
+	"github.com/taskboxhq/taskbox/internal/netguard"
 	"github.com/taskboxhq/taskbox/internal/store"
 	"github.com/taskboxhq/taskbox/internal/web"
 )
@@ -140,7 +141,7 @@ Each flag can also be set by the environment variable named in its help.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&c.Addr, "addr", "127.0.0.1:8080", "address to listen on (env TASKBOX_ADDR)")
+	f.StringVar(&c.Addr, "addr", defaultAddr, "address to listen on (env TASKBOX_ADDR)")
 	f.Float64Var(&c.RateLimit, "rate-limit", 20, "requests per second per API key, burst 2x; 0 turns it off (env TASKBOX_RATE_LIMIT)")
 	f.BoolVar(&c.Demo, "demo", false, "load the demo campaign with lead map 2433664091 (env TASKBOX_DEMO=1)")
 	f.StringVar(&c.LogFormat, "log-format", "text", "log format: text or json (env TASKBOX_LOG_FORMAT)")
@@ -209,6 +210,10 @@ func (m *Main) serve(ctx context.Context, c serveConfig) (err error) {
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + ln.Addr().String()
 	}
+	// The links `members add` and `members passwd` print start with it.
+	if err := db.SetBaseURL(ctx, c.BaseURL); err != nil {
+		return fmt.Errorf("store the base URL: %w", err)
+	}
 	// One registry for every collector of the process, served at /metrics.
 	metrics := prometheus.NewRegistry()
 	metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
@@ -218,11 +223,12 @@ func (m *Main) serve(ctx context.Context, c serveConfig) (err error) {
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "taskbox_write_batch_requests_total",
 			Help: "Write requests run in the group commit's transactions; divided by taskbox_write_batches_total, the mean batch."},
 			func() float64 { _, r := db.WriteBatches(); return float64(r) }))
-	worker := &events.Worker{DB: db, Client: events.NewClient(c.WebhookAllowPrivate), Logger: logger, Metrics: events.NewMetrics(metrics)}
+	worker := &events.Worker{DB: db, Client: netguard.NewClient(c.WebhookAllowPrivate), Logger: logger, Metrics: events.NewMetrics(metrics)}
 	worker.Start(context.WithoutCancel(ctx))
 	defer worker.Stop()
-	api := &httpapi.Server{Accounts: db, Campaigns: db, Leads: db, Tasks: db, Inbox: db, Notes: db, Categories: db, DB: db, Logger: logger,
+	api := &httpapi.Server{Accounts: db, Campaigns: db, Leads: db, Tasks: db, Inbox: db, Members: db, Owners: db, Notes: db, Categories: db, DB: db, Logger: logger,
 		RateLimit: httpapi.NewRateLimiter(c.RateLimit), KeyFailures: httpapi.NewKeyFailures(), Metrics: metrics, Webhooks: db, Calendar: &events.Calendar{DB: db, BaseURL: c.BaseURL},
+		SmartLead: db, Rules: db, BaseURL: c.BaseURL,
 		WebhookAllowPrivate: c.WebhookAllowPrivate}
 	if api.Web, err = m.webInbox(ctx, db, logger, c.SessionIdle, api.RateLimit); err != nil {
 		return err
@@ -310,7 +316,7 @@ func (m *Main) webInbox(ctx context.Context, db *store.DB, logger *slog.Logger, 
 	if err != nil {
 		return nil, err
 	}
-	w := &web.Server{Accounts: db, Campaigns: db, Leads: db, Search: db, Tasks: db, Inbox: db, Notes: db, Categories: db, Sessions: db, Logger: logger,
+	w := &web.Server{Accounts: db, Campaigns: db, Leads: db, Search: db, Tasks: db, Inbox: db, Members: db, Owners: db, Notes: db, Categories: db, People: db, Sessions: db, Logger: logger,
 		Key: key, IdleTimeout: idle}
 	if limit != nil {
 		w.RateLimit = limit

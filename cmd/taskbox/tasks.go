@@ -22,7 +22,7 @@ func (m *Main) tasksCommand() *cobra.Command {
 	r.addRemoteFlags(group(cmd))
 	cmd.AddCommand(m.tasksCreateCommand(r), m.tasksListCommand(r), m.tasksShowCommand(r), m.tasksUpdateCommand(r),
 		m.tasksStatusCommand(r, "complete", taskbox.StatusCompleted), m.tasksStatusCommand(r, "reopen", taskbox.StatusPending),
-		m.tasksDeleteCommand(r))
+		m.tasksDeleteCommand(r), m.tasksAssignCommand(r))
 	return cmd
 }
 
@@ -136,10 +136,9 @@ func pickLeadMap(lead *taskbox.Lead, campaign int64) (id int64, msg string, ambi
 
 func (m *Main) tasksListCommand(r *remote) *cobra.Command {
 	var (
-		f                       taskbox.TaskFilter
-		prio, before, after, tz string
-		category                string
-		all                     bool
+		f                                           taskbox.TaskFilter
+		prio, before, after, tz, assignee, category string
+		all                                         bool
 	)
 	cmd := &cobra.Command{
 		Use:   "list [flags]",
@@ -151,6 +150,10 @@ printed: {"data": [tasks], "next_cursor": "…" or null}.` + "\n" + remoteHelp,
 		RunE: remoteRun(func(cmd *cobra.Command, args []string) error {
 			if err := listFilter(&f, prio, before, after, tz); err != nil {
 				return err
+			}
+			var msg string
+			if f.Assignee, msg = taskbox.ParseAssigneeFilter(assignee); msg != "" {
+				return usageError(fmt.Errorf("--assignee %s", msg))
 			}
 			cl, err := r.client(cmd)
 			if err != nil {
@@ -204,6 +207,7 @@ printed: {"data": [tasks], "next_cursor": "…" or null}.` + "\n" + remoteHelp,
 	fl.Int64Var(&f.LeadMapID, "lead-map", 0, "only this lead map's tasks")
 	fl.Int64Var(&f.LeadID, "lead", 0, "only this lead's tasks")
 	fl.Int64Var(&f.CampaignID, "campaign", 0, "only this campaign's tasks")
+	fl.StringVar(&assignee, "assignee", "", "only the tasks of me (the key's team member), none (unassigned) or team member ids, comma-separated")
 	fl.StringVar(&category, "category", "", "only the tasks whose lead map has this lead category (its id or name)")
 	fl.StringVar(&f.Query, "search", "", "words in the name or description")
 	fl.StringVar(&f.Sort, "sort", "", "due_date (default), priority, created_at; a leading - reverses")
@@ -378,6 +382,38 @@ func (m *Main) tasksStatusCommand(r *remote, verb string, status taskbox.Status)
 			} else {
 				t, err = cl.ReopenTask(cmd.Context(), id)
 			}
+			if err != nil {
+				return err
+			}
+			return m.showTask(r, t)
+		}),
+	}
+}
+
+func (m *Main) tasksAssignCommand(r *remote) *cobra.Command {
+	return &cobra.Command{
+		Use:   "assign ID MEMBER",
+		Short: "Assign a task to a team member (MEMBER an id, or none)",
+		Long: `Assign a task to a team member of the account, given by its id (see
+GET /api/v1/team-members or taskbox members list), or to nobody with none.
+The change is an audit entry and a TASK_ASSIGNED event.` + "\n" + remoteHelp,
+		Args: usageArgs(cobra.ExactArgs(2)),
+		RunE: remoteRun(func(cmd *cobra.Command, args []string) error {
+			id, err := taskID(args[0])
+			if err != nil {
+				return err
+			}
+			u := &taskbox.TaskUpdate{AssigneeSet: true}
+			if args[1] != "none" {
+				if u.AssigneeID, err = positiveID(args[1], "team member"); err != nil {
+					return err
+				}
+			}
+			cl, err := r.client(cmd)
+			if err != nil {
+				return err
+			}
+			t, err := cl.UpdateTask(cmd.Context(), id, u)
 			if err != nil {
 				return err
 			}

@@ -27,6 +27,8 @@ type Metrics struct {
 	// included), deliveries not yet delivered (queue="deliveries"), and
 	// parked task changes (queue="parked").
 	QueueDepth *prometheus.GaugeVec
+	// InboundProcessed counts SmartLead events processed by this server.
+	InboundProcessed prometheus.Counter
 }
 
 // NewMetrics makes the collectors and registers them on reg (nil: none).
@@ -50,9 +52,11 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Help: "Task changes parked after failing to dispatch: they wait for taskbox outbox retry or drop."}),
 		QueueDepth: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "taskbox_events_queue_depth",
 			Help: "Task changes not yet dispatched (outbox), webhook deliveries not yet delivered (deliveries), parked task changes (parked)."}, []string{"queue"}),
+		InboundProcessed: prometheus.NewCounter(prometheus.CounterOpts{Name: "taskbox_smartlead_events_processed_total",
+			Help: "SmartLead events processed (mirrored, rules applied) by this server."}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.Delivered, m.Failed, m.Retries, m.Attempts, m.Latency, m.DueFired, m.OutboxFailures, m.OutboxParked, m.QueueDepth)
+		reg.MustRegister(m.Delivered, m.Failed, m.Retries, m.Attempts, m.Latency, m.DueFired, m.OutboxFailures, m.OutboxParked, m.QueueDepth, m.InboundProcessed)
 	}
 	return m
 }

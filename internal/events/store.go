@@ -32,9 +32,15 @@ type Gauges interface {
 	ParkedOutbox(ctx context.Context) (int64, error)
 }
 
+// Inbound processes the SmartLead events the receiver stored.
+type Inbound interface {
+	ProcessInbound(ctx context.Context, limit int) (int, error)
+}
+
 // Store is what the Worker needs of the database, with its clock.
 type Store interface {
 	Outbox
+	Inbound
 	Deliveries
 	Gauges
 	Time() taskbox.Timestamp

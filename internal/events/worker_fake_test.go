@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	taskbox "github.com/taskboxhq/taskbox"
 	"github.com/taskboxhq/taskbox/internal/events"
+	"github.com/taskboxhq/taskbox/internal/netguard"
 	"github.com/taskboxhq/taskbox/internal/store"
 )
 
@@ -39,6 +40,8 @@ func (f *fakeStore) DispatchOutbox(context.Context, int) (int, error) {
 }
 
 func (f *fakeStore) FireDueTimers(context.Context, int) (int, error) { return 0, f.fireErr }
+
+func (f *fakeStore) ProcessInbound(context.Context, int) (int, error) { return 0, nil }
 
 func (f *fakeStore) ClaimDeliveries(context.Context, time.Duration, int) ([]*store.OutgoingDelivery, error) {
 	ds := f.claim
@@ -102,7 +105,7 @@ func TestWorkerOverAFakeStore(t *testing.T) {
 		recorded: map[int64]store.AttemptResult{},
 	}
 	log := &lockedBuffer{}
-	w := &events.Worker{DB: f, Client: events.NewClient(true), Metrics: events.NewMetrics(nil), Logger: slog.New(slog.NewTextHandler(log, nil))}
+	w := &events.Worker{DB: f, Client: netguard.NewClient(true), Metrics: events.NewMetrics(nil), Logger: slog.New(slog.NewTextHandler(log, nil))}
 	ctx := context.Background()
 	if n := w.Tick(ctx); n != 1 {
 		t.Fatalf("the first tick started %d attempts, want 1", n)

@@ -208,6 +208,22 @@ func (o object) int64(name string, required bool) int64 {
 	return n
 }
 
+// memberID reads an optional member id that may be null: whether it is
+// present (null included) and the id, 0 for null. An id that is not a
+// positive integer is recorded.
+func (o object) memberID(name string) (set bool, id int64) {
+	if !o.has(name) {
+		return false, 0
+	}
+	if o.raw(name) == nil {
+		return true, 0
+	}
+	if id = o.int64(name, false); id <= 0 && !o.fe.Has(o.prefix+name) {
+		o.fe.Add(o.prefix+name, "must be a team member id (an integer greater than 0) or null")
+	}
+	return true, id
+}
+
 // parseInt reads a JSON integer or a string of decimal digits; msg says
 // what is wrong with anything else.
 func parseInt(v json.RawMessage) (n int64, msg string) {

@@ -13,6 +13,7 @@ import (
 var statuses = map[string]int{
 	taskbox.EBADREQUEST:      http.StatusBadRequest,
 	taskbox.EUNAUTHORIZED:    http.StatusUnauthorized,
+	taskbox.EFORBIDDEN:       http.StatusForbidden,
 	taskbox.ENOTFOUND:        http.StatusNotFound,
 	taskbox.EMETHOD:          http.StatusMethodNotAllowed,
 	taskbox.ECONFLICT:        http.StatusConflict,
@@ -64,7 +65,7 @@ func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 	status := StatusFor(code)
 	if status >= 500 {
 		s.Logger.LogAttrs(r.Context(), slog.LevelError, "request failed",
-			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", status), slog.Any("err", err))
+			slog.String("method", r.Method), slog.String("path", redactPath(r.URL.Path)), slog.Int("status", status), slog.Any("err", err))
 	}
 	writeJSON(w, status, body)
 }

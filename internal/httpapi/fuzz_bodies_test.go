@@ -31,7 +31,7 @@ func tbFuzzTask(f *testing.F, h http.Handler, key, name string) int64 {
 func FuzzUpdateTask(f *testing.F) {
 	h, key, _ := tbFuzzAPI(f)
 	id := tbFuzzTask(f, h, key.Secret, "fuzzed by PATCH")
-	fields := regexp.MustCompile(`^(name|description|priority|due_date|status)$`)
+	fields := regexp.MustCompile(`^(name|description|priority|due_date|status|assignee_id)$`)
 	f.Add([]byte(`{"status": "completed", "priority": "LOW", "due_date": null}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		rec := tbFuzzSend(h, key.Secret, http.MethodPatch, fmt.Sprintf("%s/%d", tbTasksPath, id), body)
@@ -44,7 +44,7 @@ func FuzzUpdateTask(f *testing.F) {
 // FuzzBulkCreate fuzzes POST …/tasks/bulk-create.
 func FuzzBulkCreate(f *testing.F) {
 	h, key, _ := tbFuzzAPI(f)
-	fields := regexp.MustCompile(`^tasks(\[\d+\](\.(email_lead_map_id|name|description|priority|due_date))?)?$`)
+	fields := regexp.MustCompile(`^tasks(\[\d+\](\.(email_lead_map_id|name|description|priority|due_date|assignee_id))?)?$`)
 	f.Add([]byte(`{"tasks": [{"email_lead_map_id": 2433664091, "name": "one"}, {"email_lead_map_id": "2433664091", "name": "two", "due_date": "2025-12-15"}]}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		rec := tbFuzzSend(h, key.Secret, http.MethodPost, tbBulkCreatePath, body)
@@ -68,7 +68,7 @@ func FuzzBulkUpdate(f *testing.F) {
 	for i := 0; i < 3; i++ {
 		ids = append(ids, tbFuzzTask(f, h, key.Secret, fmt.Sprint("bulk ", i)))
 	}
-	fields := regexp.MustCompile(`^(ids(\[\d+\])?|set(\.(status|priority|due_date))?)$`)
+	fields := regexp.MustCompile(`^(ids(\[\d+\])?|set(\.(status|priority|due_date|assignee_id))?)$`)
 	f.Add([]byte(fmt.Sprintf(`{"ids": [%d, %d], "set": {"status": "completed", "priority": "HIGH"}}`, ids[0], ids[2])))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		rec := tbFuzzSend(h, key.Secret, http.MethodPost, tbBulkUpdatePath, body)

@@ -53,6 +53,7 @@ func FuzzListQuery(f *testing.F) {
 	h, key, _ := tbFuzzAPI(f)
 	tbFuzzInbox(f, h, key.Secret)
 	f.Add("status=all&priority=HIGH,LOW&due=overdue&tz=Europe/Berlin&sort=-priority&limit=2&q=50%25+off")
+	f.Add("assignee=me,none,1&limit=1")
 	f.Add("q=" + strings.Repeat("%25", 600))
 	f.Add("q=" + strings.Repeat("%F0%9F%A6%80", 501))
 	f.Add("q=" + strings.Repeat("x+", 21))

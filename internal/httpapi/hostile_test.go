@@ -43,6 +43,7 @@ type tbHostile struct {
 var tbErrorCodes = map[int]string{
 	http.StatusBadRequest:            "BAD_REQUEST",
 	http.StatusUnauthorized:          "UNAUTHORIZED",
+	http.StatusForbidden:             "FORBIDDEN",
 	http.StatusNotFound:              "NOT_FOUND",
 	http.StatusMethodNotAllowed:      "METHOD_NOT_ALLOWED",
 	http.StatusConflict:              "CONFLICT",

@@ -34,7 +34,12 @@ func (s *Server) handleSummary(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	sum, err := s.Inbox.Summarize(r.Context(), loc, time.Time{})
+	a, msg := taskbox.ParseAssigneeFilter(r.URL.Query().Get("assignee"))
+	if msg != "" {
+		s.Error(w, r, badParam("assignee", msg))
+		return
+	}
+	sum, err := s.Inbox.SummarizeFor(r.Context(), loc, time.Time{}, a)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -85,6 +90,10 @@ func parseTaskFilter(q url.Values, acct *taskbox.Account) (f taskbox.TaskFilter,
 				return f, badParam(name, "must be a positive integer")
 			}
 		}
+	}
+	var msg string
+	if f.Assignee, msg = taskbox.ParseAssigneeFilter(q.Get("assignee")); msg != "" {
+		return f, badParam("assignee", msg)
 	}
 	f.Query = q.Get("q")
 	if f.Sort = q.Get("sort"); f.Sort != "" && !slices.Contains(taskbox.TaskSorts, f.Sort) {

@@ -50,7 +50,7 @@ func (s *Server) respondUpdate(w http.ResponseWriter, r *http.Request, id int64,
 }
 
 // decodeTaskUpdate reads the fields of a PATCH body (all of them) or of a
-// bulk update's "set" (status, priority and due_date).
+// bulk update's "set" (status, priority, due_date and assignee_id).
 func decodeTaskUpdate(o object, all bool) *taskbox.TaskUpdate {
 	u := &taskbox.TaskUpdate{}
 	if all && o.has("name") {
@@ -78,6 +78,7 @@ func decodeTaskUpdate(o object, all bool) *taskbox.TaskUpdate {
 		}
 		u.Status = &st
 	}
+	u.AssigneeSet, u.AssigneeID = o.memberID("assignee_id")
 	return u
 }
 

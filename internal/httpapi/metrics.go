@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -17,6 +18,7 @@ type metrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
 	created  prometheus.Counter
+	inbound  *prometheus.CounterVec
 	handler  http.Handler
 }
 
@@ -36,9 +38,13 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 			Name: "taskbox_tasks_created_total",
 			Help: "Tasks created (create-task and bulk-create; replayed Idempotency-Key answers are not counted).",
 		}),
+		inbound: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "taskbox_smartlead_events_received_total",
+			Help: "SmartLead events received, by event type (other for types taskbox does not act on) and whether they were stored or repeats.",
+		}, []string{"event_type", "result"}),
 		handler: promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}),
 	}
-	reg.MustRegister(m.requests, m.duration, m.created)
+	reg.MustRegister(m.requests, m.duration, m.created, m.inbound)
 	return m
 }
 
@@ -84,4 +90,16 @@ func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.metrics.handler.ServeHTTP(w, r)
+}
+
+// received counts a SmartLead event received.
+func (m *metrics) received(eventType string, stored bool) {
+	if !slices.Contains(taskbox.SmartLeadEventTypes, eventType) {
+		eventType = "other"
+	}
+	result := "repeat"
+	if stored {
+		result = "stored"
+	}
+	m.inbound.WithLabelValues(eventType, result).Inc()
 }

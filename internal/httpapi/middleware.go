@@ -56,10 +56,14 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 	})
 }
 
-// redactPath hides a calendar feed's token, which is its only credential.
+// redactPath hides a calendar feed's token and a SmartLead hook's, each
+// its URL's only credential.
 func redactPath(p string) string {
 	if strings.HasPrefix(p, "/ical/") {
 		return "/ical/REDACTED.ics"
+	}
+	if strings.HasPrefix(p, "/hooks/smartlead/") {
+		return "/hooks/smartlead/REDACTED"
 	}
 	return p
 }

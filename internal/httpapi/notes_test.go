@@ -136,9 +136,9 @@ func TestLeadNotes_List(t *testing.T) {
 	if len(list.Data) != 2 || list.Data[0].ID != n2 || list.Data[1].ID != n1 {
 		t.Fatalf("notes = %s, want %s then %s", r.Body, n2, n1)
 	}
-	// Byte for byte, field order included; the key's name signs the note.
+	// Byte for byte, field order included; the key's member (the Owner) signs the note.
 	note := func(id string, mapID, campaignID int64, text, at string) string {
-		return fmt.Sprintf(`{"id":"%s","lead_id":%d,"email_lead_map_id":%d,"campaign_id":%d,"note_message":"%s","created_by":"default","created_at":"%s"}`,
+		return fmt.Sprintf(`{"id":"%s","lead_id":%d,"email_lead_map_id":%d,"campaign_id":%d,"note_message":"%s","created_by":"Owner","created_at":"%s"}`,
 			id, first.LeadID, mapID, campaignID, text, at)
 	}
 	want := `{"ok":true,"data":[` + note(n2, second.LeadMapID, secondCampaign, "second <b>&", list.Data[0].CreatedAt) + "," +

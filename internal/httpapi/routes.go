@@ -26,6 +26,11 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("POST /api/v1/master-inbox/tasks/{id}/reopen", s.auth(s.handleSetStatus(taskbox.StatusPending)))
 	mux.HandleFunc("GET /api/v1/master-inbox/tasks/{id}/events", s.auth(s.handleTaskEvents))
 	mux.HandleFunc("GET /api/v1/crm/leads/tasks/{id}", s.auth(s.handleLeadTasks))
+	mux.HandleFunc("POST /api/v1/master-inbox/update-team-member", s.auth(s.handleUpdateTeamMember))
+
+	mux.HandleFunc("GET /api/v1/team-members", s.auth(s.handleListMembers))
+	mux.HandleFunc("GET /api/v1/team-members/{id}", s.auth(s.handleGetMember))
+	mux.HandleFunc("PATCH /api/v1/team-members/{id}", s.auth(s.handleUpdateMember))
 	mux.HandleFunc("POST /api/v1/master-inbox/create-note", s.auth(s.handleCreateNote))
 	mux.HandleFunc("GET /api/v1/crm/leads/notes/{id}", s.auth(s.handleLeadNotes))
 	mux.HandleFunc("PATCH /api/v1/master-inbox/update-category", s.auth(s.handleUpdateCategory))
@@ -52,5 +57,13 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("POST /api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver", s.auth(s.handleRedeliver))
 	mux.HandleFunc("POST /api/v1/calendar/token", s.auth(s.handleRotateCalendarToken))
 	mux.HandleFunc("GET /ical/{file}", s.handleCalendarFeed)
+
+	mux.HandleFunc("POST /api/v1/integrations/smartlead", s.auth(s.handleConnectSmartLead))
+	mux.HandleFunc("GET /api/v1/integrations/smartlead/events", s.auth(s.handleSmartLeadEvents))
+	mux.HandleFunc("POST /hooks/smartlead/{token}", s.handleSmartLeadHook)
+	mux.HandleFunc("GET /api/v1/rules", s.auth(s.handleListRules))
+	mux.HandleFunc("POST /api/v1/rules", s.auth(s.handleCreateRule))
+	mux.HandleFunc("PATCH /api/v1/rules/{id}", s.auth(s.handleUpdateRule))
+	mux.HandleFunc("DELETE /api/v1/rules/{id}", s.auth(s.handleDeleteRule))
 	return mux
 }

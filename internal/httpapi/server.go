@@ -26,6 +26,8 @@ type Server struct {
 	Leads      taskbox.LeadService
 	Tasks      taskbox.TaskService
 	Inbox      taskbox.InboxService
+	Members    taskbox.MemberService
+	Owners     taskbox.OwnerService
 	Notes      taskbox.NoteService
 	Categories taskbox.CategoryService
 	DB         Pinger
@@ -39,6 +41,12 @@ type Server struct {
 	Web      http.Handler
 	Webhooks taskbox.WebhookService
 	Calendar CalendarFeeds
+	// SmartLead is the integration's receiver and admin side; Rules its
+	// rules. BaseURL, when set, starts the URL the integration hands out
+	// (else the request's own host).
+	SmartLead taskbox.SmartLeadService
+	Rules     taskbox.RuleService
+	BaseURL   string
 	// WebhookAllowPrivate accepts webhook URLs written with a loopback,
 	// private or link-local address (serve --webhook-allow-private).
 	WebhookAllowPrivate bool

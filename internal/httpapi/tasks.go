@@ -44,6 +44,7 @@ func decodeTaskCreate(o object) *taskbox.TaskCreate {
 		}
 	}
 	c.DueDate = o.string("due_date", false)
+	c.AssigneeSet, c.AssigneeID = o.memberID("assignee_id")
 	return c
 }
 

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	taskbox "github.com/taskboxhq/taskbox"
@@ -33,6 +34,9 @@ func (db *DB) BulkCreateTasks(ctx context.Context, cs []*taskbox.TaskCreate, ide
 			ns := make([]*newTask, len(cs))
 			for i, c := range cs {
 				ns[i] = (&newTask{actor: actor, c: c}).begin(tx.now)
+				if err := givenAssignee(ctx, tx, ns[i]); err != nil {
+					return nil, prefixFields(err, fmt.Sprintf("tasks[%d].", i))
+				}
 			}
 			if err := createTasks(ctx, tx, ns); err != nil {
 				return nil, err
@@ -79,7 +83,7 @@ func (db *DB) BulkUpdateTasks(ctx context.Context, b *taskbox.BulkUpdate) ([]*ta
 				return err
 			}
 			if err := updateTask(ctx, tx, actor, t, &b.Set); err != nil {
-				return err
+				return prefixFields(err, "set.")
 			}
 			tasks[i] = t
 		}
@@ -89,4 +93,18 @@ func (db *DB) BulkUpdateTasks(ctx context.Context, b *taskbox.BulkUpdate) ([]*ta
 		return nil, err
 	}
 	return tasks, nil
+}
+
+// prefixFields names the fields of a validation error found in the store
+// (an assignee that is no member) as the bulk body names them.
+func prefixFields(err error, prefix string) error {
+	var e *taskbox.Error
+	if !errors.As(err, &e) || e.Code != taskbox.EINVALID {
+		return err
+	}
+	details := make([]taskbox.FieldError, len(e.Details))
+	for i, d := range e.Details {
+		details[i] = taskbox.FieldError{Field: prefix + d.Field, Message: d.Message}
+	}
+	return taskbox.ValidationError(details)
 }

@@ -3,11 +3,13 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
 )
@@ -32,16 +34,24 @@ type dialect interface {
 	// lockTask is appended to a task SELECT in a write transaction, so that
 	// two servers changing one task take turns. SQLite has one writer.
 	lockTask() string
-	// lockRow is appended to a SELECT of one row in a write transaction to
-	// lock it until the commit: a count that decides an insert (a cap)
-	// then holds. On PostgreSQL it is FOR NO KEY UPDATE, which two such
-	// SELECTs take in turn but which does not wait for the KEY SHARE locks
-	// that inserts referencing the row (a task's foreign keys) hold. SQLite
-	// has one writer.
+	// lockRow is appended to a SELECT of one row (one table, no alias) in a
+	// write transaction to lock it until the commit: a count that decides an
+	// insert (a cap) then holds, and a team member read to be assigned or a
+	// setup token read to be used stays as read. On PostgreSQL it is FOR NO
+	// KEY UPDATE, which two such SELECTs (and an UPDATE of the row) take in
+	// turn but which does not wait for the KEY SHARE locks that inserts
+	// referencing the row (a task's foreign keys) hold. SQLite has one
+	// writer.
 	lockRow() string
+	// uniqueViolation reports whether err is a UNIQUE constraint's refusal.
+	uniqueViolation(err error) bool
 	// syncIdentity moves a table's id sequence past a row inserted with an
 	// explicit id.
 	syncIdentity(ctx context.Context, tx *Tx, table string) error
+	// tryXactLock takes a lock for the rest of the transaction, or reports
+	// that another transaction holds it. SQLite's one writer holds it
+	// always.
+	tryXactLock(ctx context.Context, tx *Tx, key int64) (bool, error)
 	// concurrentWriters reports whether other transactions may commit
 	// writes while one runs (PostgreSQL: other writers and servers), so
 	// that a batch must read anew what another could have changed; it is
@@ -81,6 +91,10 @@ func (sqliteDialect) like() string                { return "LIKE" } // ASCII cas
 func (sqliteDialect) lockTask() string            { return "" }
 func (sqliteDialect) lockRow() string             { return "" }
 func (sqliteDialect) concurrentWriters() bool     { return false }
+
+func (sqliteDialect) uniqueViolation(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+}
 
 // searchWords looks words of three characters or more up in the trigram
 // index task_search, all in one MATCH (each word a quoted string, so that
@@ -225,8 +239,9 @@ func (sqliteDialect) syncIdentity(context.Context, *Tx, string) error {
 	return nil // AUTOINCREMENT continues after the largest id
 }
 
-func (sqliteDialect) skipLocked(string) string                        { return "" }
-func (sqliteDialect) migrateOptions() ([]goose.ProviderOption, error) { return nil, nil }
+func (sqliteDialect) tryXactLock(context.Context, *Tx, int64) (bool, error) { return true, nil }
+func (sqliteDialect) skipLocked(string) string                              { return "" }
+func (sqliteDialect) migrateOptions() ([]goose.ProviderOption, error)       { return nil, nil }
 
 // txOptions: a read connection is read-only already (query_only), and
 // database/sql's ReadOnly would cost a statement per transaction.
@@ -245,12 +260,22 @@ func (sqliteDialect) lockOutbox(context.Context, *Tx, bool) (bool, error) { retu
 
 type postgresDialect struct{}
 
+func (postgresDialect) tryXactLock(ctx context.Context, tx *Tx, key int64) (got bool, err error) {
+	err = tx.queryRow(ctx, `SELECT pg_try_advisory_xact_lock(?)`, key).Scan(&got)
+	return got, err
+}
+
 func (postgresDialect) name() string                { return "postgres" }
 func (postgresDialect) gooseDialect() goose.Dialect { return goose.DialectPostgres }
 func (postgresDialect) like() string                { return "ILIKE" }
 func (postgresDialect) lockTask() string            { return " FOR UPDATE OF t" }
 func (postgresDialect) lockRow() string             { return " FOR NO KEY UPDATE" }
 func (postgresDialect) concurrentWriters() bool     { return true }
+
+func (postgresDialect) uniqueViolation(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23505"
+}
 
 // searchWords is an ILIKE per word on search_text, which the trigram
 // index (pg_trgm) answers for words of three characters or more.

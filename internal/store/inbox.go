@@ -48,6 +48,7 @@ func (db *DB) ListTasks(ctx context.Context, f taskbox.TaskFilter) (*taskbox.Tas
 	if !ok {
 		return nil, taskbox.Errorf(taskbox.EBADREQUEST, "The sort query parameter must be one of %s.", strings.Join(taskbox.TaskSorts, ", "))
 	}
+	f.Assignee = f.Assignee.Resolve(actor)
 	plan, err := db.planSearch(ctx, f.Query)
 	if err != nil {
 		return nil, err
@@ -151,6 +152,10 @@ func taskConditions(d dialect, accountID int64, f taskbox.TaskFilter, plan searc
 	if f.CampaignID != 0 {
 		add("t.campaign_id = ?", f.CampaignID)
 	}
+	if !f.Assignee.Any() {
+		cond, a := assigneeCondition(f.Assignee)
+		add(cond, a...)
+	}
 	if f.LeadCategoryID != 0 {
 		add("lm.category_id = ?", f.LeadCategoryID)
 	}
@@ -159,6 +164,22 @@ func taskConditions(d dialect, accountID int64, f taskbox.TaskFilter, plan searc
 		add(cond, a...)
 	}
 	return where, args
+}
+
+// assigneeCondition selects the tasks of an assignee filter.
+func assigneeCondition(a taskbox.AssigneeFilter) (string, []any) {
+	var conds []string
+	var args []any
+	if len(a.IDs) > 0 {
+		conds = append(conds, "t.assignee_id IN ("+placeholders(len(a.IDs))+")")
+		for _, id := range a.IDs {
+			args = append(args, id)
+		}
+	}
+	if a.None {
+		conds = append(conds, "t.assignee_id IS NULL")
+	}
+	return "(" + strings.Join(conds, " OR ") + ")", args
 }
 
 // dueCondition selects a due window. A timed task is overdue once its
@@ -233,6 +254,45 @@ func (db *DB) Summarize(ctx context.Context, loc *time.Location, now time.Time) 
 	return s, err
 }
 
+// SummarizeFor counts the inbox sections of the tasks an assignee filter
+// selects. The day counts are kept per account, not per assignee, so it
+// counts the tasks themselves, in one statement: a team member's tasks are
+// few beside the account's.
+func (db *DB) SummarizeFor(ctx context.Context, loc *time.Location, now time.Time, a taskbox.AssigneeFilter) (*taskbox.Summary, error) {
+	if a.Any() {
+		return db.Summarize(ctx, loc, now)
+	}
+	actor, err := taskbox.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	a = a.Resolve(actor)
+	if loc == nil {
+		loc = actor.Account.Location()
+	}
+	if now.IsZero() {
+		now = db.Now().Time
+	}
+	w := taskbox.NewWindow(now, loc)
+	var sums []string
+	var args []any
+	for _, due := range []string{taskbox.DueOverdue, taskbox.DueToday, taskbox.DueUpcoming, taskbox.DueNone} {
+		cond, a := dueCondition(due, w)
+		sums = append(sums, "COALESCE(SUM(CASE WHEN t.status = ? AND "+cond+" THEN 1 ELSE 0 END), 0)")
+		args = append(append(args, string(taskbox.StatusPending)), a...)
+	}
+	sums = append(sums, "COALESCE(SUM(CASE WHEN t.status = ? THEN 1 ELSE 0 END), 0)")
+	args = append(args, string(taskbox.StatusCompleted))
+	cond, condArgs := assigneeCondition(a)
+	args = append(append(args, actor.AccountID(), string(taskbox.StatusPending), string(taskbox.StatusCompleted)), condArgs...)
+	query := "SELECT " + strings.Join(sums, ", ") + " FROM tasks t WHERE t.account_id = ? AND t.status IN (?, ?) AND " + cond
+	s := &taskbox.Summary{}
+	err = db.inStatement(ctx, func(tx *Tx) error {
+		return tx.queryRow(ctx, query, args...).Scan(&s.Overdue, &s.Today, &s.Upcoming, &s.NoDueDate, &s.Completed)
+	})
+	return s, err
+}
+
 // CountTasks counts the tasks of the actor's account that f selects, all
 // pages together. It reads the same conditions as ListTasks, so the inbox
 // indexes (and the search index) serve it.
@@ -247,6 +307,7 @@ func (db *DB) CountTasks(ctx context.Context, f taskbox.TaskFilter) (int, error)
 	if f.Now.IsZero() {
 		f.Now = db.Now().Time
 	}
+	f.Assignee = f.Assignee.Resolve(actor)
 	plan, err := db.planSearch(ctx, f.Query)
 	if err != nil {
 		return 0, err

@@ -177,17 +177,18 @@ func (db *DB) ListLeadMaps(ctx context.Context, campaignID int64, offset, limit 
 // FindLeadByEmail returns the actor's lead with that email (in any case) and
 // the campaigns it is in.
 func (db *DB) FindLeadByEmail(ctx context.Context, email string) (lead *taskbox.Lead, err error) {
-	return db.findLead(ctx, `l.email_key = ?`, strings.ToLower(taskbox.TrimText(email)))
+	return db.findLead(ctx, `l.email_key = ?`, strings.ToLower(taskbox.TrimText(email)), false)
 }
 
-// FindLeadByID returns the actor's lead with that id and the campaigns it is in.
+// FindLeadByID returns the actor's lead with that id, the campaigns it is
+// in and the replies kept from SmartLead.
 func (db *DB) FindLeadByID(ctx context.Context, id int64) (lead *taskbox.Lead, err error) {
-	return db.findLead(ctx, `l.id = ?`, id)
+	return db.findLead(ctx, `l.id = ?`, id, true)
 }
 
 // findLead returns the actor's lead that cond (on leads l, with arg)
 // selects, with its campaigns.
-func (db *DB) findLead(ctx context.Context, cond string, arg any) (lead *taskbox.Lead, err error) {
+func (db *DB) findLead(ctx context.Context, cond string, arg any, replies bool) (lead *taskbox.Lead, err error) {
 	actor, err := taskbox.RequireActor(ctx)
 	if err != nil {
 		return nil, err
@@ -204,7 +205,11 @@ func (db *DB) findLead(ctx context.Context, cond string, arg any) (lead *taskbox
 		if lead, err = lr.lead(); err != nil {
 			return err
 		}
-		lead.LeadCampaignData, err = leadCampaigns(ctx, tx, lead.ID)
+		if lead.LeadCampaignData, err = leadCampaigns(ctx, tx, lead.ID); err != nil || !replies {
+			return err
+		}
+		rs, err := leadReplies(ctx, tx, actor.AccountID(), lead.ID)
+		lead.Replies = &rs
 		return err
 	})
 	return lead, err

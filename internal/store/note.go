@@ -51,7 +51,7 @@ func createNote(ctx context.Context, tx *Tx, actor *taskbox.Actor, c *taskbox.No
 	ev.Lead.ID, ev.Campaign.ID = ev.LeadID, ev.CampaignID
 	ev.Lead.FirstName, ev.Lead.LastName, ev.Lead.CompanyName = stringPtr(first), stringPtr(last), stringPtr(company)
 	ev.ID, err = tx.insert(ctx, `INSERT INTO lead_notes (account_id, lead_map_id, lead_id, campaign_id, member_id, created_by, note, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, actor.AccountID(), ev.LeadMapID, ev.LeadID, ev.CampaignID, actor.MemberRef(),
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, actor.AccountID(), ev.LeadMapID, ev.LeadID, ev.CampaignID, actor.MemberIDOrNil(),
 		ev.CreatedBy, ev.Message, tx.now.Micros())
 	if err != nil {
 		return nil, fmt.Errorf("insert note: %w", err)

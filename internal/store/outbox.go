@@ -29,6 +29,7 @@ var auditEventTypes = map[string]string{
 	taskbox.EventCompleted: taskbox.EventTypeTaskCompleted,
 	taskbox.EventReopened:  taskbox.EventTypeTaskReopened,
 	taskbox.EventDeleted:   taskbox.EventTypeTaskDeleted,
+	taskbox.EventAssigned:  taskbox.EventTypeTaskAssigned,
 }
 
 // dispatchLock is the PostgreSQL advisory lock under which one server at a

@@ -23,8 +23,9 @@ const noDueSort = math.MaxInt64
 // taskSelect reads a task with its lead and campaign; scanTask takes its columns.
 const taskSelect = `SELECT t.id, t.lead_map_id, t.name, t.description, t.priority, t.due_date, t.status,
 	t.created_at, t.updated_at, t.completed_at, t.completed_by, t.campaign_id, t.lead_id,
-	l.email, l.first_name, l.last_name, l.company_name, c.name, lc.id, lc.name
+	l.email, l.first_name, l.last_name, l.company_name, c.name, t.assignee_id, m.name, lc.id, lc.name
 	FROM tasks t JOIN leads l ON l.id = t.lead_id JOIN campaigns c ON c.id = t.campaign_id
+	LEFT JOIN team_members m ON m.id = t.assignee_id
 	JOIN lead_maps lm ON lm.id = t.lead_map_id LEFT JOIN lead_categories lc ON lc.id = lm.category_id`
 
 // CreateTask creates a task for a lead map of the actor's account. Without
@@ -39,7 +40,8 @@ func (db *DB) CreateTask(ctx context.Context, c *taskbox.TaskCreate) (*taskbox.T
 	if c.Validate(&fe, actor.Account.Location(), ""); fe != nil {
 		return nil, fe.Err()
 	}
-	if c.Idempotency == nil || c.Idempotency.Key == "" {
+	if (c.Idempotency == nil || c.Idempotency.Key == "") && !(c.AssigneeSet && c.AssigneeID != 0) {
+		// A given assignee is checked in the request's own transaction.
 		n := &newTask{actor: actor, c: c}
 		if err := db.writer.create(ctx, n); err != nil {
 			return nil, err
@@ -59,6 +61,9 @@ func (db *DB) CreateTask(ctx context.Context, c *taskbox.TaskCreate) (*taskbox.T
 // createTask inserts one task and its "created" audit entry now, in tx.
 func createTask(ctx context.Context, tx *Tx, actor *taskbox.Actor, c *taskbox.TaskCreate) (*taskbox.Task, error) {
 	n := (&newTask{actor: actor, c: c}).begin(tx.now)
+	if err := givenAssignee(ctx, tx, n); err != nil {
+		return nil, err
+	}
 	if err := createTasks(ctx, tx, []*newTask{n}); err != nil {
 		return nil, err
 	}
@@ -66,6 +71,46 @@ func createTask(ctx context.Context, tx *Tx, actor *taskbox.Actor, c *taskbox.Ta
 		return nil, notFound("Lead map")
 	}
 	return n.t, nil
+}
+
+// assignee returns an active member of the account as a task's assignee;
+// any other id is a 422 on field.
+func assignee(ctx context.Context, tx *Tx, accountID, memberID int64, field string) (*taskbox.MemberRef, error) {
+	ref := &taskbox.MemberRef{ID: memberID}
+	err := tx.queryRow(ctx, `SELECT name FROM team_members WHERE id = ? AND account_id = ? AND removed_at IS NULL`,
+		memberID, accountID).Scan(&ref.Name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, taskbox.ValidationError([]taskbox.FieldError{{Field: field, Message: taskbox.MemberIDRule}})
+	}
+	return ref, err
+}
+
+// memberRef converts a nullable stored member.
+func memberRef(id sql.NullInt64, name sql.NullString) *taskbox.MemberRef {
+	if !id.Valid {
+		return nil
+	}
+	return &taskbox.MemberRef{ID: id.Int64, Name: name.String}
+}
+
+func nullInt(v sql.NullInt64) any {
+	if !v.Valid {
+		return nil
+	}
+	return v.Int64
+}
+
+// givenAssignee checks the assignee_id a create gives (an active member of
+// the account), before the task joins an insert: the batch's insert has
+// no way to fail one row alone. Without one, the insert takes the lead
+// map's owner.
+func givenAssignee(ctx context.Context, tx *Tx, n *newTask) error {
+	if !n.c.AssigneeSet || n.c.AssigneeID == 0 {
+		return nil
+	}
+	var err error
+	n.t.Assignee, err = assignee(ctx, tx, n.actor.AccountID(), n.c.AssigneeID, "assignee_id")
+	return err
 }
 
 // dueColumns is the stored form of a due date.
@@ -169,12 +214,15 @@ func scanTask(s scanner) (*taskbox.Task, error) {
 		created, updated     int64
 		completed            sql.NullInt64
 		status               string
+		assigneeID           sql.NullInt64
+		assigneeName         sql.NullString
 	)
 	if err := s.Scan(&t.ID, &t.LeadMapID, &t.Name, &desc, &rank, &due, &status,
 		&created, &updated, &completed, &by, &t.CampaignID, &t.LeadID,
-		&t.Lead.Email, &first, &last, &company, &t.Campaign.Name, &catID, &catName); err != nil {
+		&t.Lead.Email, &first, &last, &company, &t.Campaign.Name, &assigneeID, &assigneeName, &catID, &catName); err != nil {
 		return nil, err
 	}
+	t.Assignee = memberRef(assigneeID, assigneeName)
 	t.Description, t.Priority, t.Status = stringPtr(desc), taskbox.PriorityFromRank(rank), taskbox.Status(status)
 	t.CreatedAt, t.UpdatedAt, t.CompletedAt = taskbox.TimestampFromMicros(created), taskbox.TimestampFromMicros(updated), timestampPtr(completed)
 	t.Lead.ID, t.Campaign.ID = t.LeadID, t.CampaignID

@@ -51,6 +51,23 @@ var taskInputs = []taskInput{
 	{"status", "text", func(n *newTask) any { return string(n.t.Status) }},
 	{"created_at", "bigint", func(n *newTask) any { return n.t.CreatedAt.Micros() }},
 	{"updated_at", "bigint", func(n *newTask) any { return n.t.UpdatedAt.Micros() }},
+	{"assignee_id", "bigint", assigneeInput},
+}
+
+// ownersAssignee is the assignee_id input of a create without one: the
+// insert takes the lead map's owner instead.
+const ownersAssignee = int64(-1)
+
+// assigneeInput is the assignee a create gives (checked by givenAssignee),
+// nil for none, or ownersAssignee.
+func assigneeInput(n *newTask) any {
+	switch {
+	case !n.c.AssigneeSet:
+		return ownersAssignee
+	case n.c.AssigneeID == 0:
+		return nil
+	}
+	return n.c.AssigneeID
 }
 
 func nullString(s *string) any {
@@ -95,9 +112,10 @@ func createTasks(ctx context.Context, tx *Tx, ns []*newTask) error {
 
 // leadMapLookup reads what a task copies from its lead map; no row when
 // the lead map is not the account's.
-const leadMapLookup = `SELECT lm.campaign_id, lm.lead_id, l.email, l.first_name, l.last_name, l.company_name, c.name, lc.id, lc.name
+const leadMapLookup = `SELECT lm.campaign_id, lm.lead_id, l.email, l.first_name, l.last_name, l.company_name, c.name, lc.id, lc.name,
+	lm.team_member_id, o.name
 	FROM lead_maps lm JOIN leads l ON l.id = lm.lead_id JOIN campaigns c ON c.id = lm.campaign_id
-	LEFT JOIN lead_categories lc ON lc.id = lm.category_id
+	LEFT JOIN lead_categories lc ON lc.id = lm.category_id LEFT JOIN team_members o ON o.id = lm.team_member_id
 	WHERE lm.id = ? AND lm.account_id = ?`
 
 var insertTaskSQLite = `INSERT INTO tasks (account_id, lead_map_id, campaign_id, lead_id, ` + inputColumns("") +
@@ -111,10 +129,11 @@ func (sqliteDialect) insertTasks(ctx context.Context, tx *Tx, ns []*newTask) err
 		t := n.t
 		var (
 			first, last, company, catName sql.NullString
-			catID                         sql.NullInt64
+			catID, owner                  sql.NullInt64
+			ownerName                     sql.NullString
 		)
 		err := tx.queryRow(ctx, leadMapLookup, t.LeadMapID, n.actor.AccountID()).
-			Scan(&t.CampaignID, &t.LeadID, &t.Lead.Email, &first, &last, &company, &t.Campaign.Name, &catID, &catName)
+			Scan(&t.CampaignID, &t.LeadID, &t.Lead.Email, &first, &last, &company, &t.Campaign.Name, &catID, &catName, &owner, &ownerName)
 		if errors.Is(err, sql.ErrNoRows) {
 			continue
 		} else if err != nil {
@@ -124,7 +143,9 @@ func (sqliteDialect) insertTasks(ctx context.Context, tx *Tx, ns []*newTask) err
 		t.LeadCategory = leadCategory(catID, catName)
 		args[0], args[1], args[2], args[3] = n.actor.AccountID(), t.LeadMapID, t.CampaignID, t.LeadID
 		for i, in := range taskInputs {
-			args[4+i] = in.value(n)
+			if args[4+i] = in.value(n); args[4+i] == ownersAssignee {
+				args[4+i], t.Assignee = nullInt(owner), memberRef(owner, ownerName)
+			}
 		}
 		if t.ID, err = tx.insert(ctx, insertTaskSQLite, args...); err != nil {
 			return err
@@ -148,15 +169,17 @@ var insertTasksPostgres = func() string {
 	// create's tasks take ascending ids in the order of its list.
 	return `WITH i AS (
 		SELECT nextval('tasks_id_seq') AS id, j.* FROM (
-			SELECT i.ord, i.account_id, i.lead_map_id, lm.campaign_id, lm.lead_id, lm.category_id, ` + inputColumns("i.") + `
+			SELECT i.ord, i.account_id, i.lead_map_id, lm.campaign_id, lm.lead_id, lm.category_id, ` +
+		strings.Replace(inputColumns("i."), "i.assignee_id", "CASE WHEN i.assignee_id = -1 THEN lm.team_member_id ELSE i.assignee_id END AS assignee_id", 1) + `
 			FROM unnest(` + strings.Join(types, ", ") + `) WITH ORDINALITY AS i(account_id, lead_map_id, ` + inputColumns("") + `, ord)
 			JOIN lead_maps lm ON lm.id = i.lead_map_id AND lm.account_id = i.account_id
 			ORDER BY i.ord) j),
 	t AS (INSERT INTO tasks (id, account_id, lead_map_id, campaign_id, lead_id, ` + inputColumns("") + `)
 		SELECT id, account_id, lead_map_id, campaign_id, lead_id, ` + inputColumns("") + ` FROM i)
-	SELECT i.ord, i.id, i.campaign_id, i.lead_id, l.email, l.first_name, l.last_name, l.company_name, c.name, lc.id, lc.name
+	SELECT i.ord, i.id, i.campaign_id, i.lead_id, l.email, l.first_name, l.last_name, l.company_name, c.name, lc.id, lc.name,
+		i.assignee_id, m.name
 	FROM i JOIN leads l ON l.id = i.lead_id JOIN campaigns c ON c.id = i.campaign_id
-	LEFT JOIN lead_categories lc ON lc.id = i.category_id`
+	LEFT JOIN lead_categories lc ON lc.id = i.category_id LEFT JOIN team_members m ON m.id = i.assignee_id`
 }()
 
 func (postgresDialect) insertTasks(ctx context.Context, tx *Tx, ns []*newTask) error {
@@ -185,10 +208,11 @@ func (postgresDialect) insertTasks(ctx context.Context, tx *Tx, ns []*newTask) e
 			id, campaign, lead   int64
 			email, campaignName  string
 			first, last, company sql.NullString
-			catID                sql.NullInt64
-			catName              sql.NullString
+			catID, assigneeID    sql.NullInt64
+			catName, assigneeNm  sql.NullString
 		)
-		if err := rows.Scan(&ord, &id, &campaign, &lead, &email, &first, &last, &company, &campaignName, &catID, &catName); err != nil {
+		if err := rows.Scan(&ord, &id, &campaign, &lead, &email, &first, &last, &company, &campaignName, &catID, &catName,
+			&assigneeID, &assigneeNm); err != nil {
 			return err
 		}
 		if ord < 1 || ord > len(ns) {
@@ -198,6 +222,7 @@ func (postgresDialect) insertTasks(ctx context.Context, tx *Tx, ns []*newTask) e
 		t.ID, t.CampaignID, t.LeadID, t.Lead.Email, t.Campaign.Name = id, campaign, lead, email, campaignName
 		t.Lead.FirstName, t.Lead.LastName, t.Lead.CompanyName = stringPtr(first), stringPtr(last), stringPtr(company)
 		t.LeadCategory = leadCategory(catID, catName)
+		t.Assignee = memberRef(assigneeID, assigneeNm)
 	}
 	return rows.Err()
 }

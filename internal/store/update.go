@@ -52,6 +52,18 @@ func updateTask(ctx context.Context, tx *Tx, actor *taskbox.Actor, t *taskbox.Ta
 		changes["due_date"] = taskbox.Change{Old: dueString(t.Due), New: dueString(u.Due)}
 		t.Due = u.Due
 	}
+	var assigned map[string]taskbox.Change
+	if u.AssigneeSet && assigneeOf(t) != u.AssigneeID {
+		var to *taskbox.MemberRef
+		if u.AssigneeID != 0 {
+			var err error
+			if to, err = assignee(ctx, tx, actor.AccountID(), u.AssigneeID, "assignee_id"); err != nil {
+				return err
+			}
+		}
+		assigned = map[string]taskbox.Change{"assignee": {Old: t.Assignee, New: to}}
+		t.Assignee = to
+	}
 	statusEvent := ""
 	if u.Status != nil && *u.Status != t.Status {
 		statusEvent = taskbox.EventReopened
@@ -63,7 +75,7 @@ func updateTask(ctx context.Context, tx *Tx, actor *taskbox.Actor, t *taskbox.Ta
 		}
 		t.Status = *u.Status
 	}
-	if len(changes) == 0 && statusEvent == "" {
+	if len(changes) == 0 && statusEvent == "" && assigned == nil {
 		return nil
 	}
 	t.UpdatedAt = tx.now
@@ -73,10 +85,14 @@ func updateTask(ctx context.Context, tx *Tx, actor *taskbox.Actor, t *taskbox.Ta
 		by = string(b)
 	}
 	dueDate, dueSort, allDay := dueColumns(t.Due)
+	var assigneeID any
+	if t.Assignee != nil {
+		assigneeID = t.Assignee.ID
+	}
 	if _, err := tx.exec(ctx, `UPDATE tasks SET name = ?, description = ?, priority = ?, due_date = ?, due_sort = ?,
-		due_all_day = ?, status = ?, completed_at = ?, completed_by = ?, updated_at = ? WHERE id = ?`,
+		due_all_day = ?, status = ?, completed_at = ?, completed_by = ?, updated_at = ?, assignee_id = ? WHERE id = ?`,
 		t.Name, t.Description, t.Priority.Rank(), dueDate, dueSort, allDay, string(t.Status),
-		nullMicros(t.CompletedAt), by, tx.now.Micros(), t.ID); err != nil {
+		nullMicros(t.CompletedAt), by, tx.now.Micros(), assigneeID, t.ID); err != nil {
 		return fmt.Errorf("update task %d: %w", t.ID, err)
 	}
 	if oldStatus != t.Status || dueString(oldDue) != dueString(t.Due) {
@@ -90,6 +106,11 @@ func updateTask(ctx context.Context, tx *Tx, actor *taskbox.Actor, t *taskbox.Ta
 			return err
 		}
 	}
+	if assigned != nil {
+		if err := recordTaskEvent(ctx, tx, actor, t, taskbox.EventAssigned, assigned); err != nil {
+			return err
+		}
+	}
 	if statusEvent != "" {
 		old := taskbox.StatusCompleted
 		if statusEvent == taskbox.EventCompleted {
@@ -98,6 +119,14 @@ func updateTask(ctx context.Context, tx *Tx, actor *taskbox.Actor, t *taskbox.Ta
 		return recordTaskEvent(ctx, tx, actor, t, statusEvent, map[string]taskbox.Change{"status": {Old: old, New: t.Status}})
 	}
 	return nil
+}
+
+// assigneeOf is the id of t's assignee, 0 for none.
+func assigneeOf(t *taskbox.Task) int64 {
+	if t.Assignee == nil {
+		return 0
+	}
+	return t.Assignee.ID
 }
 
 func dueString(d *taskbox.Due) any {

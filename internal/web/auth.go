@@ -120,7 +120,15 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (*visit, e
 			return nil, nil
 		}
 	}
-	actor, err := s.Accounts.Authenticate(r.Context(), sess.Key)
+	var (
+		actor *taskbox.Actor
+		err   error
+	)
+	if sess.Member != 0 {
+		actor, err = s.People.SessionActor(r.Context(), sess.Member, sess.Gen)
+	} else {
+		actor, err = s.Accounts.Authenticate(r.Context(), sess.Key)
+	}
 	if taskbox.ErrorCode(err) == taskbox.EUNAUTHORIZED {
 		clearSession(w, r)
 		return nil, nil
@@ -128,7 +136,19 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (*visit, e
 		return nil, err
 	}
 	actor.Web = true
-	if wait := s.RateLimit.Take(actor.KeyID, now); wait > 0 {
+	if actor.KeyID == 0 {
+		actor.KeyName = ""
+	}
+	// A key's session shares the key's bucket with the API. A password
+	// session has no key: it is limited per member (all of the member's
+	// sessions together, as a key's are), in buckets of their own: member
+	// ids go in as negative numbers, which no key id is. Not per client
+	// address: members behind one office address would starve each other.
+	bucket := actor.KeyID
+	if sess.Member != 0 {
+		bucket = -actor.MemberID
+	}
+	if wait := s.RateLimit.Take(bucket, now); wait > 0 {
 		secs := int(math.Ceil(wait.Seconds()))
 		return nil, &taskbox.Error{Code: taskbox.ERATELIMIT, RetryAfter: secs,
 			Message: fmt.Sprintf("Too many requests from your session. Try again in %s.", waitText(secs))}
@@ -149,6 +169,10 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	data := signInData{Return: safeReturn(r.PostForm.Get("return")), Draft: draftFrom(r.PostForm)}
+	if _, ok := r.PostForm["email"]; ok {
+		s.signInWithPassword(w, r, data)
+		return
+	}
 	key := strings.TrimSpace(r.PostForm.Get("api_key"))
 	if key == "" {
 		data.Error = "Enter an API key."
@@ -173,6 +197,39 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 	}
 	refund()
 	s.setSession(w, r, session{Key: key, ID: newSessionID(), Seen: time.Now().Unix()})
+	s.setDraft(w, r, data.Draft)
+	http.Redirect(w, r, data.Return, http.StatusSeeOther)
+}
+
+// signInWithPassword is handleSignIn for a member's email and password,
+// limited as key sign-ins are (one bucket per client address for both).
+func (s *Server) signInWithPassword(w http.ResponseWriter, r *http.Request, data signInData) {
+	email, password := strings.TrimSpace(r.PostForm.Get("email")), r.PostForm.Get("password")
+	data.Email = email
+	if email == "" || password == "" {
+		data.Error = "Enter your email and your password."
+		s.renderSignIn(w, r, http.StatusUnprocessableEntity, data)
+		return
+	}
+	addr := clientAddress(r)
+	refund, wait := s.signIns.take(addr, time.Now())
+	if wait > 0 {
+		s.refuseSignIn(w, r, addr, wait, data)
+		return
+	}
+	actor, gen, err := s.People.SignIn(r.Context(), email, password)
+	if err != nil {
+		if taskbox.ErrorCode(err) != taskbox.EUNAUTHORIZED {
+			refund() // the password could not be checked: no failed sign-in
+			s.fail(w, r, err)
+			return
+		}
+		data.Error = "The email or the password is wrong."
+		s.renderSignIn(w, r, http.StatusUnauthorized, data)
+		return
+	}
+	refund()
+	s.setSession(w, r, session{Member: actor.MemberID, Gen: gen, ID: newSessionID(), Seen: time.Now().Unix()})
 	s.setDraft(w, r, data.Draft)
 	http.Redirect(w, r, data.Return, http.StatusSeeOther)
 }

@@ -93,7 +93,7 @@ func TestBrowserInboxWorkflow(t *testing.T) {
 		chromedp.SetValue(chromedp.ID("edit-name"), "Send the pricing sheet"), chromedp.SetValue(chromedp.ID("edit-priority"), "LOW"),
 		chromedp.Evaluate[chromedp.Void](`window.noReload = true`), chromedp.Click(chromedp.CSS("#edit-form button.primary")))
 	waitFor(t, ctx, `document.querySelector("h1").textContent === "Send the pricing sheet" && document.querySelector(".trail").textContent.indexOf("priority: HIGH → LOW") >= 0`)
-	if !eval[bool](t, ctx, `window.noReload === true && document.querySelector(".trail").textContent.indexOf("Reopened in the web inbox") >= 0`) {
+	if !eval[bool](t, ctx, `window.noReload === true && document.querySelector(".trail").textContent.indexOf("Reopened by Owner in the web inbox") >= 0`) {
 		t.Error("the edit reloaded the page, or the trail lacks the reopening by the web user")
 	}
 	screenshot(t, ctx, "task")

@@ -19,6 +19,7 @@ const (
 	bulkPriority   = "priority"
 	bulkReschedule = "reschedule"
 	bulkDelete     = "delete"
+	bulkAssign     = "assign" // bulk_assignee: a member's id, or "none"
 )
 
 // handleBulk applies the chosen action to the ticked tasks, then goes back.
@@ -54,7 +55,10 @@ func (s *Server) handleBulk(w http.ResponseWriter, r *http.Request, v *visit) {
 		return
 	}
 	tasks, err := s.Inbox.BulkUpdateTasks(r.Context(), &taskbox.BulkUpdate{IDs: ids, Set: *u})
-	if taskbox.ErrorCode(err) == taskbox.EINVALID {
+	if taskbox.ErrorCode(err) == taskbox.EINVALID && action == bulkAssign {
+		back(flash{Message: "That team member is no longer on the team: choose another."})
+		return
+	} else if taskbox.ErrorCode(err) == taskbox.EINVALID {
 		back(flash{Message: "That date could not be read: pick it from the calendar and try again."})
 		return
 	} else if err != nil {
@@ -95,6 +99,19 @@ func bulkChange(action string, r *http.Request, v *visit, n int) (u *taskbox.Tas
 			return nil, "", "Choose the day to move the ticked tasks to."
 		}
 		return &taskbox.TaskUpdate{DueDateSet: true, DueDate: due}, "Moved " + tasks + " to", ""
+	case bulkAssign:
+		switch raw := r.PostForm.Get("bulk_assignee"); raw {
+		case "":
+			return nil, "", "Choose whom to assign the ticked tasks to."
+		case "none":
+			return &taskbox.TaskUpdate{AssigneeSet: true}, "Unassigned " + tasks + ".", ""
+		default:
+			id, err := strconv.ParseInt(raw, 10, 64)
+			if err != nil || id <= 0 {
+				return nil, "", "Choose whom to assign the ticked tasks to."
+			}
+			return &taskbox.TaskUpdate{AssigneeSet: true, AssigneeID: id}, "Assigned " + tasks + ".", ""
+		}
 	}
 	return nil, "", "Choose what to do with the ticked tasks."
 }

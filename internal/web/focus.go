@@ -28,7 +28,7 @@ type focusData struct {
 
 func (s *Server) handleFocus(w http.ResponseWriter, r *http.Request, v *visit) {
 	q := r.URL.Query()
-	f := readFilter(q)
+	f := readFilter(q, v.Actor)
 	f.Completed = false
 	skipped := map[int64]bool{}
 	var skips []string

@@ -4,6 +4,8 @@ import (
 	"net/url"
 	"testing"
 	"time"
+
+	taskbox "github.com/taskboxhq/taskbox"
 )
 
 // The inputs this package reads itself, from a query string or a form,
@@ -14,13 +16,16 @@ func FuzzInboxInputs(f *testing.F) {
 	f.Add("show_none=-1&sel=x&campaign=99999999999999999999", "next fri at 25:99pm")
 	f.Add("", "in 99999999999 days dec 32 15/13 at noon")
 	f.Add("q=%00", "٣ pm ١٥/١٢ tomorrow")
+	f.Add("assignee=me&q=x", "today")
+	f.Add("assignee=-1,none&view=completed", "")
 	s := &Server{dates: newDateReader()}
 	berlin, _ := time.LoadLocation("Europe/Berlin")
-	v := &visit{Zone: berlin, Now: time.Date(2026, 3, 29, 1, 30, 0, 0, time.UTC)}
+	v := &visit{Zone: berlin, Now: time.Date(2026, 3, 29, 1, 30, 0, 0, time.UTC), Actor: &taskbox.Actor{MemberID: 7}}
 	f.Fuzz(func(t *testing.T, query, line string) {
 		if q, err := url.ParseQuery(query); err == nil {
-			fl := readFilter(q)
+			fl := readFilter(q, v.Actor)
 			_ = pageURL(fl.state())
+			_ = fl.assigneeFilter()
 		}
 		qt := s.readQuick(line, v)
 		if qt.Due != nil && qt.Label == "" {

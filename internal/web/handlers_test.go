@@ -354,8 +354,8 @@ func TestWorkingATaskRecordsTheWebUser(t *testing.T) {
 		t.Errorf("blank name on edit: %d", bad.Status)
 	}
 	tp := do(t, c, "GET", s.URL+"/tasks/"+id, nil)
-	for _, want := range []string{"<h1><bdi>Call Ann</bdi></h1>", "ann@example.com", "acme outreach", "Created</strong> through the API with key",
-		"Completed</strong> in the web inbox with key", "Reopened</strong> in the web inbox", "priority: LOW → HIGH", "name: Call → Call Ann"} {
+	for _, want := range []string{"<h1><bdi>Call Ann</bdi></h1>", "ann@example.com", "acme outreach", "Created</strong> by Owner through the API with key",
+		"Completed</strong> by Owner in the web inbox with key", "Reopened</strong> by Owner in the web inbox", "priority: LOW → HIGH", "name: Call → Call Ann"} {
 		if !strings.Contains(tp.Body, want) {
 			t.Errorf("the task page lacks %q", want)
 		}

@@ -31,10 +31,12 @@ type inboxData struct {
 	Completed      bool
 	Filter         filter
 	Campaigns      []*taskbox.Campaign
+	Members        []*taskbox.Member   // for the assignee filter
+	Views          []viewLink          // My tasks, the team's
 	Categories     []*taskbox.Category // the lead categories, for the filter
 	Sections       []sectionView
 	CompletedCount int  // in the Views bar: under the filters when some are on
-	Empty          bool // the account has no task at all
+	Empty          bool // the account has no task at all (of this assignee)
 	NoMatch        bool // filters are on and nothing matches
 	AllDone        bool // no open task, but some completed
 	Add            taskForm
@@ -77,13 +79,44 @@ type filter struct {
 	CampaignID int64
 	CategoryID int64 // the lead map's category (lead_category_id)
 	Completed  bool
-	Shown      map[string]int // section key → rows shown, when more than a page
-	Selected   map[int64]bool // ticked rows
+	// Assignee is whose tasks: "me", "none" (unassigned), "all" (the
+	// team's) or a member's id. A member signed in with its password
+	// starts on "me" (My tasks); a session of an API key on "all". It is
+	// a view more than a filter: Active leaves it out, Clear filters keeps it.
+	Assignee string
+	// def is the actor's default Assignee, which the page's URL leaves out.
+	def      string
+	Shown    map[string]int // section key → rows shown, when more than a page
+	Selected map[int64]bool // ticked rows
 }
 
-func readFilter(q url.Values) filter {
+// viewLink is one of the inbox's assignee views.
+type viewLink struct {
+	Label, Href string
+	Current     bool
+}
+
+// defaultAssignee is whose tasks the inbox shows unless told: a member
+// signed in as a person sees its own, a key's session the team's, as it
+// always has.
+func defaultAssignee(a *taskbox.Actor) string {
+	if a.KeyID == 0 && a.MemberID != 0 {
+		return "me"
+	}
+	return "all"
+}
+
+func readFilter(q url.Values, actor *taskbox.Actor) filter {
 	f := filter{Q: strings.TrimSpace(q.Get("q")), Priorities: map[string]bool{}, Completed: q.Get("view") == "completed",
-		Shown: map[string]int{}, Selected: map[int64]bool{}}
+		Assignee: defaultAssignee(actor), def: defaultAssignee(actor), Shown: map[string]int{}, Selected: map[int64]bool{}}
+	switch a := q.Get("assignee"); a {
+	case "me", "none", "all":
+		f.Assignee = a
+	default:
+		if id, err := strconv.ParseInt(a, 10, 64); err == nil && id > 0 {
+			f.Assignee = a
+		}
+	}
 	for _, p := range q["priority"] {
 		if pr := taskbox.Priority(p); pr.Valid() {
 			f.Priorities[p] = true
@@ -138,10 +171,22 @@ func (f filter) query(completed bool) url.Values {
 	if f.CampaignID != 0 {
 		q.Set("campaign", strconv.FormatInt(f.CampaignID, 10))
 	}
+	if f.Assignee != "" && f.Assignee != f.def {
+		q.Set("assignee", f.Assignee)
+	}
 	if f.CategoryID > 0 {
 		q.Set("category", strconv.FormatInt(f.CategoryID, 10))
 	}
 	return q
+}
+
+// assigneeFilter is the filter's assignee as the inbox service takes it.
+func (f filter) assigneeFilter() taskbox.AssigneeFilter {
+	if f.Assignee == "all" || f.Assignee == "" {
+		return taskbox.AssigneeFilter{}
+	}
+	a, _ := taskbox.ParseAssigneeFilter(f.Assignee)
+	return a
 }
 
 // state is the page's URL: the filters and the rows shown per section
@@ -165,7 +210,7 @@ func pageURL(q url.Values) string {
 
 func (f filter) taskFilter(v *visit, due string) taskbox.TaskFilter {
 	tf := taskbox.TaskFilter{Status: string(taskbox.StatusPending), Due: due, CampaignID: f.CampaignID, Query: f.Q,
-		Location: v.Zone, Now: v.Now}
+		Location: v.Zone, Now: v.Now, Assignee: f.assigneeFilter()}
 	if f.CategoryID > 0 {
 		tf.LeadCategoryID = f.CategoryID
 	}
@@ -199,7 +244,7 @@ func (s *Server) handleInbox(w http.ResponseWriter, r *http.Request) {
 
 // renderInbox renders the inbox for the query q, with the add form as given.
 func (s *Server) renderInbox(w http.ResponseWriter, r *http.Request, v *visit, status int, q url.Values, add taskForm) {
-	f := readFilter(q)
+	f := readFilter(q, v.Actor)
 	if err := f.taskFilter(v, "").Validate(); err != nil {
 		s.renderError(w, r, http.StatusUnprocessableEntity, searchRefusal(err))
 		return
@@ -208,10 +253,14 @@ func (s *Server) renderInbox(w http.ResponseWriter, r *http.Request, v *visit, s
 	d := inboxData{Completed: f.Completed, Filter: f, Add: add, Zone: v.Zone.String(), Origin: origin(r),
 		Return: pageURL(f.state()), ViewOpen: pageURL(f.query(false)), ViewDone: pageURL(f.query(true)),
 		ViewFocus:    "/focus" + strings.TrimPrefix(pageURL(f.query(false)), "/"),
-		ClearFilters: pageURL(filter{Completed: f.Completed}.query(f.Completed))}
+		ClearFilters: pageURL(filter{Completed: f.Completed, Assignee: f.Assignee, def: f.def}.query(f.Completed))}
 	ctx := r.Context()
 	var err error
 	if d.Campaigns, err = s.Campaigns.ListCampaigns(ctx); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if d.Members, err = s.Members.ListMembers(ctx); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -219,11 +268,13 @@ func (s *Server) renderInbox(w http.ResponseWriter, r *http.Request, v *visit, s
 		s.fail(w, r, err)
 		return
 	}
-	sm, err := s.Inbox.Summarize(ctx, v.Zone, v.Now)
+	// the sections' counts are of the chosen assignee's tasks
+	sm, err := s.Inbox.SummarizeFor(ctx, v.Zone, v.Now, f.assigneeFilter())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	d.Views = views(f)
 	d.Empty = sm.Overdue+sm.Today+sm.Upcoming+sm.NoDueDate+sm.Completed == 0
 	if d.Empty {
 		d.Add.Open = true
@@ -255,6 +306,18 @@ func (s *Server) renderInbox(w http.ResponseWriter, r *http.Request, v *visit, s
 	}
 	s.render(w, status, "inbox", layoutData{Title: title, CSRF: v.CSRF, Actor: v.Actor, Page: d,
 		Flash: takeFlash(w, r), Return: d.Return})
+}
+
+// views are the links of the inbox's assignee views, the member's own
+// tasks and the team's, each with the page's other filters and its
+// Open/Completed view.
+func views(f filter) []viewLink {
+	link := func(label, assignee string) viewLink {
+		q := f.query(f.Completed)
+		q.Set("assignee", assignee) // even the default: the link says which it is
+		return viewLink{Label: label, Href: pageURL(q), Current: f.Assignee == assignee}
+	}
+	return []viewLink{link("My tasks", "me"), link("Team", "all")}
 }
 
 // searchRefusal says why a search was refused, in the page's words.

@@ -21,7 +21,7 @@ type pageSet struct {
 	pages map[string]*template.Template
 }
 
-var pageNames = []string{"signin", "inbox", "task", "lead", "confirm", "error", "focus"}
+var pageNames = []string{"signin", "setup", "inbox", "task", "lead", "confirm", "error", "focus"}
 
 func parsePages(assets map[string]string) (*pageSet, error) {
 	funcs := template.FuncMap{
@@ -113,6 +113,7 @@ type signInData struct {
 	Draft   url.Values
 	Error   string
 	Expired bool
+	Email   string // as typed, kept after a failed password sign-in
 }
 
 // DraftList is the draft as ordered pairs, for hidden fields.
@@ -160,6 +161,8 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		s.renderError(w, r, http.StatusTooManyRequests, taskbox.ErrorMessage(err))
 	case taskbox.EBADREQUEST, taskbox.EINVALID:
 		s.renderError(w, r, http.StatusBadRequest, taskbox.ErrorMessage(err))
+	case taskbox.EFORBIDDEN:
+		s.renderError(w, r, http.StatusForbidden, taskbox.ErrorMessage(err))
 	default:
 		s.Logger.Error("web: request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 		s.renderError(w, r, http.StatusInternalServerError, "Something went wrong on our side. It has been logged; try again.")

@@ -20,11 +20,16 @@ const sessionCookie = "taskbox_session"
 // authenticated) with the database's web session key, so that any server on
 // the same database can open it and nobody can read or forge it. It holds
 // the API key itself: every request authenticates the key again, so a
-// revoked key's session stops at its next request.
+// revoked key's session stops at its next request. A member signed in with
+// its password has no key: the session holds the member and the session
+// generation it began with, checked again at every request, so that a
+// removal or a new password ends it at once.
 type session struct {
-	Key  string `json:"k"`
-	ID   string `json:"i"` // random; the CSRF token is derived from it
-	Seen int64  `json:"t"` // unix seconds of the last request
+	Key    string `json:"k,omitempty"`
+	Member int64  `json:"m,omitempty"`
+	Gen    int64  `json:"g,omitempty"`
+	ID     string `json:"i"` // random; the CSRF token is derived from it
+	Seen   int64  `json:"t"` // unix seconds of the last request
 }
 
 // sealer seals sessions and derives CSRF tokens from one key.
@@ -61,7 +66,8 @@ func (s *sealer) seal(sess session) string {
 func (s *sealer) open(v string) (session, bool) {
 	var sess session
 	plain, ok := s.openBytes(v, sessionCookie)
-	if !ok || json.Unmarshal(plain, &sess) != nil || sess.Key == "" || sess.ID == "" {
+	// a session carries either a key or a member (with its counter)
+	if !ok || json.Unmarshal(plain, &sess) != nil || (sess.Key == "") == (sess.Member == 0) || sess.ID == "" {
 		return sess, false
 	}
 	return sess, true

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -21,8 +22,27 @@ type taskData struct {
 	OthersFirst string // back to the first page, on a later one
 	Events      []eventView
 	Notes       []noteView // the notes of the task's lead map, beside its trail
-	Edit        taskForm
-	Zone        string
+	// Replies are the lead's replies kept from SmartLead's events in the
+	// task's campaign, newest first.
+	Replies []replyView
+	Edit    taskForm
+	Zone    string
+	Members []*taskbox.Member
+	Owner   string // the lead map's owner's id, "" for nobody
+}
+
+// AssigneeID is the task's assignee's id, "" for nobody, as the select has it.
+func (d taskData) AssigneeID() string {
+	if d.Row.Assignee == nil {
+		return ""
+	}
+	return strconv.FormatInt(d.Row.Assignee.ID, 10)
+}
+
+// replyView is a kept reply as the page shows it.
+type replyView struct {
+	Subject, Text, AppURL string
+	AtISO, AtText         string
 }
 
 // othersPageSize is how many of the lead's other tasks a page lists.
@@ -56,14 +76,32 @@ func (s *Server) renderTask(w http.ResponseWriter, r *http.Request, v *visit, st
 		s.fail(w, r, err)
 		return
 	}
+	members, err := s.Members.ListMembers(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	owner, err := s.Owners.LeadOwner(r.Context(), task.LeadMapID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	notes, err := s.Notes.ListLeadNotes(r.Context(), task.LeadID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	lead, err := s.Leads.FindLeadByID(r.Context(), task.LeadID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	window := taskbox.NewWindow(v.Now, v.Zone)
 	edit.Prefix = "edit"
-	d := taskData{Row: newRow(task, window), Edit: edit, Zone: v.Zone.String()}
+	d := taskData{Row: newRow(task, window), Edit: edit, Zone: v.Zone.String(), Members: members}
+	if owner.TeamMemberID != nil {
+		d.Owner = strconv.FormatInt(*owner.TeamMemberID, 10)
+	}
 	if len(d.Edit.Values) == 0 {
 		date, clock := dueFields(task.Due, v.Zone)
 		d.Edit.Values = map[string][]string{"name": {task.Name}, "priority": {string(task.Priority)},
@@ -82,6 +120,24 @@ func (s *Server) renderTask(w http.ResponseWriter, r *http.Request, v *visit, st
 	for _, n := range notes {
 		if n.LeadMapID == task.LeadMapID {
 			d.Notes = append(d.Notes, noteViews([]*taskbox.Note{n}, nil, v)...)
+		}
+	}
+	if lead.Replies != nil {
+		for _, rp := range *lead.Replies {
+			if rp.LeadMapID != task.LeadMapID {
+				continue
+			}
+			rv := replyView{Text: rp.Text}
+			if rp.Subject != nil {
+				rv.Subject = *rp.Subject
+			}
+			if rp.AppURL != nil && (strings.HasPrefix(*rp.AppURL, "https://") || strings.HasPrefix(*rp.AppURL, "http://")) {
+				rv.AppURL = *rp.AppURL
+			}
+			if rp.Time != nil {
+				rv.AtISO, rv.AtText = rp.Time.String(), rp.Time.In(v.Zone).Format("Mon 2 Jan 2006 15:04")
+			}
+			d.Replies = append(d.Replies, rv)
 		}
 	}
 	s.render(w, status, "task", layoutData{Title: task.Name, CSRF: v.CSRF, Actor: v.Actor, Page: d,
@@ -216,20 +272,29 @@ func (s *Server) pathTask(r *http.Request) (*taskbox.Task, error) {
 }
 
 var eventWords = map[string]string{taskbox.EventCreated: "Created", taskbox.EventUpdated: "Changed",
-	taskbox.EventCompleted: "Completed", taskbox.EventReopened: "Reopened", taskbox.EventDeleted: "Deleted"}
+	taskbox.EventCompleted: "Completed", taskbox.EventReopened: "Reopened", taskbox.EventDeleted: "Deleted",
+	taskbox.EventAssigned: "Assigned"}
 
 func newEvent(e *taskbox.TaskEvent, v *visit) eventView {
 	ev := eventView{What: eventWords[e.Type], AtISO: e.At.String(), AtText: e.At.In(v.Zone).Format("Mon 2 Jan 2006 15:04")}
 	if ev.What == "" {
 		ev.What = e.Type
 	}
-	switch e.Actor.Type {
-	case "web":
-		ev.Who = "in the web inbox with key " + quoted(e.Actor.Name)
-	default:
-		ev.Who = "through the API with key " + quoted(e.Actor.Name)
+	by := ""
+	if m := e.Actor.Member; m != nil {
+		by = "by " + m.Name + " "
 	}
-	if e.Type == taskbox.EventUpdated {
+	switch e.Actor.Type {
+	case "member":
+		ev.Who = by + "in the web inbox"
+	case "cli":
+		ev.Who = "from the command line"
+	case "web":
+		ev.Who = by + "in the web inbox with key " + quoted(e.Actor.Name)
+	default:
+		ev.Who = by + "through the API with key " + quoted(e.Actor.Name)
+	}
+	if e.Type == taskbox.EventUpdated || e.Type == taskbox.EventAssigned {
 		fields := make([]string, 0, len(e.Changes))
 		for f := range e.Changes {
 			fields = append(fields, f)
@@ -274,6 +339,11 @@ func dueInZone(x any, loc *time.Location) string {
 func changeValue(x any) string {
 	if x == nil {
 		return "none"
+	}
+	if m, ok := x.(map[string]any); ok { // a member: {"id", "name"}
+		if name, ok := m["name"].(string); ok {
+			x = name
+		}
 	}
 	s := fmt.Sprint(x)
 	if r := []rune(s); len(r) > 80 {

@@ -28,6 +28,12 @@ const DefaultIdleTimeout = 12 * time.Hour
 // DefaultPageSize is how many tasks a section shows before "Show more".
 const DefaultPageSize = 25
 
+// Owners reads and sets the owners of lead maps.
+type Owners interface {
+	taskbox.OwnerService
+	LeadOwner(ctx context.Context, leadMapID int64) (*taskbox.LeadOwner, error)
+}
+
 // Server holds the services the pages call. main wires it once.
 type Server struct {
 	Accounts   taskbox.AccountService
@@ -38,6 +44,9 @@ type Server struct {
 	Inbox      taskbox.InboxService
 	Notes      taskbox.NoteService
 	Categories taskbox.CategoryService
+	Members    taskbox.MemberService
+	Owners     Owners
+	People     taskbox.PasswordSignIn
 	// Counter and Deleter default to Inbox when it has those methods
 	// (store.DB does).
 	Counter taskbox.TaskCounter
@@ -132,6 +141,8 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("GET /{$}", s.handleInbox)
 	mux.HandleFunc("POST /signin", s.handleSignIn)
 	mux.HandleFunc("POST /signout", s.form(s.handleSignOut))
+	mux.HandleFunc("GET /setup/{token}", s.handleSetupPage)
+	mux.HandleFunc("POST /setup/{token}", s.handleSetup)
 	mux.HandleFunc("GET /leads/suggest", s.signedIn(s.handleSuggest))
 	mux.HandleFunc("GET /focus", s.signedIn(s.handleFocus))
 	mux.HandleFunc("POST /tasks", s.form(s.handleAddTask))
@@ -144,6 +155,8 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("POST /tasks/{id}/inline", s.form(s.handleInlineEdit))
 	mux.HandleFunc("POST /tasks/{id}/complete", s.form(s.handleSetStatus(taskbox.StatusCompleted)))
 	mux.HandleFunc("POST /tasks/{id}/reopen", s.form(s.handleSetStatus(taskbox.StatusPending)))
+	mux.HandleFunc("POST /tasks/{id}/assign", s.form(s.handleAssign))
+	mux.HandleFunc("POST /tasks/{id}/owner", s.form(s.handleLeadOwner))
 	mux.HandleFunc("GET /tasks/{id}/delete", s.signedIn(s.handleConfirmDelete))
 	mux.HandleFunc("POST /tasks/{id}/delete", s.form(s.handleDeleteTask))
 	mux.HandleFunc("GET /leads/{id}", s.signedIn(s.handleLeadPage))

@@ -1,0 +1,116 @@
+package httpapi
+
+import (
+	"net/http"
+
+	taskbox "github.com/taskboxhq/taskbox"
+)
+
+// handleListMembers is GET /api/v1/team-members: the account's active
+// members, oldest first.
+func (s *Server) handleListMembers(w http.ResponseWriter, r *http.Request) {
+	members, err := s.Members.ListMembers(r.Context())
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeData(w, members)
+}
+
+// handleGetMember is GET /api/v1/team-members/{id}.
+func (s *Server) handleGetMember(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "Team member")
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	m, err := s.Members.FindMemberByID(r.Context(), id)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeData(w, m)
+}
+
+// handleUpdateMember is PATCH /api/v1/team-members/{id}: name and timezone
+// (null: the account's), by an admin or the member itself; role by an admin.
+func (s *Server) handleUpdateMember(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "Team member")
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	var fe taskbox.FieldErrors
+	o, _, err := readJSON(w, r, MaxBody, false, &fe)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	u := decodeMemberUpdate(o)
+	if u.Validate(&fe); fe != nil {
+		s.Error(w, r, fe.Err())
+		return
+	}
+	m, err := s.Members.UpdateMember(r.Context(), id, u)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeData(w, m)
+}
+
+// decodeMemberUpdate reads a member PATCH body; type errors go to o's
+// field errors. Fields are added here as members gain settings.
+func decodeMemberUpdate(o object) *taskbox.MemberUpdate {
+	u := &taskbox.MemberUpdate{}
+	if o.has("name") {
+		if u.Name = o.string("name", true); u.Name == nil {
+			u.Name = new(string) // recorded as an error already
+		}
+	}
+	if o.has("timezone") {
+		u.TimezoneSet, u.Timezone = true, o.string("timezone", false)
+	}
+	if o.has("role") {
+		role := taskbox.Role("")
+		if v := o.string("role", true); v != nil {
+			role = taskbox.Role(*v)
+		}
+		u.Role = &role
+	}
+	return u
+}
+
+// handleUpdateTeamMember is SmartLead's POST
+// /api/v1/master-inbox/update-team-member: the owner of a lead map
+// (team_member_id null unassigns it), and its open tasks with it.
+func (s *Server) handleUpdateTeamMember(w http.ResponseWriter, r *http.Request) {
+	var fe taskbox.FieldErrors
+	o, _, err := readJSON(w, r, MaxBody, false, &fe)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	mapID := o.int64("email_lead_map_id", true)
+	if !fe.Has("email_lead_map_id") && mapID <= 0 {
+		fe.Add("email_lead_map_id", "must be an integer greater than 0")
+	}
+	set, memberID := o.memberID("team_member_id")
+	if !set {
+		fe.Add("team_member_id", "is required (null unassigns the lead)")
+	}
+	if fe != nil {
+		s.Error(w, r, fe.Err())
+		return
+	}
+	owner, err := s.Owners.UpdateTeamMember(r.Context(), mapID, memberID)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, struct {
+		OK      bool               `json:"ok"`
+		Message string             `json:"message"`
+		Data    *taskbox.LeadOwner `json:"data"`
+	}{true, "Lead team member updated successfully", owner})
+}
