@@ -17,6 +17,9 @@ type Metrics struct {
 	Latency prometheus.Histogram
 	// DueFired counts TASK_DUE events fired by this server.
 	DueFired prometheus.Counter
+	// TimersFired counts the timers this server fired, by kind (due,
+	// unsnooze, …).
+	TimersFired *prometheus.CounterVec
 	// QueueDepth is the work waiting: task changes not yet dispatched
 	// (queue="outbox") and deliveries not yet delivered (queue="deliveries").
 	QueueDepth *prometheus.GaugeVec
@@ -37,11 +40,13 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Help: "How long webhook delivery attempts took.", Buckets: []float64{.01, .05, .1, .25, .5, 1, 2.5, 5, 10}}),
 		DueFired: prometheus.NewCounter(prometheus.CounterOpts{Name: "taskbox_task_due_fired_total",
 			Help: "TASK_DUE events fired by this server."}),
+		TimersFired: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "taskbox_timers_fired_total",
+			Help: "Timers fired by this server, by kind: due, unsnooze."}, []string{"kind"}),
 		QueueDepth: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "taskbox_events_queue_depth",
 			Help: "Task changes not yet dispatched (outbox) and webhook deliveries not yet delivered (deliveries)."}, []string{"queue"}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.Delivered, m.Failed, m.Retries, m.Attempts, m.Latency, m.DueFired, m.QueueDepth)
+		reg.MustRegister(m.Delivered, m.Failed, m.Retries, m.Attempts, m.Latency, m.DueFired, m.TimersFired, m.QueueDepth)
 	}
 	return m
 }

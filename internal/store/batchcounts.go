@@ -80,9 +80,9 @@ var (
 	eventInsert = newRowInsert(`INSERT INTO task_events (account_id, task_id, type, actor, at, changes, task, outbox)`, 8, "")
 	// A new task's first timer. A change to the task in the same batch
 	// (its id guessed) may have written the row already: that one stands,
-	// and FireDueTimers disarms a timer the task no longer matches.
-	timerInsert = newRowInsert(`INSERT INTO task_due_timers (task_id, account_id, due_key, fire_at, armed, fired_key)`, 6,
-		` ON CONFLICT (task_id) DO NOTHING`)
+	// and fireDue disarms a timer the task no longer matches.
+	timerInsert = newRowInsert(`INSERT INTO timers (kind, subject_id, slot, account_id, armed_key, fire_at, armed, fired_key)`, 8,
+		` ON CONFLICT (kind, subject_id, slot) DO NOTHING`)
 )
 
 func newLaterRows() *laterRows {

@@ -20,6 +20,9 @@ type dialect interface {
 	// lockTask is appended to a task SELECT in a write transaction, so that
 	// two servers changing one task take turns. SQLite has one writer.
 	lockTask() string
+	// skipLocked is appended to a SELECT that claims work rows, so that
+	// several servers claim different ones. SQLite has one writer.
+	skipLocked() string
 	// syncIdentity moves a table's id sequence past a row inserted with an
 	// explicit id.
 	syncIdentity(ctx context.Context, tx *Tx, table string) error
@@ -32,6 +35,7 @@ func (sqliteDialect) gooseDialect() goose.Dialect { return goose.DialectSQLite3 
 func (sqliteDialect) rebind(q string) string      { return q }
 func (sqliteDialect) like() string                { return "LIKE" } // ASCII case-insensitive by default
 func (sqliteDialect) lockTask() string            { return "" }
+func (sqliteDialect) skipLocked() string          { return "" }
 
 func (sqliteDialect) syncIdentity(context.Context, *Tx, string) error {
 	return nil // AUTOINCREMENT continues after the largest id
@@ -43,6 +47,7 @@ func (postgresDialect) name() string                { return "postgres" }
 func (postgresDialect) gooseDialect() goose.Dialect { return goose.DialectPostgres }
 func (postgresDialect) like() string                { return "ILIKE" }
 func (postgresDialect) lockTask() string            { return " FOR UPDATE OF t" }
+func (postgresDialect) skipLocked() string          { return " FOR UPDATE SKIP LOCKED" }
 
 // rebind turns ? placeholders into $1, $2, …; no query of the store has a ?
 // inside a string literal.
