@@ -76,6 +76,10 @@ type Task struct {
 	CompletedBy *ActorRef     `json:"completed_by"`
 	Lead        *TaskLead     `json:"lead"`
 	Campaign    *TaskCampaign `json:"campaign"`
+	// SnoozedUntil hides the task from the inbox until then (see snooze.go).
+	SnoozedUntil *Timestamp `json:"snoozed_until"`
+	// Recurrence makes completing the task create its next occurrence.
+	Recurrence *Recurrence `json:"recurrence"`
 }
 
 // TaskLead is the lead a task is for, as the inbox shows it.
@@ -102,6 +106,7 @@ type TaskCreate struct {
 	Priority    Priority // "" means MEDIUM
 	DueDate     *string
 	Due         *Due
+	Recurrence  *Recurrence
 	Idempotency *Idempotency
 }
 
@@ -131,6 +136,9 @@ func (c *TaskCreate) Validate(fe *FieldErrors, loc *time.Location, prefix string
 		} else {
 			c.Due = &d
 		}
+	}
+	if c.Recurrence != nil && !fe.Has(prefix+"recurrence") {
+		c.Recurrence.Validate(fe, prefix+"recurrence")
 	}
 }
 

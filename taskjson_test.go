@@ -169,6 +169,13 @@ func randomTask(r *rand.Rand) *Task {
 	if r.IntN(4) != 0 {
 		t.Campaign = &TaskCampaign{ID: randomInt(r), Name: randomString(r)}
 	}
+	if r.IntN(2) == 0 {
+		s := Timestamp{randomTime(r)}
+		t.SnoozedUntil = &s
+	}
+	if r.IntN(2) == 0 {
+		t.Recurrence = &Recurrence{Rule: randomString(r), From: randomString(r)}
+	}
 	return t
 }
 
@@ -204,7 +211,7 @@ func FuzzTaskAppendJSON(f *testing.F) {
 		task := &Task{ID: n, LeadMapID: -n, Name: s, Description: &s, Priority: Priority(s), Due: &due,
 			CreatedAt: TimestampFromMicros(n % (1 << 50)), Status: Status(s), UpdatedAt: Now(), CompletedAt: &Timestamp{},
 			CompletedBy: &ActorRef{Type: s, Name: s}, Lead: &TaskLead{Email: s, FirstName: &s, LastName: &s, CompanyName: &s},
-			Campaign: &TaskCampaign{Name: s}}
+			Campaign: &TaskCampaign{Name: s}, SnoozedUntil: &Timestamp{}, Recurrence: &Recurrence{Rule: s, From: s}}
 		checkTaskJSON(t, task)
 		checkTaskJSON(t, &Task{Name: s, Lead: &TaskLead{Email: "x"}})
 		for _, escapeHTML := range []bool{true, false} {

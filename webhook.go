@@ -14,12 +14,14 @@ const (
 	EventTypeTaskReopened  = "TASK_REOPENED"
 	EventTypeTaskDeleted   = "TASK_DELETED"
 	EventTypeTaskDue       = "TASK_DUE"
+	// EventTypeTaskUnsnoozed: a snoozed task's time came; it is back.
+	EventTypeTaskUnsnoozed = "TASK_UNSNOOZED"
 )
 
 // WebhookEventTypes lists every event type a webhook can subscribe to.
 var WebhookEventTypes = []string{
 	EventTypeTaskCreated, EventTypeTaskUpdated, EventTypeTaskCompleted,
-	EventTypeTaskReopened, EventTypeTaskDeleted, EventTypeTaskDue,
+	EventTypeTaskReopened, EventTypeTaskDeleted, EventTypeTaskDue, EventTypeTaskUnsnoozed,
 }
 
 // MaxWebhookURLLen bounds a webhook's URL, in bytes.

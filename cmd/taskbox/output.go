@@ -131,8 +131,25 @@ func printTask(w io.Writer, t *taskbox.Task) error {
 		{"Status", string(t.Status)}, {"Priority", string(t.Priority)}, {"Due", dueText(t.Due)},
 		{"Lead", taskLeadEmail(t)}, {"Lead map", fmt.Sprint(t.LeadMapID)}, {"Campaign", taskCampaign(t)},
 		{"Created", t.CreatedAt.String()}, {"Updated", t.UpdatedAt.String()}, {"Completed", completed},
+		{"Snoozed until", snoozedText(t)}, {"Repeats", repeatText(t)},
 	} {
 		fmt.Fprintf(tw, "%s:\t%s\n", kv[0], printable(kv[1]))
 	}
 	return tw.Flush()
+}
+
+// snoozedText is when a task's snooze ends, or "-".
+func snoozedText(t *taskbox.Task) string {
+	if t.SnoozedUntil == nil {
+		return "-"
+	}
+	return t.SnoozedUntil.String()
+}
+
+// repeatText says a task's recurrence in words, with its rule, or "-".
+func repeatText(t *taskbox.Task) string {
+	if t.Recurrence == nil {
+		return "-"
+	}
+	return fmt.Sprintf("%s, from the %s (%s)", t.Recurrence.Words(), t.Recurrence.From, t.Recurrence.Rule)
 }

@@ -78,7 +78,7 @@ func (s *Server) handleBulkUpdate(w http.ResponseWriter, r *http.Request) {
 	} else if so, ok := o.sub(raw, "set"); ok {
 		b.Set = *decodeTaskUpdate(so, false)
 		if b.Set.Empty() {
-			fe.Add("set", "must set status, priority or due_date")
+			fe.Add("set", "must set status, priority, due_date or snoozed_until")
 		}
 	}
 	b.Set.Validate(&fe, taskbox.ActorFromContext(r.Context()).Account.Location(), "set.")

@@ -279,3 +279,26 @@ func (o object) array(name string) []json.RawMessage {
 	}
 	return items
 }
+
+// recurrence reads a task's recurrence, {"rule", "from"}; nil when absent
+// or null (or malformed, which it records).
+func (o object) recurrence() *taskbox.Recurrence {
+	raw := o.raw("recurrence")
+	if raw == nil {
+		return nil
+	}
+	ro, ok := o.sub(raw, o.prefix+"recurrence")
+	if !ok {
+		return nil
+	}
+	r := &taskbox.Recurrence{}
+	if rule := ro.string("rule", true); rule != nil {
+		r.Rule = *rule
+	}
+	if from := ro.string("from", false); from != nil {
+		if r.From = *from; r.From == "" {
+			ro.fe.Add(ro.prefix+"from", "must be due or completion") // "" would read as absent
+		}
+	}
+	return r
+}

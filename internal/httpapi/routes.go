@@ -24,6 +24,8 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("DELETE /api/v1/master-inbox/tasks/{id}", s.auth(s.handleDeleteTask))
 	mux.HandleFunc("POST /api/v1/master-inbox/tasks/{id}/complete", s.auth(s.handleSetStatus(taskbox.StatusCompleted)))
 	mux.HandleFunc("POST /api/v1/master-inbox/tasks/{id}/reopen", s.auth(s.handleSetStatus(taskbox.StatusPending)))
+	mux.HandleFunc("POST /api/v1/master-inbox/tasks/{id}/snooze", s.auth(s.handleSnooze))
+	mux.HandleFunc("POST /api/v1/master-inbox/tasks/{id}/unsnooze", s.auth(s.handleUnsnooze))
 	mux.HandleFunc("GET /api/v1/master-inbox/tasks/{id}/events", s.auth(s.handleTaskEvents))
 	mux.HandleFunc("GET /api/v1/crm/leads/tasks/{id}", s.auth(s.handleLeadTasks))
 

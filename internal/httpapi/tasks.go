@@ -44,6 +44,7 @@ func decodeTaskCreate(o object) *taskbox.TaskCreate {
 		}
 	}
 	c.DueDate = o.string("due_date", false)
+	c.Recurrence = o.recurrence()
 	return c
 }
 

@@ -60,9 +60,10 @@ func (db *DB) BulkUpdateTasks(ctx context.Context, b *taskbox.BulkUpdate) ([]*ta
 		fe.Add("ids", "must hold at most 1000 task ids")
 	}
 	b.Set.Validate(&fe, actor.Account.Location(), "set.")
-	if fe != nil {
+	if b.Set.CheckSnooze(&fe, db.Now().Time, "set."); fe != nil {
 		return nil, fe.Err()
 	}
+	b.Set.SnoozeField = "set." + b.Set.SnoozeFieldName() // as errors found with a task name it
 	tasks := make([]*taskbox.Task, len(b.IDs))
 	err = db.inWrite(ctx, func(tx *Tx) error {
 		for i, id := range b.IDs {

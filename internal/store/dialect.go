@@ -20,6 +20,8 @@ type dialect interface {
 	// lockTask is appended to a task SELECT in a write transaction, so that
 	// two servers changing one task take turns. SQLite has one writer.
 	lockTask() string
+	// tryLockTask is lockTask that skips a task another transaction holds.
+	tryLockTask() string
 	// skipLocked is appended to a SELECT that claims work rows, so that
 	// several servers claim different ones. SQLite has one writer.
 	skipLocked() string
@@ -36,6 +38,7 @@ func (sqliteDialect) rebind(q string) string      { return q }
 func (sqliteDialect) like() string                { return "LIKE" } // ASCII case-insensitive by default
 func (sqliteDialect) lockTask() string            { return "" }
 func (sqliteDialect) skipLocked() string          { return "" }
+func (sqliteDialect) tryLockTask() string         { return "" }
 
 func (sqliteDialect) syncIdentity(context.Context, *Tx, string) error {
 	return nil // AUTOINCREMENT continues after the largest id
@@ -48,6 +51,7 @@ func (postgresDialect) gooseDialect() goose.Dialect { return goose.DialectPostgr
 func (postgresDialect) like() string                { return "ILIKE" }
 func (postgresDialect) lockTask() string            { return " FOR UPDATE OF t" }
 func (postgresDialect) skipLocked() string          { return " FOR UPDATE SKIP LOCKED" }
+func (postgresDialect) tryLockTask() string         { return " FOR UPDATE OF t SKIP LOCKED" }
 
 // rebind turns ? placeholders into $1, $2, …; no query of the store has a ?
 // inside a string literal.

@@ -23,7 +23,7 @@ const noDueSort = math.MaxInt64
 // taskSelect reads a task with its lead and campaign; scanTask takes its columns.
 const taskSelect = `SELECT t.id, t.lead_map_id, t.name, t.description, t.priority, t.due_date, t.status,
 	t.created_at, t.updated_at, t.completed_at, t.completed_by, t.campaign_id, t.lead_id,
-	l.email, l.first_name, l.last_name, l.company_name, c.name
+	l.email, l.first_name, l.last_name, l.company_name, c.name, t.snoozed_until, t.recurrence
 	FROM tasks t JOIN leads l ON l.id = t.lead_id JOIN campaigns c ON c.id = t.campaign_id`
 
 // CreateTask creates a task for a lead map of the actor's account.
@@ -50,15 +50,16 @@ func (db *DB) CreateTask(ctx context.Context, c *taskbox.TaskCreate) (*taskbox.T
 func createTask(ctx context.Context, tx *Tx, actor *taskbox.Actor, c *taskbox.TaskCreate) (*taskbox.Task, error) {
 	t := &taskbox.Task{
 		LeadMapID: c.LeadMapID, Name: c.Name, Description: c.Description, Priority: c.Priority, Due: c.Due,
-		Status: taskbox.StatusPending, CreatedAt: tx.now, UpdatedAt: tx.now,
+		Recurrence: c.Recurrence, Status: taskbox.StatusPending, CreatedAt: tx.now, UpdatedAt: tx.now,
 		Lead: &taskbox.TaskLead{}, Campaign: &taskbox.TaskCampaign{},
 	}
 	var first, last, company sql.NullString
 	dueDate, dueSort, allDay := dueColumns(t.Due)
+	recurrence, recurrenceStart := recurrenceColumns(t.Recurrence, t.Due)
 	if tx.dialect.name() == "postgres" {
 		// The lead map's lookup and the insert in one round trip.
 		err := tx.queryRow(ctx, createTaskPostgres, t.Name, t.Description, t.Priority.Rank(), dueDate, dueSort,
-			allDay, string(t.Status), tx.now.Micros(), tx.now.Micros(), c.LeadMapID, actor.AccountID()).
+			allDay, string(t.Status), tx.now.Micros(), tx.now.Micros(), recurrence, recurrenceStart, c.LeadMapID, actor.AccountID()).
 			Scan(&t.ID, &t.CampaignID, &t.LeadID, &t.Lead.Email, &first, &last, &company, &t.Campaign.Name)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, notFound("Lead map")
@@ -77,14 +78,14 @@ func createTask(ctx context.Context, tx *Tx, actor *taskbox.Actor, c *taskbox.Ta
 		}
 		t.ID, err = tx.insert(ctx, insertTaskSQL,
 			actor.AccountID(), t.LeadMapID, t.CampaignID, t.LeadID, t.Name, t.Description,
-			t.Priority.Rank(), dueDate, dueSort, allDay, string(t.Status), tx.now.Micros(), tx.now.Micros())
+			t.Priority.Rank(), dueDate, dueSort, allDay, string(t.Status), tx.now.Micros(), tx.now.Micros(), recurrence, recurrenceStart)
 		if err != nil {
 			return nil, fmt.Errorf("insert task: %w", err)
 		}
 	}
 	t.Lead.ID, t.Campaign.ID = t.LeadID, t.CampaignID
 	t.Lead.FirstName, t.Lead.LastName, t.Lead.CompanyName = stringPtr(first), stringPtr(last), stringPtr(company)
-	if err := countTask(ctx, tx, actor.AccountID(), t.Status, t.Due, 1); err != nil {
+	if err := countTask(ctx, tx, actor.AccountID(), countStatus(t), t.Due, 1); err != nil {
 		return nil, err
 	}
 	if err := recordTaskEvent(ctx, tx, actor, t, taskbox.EventCreated, nil); err != nil {
@@ -97,16 +98,31 @@ func createTask(ctx context.Context, tx *Tx, actor *taskbox.Actor, c *taskbox.Ta
 // no row when the lead map is not the account's.
 const createTaskPostgres = `WITH t AS (
 		INSERT INTO tasks (account_id, lead_map_id, campaign_id, lead_id, name, description,
-			priority, due_date, due_sort, due_all_day, status, created_at, updated_at)
+			priority, due_date, due_sort, due_all_day, status, created_at, updated_at, recurrence, recurrence_start)
 		SELECT lm.account_id, lm.id, lm.campaign_id, lm.lead_id, ?::text, ?::text,
-			?::integer, ?::text, ?::bigint, ?::integer, ?::text, ?::bigint, ?::bigint
+			?::integer, ?::text, ?::bigint, ?::integer, ?::text, ?::bigint, ?::bigint, ?::text, ?::bigint
 		FROM lead_maps lm WHERE lm.id = ? AND lm.account_id = ?
 		RETURNING id, campaign_id, lead_id)
 	SELECT t.id, t.campaign_id, t.lead_id, l.email, l.first_name, l.last_name, l.company_name, c.name
 	FROM t JOIN leads l ON l.id = t.lead_id JOIN campaigns c ON c.id = t.campaign_id`
 
 const insertTaskSQL = `INSERT INTO tasks (account_id, lead_map_id, campaign_id, lead_id, name, description,
-		priority, due_date, due_sort, due_all_day, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+		priority, due_date, due_sort, due_all_day, status, created_at, updated_at, recurrence, recurrence_start)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+// recurrenceColumns is the stored form of a new task's recurrence: its
+// JSON, and its series' start (the due time, which a next occurrence
+// carries on from its predecessor).
+func recurrenceColumns(r *taskbox.Recurrence, due *taskbox.Due) (recurrence, start any) {
+	if r == nil {
+		return nil, nil
+	}
+	b, _ := json.Marshal(r)
+	if due != nil {
+		start = due.At.UnixMicro()
+	}
+	return string(b), start
+}
 
 // dueColumns is the stored form of a due date.
 func dueColumns(d *taskbox.Due) (dueDate any, dueSort int64, allDay int) {
@@ -209,13 +225,21 @@ func scanTask(s scanner) (*taskbox.Task, error) {
 		first, last, company sql.NullString
 		rank                 int
 		created, updated     int64
-		completed            sql.NullInt64
+		completed, snoozed   sql.NullInt64
 		status               string
+		recurrence           sql.NullString
 	)
 	if err := s.Scan(&t.ID, &t.LeadMapID, &t.Name, &desc, &rank, &due, &status,
 		&created, &updated, &completed, &by, &t.CampaignID, &t.LeadID,
-		&t.Lead.Email, &first, &last, &company, &t.Campaign.Name); err != nil {
+		&t.Lead.Email, &first, &last, &company, &t.Campaign.Name, &snoozed, &recurrence); err != nil {
 		return nil, err
+	}
+	t.SnoozedUntil = timestampPtr(snoozed)
+	if recurrence.Valid {
+		t.Recurrence = &taskbox.Recurrence{}
+		if err := json.Unmarshal([]byte(recurrence.String), t.Recurrence); err != nil {
+			return nil, fmt.Errorf("task %d recurrence: %w", t.ID, err)
+		}
 	}
 	t.Description, t.Priority, t.Status = stringPtr(desc), taskbox.PriorityFromRank(rank), taskbox.Status(status)
 	t.CreatedAt, t.UpdatedAt, t.CompletedAt = taskbox.TimestampFromMicros(created), taskbox.TimestampFromMicros(updated), timestampPtr(completed)
