@@ -166,4 +166,3 @@ func describeRule(o *rrule.ROption) string {
 	}
 	return b.String()
 }
-
