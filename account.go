@@ -37,6 +37,7 @@ var locations sync.Map
 type APIKey struct {
 	ID         int64      `json:"key_id"`
 	AccountID  int64      `json:"account_id"`
+	MemberID   int64      `json:"team_member_id"`
 	Name       string     `json:"name"`
 	Prefix     string     `json:"prefix"`
 	CreatedAt  time.Time  `json:"created_at"`
@@ -88,17 +89,44 @@ type AccountService interface {
 }
 
 // Actor is who makes a change: an API key of an account, used directly or
-// by a person signed in to the web inbox with it (Web). Every service call
-// runs on behalf of the actor in its context.
+// by a person signed in to the web inbox with it (Web); a member signed in
+// to the web inbox with its password (Web, KeyID 0); or the local command
+// line acting as an admin of the account (Local). Every service call runs
+// on behalf of the actor in its context.
 type Actor struct {
 	Account *Account
 	KeyID   int64
 	KeyName string
 	Web     bool
+	Local   bool
+	// The member the key belongs to, or who signed in with its password:
+	// the actor of audit trails and notes, and "me" in filters. 0 for the
+	// command line.
+	MemberID   int64
+	MemberName string
+	MemberRole Role
 }
 
 // AccountID returns the actor's account id.
 func (a *Actor) AccountID() int64 { return a.Account.ID }
+
+// IsAdmin reports whether the actor may manage members and the account's
+// settings: an admin member, or the local command line.
+func (a *Actor) IsAdmin() bool { return a.Local || a.MemberRole == RoleAdmin }
+
+// Member returns the actor's member, nil for the command line.
+func (a *Actor) Member() *MemberRef {
+	if a.MemberID == 0 {
+		return nil
+	}
+	return &MemberRef{ID: a.MemberID, Name: a.MemberName}
+}
+
+// LocalAdmin is the actor of the local admin commands (`taskbox members
+// …`) on an account.
+func LocalAdmin(acct *Account) *Actor {
+	return &Actor{Account: acct, Local: true, KeyName: "command line"}
+}
 
 type actorKey struct{}
 

@@ -197,20 +197,29 @@ type Change struct {
 	New any `json:"new"`
 }
 
-// ActorRef names who made a change, as the audit trail records it.
+// ActorRef names who made a change, as the audit trail records it: how
+// (type) and with what (id and name of the key, or of the member for
+// "member"), and the member it was (null in entries written before members
+// existed, and for the command line).
 type ActorRef struct {
-	Type string `json:"type"` // "api_key" or "web"
-	ID   int64  `json:"id"`
-	Name string `json:"name"`
+	Type   string     `json:"type"` // "api_key", "web" (signed in with a key), "member" (with a password) or "cli"
+	ID     int64      `json:"id"`
+	Name   string     `json:"name"`
+	Member *MemberRef `json:"member"`
 }
 
 // Ref returns how the actor is recorded: a web user is named by the key
-// they signed in with.
+// they signed in with, or as the member when they signed in with a password.
 func (a *Actor) Ref() ActorRef {
-	if a.Web {
-		return ActorRef{Type: "web", ID: a.KeyID, Name: a.KeyName}
+	switch {
+	case a.Local:
+		return ActorRef{Type: "cli", Name: a.KeyName}
+	case a.Web && a.KeyID == 0:
+		return ActorRef{Type: "member", ID: a.MemberID, Name: a.MemberName, Member: a.Member()}
+	case a.Web:
+		return ActorRef{Type: "web", ID: a.KeyID, Name: a.KeyName, Member: a.Member()}
 	}
-	return ActorRef{Type: "api_key", ID: a.KeyID, Name: a.KeyName}
+	return ActorRef{Type: "api_key", ID: a.KeyID, Name: a.KeyName, Member: a.Member()}
 }
 
 // BulkUpdate sets the same fields on many tasks, all or none.

@@ -76,6 +76,7 @@ type Task struct {
 	CompletedBy *ActorRef     `json:"completed_by"`
 	Lead        *TaskLead     `json:"lead"`
 	Campaign    *TaskCampaign `json:"campaign"`
+	Assignee    *MemberRef    `json:"assignee"`
 	// SnoozedUntil hides the task from the inbox until then (see snooze.go).
 	SnoozedUntil *Timestamp `json:"snoozed_until"`
 	// Recurrence makes completing the task create its next occurrence.
@@ -107,6 +108,10 @@ type TaskCreate struct {
 	DueDate     *string
 	Due         *Due
 	Recurrence  *Recurrence
+	// AssigneeSet says assignee_id was given: AssigneeID, or none when 0
+	// (null). Without it the task takes its lead map's owner.
+	AssigneeSet bool
+	AssigneeID  int64
 	Idempotency *Idempotency
 }
 

@@ -80,6 +80,8 @@ func (t *Task) AppendJSON(b []byte, escapeHTML bool) []byte {
 		b = AppendJSONString(b, c.Name, escapeHTML)
 		b = append(b, '}')
 	}
+	b = append(b, `,"assignee":`...)
+	b = t.Assignee.AppendJSON(b, escapeHTML)
 	b = append(b, `,"snoozed_until":`...)
 	if t.SnoozedUntil == nil {
 		b = append(b, "null"...)
@@ -99,6 +101,19 @@ func (t *Task) AppendJSON(b []byte, escapeHTML bool) []byte {
 	return append(b, '}')
 }
 
+// AppendJSON appends m's JSON to b, as encoding/json writes it (see
+// Task.AppendJSON); a nil m is null.
+func (m *MemberRef) AppendJSON(b []byte, escapeHTML bool) []byte {
+	if m == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, `{"id":`...)
+	b = strconv.AppendInt(b, m.ID, 10)
+	b = append(b, `,"name":`...)
+	b = AppendJSONString(b, m.Name, escapeHTML)
+	return append(b, '}')
+}
+
 // AppendJSON appends a's JSON to b, as encoding/json writes it (see
 // Task.AppendJSON).
 func (a *ActorRef) AppendJSON(b []byte, escapeHTML bool) []byte {
@@ -108,6 +123,8 @@ func (a *ActorRef) AppendJSON(b []byte, escapeHTML bool) []byte {
 	b = strconv.AppendInt(b, a.ID, 10)
 	b = append(b, `,"name":`...)
 	b = AppendJSONString(b, a.Name, escapeHTML)
+	b = append(b, `,"member":`...)
+	b = a.Member.AppendJSON(b, escapeHTML)
 	return append(b, '}')
 }
 

@@ -161,6 +161,12 @@ func randomTask(r *rand.Rand) *Task {
 	}
 	if r.IntN(2) == 0 {
 		t.CompletedBy = &ActorRef{Type: randomString(r), ID: randomInt(r), Name: randomString(r)}
+		if r.IntN(2) == 0 {
+			t.CompletedBy.Member = &MemberRef{ID: randomInt(r), Name: randomString(r)}
+		}
+	}
+	if r.IntN(2) == 0 {
+		t.Assignee = &MemberRef{ID: randomInt(r), Name: randomString(r)}
 	}
 	if r.IntN(4) != 0 {
 		t.Lead = &TaskLead{ID: randomInt(r), Email: randomString(r), FirstName: randomStringPtr(r),
@@ -191,9 +197,10 @@ func TestTaskAppendJSON(t *testing.T) {
 	due, done := Due{At: time.Date(2025, 12, 15, 9, 0, 0, 123000000, time.UTC)}, Timestamp{time.Date(2025, 12, 2, 8, 0, 0, 0, time.UTC)}
 	checkTaskJSON(t, &Task{ID: 1, LeadMapID: 2433664091, Name: "Call back", Description: &desc, Priority: PriorityHigh,
 		Due: &due, CreatedAt: Now(), Status: StatusCompleted, UpdatedAt: Now(), CompletedAt: &done, CampaignID: 3, LeadID: 4,
-		CompletedBy: &ActorRef{Type: "api_key", ID: 5, Name: "CRM <sync>"},
+		CompletedBy: &ActorRef{Type: "api_key", ID: 5, Name: "CRM <sync>", Member: &MemberRef{ID: 6, Name: "Ana & Bo"}},
 		Lead:        &TaskLead{ID: 4, Email: "lead@example.com", FirstName: &first},
-		Campaign:    &TaskCampaign{ID: 3, Name: "Q4 & more"}})
+		Campaign:    &TaskCampaign{ID: 3, Name: "Q4 & more"},
+		Assignee:    &MemberRef{ID: 6, Name: "Ana <sales>"}})
 	r := rand.New(rand.NewPCG(1, 2))
 	for range 20000 {
 		checkTaskJSON(t, randomTask(r))
@@ -210,8 +217,8 @@ func FuzzTaskAppendJSON(f *testing.F) {
 		due := Due{At: time.UnixMicro(n % (1 << 50)).UTC(), AllDay: allDay}
 		task := &Task{ID: n, LeadMapID: -n, Name: s, Description: &s, Priority: Priority(s), Due: &due,
 			CreatedAt: TimestampFromMicros(n % (1 << 50)), Status: Status(s), UpdatedAt: Now(), CompletedAt: &Timestamp{},
-			CompletedBy: &ActorRef{Type: s, Name: s}, Lead: &TaskLead{Email: s, FirstName: &s, LastName: &s, CompanyName: &s},
-			Campaign: &TaskCampaign{Name: s}, SnoozedUntil: &Timestamp{}, Recurrence: &Recurrence{Rule: s, From: s}}
+			CompletedBy: &ActorRef{Type: s, Name: s, Member: &MemberRef{ID: n, Name: s}}, Lead: &TaskLead{Email: s, FirstName: &s, LastName: &s, CompanyName: &s},
+			Campaign: &TaskCampaign{Name: s}, Assignee: &MemberRef{ID: -n, Name: s}, SnoozedUntil: &Timestamp{}, Recurrence: &Recurrence{Rule: s, From: s}}
 		checkTaskJSON(t, task)
 		checkTaskJSON(t, &Task{Name: s, Lead: &TaskLead{Email: "x"}})
 		for _, escapeHTML := range []bool{true, false} {

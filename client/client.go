@@ -300,6 +300,7 @@ type errorBody struct {
 var codes = map[int]string{
 	http.StatusBadRequest:            taskbox.EBADREQUEST,
 	http.StatusUnauthorized:          taskbox.EUNAUTHORIZED,
+	http.StatusForbidden:             taskbox.EFORBIDDEN,
 	http.StatusNotFound:              taskbox.ENOTFOUND,
 	http.StatusMethodNotAllowed:      taskbox.EMETHOD,
 	http.StatusConflict:              taskbox.ECONFLICT,

@@ -15,7 +15,7 @@ import (
 // envelope (a proxy's page) still has the right code.
 func TestCodeForStatusInvertsTheServer(t *testing.T) {
 	t.Parallel()
-	for _, code := range []string{taskbox.EBADREQUEST, taskbox.EUNAUTHORIZED, taskbox.ENOTFOUND, taskbox.EMETHOD,
+	for _, code := range []string{taskbox.EBADREQUEST, taskbox.EUNAUTHORIZED, taskbox.EFORBIDDEN, taskbox.ENOTFOUND, taskbox.EMETHOD,
 		taskbox.ECONFLICT, taskbox.ETOOLARGE, taskbox.EINVALID, taskbox.ERATELIMIT, taskbox.EINTERNAL, taskbox.EUNAVAILABLE} {
 		status := httpapi.StatusFor(code)
 		if got := client.CodeForStatus(status); got != code {

@@ -13,6 +13,7 @@ import (
 var statuses = map[string]int{
 	taskbox.EBADREQUEST:   http.StatusBadRequest,
 	taskbox.EUNAUTHORIZED: http.StatusUnauthorized,
+	taskbox.EFORBIDDEN:    http.StatusForbidden,
 	taskbox.ENOTFOUND:     http.StatusNotFound,
 	taskbox.EMETHOD:       http.StatusMethodNotAllowed,
 	taskbox.ECONFLICT:     http.StatusConflict,

@@ -44,8 +44,27 @@ func createAccount(ctx context.Context, tx *Tx, n taskbox.NewAccount) (*taskbox.
 	if err != nil {
 		return nil, nil, fmt.Errorf("insert account: %w", err)
 	}
-	key, err := createKey(ctx, tx, acct.ID, "default")
+	owner, err := insertMember(ctx, tx, acct.ID, taskbox.NewMember{Name: taskbox.OwnerName, Role: taskbox.RoleAdmin})
+	if err != nil {
+		return nil, nil, err
+	}
+	key, err := createKey(ctx, tx, acct.ID, owner.ID, "default")
 	return acct, key, err
+}
+
+// FindAccountByID returns an account.
+func (db *DB) FindAccountByID(ctx context.Context, id int64) (*taskbox.Account, error) {
+	var a taskbox.Account
+	var created int64
+	err := db.readRow(ctx, `SELECT id, name, timezone, created_at FROM accounts WHERE id = ?`,
+		[]any{id}, &a.ID, &a.Name, &a.Timezone, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("Account")
+	} else if err != nil {
+		return nil, err
+	}
+	a.CreatedAt = time.UnixMicro(created).UTC()
+	return &a, nil
 }
 
 // FindAccountByName returns the oldest account with that name.
@@ -63,8 +82,15 @@ func (db *DB) FindAccountByName(ctx context.Context, name string) (*taskbox.Acco
 	return &a, nil
 }
 
-// CreateKey adds a key to an account.
+// CreateKey adds a key to an account, for its oldest active admin (the
+// Owner, unless it was removed).
 func (db *DB) CreateKey(ctx context.Context, accountID int64, name string) (key *taskbox.CreatedKey, err error) {
+	return db.CreateMemberKey(ctx, accountID, 0, name)
+}
+
+// CreateMemberKey adds a key to an account for one of its active members;
+// memberID 0 means the oldest active admin.
+func (db *DB) CreateMemberKey(ctx context.Context, accountID, memberID int64, name string) (key *taskbox.CreatedKey, err error) {
 	name = taskbox.TrimText(name)
 	if name == "" {
 		name = "key"
@@ -76,21 +102,31 @@ func (db *DB) CreateKey(ctx context.Context, accountID int64, name string) (key 
 		} else if err != nil {
 			return err
 		}
-		key, err = createKey(ctx, tx, accountID, name)
+		query, args := `SELECT id FROM team_members WHERE account_id = ? AND removed_at IS NULL AND id = ?`, []any{accountID, memberID}
+		if memberID == 0 {
+			query, args = `SELECT id FROM team_members WHERE account_id = ? AND removed_at IS NULL AND role = ? ORDER BY id LIMIT 1`,
+				[]any{accountID, string(taskbox.RoleAdmin)}
+		}
+		if err := tx.queryRow(ctx, query, args...).Scan(&memberID); errors.Is(err, sql.ErrNoRows) {
+			return notFound("Team member")
+		} else if err != nil {
+			return err
+		}
+		key, err = createKey(ctx, tx, accountID, memberID, name)
 		return err
 	})
 	return key, err
 }
 
-func createKey(ctx context.Context, tx *Tx, accountID int64, name string) (*taskbox.CreatedKey, error) {
+func createKey(ctx context.Context, tx *Tx, accountID, memberID int64, name string) (*taskbox.CreatedKey, error) {
 	secret := newSecret()
 	k := &taskbox.CreatedKey{
-		APIKey: taskbox.APIKey{AccountID: accountID, Name: name, Prefix: secret[:len(keyPrefix)+8], CreatedAt: tx.now.Time},
+		APIKey: taskbox.APIKey{AccountID: accountID, MemberID: memberID, Name: name, Prefix: secret[:len(keyPrefix)+8], CreatedAt: tx.now.Time},
 		Secret: secret,
 	}
 	var err error
-	k.ID, err = tx.insert(ctx, `INSERT INTO api_keys (account_id, name, prefix, hash, created_at) VALUES (?, ?, ?, ?, ?)`,
-		accountID, name, k.Prefix, hashKey(secret), tx.now.Micros())
+	k.ID, err = tx.insert(ctx, `INSERT INTO api_keys (account_id, member_id, name, prefix, hash, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		accountID, memberID, name, k.Prefix, hashKey(secret), tx.now.Micros())
 	if err != nil {
 		return nil, fmt.Errorf("insert key: %w", err)
 	}
@@ -101,7 +137,7 @@ func createKey(ctx context.Context, tx *Tx, accountID int64, name string) (*task
 func (db *DB) ListKeys(ctx context.Context, accountID int64) (keys []*taskbox.APIKey, err error) {
 	err = db.inRead(ctx, func(tx *Tx) error {
 		rows, err := tx.query(ctx,
-			`SELECT id, account_id, name, prefix, created_at, last_used_at, revoked_at FROM api_keys WHERE account_id = ? ORDER BY id`, accountID)
+			`SELECT id, account_id, member_id, name, prefix, created_at, last_used_at, revoked_at FROM api_keys WHERE account_id = ? ORDER BY id`, accountID)
 		if err != nil {
 			return err
 		}
@@ -110,12 +146,12 @@ func (db *DB) ListKeys(ctx context.Context, accountID int64) (keys []*taskbox.AP
 		for rows.Next() {
 			var k taskbox.APIKey
 			var created int64
-			var used, revoked sql.NullInt64
-			if err := rows.Scan(&k.ID, &k.AccountID, &k.Name, &k.Prefix, &created, &used, &revoked); err != nil {
+			var used, revoked, member sql.NullInt64
+			if err := rows.Scan(&k.ID, &k.AccountID, &member, &k.Name, &k.Prefix, &created, &used, &revoked); err != nil {
 				return err
 			}
 			k.CreatedAt = time.UnixMicro(created).UTC()
-			k.LastUsedAt, k.RevokedAt = timePtr(used), timePtr(revoked)
+			k.LastUsedAt, k.RevokedAt, k.MemberID = timePtr(used), timePtr(revoked), member.Int64
 			keys = append(keys, &k)
 		}
 		return rows.Err()
@@ -178,14 +214,17 @@ func (db *DB) readKey(ctx context.Context, hash string) (*taskbox.Actor, int64, 
 		used    sql.NullInt64
 	)
 	read := time.Now()
+	var role string
 	err := db.readRow(ctx, `
-		SELECT k.id, k.name, k.last_used_at, a.id, a.name, a.timezone, a.created_at
-		FROM api_keys k JOIN accounts a ON a.id = k.account_id
-		WHERE k.hash = ? AND k.revoked_at IS NULL`, []any{hash},
-		&actor.KeyID, &actor.KeyName, &used, &actor.Account.ID, &actor.Account.Name, &actor.Account.Timezone, &created)
+		SELECT k.id, k.name, k.last_used_at, a.id, a.name, a.timezone, a.created_at, m.id, m.name, m.role
+		FROM api_keys k JOIN accounts a ON a.id = k.account_id JOIN team_members m ON m.id = k.member_id
+		WHERE k.hash = ? AND k.revoked_at IS NULL AND m.removed_at IS NULL`, []any{hash},
+		&actor.KeyID, &actor.KeyName, &used, &actor.Account.ID, &actor.Account.Name, &actor.Account.Timezone, &created,
+		&actor.MemberID, &actor.MemberName, &role)
 	if err != nil {
 		return nil, 0, err
 	}
+	actor.MemberRole = taskbox.Role(role)
 	actor.Account.CreatedAt = time.UnixMicro(created).UTC()
 	db.keys.put(hash, actor, used.Int64, read)
 	return actor, used.Int64, nil

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"math"
 	"net/url"
 	"strings"
 	"time"
@@ -123,6 +124,13 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 // migrations/postgres. Each runs in its own transaction and is recorded in
 // the goose_db_version table.
 func (db *DB) Migrate(ctx context.Context) error {
+	return db.MigrateTo(ctx, math.MaxInt64)
+}
+
+// MigrateTo applies the migrations up to version and no further, as an
+// older release would have left the database: tests of a migration start
+// there.
+func (db *DB) MigrateTo(ctx context.Context, version int64) error {
 	fsys, err := fs.Sub(migrations, "migrations/"+db.dialect.name())
 	if err != nil {
 		return err
@@ -141,7 +149,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}
-	if _, err := p.Up(ctx); err != nil {
+	if _, err := p.UpTo(ctx, version); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	db.cursorKey, err = db.loadSecret(ctx, "cursor")

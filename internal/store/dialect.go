@@ -2,9 +2,11 @@ package store
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/pressly/goose/v3"
 )
 
@@ -25,6 +27,10 @@ type dialect interface {
 	// skipLocked is appended to a SELECT that claims work rows, so that
 	// several servers claim different ones. SQLite has one writer.
 	skipLocked() string
+	// lockRow is lockTask for a SELECT of one table without an alias.
+	lockRow() string
+	// uniqueViolation reports whether err is a UNIQUE constraint's refusal.
+	uniqueViolation(err error) bool
 	// syncIdentity moves a table's id sequence past a row inserted with an
 	// explicit id.
 	syncIdentity(ctx context.Context, tx *Tx, table string) error
@@ -39,6 +45,11 @@ func (sqliteDialect) like() string                { return "LIKE" } // ASCII cas
 func (sqliteDialect) lockTask() string            { return "" }
 func (sqliteDialect) skipLocked() string          { return "" }
 func (sqliteDialect) tryLockTask() string         { return "" }
+func (sqliteDialect) lockRow() string             { return "" }
+
+func (sqliteDialect) uniqueViolation(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+}
 
 func (sqliteDialect) syncIdentity(context.Context, *Tx, string) error {
 	return nil // AUTOINCREMENT continues after the largest id
@@ -52,6 +63,12 @@ func (postgresDialect) like() string                { return "ILIKE" }
 func (postgresDialect) lockTask() string            { return " FOR UPDATE OF t" }
 func (postgresDialect) skipLocked() string          { return " FOR UPDATE SKIP LOCKED" }
 func (postgresDialect) tryLockTask() string         { return " FOR UPDATE OF t SKIP LOCKED" }
+func (postgresDialect) lockRow() string             { return " FOR UPDATE" }
+
+func (postgresDialect) uniqueViolation(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23505"
+}
 
 // rebind turns ? placeholders into $1, $2, …; no query of the store has a ?
 // inside a string literal.

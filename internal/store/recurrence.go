@@ -34,9 +34,14 @@ func nextOccurrence(ctx context.Context, tx *Tx, actor *taskbox.Actor, t *taskbo
 		return nil
 	}
 	rec := *t.Recurrence
-	next, err := createTask(ctx, tx, actor, &taskbox.TaskCreate{
+	c := &taskbox.TaskCreate{
 		LeadMapID: t.LeadMapID, Name: t.Name, Description: t.Description, Priority: t.Priority, Due: due, Recurrence: &rec,
-	})
+		AssigneeSet: true, // the same assignee, or none as before
+	}
+	if t.Assignee != nil {
+		c.AssigneeID = t.Assignee.ID
+	}
+	next, err := createTask(ctx, tx, actor, c)
 	if err != nil {
 		return fmt.Errorf("next occurrence of task %d: %w", t.ID, err)
 	}
