@@ -23,6 +23,7 @@ type sectionDef struct{ Key, Title, Empty string }
 // inboxData is the inbox page.
 type inboxData struct {
 	Completed bool
+	Snoozed   bool
 	Filter    filter
 	Campaigns []*taskbox.Campaign
 	Sections  []sectionView
@@ -49,6 +50,9 @@ type rowView struct {
 	DueISO  string
 	DueText string
 	Overdue bool
+	// SnoozedText is when the task's snooze ends, in the visitor's zone;
+	// MinSnooze the earliest time the row's picker offers.
+	SnoozedText, SnoozedISO, MinSnooze string
 }
 
 // filter is the inbox's filters as the query string gives them.
@@ -59,11 +63,12 @@ type filter struct {
 	Section    string
 	Cursor     string
 	Completed  bool
+	Snoozed    bool // the Snoozed view
 }
 
 func readFilter(q url.Values) filter {
 	f := filter{Q: strings.TrimSpace(q.Get("q")), Priorities: map[string]bool{}, Cursor: q.Get("cursor"),
-		Completed: q.Get("view") == "completed"}
+		Completed: q.Get("view") == "completed", Snoozed: q.Get("view") == "snoozed"}
 	for _, p := range q["priority"] {
 		if pr := taskbox.Priority(p); pr.Valid() {
 			f.Priorities[p] = true
@@ -87,6 +92,9 @@ func (f filter) query() url.Values {
 	if f.Completed {
 		q.Set("view", "completed")
 	}
+	if f.Snoozed {
+		q.Set("view", "snoozed")
+	}
 	if f.Q != "" {
 		q.Set("q", f.Q)
 	}
@@ -106,6 +114,9 @@ func (f filter) taskFilter(v *visit, due string, limit int) taskbox.TaskFilter {
 		Limit: limit, Location: v.Zone, Now: v.Now}
 	if f.Completed {
 		tf.Status, tf.Due, tf.Sort = string(taskbox.StatusCompleted), "", "-created_at"
+	}
+	if f.Snoozed {
+		tf.Due, tf.Snoozed = "", taskbox.SnoozedOnly
 	}
 	for p := range f.Priorities {
 		tf.Priorities = append(tf.Priorities, taskbox.Priority(p))
@@ -134,7 +145,7 @@ func (s *Server) handleInbox(w http.ResponseWriter, r *http.Request) {
 func (s *Server) renderInbox(w http.ResponseWriter, r *http.Request, v *visit, status int, q url.Values, add taskForm) {
 	f := readFilter(q)
 	add.Prefix = "add"
-	d := inboxData{Completed: f.Completed, Filter: f, Add: add, Zone: v.Zone.String(), Origin: origin(r)}
+	d := inboxData{Completed: f.Completed, Snoozed: f.Snoozed, Filter: f, Add: add, Zone: v.Zone.String(), Origin: origin(r)}
 	d.Return = "/"
 	if enc := stripDraft(q).Encode(); enc != "" {
 		d.Return = "/?" + enc
@@ -149,13 +160,15 @@ func (s *Server) renderInbox(w http.ResponseWriter, r *http.Request, v *visit, s
 		return
 	}
 	sm := d.Summary
-	d.Empty = sm.Overdue+sm.Today+sm.Upcoming+sm.NoDueDate+sm.Completed == 0
+	d.Empty = sm.Overdue+sm.Today+sm.Upcoming+sm.NoDueDate+sm.Completed+sm.Snoozed == 0
 	if d.Empty {
 		d.Add.Open = true
 	}
 	list := sections
 	if f.Completed {
 		list = []sectionDef{completedSection}
+	} else if f.Snoozed {
+		list = []sectionDef{snoozedSection}
 	} else if f.Section != "" {
 		for _, sec := range sections {
 			if sec.Key == f.Section {
@@ -166,7 +179,7 @@ func (s *Server) renderInbox(w http.ResponseWriter, r *http.Request, v *visit, s
 	window := taskbox.NewWindow(v.Now, v.Zone)
 	for _, sec := range list {
 		tf := f.taskFilter(v, sec.Key, s.PageSize)
-		if f.Section == sec.Key || f.Completed {
+		if f.Section == sec.Key || f.Completed || f.Snoozed {
 			tf.Cursor = f.Cursor
 		}
 		page, err := s.Inbox.ListTasks(r.Context(), tf)
@@ -180,7 +193,7 @@ func (s *Server) renderInbox(w http.ResponseWriter, r *http.Request, v *visit, s
 		}
 		if page.NextCursor != nil {
 			mq := f.query()
-			if !f.Completed {
+			if !f.Completed && !f.Snoozed {
 				mq.Set("section", sec.Key)
 			}
 			mq.Set("cursor", *page.NextCursor)
@@ -192,6 +205,8 @@ func (s *Server) renderInbox(w http.ResponseWriter, r *http.Request, v *visit, s
 	title := "Inbox"
 	if f.Completed {
 		title = "Completed"
+	} else if f.Snoozed {
+		title = "Snoozed"
 	}
 	s.render(w, status, "inbox", layoutData{Title: title, CSRF: v.CSRF, Actor: v.Actor, Page: d,
 		Flash: takeFlash(w, r), Return: d.Return})
@@ -207,12 +222,16 @@ func sectionCount(sm *taskbox.Summary, key string, f filter, shown int, more boo
 		return strconv.Itoa(shown)
 	}
 	n := map[string]int{taskbox.DueOverdue: sm.Overdue, taskbox.DueToday: sm.Today, taskbox.DueUpcoming: sm.Upcoming,
-		taskbox.DueNone: sm.NoDueDate, "completed": sm.Completed}[key]
+		taskbox.DueNone: sm.NoDueDate, "completed": sm.Completed, "snoozed": sm.Snoozed}[key]
 	return strconv.Itoa(n)
 }
 
 func newRow(t *taskbox.Task, w taskbox.Window) rowView {
-	row := rowView{Task: t, DueText: dueLabel(t.Due, t.Status, w)}
+	row := rowView{Task: t, DueText: dueLabel(t.Due, t.Status, w), MinSnooze: w.Now.In(w.TodayStart.Location()).Format("2006-01-02T15:04")}
+	if t.SnoozedUntil != nil {
+		row.SnoozedISO = t.SnoozedUntil.String()
+		row.SnoozedText = "Snoozed until " + t.SnoozedUntil.In(w.TodayStart.Location()).Format("Mon 2 Jan 15:04")
+	}
 	if t.Due != nil {
 		row.DueISO = t.Due.String()
 		row.Overdue = t.Status == taskbox.StatusPending && w.Classify(t.Due) == taskbox.DueOverdue

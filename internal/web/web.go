@@ -94,6 +94,8 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("POST /tasks/{id}", s.form(s.handleEditTask))
 	mux.HandleFunc("POST /tasks/{id}/complete", s.form(s.handleSetStatus(taskbox.StatusCompleted)))
 	mux.HandleFunc("POST /tasks/{id}/reopen", s.form(s.handleSetStatus(taskbox.StatusPending)))
+	mux.HandleFunc("POST /tasks/{id}/snooze", s.form(s.handleSnooze))
+	mux.HandleFunc("POST /tasks/{id}/unsnooze", s.form(s.handleUnsnooze))
 	mux.HandleFunc("GET /tasks/{id}/delete", s.signedIn(s.handleConfirmDelete))
 	mux.HandleFunc("POST /tasks/{id}/delete", s.form(s.handleDeleteTask))
 	mux.HandleFunc("/", s.handleNotFound)
