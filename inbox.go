@@ -114,6 +114,8 @@ type TaskUpdate struct {
 	SnoozedUntil  *time.Time
 	RecurrenceSet bool
 	Recurrence    *Recurrence // nil with RecurrenceSet: no longer recurring
+	RemindersSet  bool
+	Reminders     []string
 }
 
 // Validate normalises and checks the fields present, like TaskCreate.
@@ -148,6 +150,9 @@ func (u *TaskUpdate) Validate(fe *FieldErrors, loc *time.Location, prefix string
 	if u.Recurrence != nil && !fe.Has(prefix+"recurrence") {
 		u.Recurrence.Validate(fe, prefix+"recurrence")
 	}
+	if u.RemindersSet && !fe.Has(prefix+"reminders") {
+		ValidateReminders(fe, prefix+"reminders", u.Reminders)
+	}
 }
 
 // SnoozeFieldName names the snooze's time in the body.
@@ -170,7 +175,7 @@ func (u *TaskUpdate) CheckSnooze(fe *FieldErrors, now time.Time, prefix string) 
 // Empty reports whether the update changes nothing.
 func (u *TaskUpdate) Empty() bool {
 	return u.Name == nil && !u.DescriptionSet && u.Priority == nil && !u.DueDateSet && u.Status == nil &&
-		!u.SnoozeSet && !u.RecurrenceSet
+		!u.SnoozeSet && !u.RecurrenceSet && !u.RemindersSet
 }
 
 // TaskEvent is one entry of a task's audit trail.

@@ -81,6 +81,8 @@ type Task struct {
 	SnoozedUntil *Timestamp `json:"snoozed_until"`
 	// Recurrence makes completing the task create its next occurrence.
 	Recurrence *Recurrence `json:"recurrence"`
+	// Reminders are ISO 8601 durations before the due time (see reminder.go).
+	Reminders []string `json:"reminders"`
 }
 
 // TaskLead is the lead a task is for, as the inbox shows it.
@@ -108,6 +110,7 @@ type TaskCreate struct {
 	DueDate     *string
 	Due         *Due
 	Recurrence  *Recurrence
+	Reminders   []string // nil: none
 	// AssigneeSet says assignee_id was given: AssigneeID, or none when 0
 	// (null). Without it the task takes its lead map's owner.
 	AssigneeSet bool
@@ -144,6 +147,9 @@ func (c *TaskCreate) Validate(fe *FieldErrors, loc *time.Location, prefix string
 	}
 	if c.Recurrence != nil && !fe.Has(prefix+"recurrence") {
 		c.Recurrence.Validate(fe, prefix+"recurrence")
+	}
+	if !fe.Has(prefix + "reminders") {
+		ValidateReminders(fe, prefix+"reminders", c.Reminders)
 	}
 }
 

@@ -98,6 +98,19 @@ func (t *Task) AppendJSON(b []byte, escapeHTML bool) []byte {
 		b = AppendJSONString(b, rc.From, escapeHTML)
 		b = append(b, '}')
 	}
+	b = append(b, `,"reminders":`...)
+	if t.Reminders == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i, r := range t.Reminders {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = AppendJSONString(b, r, escapeHTML)
+		}
+		b = append(b, ']')
+	}
 	return append(b, '}')
 }
 

@@ -182,6 +182,12 @@ func randomTask(r *rand.Rand) *Task {
 	if r.IntN(2) == 0 {
 		t.Recurrence = &Recurrence{Rule: randomString(r), From: randomString(r)}
 	}
+	switch r.IntN(3) {
+	case 0:
+		t.Reminders = []string{}
+	case 1:
+		t.Reminders = []string{randomString(r), randomString(r)}
+	}
 	return t
 }
 
@@ -218,7 +224,8 @@ func FuzzTaskAppendJSON(f *testing.F) {
 		task := &Task{ID: n, LeadMapID: -n, Name: s, Description: &s, Priority: Priority(s), Due: &due,
 			CreatedAt: TimestampFromMicros(n % (1 << 50)), Status: Status(s), UpdatedAt: Now(), CompletedAt: &Timestamp{},
 			CompletedBy: &ActorRef{Type: s, Name: s, Member: &MemberRef{ID: n, Name: s}}, Lead: &TaskLead{Email: s, FirstName: &s, LastName: &s, CompanyName: &s},
-			Campaign: &TaskCampaign{Name: s}, Assignee: &MemberRef{ID: -n, Name: s}, SnoozedUntil: &Timestamp{}, Recurrence: &Recurrence{Rule: s, From: s}}
+			Campaign: &TaskCampaign{Name: s}, Assignee: &MemberRef{ID: -n, Name: s}, SnoozedUntil: &Timestamp{}, Recurrence: &Recurrence{Rule: s, From: s},
+			Reminders: []string{s, s}}
 		checkTaskJSON(t, task)
 		checkTaskJSON(t, &Task{Name: s, Lead: &TaskLead{Email: "x"}})
 		for _, escapeHTML := range []bool{true, false} {

@@ -16,12 +16,15 @@ const (
 	EventTypeTaskDue       = "TASK_DUE"
 	// EventTypeTaskUnsnoozed: a snoozed task's time came; it is back.
 	EventTypeTaskUnsnoozed = "TASK_UNSNOOZED"
+	// EventTypeTaskReminder: one of a task's reminders came.
+	EventTypeTaskReminder = "TASK_REMINDER"
 )
 
 // WebhookEventTypes lists every event type a webhook can subscribe to.
 var WebhookEventTypes = []string{
 	EventTypeTaskCreated, EventTypeTaskUpdated, EventTypeTaskCompleted,
 	EventTypeTaskReopened, EventTypeTaskDeleted, EventTypeTaskDue, EventTypeTaskUnsnoozed,
+	EventTypeTaskReminder,
 }
 
 // MaxWebhookURLLen bounds a webhook's URL, in bytes.

@@ -29,11 +29,12 @@ type taskBody struct {
 	Priority    taskbox.Priority    `json:"priority,omitempty"`
 	DueDate     *string             `json:"due_date,omitempty"`
 	Recurrence  *taskbox.Recurrence `json:"recurrence,omitempty"`
+	Reminders   []string            `json:"reminders,omitempty"`
 }
 
 func newTaskBody(c *taskbox.TaskCreate) taskBody {
 	b := taskBody{LeadMapID: c.LeadMapID, Name: c.Name, Description: c.Description, Priority: c.Priority, DueDate: c.DueDate,
-		Recurrence: recurrenceBody(c.Recurrence)}
+		Recurrence: recurrenceBody(c.Recurrence), Reminders: c.Reminders}
 	if b.DueDate == nil && c.Due != nil {
 		s := c.Due.String()
 		b.DueDate = &s
@@ -205,6 +206,12 @@ func updateBody(u *taskbox.TaskUpdate) map[string]any {
 	}
 	if u.RecurrenceSet {
 		b["recurrence"] = recurrenceBody(u.Recurrence)
+	}
+	if u.RemindersSet {
+		b["reminders"] = u.Reminders
+		if u.Reminders == nil {
+			b["reminders"] = []string{}
+		}
 	}
 	return b
 }

@@ -131,7 +131,7 @@ func printTask(w io.Writer, t *taskbox.Task) error {
 		{"Status", string(t.Status)}, {"Priority", string(t.Priority)}, {"Due", dueText(t.Due)},
 		{"Lead", taskLeadEmail(t)}, {"Lead map", fmt.Sprint(t.LeadMapID)}, {"Campaign", taskCampaign(t)},
 		{"Created", t.CreatedAt.String()}, {"Updated", t.UpdatedAt.String()}, {"Completed", completed},
-		{"Snoozed until", snoozedText(t)}, {"Repeats", repeatText(t)},
+		{"Snoozed until", snoozedText(t)}, {"Repeats", repeatText(t)}, {"Reminders", remindersText(t)},
 	} {
 		fmt.Fprintf(tw, "%s:\t%s\n", kv[0], printable(kv[1]))
 	}
@@ -144,6 +144,14 @@ func snoozedText(t *taskbox.Task) string {
 		return "-"
 	}
 	return t.SnoozedUntil.String()
+}
+
+// remindersText lists a task's reminders, or "-".
+func remindersText(t *taskbox.Task) string {
+	if len(t.Reminders) == 0 {
+		return "-"
+	}
+	return strings.Join(t.Reminders, ", ") + " before the due time"
 }
 
 // repeatText says a task's recurrence in words, with its rule, or "-".

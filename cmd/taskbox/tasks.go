@@ -42,6 +42,7 @@ func (m *Main) tasksCreateCommand(r *remote) *cobra.Command {
 		c                             taskbox.TaskCreate
 		email, desc, prio, due, idKey string
 		repeat, repeatFrom            string
+		reminders                     []string
 		campaign                      int64
 	)
 	cmd := &cobra.Command{
@@ -79,6 +80,7 @@ the due time (--repeat-from due, the default) or after the completion.` + "\n" +
 			if repeat != "" {
 				c.Recurrence = &taskbox.Recurrence{Rule: repeat, From: repeatFrom}
 			}
+			c.Reminders = reminders
 			if idKey != "" {
 				c.Idempotency = &taskbox.Idempotency{Key: idKey}
 			}
@@ -100,6 +102,7 @@ the due time (--repeat-from due, the default) or after the completion.` + "\n" +
 	f.StringVar(&idKey, "idempotency-key", "", "an Idempotency-Key, so that running the command again creates nothing (default: a random one)")
 	f.StringVar(&repeat, "repeat", "", "make it recurring: an RRULE such as FREQ=WEEKLY;BYDAY=MO,TH")
 	f.StringVar(&repeatFrom, "repeat-from", "", "with --repeat: due (the default) or completion")
+	f.StringArrayVar(&reminders, "remind", nil, "a reminder before the due time, an ISO 8601 duration (PT15M, P1D); up to 5 times")
 	_ = cmd.MarkFlagRequired("name")
 	return cmd
 }
@@ -292,7 +295,9 @@ func (m *Main) tasksUpdateCommand(r *remote) *cobra.Command {
 	var (
 		name, desc, prio, due, status string
 		repeat, repeatFrom            string
+		reminders                     []string
 		clearDesc, clearDue, noRepeat bool
+		noReminders                   bool
 	)
 	cmd := &cobra.Command{
 		Use:   "update ID [--name …] [--description … | --clear-description] [--priority …] [--due … | --clear-due] [--status …] [--repeat RULE [--repeat-from …] | --no-repeat]",
@@ -329,6 +334,9 @@ func (m *Main) tasksUpdateCommand(r *remote) *cobra.Command {
 				s := taskbox.Status(status)
 				u.Status = &s
 			}
+			if fl.Changed("remind") || noReminders {
+				u.RemindersSet, u.Reminders = true, reminders
+			}
 			if fl.Changed("repeat") || noRepeat {
 				u.RecurrenceSet = true
 				if !noRepeat {
@@ -360,6 +368,9 @@ func (m *Main) tasksUpdateCommand(r *remote) *cobra.Command {
 	f.StringVar(&repeat, "repeat", "", "make it recurring: an RRULE such as FREQ=WEEKLY;BYDAY=MO,TH")
 	f.StringVar(&repeatFrom, "repeat-from", "", "with --repeat: due (the default) or completion")
 	f.BoolVar(&noRepeat, "no-repeat", false, "end its series: it no longer recurs")
+	f.StringArrayVar(&reminders, "remind", nil, "its reminders (they replace the others): ISO 8601 durations before the due time")
+	f.BoolVar(&noReminders, "no-reminders", false, "remove its reminders")
+	cmd.MarkFlagsMutuallyExclusive("remind", "no-reminders")
 	cmd.MarkFlagsMutuallyExclusive("repeat", "no-repeat")
 	cmd.MarkFlagsMutuallyExclusive("description", "clear-description")
 	cmd.MarkFlagsMutuallyExclusive("due", "clear-due")

@@ -41,7 +41,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		DueFired: prometheus.NewCounter(prometheus.CounterOpts{Name: "taskbox_task_due_fired_total",
 			Help: "TASK_DUE events fired by this server."}),
 		TimersFired: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "taskbox_timers_fired_total",
-			Help: "Timers fired by this server, by kind: due, unsnooze."}, []string{"kind"}),
+			Help: "Timers fired by this server, by kind: due, unsnooze, task_reminder."}, []string{"kind"}),
 		QueueDepth: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "taskbox_events_queue_depth",
 			Help: "Task changes not yet dispatched (outbox) and webhook deliveries not yet delivered (deliveries)."}, []string{"queue"}),
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -301,4 +302,25 @@ func (o object) recurrence() *taskbox.Recurrence {
 		}
 	}
 	return r
+}
+
+// reminders reads a task's reminders, an array of strings; empty when
+// absent or null.
+func (o object) reminders() []string {
+	v := o.raw("reminders")
+	if v == nil {
+		return []string{}
+	}
+	var items []json.RawMessage
+	if v[0] != '[' || json.Unmarshal(v, &items) != nil {
+		o.fe.Add(o.prefix+"reminders", "must be an array of ISO 8601 durations")
+		return nil
+	}
+	out := make([]string, len(items))
+	for i, raw := range items {
+		if len(raw) == 0 || raw[0] != '"' || json.Unmarshal(raw, &out[i]) != nil {
+			o.fe.Add(fmt.Sprintf("%sreminders[%d]", o.prefix, i), "must be a string")
+		}
+	}
+	return out
 }

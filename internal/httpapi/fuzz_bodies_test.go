@@ -31,9 +31,9 @@ func tbFuzzTask(f *testing.F, h http.Handler, key, name string) int64 {
 func FuzzUpdateTask(f *testing.F) {
 	h, key, _ := tbFuzzAPI(f)
 	id := tbFuzzTask(f, h, key.Secret, "fuzzed by PATCH")
-	fields := regexp.MustCompile(`^(name|description|priority|due_date|status|snoozed_until|recurrence(\.(rule|from))?)$`)
+	fields := regexp.MustCompile(`^(name|description|priority|due_date|status|snoozed_until|recurrence(\.(rule|from))?|reminders(\[\d+\])?)$`)
 	f.Add([]byte(`{"status": "completed", "priority": "LOW", "due_date": null}`))
-	f.Add([]byte(`{"snoozed_until": "2099-01-01", "recurrence": {"rule": "FREQ=WEEKLY;BYDAY=MO", "from": "completion"}}`))
+	f.Add([]byte(`{"snoozed_until": "2099-01-01", "recurrence": {"rule": "FREQ=WEEKLY;BYDAY=MO", "from": "completion"}, "reminders": ["PT15M", "P1D"]}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		rec := tbFuzzSend(h, key.Secret, http.MethodPatch, fmt.Sprintf("%s/%d", tbTasksPath, id), body)
 		if out := tbFuzzAnswer(t, rec, body, fields, 200, 400, 413, 422); out != nil {
@@ -60,7 +60,7 @@ func FuzzSnoozeTask(f *testing.F) {
 // FuzzBulkCreate fuzzes POST …/tasks/bulk-create.
 func FuzzBulkCreate(f *testing.F) {
 	h, key, _ := tbFuzzAPI(f)
-	fields := regexp.MustCompile(`^tasks(\[\d+\](\.(email_lead_map_id|name|description|priority|due_date|recurrence(\.(rule|from))?))?)?$`)
+	fields := regexp.MustCompile(`^tasks(\[\d+\](\.(email_lead_map_id|name|description|priority|due_date|recurrence(\.(rule|from))?|reminders(\[\d+\])?))?)?$`)
 	f.Add([]byte(`{"tasks": [{"email_lead_map_id": 2433664091, "name": "one"}, {"email_lead_map_id": "2433664091", "name": "two", "due_date": "2025-12-15"}]}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		rec := tbFuzzSend(h, key.Secret, http.MethodPost, tbBulkCreatePath, body)

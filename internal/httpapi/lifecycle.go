@@ -74,6 +74,9 @@ func decodeTaskUpdate(o object, all bool) *taskbox.TaskUpdate {
 	if o.has("snoozed_until") {
 		u.SnoozeSet, u.Snooze = true, o.string("snoozed_until", false)
 	}
+	if all && o.has("reminders") {
+		u.RemindersSet, u.Reminders = true, o.reminders()
+	}
 	if all && o.has("recurrence") {
 		u.RecurrenceSet, u.Recurrence = true, o.recurrence()
 	}

@@ -43,7 +43,7 @@ func TestRecurrence_Rules(t *testing.T) {
 
 	// Accepted: from defaults to due; PATCH changes it, null ends it.
 	task, r := api.CreateTask(t, acct.Key, tbTaskBody(lm, map[string]string{"recurrence": `{"rule": " FREQ=WEEKLY;BYDAY=MO,TH "}`, "due_date": `"2030-01-07"`}))
-	if !strings.HasSuffix(strings.TrimSpace(string(r.Body)), `"snoozed_until":null,"recurrence":{"rule":"FREQ=WEEKLY;BYDAY=MO,TH","from":"due"}}}`) {
+	if !strings.HasSuffix(strings.TrimSpace(string(r.Body)), `"snoozed_until":null,"recurrence":{"rule":"FREQ=WEEKLY;BYDAY=MO,TH","from":"due"},"reminders":[]}}`) {
 		t.Fatalf("create: %s", r.Body)
 	}
 	path := fmt.Sprintf("%s/%d", tbTasksPath, task.ID)

@@ -34,7 +34,7 @@ func TestSnooze_HidesTheTaskUntilUnsnoozed(t *testing.T) {
 	// and recurrence after the existing fields.
 	if !strings.Contains(string(r.Body), `"due_date":"2020-01-01"`) || !strings.Contains(string(r.Body), `"campaign":{`) ||
 		strings.Index(string(r.Body), `"snoozed_until"`) < strings.Index(string(r.Body), `"campaign":{`) ||
-		!strings.HasSuffix(strings.TrimSpace(string(r.Body)), `"recurrence":null}}`) {
+		!strings.HasSuffix(strings.TrimSpace(string(r.Body)), `"recurrence":null,"reminders":[]}}`) {
 		t.Errorf("snoozed task: %s", r.Body)
 	}
 

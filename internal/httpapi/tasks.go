@@ -45,6 +45,9 @@ func decodeTaskCreate(o object) *taskbox.TaskCreate {
 	}
 	c.DueDate = o.string("due_date", false)
 	c.Recurrence = o.recurrence()
+	if o.has("reminders") {
+		c.Reminders = o.reminders()
+	}
 	return c
 }
 

@@ -36,6 +36,7 @@ func nextOccurrence(ctx context.Context, tx *Tx, actor *taskbox.Actor, t *taskbo
 	rec := *t.Recurrence
 	c := &taskbox.TaskCreate{
 		LeadMapID: t.LeadMapID, Name: t.Name, Description: t.Description, Priority: t.Priority, Due: due, Recurrence: &rec,
+		Reminders:   t.Reminders,
 		AssigneeSet: true, // the same assignee, or none as before
 	}
 	if t.Assignee != nil {

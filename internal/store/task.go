@@ -23,7 +23,7 @@ const noDueSort = math.MaxInt64
 // taskSelect reads a task with its lead and campaign; scanTask takes its columns.
 const taskSelect = `SELECT t.id, t.lead_map_id, t.name, t.description, t.priority, t.due_date, t.status,
 	t.created_at, t.updated_at, t.completed_at, t.completed_by, t.campaign_id, t.lead_id,
-	l.email, l.first_name, l.last_name, l.company_name, c.name, t.snoozed_until, t.recurrence
+	l.email, l.first_name, l.last_name, l.company_name, c.name, t.snoozed_until, t.recurrence, t.reminders
 	FROM tasks t JOIN leads l ON l.id = t.lead_id JOIN campaigns c ON c.id = t.campaign_id`
 
 // CreateTask creates a task for a lead map of the actor's account.
@@ -50,16 +50,17 @@ func (db *DB) CreateTask(ctx context.Context, c *taskbox.TaskCreate) (*taskbox.T
 func createTask(ctx context.Context, tx *Tx, actor *taskbox.Actor, c *taskbox.TaskCreate) (*taskbox.Task, error) {
 	t := &taskbox.Task{
 		LeadMapID: c.LeadMapID, Name: c.Name, Description: c.Description, Priority: c.Priority, Due: c.Due,
-		Recurrence: c.Recurrence, Status: taskbox.StatusPending, CreatedAt: tx.now, UpdatedAt: tx.now,
+		Recurrence: c.Recurrence, Reminders: remindersOf(c.Reminders), Status: taskbox.StatusPending, CreatedAt: tx.now, UpdatedAt: tx.now,
 		Lead: &taskbox.TaskLead{}, Campaign: &taskbox.TaskCampaign{},
 	}
 	var first, last, company sql.NullString
 	dueDate, dueSort, allDay := dueColumns(t.Due)
 	recurrence, recurrenceStart := recurrenceColumns(t.Recurrence, t.Due)
+	reminders := remindersColumn(t.Reminders)
 	if tx.dialect.name() == "postgres" {
 		// The lead map's lookup and the insert in one round trip.
 		err := tx.queryRow(ctx, createTaskPostgres, t.Name, t.Description, t.Priority.Rank(), dueDate, dueSort,
-			allDay, string(t.Status), tx.now.Micros(), tx.now.Micros(), recurrence, recurrenceStart, c.LeadMapID, actor.AccountID()).
+			allDay, string(t.Status), tx.now.Micros(), tx.now.Micros(), recurrence, recurrenceStart, reminders, c.LeadMapID, actor.AccountID()).
 			Scan(&t.ID, &t.CampaignID, &t.LeadID, &t.Lead.Email, &first, &last, &company, &t.Campaign.Name)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, notFound("Lead map")
@@ -78,7 +79,7 @@ func createTask(ctx context.Context, tx *Tx, actor *taskbox.Actor, c *taskbox.Ta
 		}
 		t.ID, err = tx.insert(ctx, insertTaskSQL,
 			actor.AccountID(), t.LeadMapID, t.CampaignID, t.LeadID, t.Name, t.Description,
-			t.Priority.Rank(), dueDate, dueSort, allDay, string(t.Status), tx.now.Micros(), tx.now.Micros(), recurrence, recurrenceStart)
+			t.Priority.Rank(), dueDate, dueSort, allDay, string(t.Status), tx.now.Micros(), tx.now.Micros(), recurrence, recurrenceStart, reminders)
 		if err != nil {
 			return nil, fmt.Errorf("insert task: %w", err)
 		}
@@ -98,17 +99,17 @@ func createTask(ctx context.Context, tx *Tx, actor *taskbox.Actor, c *taskbox.Ta
 // no row when the lead map is not the account's.
 const createTaskPostgres = `WITH t AS (
 		INSERT INTO tasks (account_id, lead_map_id, campaign_id, lead_id, name, description,
-			priority, due_date, due_sort, due_all_day, status, created_at, updated_at, recurrence, recurrence_start)
+			priority, due_date, due_sort, due_all_day, status, created_at, updated_at, recurrence, recurrence_start, reminders)
 		SELECT lm.account_id, lm.id, lm.campaign_id, lm.lead_id, ?::text, ?::text,
-			?::integer, ?::text, ?::bigint, ?::integer, ?::text, ?::bigint, ?::bigint, ?::text, ?::bigint
+			?::integer, ?::text, ?::bigint, ?::integer, ?::text, ?::bigint, ?::bigint, ?::text, ?::bigint, ?::text
 		FROM lead_maps lm WHERE lm.id = ? AND lm.account_id = ?
 		RETURNING id, campaign_id, lead_id)
 	SELECT t.id, t.campaign_id, t.lead_id, l.email, l.first_name, l.last_name, l.company_name, c.name
 	FROM t JOIN leads l ON l.id = t.lead_id JOIN campaigns c ON c.id = t.campaign_id`
 
 const insertTaskSQL = `INSERT INTO tasks (account_id, lead_map_id, campaign_id, lead_id, name, description,
-		priority, due_date, due_sort, due_all_day, status, created_at, updated_at, recurrence, recurrence_start)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+		priority, due_date, due_sort, due_all_day, status, created_at, updated_at, recurrence, recurrence_start, reminders)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 // recurrenceColumns is the stored form of a new task's recurrence: its
 // JSON, and its series' start (the due time, which a next occurrence
@@ -170,7 +171,10 @@ func recordTaskEvent(ctx context.Context, tx *Tx, actor *taskbox.Actor, t *taskb
 	} else if _, err = tx.exec(ctx, eventInsert.one(), args...); err != nil {
 		return fmt.Errorf("insert task event: %w", err)
 	}
-	return setDueTimer(ctx, tx, actor.Account, t, typ, wanted[taskbox.EventTypeTaskDue])
+	if err := setDueTimer(ctx, tx, actor.Account, t, typ, wanted[taskbox.EventTypeTaskDue]); err != nil {
+		return err
+	}
+	return setReminderTimers(ctx, tx, actor.Account, t, typ)
 }
 
 // FindTaskByID returns a task of the actor's account that is not deleted.
@@ -227,14 +231,20 @@ func scanTask(s scanner) (*taskbox.Task, error) {
 		created, updated     int64
 		completed, snoozed   sql.NullInt64
 		status               string
-		recurrence           sql.NullString
+		recurrence, remind   sql.NullString
 	)
 	if err := s.Scan(&t.ID, &t.LeadMapID, &t.Name, &desc, &rank, &due, &status,
 		&created, &updated, &completed, &by, &t.CampaignID, &t.LeadID,
-		&t.Lead.Email, &first, &last, &company, &t.Campaign.Name, &snoozed, &recurrence); err != nil {
+		&t.Lead.Email, &first, &last, &company, &t.Campaign.Name, &snoozed, &recurrence, &remind); err != nil {
 		return nil, err
 	}
 	t.SnoozedUntil = timestampPtr(snoozed)
+	t.Reminders = []string{}
+	if remind.Valid {
+		if err := json.Unmarshal([]byte(remind.String), &t.Reminders); err != nil {
+			return nil, fmt.Errorf("task %d reminders: %w", t.ID, err)
+		}
+	}
 	if recurrence.Valid {
 		t.Recurrence = &taskbox.Recurrence{}
 		if err := json.Unmarshal([]byte(recurrence.String), t.Recurrence); err != nil {

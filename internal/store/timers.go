@@ -19,12 +19,15 @@ import (
 const (
 	TimerDue      = "due"      // TASK_DUE of a task (subject: the task)
 	TimerUnsnooze = "unsnooze" // the end of a task's snooze (subject: the task)
+	// TimerTaskReminder is a task's reminder (subject: the task; slot: the
+	// reminder's duration).
+	TimerTaskReminder = "task_reminder"
 )
 
 // taskTimerKinds are the kinds whose subject is a task: such a timer waits
 // while its task has changes in the outbox, so that what it sends is
 // queued after the deliveries of the changes before it.
-var taskTimerKinds = []string{TimerDue, TimerUnsnooze}
+var taskTimerKinds = []string{TimerDue, TimerUnsnooze, TimerTaskReminder}
 
 // timer is one armed timer whose time has come.
 type timer struct {
@@ -50,7 +53,7 @@ const (
 type firer func(ctx context.Context, tx *Tx, d *dispatch, t timer) (fireOutcome, error)
 
 // firers are the kinds' firers.
-var firers = map[string]firer{TimerDue: fireDue, TimerUnsnooze: fireUnsnooze}
+var firers = map[string]firer{TimerDue: fireDue, TimerUnsnooze: fireUnsnooze, TimerTaskReminder: fireTaskReminder}
 
 // timerSet is the SQL that arms a timer for key at fireAt. A new key arms
 // it (moving back to a key that already fired too); the same key arms it
@@ -84,7 +87,7 @@ func disarmTimers(ctx context.Context, tx *Tx, kind string, subjectID int64) err
 }
 
 // timerWaits keeps a timer of a task whose changes are still in the outbox.
-const timerWaits = ` AND (timers.kind NOT IN ('` + TimerDue + `', '` + TimerUnsnooze + `')
+const timerWaits = ` AND (timers.kind NOT IN ('` + TimerDue + `', '` + TimerUnsnooze + `', '` + TimerTaskReminder + `')
 	OR NOT EXISTS (SELECT 1 FROM task_events e WHERE e.task_id = timers.subject_id AND e.outbox = 1))`
 
 // FireTimers fires up to limit armed timers whose time has come (by

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 
 	taskbox "github.com/taskboxhq/taskbox"
 )
@@ -59,6 +60,10 @@ func updateTask(ctx context.Context, tx *Tx, actor *taskbox.Actor, t *taskbox.Ta
 		changes["recurrence"] = taskbox.Change{Old: t.Recurrence, New: u.Recurrence}
 		t.Recurrence = u.Recurrence
 	}
+	if u.RemindersSet && !slices.Equal(t.Reminders, remindersOf(u.Reminders)) {
+		changes["reminders"] = taskbox.Change{Old: t.Reminders, New: remindersOf(u.Reminders)}
+		t.Reminders = remindersOf(u.Reminders)
+	}
 	statusEvent := ""
 	if u.Status != nil && *u.Status != t.Status {
 		statusEvent = taskbox.EventReopened
@@ -88,6 +93,11 @@ func updateTask(ctx context.Context, tx *Tx, actor *taskbox.Actor, t *taskbox.Ta
 		t.Name, t.Description, t.Priority.Rank(), dueDate, dueSort, allDay, string(t.Status),
 		nullMicros(t.CompletedAt), by, tx.now.Micros(), nullMicros(t.SnoozedUntil), t.ID); err != nil {
 		return fmt.Errorf("update task %d: %w", t.ID, err)
+	}
+	if _, ok := changes["reminders"]; ok {
+		if _, err := tx.exec(ctx, `UPDATE tasks SET reminders = ? WHERE id = ?`, remindersColumn(t.Reminders), t.ID); err != nil {
+			return fmt.Errorf("update task %d: %w", t.ID, err)
+		}
 	}
 	if recurrenceChanged {
 		recurrence, start := recurrenceColumns(t.Recurrence, t.Due)

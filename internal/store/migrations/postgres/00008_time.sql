@@ -36,8 +36,13 @@ ALTER TABLE tasks ADD COLUMN snoozed_until BIGINT;
 ALTER TABLE tasks ADD COLUMN recurrence TEXT;
 ALTER TABLE tasks ADD COLUMN recurrence_start BIGINT;
 ALTER TABLE tasks ADD COLUMN next_occurrence_id BIGINT;
+-- reminders: the JSON array of the task's reminders (ISO 8601 durations
+-- before its due time); NULL is none. Each armed one is a timer of kind
+-- task_reminder, its duration the slot.
+ALTER TABLE tasks ADD COLUMN reminders TEXT;
 
 -- +goose Down
+ALTER TABLE tasks DROP COLUMN reminders;
 ALTER TABLE tasks DROP COLUMN next_occurrence_id;
 ALTER TABLE tasks DROP COLUMN recurrence_start;
 ALTER TABLE tasks DROP COLUMN recurrence;
