@@ -24,7 +24,7 @@ const (
 var WebhookEventTypes = []string{
 	EventTypeTaskCreated, EventTypeTaskUpdated, EventTypeTaskCompleted,
 	EventTypeTaskReopened, EventTypeTaskDeleted, EventTypeTaskDue, EventTypeTaskUnsnoozed,
-	EventTypeTaskReminder,
+	EventTypeTaskReminder, EventTypeLeadReminder,
 }
 
 // MaxWebhookURLLen bounds a webhook's URL, in bytes.

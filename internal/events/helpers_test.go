@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -164,7 +165,9 @@ func (r *receiver) serve(w http.ResponseWriter, req *http.Request) {
 	if err := json.Unmarshal(body, &d.Event); err != nil {
 		r.t.Errorf("body %s: %v", body, err)
 	}
-	if err := json.Unmarshal(d.Event.Data, &d.Task); err != nil {
+	if !strings.HasPrefix(d.Event.Type, "TASK_") {
+		// not a task event (LEAD_REMINDER): its test reads the data
+	} else if err := json.Unmarshal(d.Event.Data, &d.Task); err != nil {
 		r.t.Errorf("data %s: %v", d.Event.Data, err)
 	}
 	if d.EventID != d.Event.ID {

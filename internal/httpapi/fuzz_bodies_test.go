@@ -145,3 +145,29 @@ func FuzzAddLeads(f *testing.F) {
 		}
 	})
 }
+
+// FuzzSetReminder fuzzes SmartLead's POST …/set-reminder.
+func FuzzSetReminder(f *testing.F) {
+	h, key, _ := tbFuzzAPI(f)
+	fields := regexp.MustCompile(`^(email_lead_map_id|email_stats_id|message|reminder_time)$`)
+	f.Add([]byte(`{"email_lead_map_id": 2433664091, "email_stats_id": "9", "message": "Call", "reminder_time": "2099-01-01T09:00:00Z"}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		rec := tbFuzzSend(h, key.Secret, http.MethodPost, "/api/v1/master-inbox/set-reminder", body)
+		if out := tbFuzzAnswer(t, rec, body, fields, 200, 400, 404, 413, 422); out != nil && !json.Valid(out) {
+			t.Fatalf("set-reminder answered %s", out)
+		}
+	})
+}
+
+// FuzzListReminders fuzzes SmartLead's POST …/reminders.
+func FuzzListReminders(f *testing.F) {
+	h, key, _ := tbFuzzAPI(f)
+	fields := regexp.MustCompile(`^(offset|limit|sortBy|filters(\.(search|campaignId|campaignTeamMemberId|leadCategories(\.(categoryIdsIn|categoryIdsNotIn))?))?)$`)
+	f.Add([]byte(`{"offset": 0, "limit": 5, "sortBy": "REMINDER_TIME_DESC", "filters": {"search": "a", "leadCategories": {"categoryIdsIn": [1]}}}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		rec := tbFuzzSend(h, key.Secret, http.MethodPost, "/api/v1/master-inbox/reminders", body)
+		if out := tbFuzzAnswer(t, rec, body, fields, 200, 400, 413, 422); out != nil && !json.Valid(out) {
+			t.Fatalf("reminders answered %s", out)
+		}
+	})
+}

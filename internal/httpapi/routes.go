@@ -28,6 +28,8 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("POST /api/v1/master-inbox/tasks/{id}/unsnooze", s.auth(s.handleUnsnooze))
 	mux.HandleFunc("GET /api/v1/master-inbox/tasks/{id}/events", s.auth(s.handleTaskEvents))
 	mux.HandleFunc("GET /api/v1/crm/leads/tasks/{id}", s.auth(s.handleLeadTasks))
+	mux.HandleFunc("POST /api/v1/master-inbox/set-reminder", s.auth(s.handleSetReminder))
+	mux.HandleFunc("POST /api/v1/master-inbox/reminders", s.auth(s.handleListReminders))
 
 	mux.HandleFunc("POST /api/v1/campaigns/create", s.auth(s.handleCreateCampaign))
 	mux.HandleFunc("GET /api/v1/campaigns", s.auth(s.handleListCampaigns))

@@ -31,7 +31,9 @@ type Server struct {
 	// matches: the web inbox's pages.
 	Web      http.Handler
 	Webhooks taskbox.WebhookService
-	Calendar CalendarFeeds
+	// LeadReminders serves SmartLead's set-reminder and reminders list.
+	LeadReminders taskbox.LeadReminderService
+	Calendar      CalendarFeeds
 	// WebhookAllowPrivate accepts webhook URLs written with a loopback,
 	// private or link-local address (serve --webhook-allow-private).
 	WebhookAllowPrivate bool

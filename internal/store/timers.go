@@ -53,7 +53,8 @@ const (
 type firer func(ctx context.Context, tx *Tx, d *dispatch, t timer) (fireOutcome, error)
 
 // firers are the kinds' firers.
-var firers = map[string]firer{TimerDue: fireDue, TimerUnsnooze: fireUnsnooze, TimerTaskReminder: fireTaskReminder}
+var firers = map[string]firer{TimerDue: fireDue, TimerUnsnooze: fireUnsnooze, TimerTaskReminder: fireTaskReminder,
+	TimerLeadReminder: fireLeadReminder}
 
 // timerSet is the SQL that arms a timer for key at fireAt. A new key arms
 // it (moving back to a key that already fired too); the same key arms it

@@ -41,7 +41,23 @@ ALTER TABLE tasks ADD COLUMN next_occurrence_id BIGINT;
 -- task_reminder, its duration the slot.
 ALTER TABLE tasks ADD COLUMN reminders TEXT;
 
+-- SmartLead's reminders on a lead map (set-reminder): message at
+-- reminder_time, fired once by a timer of kind lead_reminder (subject: the
+-- reminder). fired_at is NULL while it is pending.
+CREATE TABLE lead_reminders (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    account_id    BIGINT  NOT NULL REFERENCES accounts (id),
+    lead_map_id   BIGINT  NOT NULL REFERENCES lead_maps (id),
+    email_stats_id TEXT,
+    message       TEXT    NOT NULL,
+    reminder_time BIGINT  NOT NULL,
+    created_at    BIGINT  NOT NULL,
+    fired_at      BIGINT
+);
+CREATE INDEX lead_reminders_pending ON lead_reminders (account_id, reminder_time, id) WHERE fired_at IS NULL;
+
 -- +goose Down
+DROP TABLE lead_reminders;
 ALTER TABLE tasks DROP COLUMN reminders;
 ALTER TABLE tasks DROP COLUMN next_occurrence_id;
 ALTER TABLE tasks DROP COLUMN recurrence_start;
