@@ -15,7 +15,8 @@ import (
 
 // Three servers (three store handles with their own pools, and three
 // workers) on one database, with one injected clock: every timer of every
-// kind (TASK_DUE and TASK_UNSNOOZED here) fires exactly once while all
+// kind (TASK_DUE, TASK_UNSNOOZED, TASK_REMINDER, LEAD_REMINDER) fires
+// exactly once while all
 // three tick at once. On PostgreSQL this is FOR UPDATE SKIP LOCKED at
 // work; on SQLite the one writer.
 func TestEveryTimerFiresOnceAcrossThreeServers(t *testing.T) {
@@ -37,12 +38,21 @@ func TestEveryTimerFiresOnceAcrossThreeServers(t *testing.T) {
 	e := &env{db: dbs[0], clock: c}
 	e.ctx, e.acct, e.mapID = e.account(t, "three", "")
 	r := newReceiver(t)
-	e.subscribe(t, e.ctx, r, taskbox.EventTypeTaskDue, taskbox.EventTypeTaskUnsnoozed)
+	e.subscribe(t, e.ctx, r, taskbox.EventTypeTaskDue, taskbox.EventTypeTaskUnsnoozed, taskbox.EventTypeTaskReminder,
+		taskbox.EventTypeLeadReminder)
 
 	const tasks = 60
 	for i := range tasks {
-		due := c.Now().Add(time.Duration(i%6+1) * time.Minute).Format(time.RFC3339)
-		task := e.task(t, e.ctx, e.mapID, fmt.Sprint("task ", i), &due)
+		due := c.Now().Add(time.Duration(i%6+2) * time.Minute).Format(time.RFC3339)
+		task, err := dbs[(i+1)%3].CreateTask(e.ctx, &taskbox.TaskCreate{LeadMapID: e.mapID, Name: fmt.Sprint("task ", i),
+			DueDate: &due, Reminders: []string{"PT1M"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		at := c.Now().Add(time.Duration(i%5+1) * time.Minute).Format(time.RFC3339)
+		if _, err := dbs[(i+2)%3].SetLeadReminder(e.ctx, &taskbox.LeadReminderCreate{LeadMapID: e.mapID, Message: fmt.Sprint("lead ", i), ReminderTime: at}); err != nil {
+			t.Fatal(err)
+		}
 		until := c.Now().Add(time.Duration(i%4+1) * time.Minute).Format(time.RFC3339)
 		if _, err := dbs[i%3].UpdateTask(e.ctx, task.ID, &taskbox.TaskUpdate{SnoozeSet: true, Snooze: &until}); err != nil {
 			t.Fatal(err)
@@ -75,13 +85,23 @@ func TestEveryTimerFiresOnceAcrossThreeServers(t *testing.T) {
 		seen[d.EventID]++
 	}
 	due, unsnoozed := eventsOf(r, taskbox.EventTypeTaskDue), eventsOf(r, taskbox.EventTypeTaskUnsnoozed)
-	if len(due) != tasks || len(unsnoozed) != tasks {
-		t.Fatalf("%d tasks got TASK_DUE and %d TASK_UNSNOOZED, want %d each", len(due), len(unsnoozed), tasks)
+	reminded := eventsOf(r, taskbox.EventTypeTaskReminder)
+	if len(due) != tasks || len(unsnoozed) != tasks || len(reminded) != tasks {
+		t.Fatalf("%d tasks got TASK_DUE, %d TASK_UNSNOOZED, %d TASK_REMINDER; want %d each", len(due), len(unsnoozed), len(reminded), tasks)
 	}
 	for id, ds := range due {
-		if len(ds) != 1 || len(unsnoozed[id]) != 1 {
-			t.Errorf("task %d: %d TASK_DUE, %d TASK_UNSNOOZED", id, len(ds), len(unsnoozed[id]))
+		if len(ds) != 1 || len(unsnoozed[id]) != 1 || len(reminded[id]) != 1 {
+			t.Errorf("task %d: %d TASK_DUE, %d TASK_UNSNOOZED, %d TASK_REMINDER", id, len(ds), len(unsnoozed[id]), len(reminded[id]))
 		}
+	}
+	lead := 0
+	for _, d := range r.deliveries() {
+		if d.Event.Type == taskbox.EventTypeLeadReminder {
+			lead++
+		}
+	}
+	if lead != tasks {
+		t.Errorf("%d LEAD_REMINDER, want %d", lead, tasks)
 	}
 	for id, n := range seen {
 		if n != 1 {
