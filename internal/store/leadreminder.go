@@ -165,6 +165,9 @@ func fireLeadReminder(ctx context.Context, tx *Tx, d *dispatch, t timer) (fireOu
 	if _, err := tx.exec(ctx, `UPDATE lead_reminders SET fired_at = ? WHERE id = ?`, tx.now.Micros(), t.subjectID); err != nil {
 		return 0, err
 	}
+	if err := addNotice(ctx, tx, t.accountID, member, nil, ev.LeadMapID, "Reminder for "+ev.LeadEmail+": "+ev.Message); err != nil {
+		return 0, err
+	}
 	data, err := json.Marshal(ev)
 	if err != nil {
 		return 0, err

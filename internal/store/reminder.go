@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"slices"
 
@@ -89,6 +90,14 @@ func fireTaskReminder(ctx context.Context, tx *Tx, d *dispatch, t timer) (fireOu
 		_, err := tx.exec(ctx, `UPDATE timers SET fire_at = ? WHERE kind = ? AND subject_id = ? AND slot = ?`,
 			max(task.SnoozedUntil.Micros(), t.fireAt), t.kind, t.subjectID, t.slot)
 		return deferred, err
+	}
+	var assignee sql.NullInt64
+	if err := tx.queryRow(ctx, `SELECT assignee_id FROM tasks WHERE id = ?`, task.ID).Scan(&assignee); err != nil {
+		return 0, err
+	}
+	text := "Reminder: “" + task.Name + "” is due " + task.Due.String() + "."
+	if err := addNotice(ctx, tx, t.accountID, assignee, task.ID, task.LeadMapID, text); err != nil {
+		return 0, err
 	}
 	return fired, fireTaskEvent(ctx, d, t, task, taskbox.EventTypeTaskReminder, "evt_reminder_"+t.slot)
 }

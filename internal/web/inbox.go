@@ -22,6 +22,7 @@ type sectionDef struct{ Key, Title, Empty string }
 
 // inboxData is the inbox page.
 type inboxData struct {
+	Notices   []*taskbox.Notice
 	Completed bool
 	Snoozed   bool
 	Filter    filter
@@ -154,6 +155,12 @@ func (s *Server) renderInbox(w http.ResponseWriter, r *http.Request, v *visit, s
 	if d.Campaigns, err = s.Campaigns.ListCampaigns(r.Context()); err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	if s.Notices != nil {
+		if d.Notices, err = s.Notices.ListNotices(r.Context()); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 	}
 	if d.Summary, err = s.Inbox.Summarize(r.Context(), v.Zone, v.Now); err != nil {
 		s.fail(w, r, err)

@@ -50,7 +50,7 @@ func newSite(t testing.TB, o siteOptions) *site {
 	if o.logs != nil {
 		logger = slog.New(slog.NewTextHandler(o.logs, nil))
 	}
-	w := &web.Server{Accounts: db, Campaigns: db, Leads: db, Search: db, Tasks: db, Inbox: db, Logger: logger,
+	w := &web.Server{Accounts: db, Campaigns: db, Leads: db, Search: db, Tasks: db, Inbox: db, Notices: db, Logger: logger,
 		Key: key, IdleTimeout: o.idle, PageSize: o.pageSize, SignInBurst: o.signInBurst, SignInEvery: o.signInEvery}
 	pages, err := w.Handler()
 	if err != nil {

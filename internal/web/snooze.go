@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 	"time"
 
 	taskbox "github.com/taskboxhq/taskbox"
@@ -52,6 +53,24 @@ func (s *Server) handleSnooze(w http.ResponseWriter, r *http.Request, v *visit) 
 		return
 	}
 	setFlash(w, r, "Snoozed "+quoted(task.Name)+" until "+until.In(v.Zone).Format("Mon 2 Jan 15:04")+".")
+	http.Redirect(w, r, returnFor(r), http.StatusSeeOther)
+}
+
+// handleDismissNotice hides a reminder's notice.
+func (s *Server) handleDismissNotice(w http.ResponseWriter, r *http.Request, v *visit) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 || s.Notices == nil {
+		s.renderError(w, r, http.StatusNotFound, "There is no such reminder.")
+		return
+	}
+	if err := s.Notices.DismissNotice(r.Context(), id); err != nil {
+		if taskbox.ErrorCode(err) == taskbox.ENOTFOUND {
+			s.renderError(w, r, http.StatusNotFound, "There is no such reminder.")
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
 	http.Redirect(w, r, returnFor(r), http.StatusSeeOther)
 }
 

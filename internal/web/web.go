@@ -33,7 +33,10 @@ type Server struct {
 	Search    taskbox.LeadSearcher
 	Tasks     taskbox.TaskService
 	Inbox     taskbox.InboxService
-	Logger    *slog.Logger
+	// Notices are the reminders shown atop the inbox until dismissed
+	// (nil: none).
+	Notices taskbox.NoticeService
+	Logger  *slog.Logger
 	// Key seals and signs session cookies; every server of one database
 	// must use the same key (store.DB.WebSessionKey).
 	Key []byte
@@ -94,6 +97,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("POST /tasks/{id}", s.form(s.handleEditTask))
 	mux.HandleFunc("POST /tasks/{id}/complete", s.form(s.handleSetStatus(taskbox.StatusCompleted)))
 	mux.HandleFunc("POST /tasks/{id}/reopen", s.form(s.handleSetStatus(taskbox.StatusPending)))
+	mux.HandleFunc("POST /notices/{id}/dismiss", s.form(s.handleDismissNotice))
 	mux.HandleFunc("POST /tasks/{id}/snooze", s.form(s.handleSnooze))
 	mux.HandleFunc("POST /tasks/{id}/unsnooze", s.form(s.handleUnsnooze))
 	mux.HandleFunc("GET /tasks/{id}/delete", s.signedIn(s.handleConfirmDelete))

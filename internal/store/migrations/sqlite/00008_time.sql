@@ -56,7 +56,23 @@ CREATE TABLE lead_reminders (
 );
 CREATE INDEX lead_reminders_pending ON lead_reminders (account_id, reminder_time, id) WHERE fired_at IS NULL;
 
+-- Reminders shown in the web inbox until dismissed, written by the
+-- reminder's firing. member_id is who it is for (NULL: everyone of the
+-- account).
+CREATE TABLE notices (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    account_id    BIGINT  NOT NULL REFERENCES accounts (id),
+    member_id     BIGINT,
+    task_id       BIGINT,
+    lead_map_id   BIGINT  NOT NULL,
+    text          TEXT    NOT NULL,
+    created_at    BIGINT  NOT NULL,
+    dismissed_at  BIGINT
+);
+CREATE INDEX notices_open ON notices (account_id, id) WHERE dismissed_at IS NULL;
+
 -- +goose Down
+DROP TABLE notices;
 DROP TABLE lead_reminders;
 ALTER TABLE tasks DROP COLUMN reminders;
 ALTER TABLE tasks DROP COLUMN next_occurrence_id;
