@@ -27,7 +27,9 @@ func TestReminderNoticeShownUntilDismissed(t *testing.T) {
 	if p := do(t, c, "GET", s.URL+"/", nil); strings.Contains(p.Body, `class="notices"`) {
 		t.Fatal("a notice before the reminder fired")
 	}
-	s.DB.Now = func() taskbox.Timestamp { return taskbox.Timestamp{Time: time.Now().Add(90 * time.Second).UTC().Truncate(time.Microsecond)} }
+	s.DB.Now = func() taskbox.Timestamp {
+		return taskbox.Timestamp{Time: time.Now().Add(90 * time.Second).UTC().Truncate(time.Microsecond)}
+	}
 	if fired, err := s.DB.FireTimers(context.Background(), 10); err != nil || fired["task_reminder"] != 1 {
 		t.Fatalf("FireTimers = %v, %v", fired, err)
 	}
