@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -68,8 +69,20 @@ func TestServeHelpNamesTheEnvironment(t *testing.T) {
 func TestVersion(t *testing.T) {
 	t.Parallel()
 	res := mustRunCLI(t, "version")
-	if res.Stdout != "taskbox "+testVersion+"\n" {
-		t.Errorf("version printed %q, want %q", res.Stdout, "taskbox "+testVersion+"\n")
+	first, rest, _ := strings.Cut(res.Stdout, "\n")
+	if first != "taskbox "+testVersion {
+		t.Errorf("version's first line is %q, want %q", first, "taskbox "+testVersion)
+	}
+	// The test binary is built with -buildvcs=false: no commit is known.
+	for _, want := range []string{"commit:   unknown", "go:       go1."} {
+		if !strings.Contains(rest, want) {
+			t.Errorf("version printed %q, without %q", res.Stdout, want)
+		}
+	}
+	res = mustRunCLI(t, "version", "--json")
+	var b BuildInfo
+	if err := json.Unmarshal([]byte(res.Stdout), &b); err != nil || b.Version != testVersion || b.Go == "" {
+		t.Errorf("version --json printed %q (%v)", res.Stdout, err)
 	}
 }
 
@@ -146,6 +159,11 @@ func TestInvalidInvocations(t *testing.T) {
 		{"completion unknown shell", nil, []string{"completion", "tcsh"}, exitUsage, `unknown command "tcsh" for "taskbox completion"`, true},
 		{"import delimiter before the server", []string{"TASKBOX_URL=http://127.0.0.1:1", "TASKBOX_API_KEY=tbx_k", "XDG_CONFIG_HOME=/nonexistent"},
 			[]string{"import", "leads", "leads.csv", "--campaign", "1", "--delimiter", ";;"}, exitUsage, `--delimiter must be one character such as , or ; (\t for a tab), not ";;"`, true},
+		{"outbox retry not an id", nil, []string{"outbox", "retry", "abc"}, exitUsage, `ID must be a task change's id such as 17 or evt_17, not "abc"`, true},
+		{"outbox drop zero", nil, []string{"outbox", "drop", "evt_0"}, exitUsage, `ID must be a task change's id such as 17 or evt_17, not "evt_0"`, true},
+		{"outbox drop without id", nil, []string{"outbox", "drop"}, exitUsage, "accepts 1 arg(s)", true},
+		{"outbox list with an argument", nil, []string{"outbox", "list", "17"}, exitUsage, `unknown command "17" for "taskbox outbox list"`, true},
+		{"outbox unknown command", nil, []string{"outbox", "purge"}, exitUsage, `unknown command "purge" for "taskbox outbox"`, true},
 		{"unknown command", nil, []string{"frobnicate"}, exitUsage, `unknown command "frobnicate"`, true},
 	}
 	for _, c := range cases {

@@ -47,7 +47,7 @@ func (m *Main) rootCommand() *cobra.Command {
 		Long: `taskbox is a self-hosted server for the follow-up tasks of a master inbox.
 Its POST /api/v1/master-inbox/create-task is wire-compatible with SmartLead's.
 
-The local admin commands (serve, accounts, keys, migrate, backup) work on
+The local admin commands (serve, accounts, keys, outbox, migrate, backup) work on
 the database of --db (env TASKBOX_DATABASE_URL): an SQLite file path, by
 default taskbox.db in the current directory, or a postgres:// URL.
 
@@ -69,7 +69,7 @@ Shell completion: taskbox completion bash|zsh|fish|powershell --help.
 	root.PersistentFlags().StringVar(&m.DB, "db", "taskbox.db",
 		"database: an SQLite file path or a postgres:// URL (env TASKBOX_DATABASE_URL)")
 	root.AddCommand(m.serveCommand(), m.accountsCommand(), m.keysCommand(), m.benchCommand(), m.benchReferenceCommand(),
-		m.migrateCommand(), m.backupCommand(), m.versionCommand())
+		m.outboxCommand(), m.migrateCommand(), m.backupCommand(), m.versionCommand())
 	root.AddCommand(m.loginCommand(), m.tasksCommand(), m.campaignsCommand(), m.leadsCommand(), m.importCommand())
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usageError(err) })
 	// cobra's completion command, made now rather than at Execute, so that

@@ -10,7 +10,6 @@ import (
 
 	ics "github.com/arran4/golang-ical"
 	taskbox "github.com/taskboxhq/taskbox"
-	"github.com/taskboxhq/taskbox/internal/store"
 )
 
 var _ taskbox.CalendarService = (*Calendar)(nil)
@@ -19,7 +18,7 @@ var _ taskbox.CalendarService = (*Calendar)(nil)
 // public address (http://host:port, no trailing slash): feed URLs and the
 // links to task pages are made from it.
 type Calendar struct {
-	DB      *store.DB
+	DB      CalendarStore
 	BaseURL string
 }
 

@@ -44,6 +44,7 @@ func (c *clock) Advance(d time.Duration) {
 // ctx, and a lead map for its tasks.
 type env struct {
 	db    *store.DB
+	tdb   *testdb.DB // db, with its DSN for statements behind its back
 	clock *clock
 	ctx   context.Context
 	acct  *taskbox.Account
@@ -52,10 +53,11 @@ type env struct {
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
-	db := testdb.Open(t).DB
+	tdb := testdb.Open(t)
+	db := tdb.DB
 	c := &clock{now: time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)}
 	db.Now = c.Now
-	e := &env{db: db, clock: c}
+	e := &env{db: db, tdb: tdb, clock: c}
 	e.ctx, e.acct, e.mapID = e.account(t, "acme", "")
 	return e
 }

@@ -20,8 +20,15 @@ type Metrics struct {
 	// TimersFired counts the timers this server fired, by kind (due,
 	// unsnooze, …).
 	TimersFired *prometheus.CounterVec
+	// OutboxFailures counts failed tries to dispatch a task change.
+	OutboxFailures prometheus.Counter
+	// OutboxParked counts the task changes this server parked after
+	// their last try (see store.OutboxTries).
+	OutboxParked prometheus.Counter
 	// QueueDepth is the work waiting: task changes not yet dispatched
-	// (queue="outbox") and deliveries not yet delivered (queue="deliveries").
+	// (queue="outbox", the parked ones and those held behind them
+	// included), deliveries not yet delivered (queue="deliveries"), and
+	// parked task changes (queue="parked").
 	QueueDepth *prometheus.GaugeVec
 }
 
@@ -41,12 +48,16 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		DueFired: prometheus.NewCounter(prometheus.CounterOpts{Name: "taskbox_task_due_fired_total",
 			Help: "TASK_DUE events fired by this server."}),
 		TimersFired: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "taskbox_timers_fired_total",
-			Help: "Timers fired by this server, by kind: due, unsnooze, task_reminder."}, []string{"kind"}),
+			Help: "Timers fired by this server, by kind: due, unsnooze, task_reminder, lead_reminder."}, []string{"kind"}),
+		OutboxFailures: prometheus.NewCounter(prometheus.CounterOpts{Name: "taskbox_outbox_failures_total",
+			Help: "Failed tries to dispatch a task change into webhook deliveries."}),
+		OutboxParked: prometheus.NewCounter(prometheus.CounterOpts{Name: "taskbox_outbox_parked_total",
+			Help: "Task changes parked after failing to dispatch: they wait for taskbox outbox retry or drop."}),
 		QueueDepth: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "taskbox_events_queue_depth",
-			Help: "Task changes not yet dispatched (outbox) and webhook deliveries not yet delivered (deliveries)."}, []string{"queue"}),
+			Help: "Task changes not yet dispatched (outbox), webhook deliveries not yet delivered (deliveries), parked task changes (parked)."}, []string{"queue"}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.Delivered, m.Failed, m.Retries, m.Attempts, m.Latency, m.DueFired, m.TimersFired, m.QueueDepth)
+		reg.MustRegister(m.Delivered, m.Failed, m.Retries, m.Attempts, m.Latency, m.DueFired, m.TimersFired, m.OutboxFailures, m.OutboxParked, m.QueueDepth)
 	}
 	return m
 }

@@ -49,7 +49,7 @@ func (p Policy) next(now, since time.Time) (status string, at time.Time) {
 // which it sends concurrently. Several servers on one PostgreSQL database
 // each run one; the store's locks keep them from doing the same work twice.
 type Worker struct {
-	DB      *store.DB
+	DB      Store        // a *store.DB
 	Client  *http.Client // NewClient(false) unless set
 	Logger  *slog.Logger
 	Metrics *Metrics // NewMetrics(nil) unless set
@@ -74,6 +74,7 @@ type Worker struct {
 	full     bool          // the last claim took every free slot
 	depthDue time.Time
 	sweepDue time.Time
+	warned   map[string]time.Time // when each kind of failure was last logged
 }
 
 // batch bounds the rows of one dispatch or firing transaction.
@@ -166,7 +167,7 @@ func (w *Worker) Tick(ctx context.Context) (started int) {
 	for range 10 {
 		n, err := w.DB.DispatchOutbox(ctx, batch)
 		if err != nil {
-			w.warn(ctx, "dispatch outbox", err)
+			w.outboxFailed(ctx, err)
 		}
 		if n < batch {
 			break
@@ -206,14 +207,11 @@ func (w *Worker) Tick(ctx context.Context) (started int) {
 			}()
 		}
 	}
-	if now := time.Now(); now.After(w.depthDue) {
+	if now := w.DB.Time().Time; now.After(w.depthDue) {
 		w.depthDue = now.Add(depthEvery)
-		if outbox, pending, err := w.DB.QueueDepth(ctx); err == nil {
-			w.Metrics.QueueDepth.WithLabelValues("outbox").Set(float64(outbox))
-			w.Metrics.QueueDepth.WithLabelValues("deliveries").Set(float64(pending))
-		}
+		w.gauge(ctx)
 	}
-	if now := w.DB.Now().Time; now.After(w.sweepDue) {
+	if now := w.DB.Time().Time; now.After(w.sweepDue) {
 		w.sweepDue = now.Add(time.Hour)
 		if _, err := w.DB.DeleteOldDeliveries(ctx, now.Add(-w.Retention), 10000); err != nil {
 			w.warn(ctx, "delete old deliveries", err)
@@ -222,15 +220,63 @@ func (w *Worker) Tick(ctx context.Context) (started int) {
 	return started
 }
 
-func (w *Worker) warn(ctx context.Context, what string, err error) {
-	if ctx.Err() == nil {
-		w.Logger.Warn(what, "err", err)
+// gauge refreshes the queue depth gauges.
+func (w *Worker) gauge(ctx context.Context) {
+	outbox, pending, err := w.DB.QueueDepth(ctx)
+	if err != nil {
+		w.warn(ctx, "queue depth", err)
+		return
 	}
+	parked, err := w.DB.ParkedOutbox(ctx)
+	if err != nil {
+		w.warn(ctx, "queue depth", err)
+		return
+	}
+	w.Metrics.QueueDepth.WithLabelValues("outbox").Set(float64(outbox))
+	w.Metrics.QueueDepth.WithLabelValues("deliveries").Set(float64(pending))
+	w.Metrics.QueueDepth.WithLabelValues("parked").Set(float64(parked))
+}
+
+// outboxFailed counts and logs the changes that failed to dispatch, or
+// warns of a dispatch that failed as a whole (the next tick tries again).
+func (w *Worker) outboxFailed(ctx context.Context, err error) {
+	var oe *store.OutboxError
+	if !errors.As(err, &oe) {
+		w.warn(ctx, "dispatch outbox", err)
+		return
+	}
+	for _, f := range oe.Failures {
+		w.Metrics.OutboxFailures.Inc()
+		attrs := []any{"event", f.EventID, "account", f.AccountID, "task", f.TaskID, "tries", f.Tries, "err", f.Error}
+		if f.ParkedAt != nil {
+			w.Metrics.OutboxParked.Inc()
+			w.Logger.Error("task change parked after failing to dispatch: it and its task's later changes wait for taskbox outbox retry or drop", attrs...)
+			continue
+		}
+		w.Logger.Warn("task change failed to dispatch; tried again later", append(attrs, "next_try", f.NextAt.String())...)
+	}
+}
+
+// warn logs a failed step of the worker, once a minute at most for each
+// kind: while the database is away every tick fails the same way.
+func (w *Worker) warn(ctx context.Context, what string, err error) {
+	if ctx.Err() != nil {
+		return
+	}
+	now := time.Now()
+	if last, ok := w.warned[what]; ok && now.Sub(last) < time.Minute {
+		return
+	}
+	if w.warned == nil {
+		w.warned = map[string]time.Time{}
+	}
+	w.warned[what] = now
+	w.Logger.Warn(what, "err", err)
 }
 
 // deliver makes one attempt and records it.
 func (w *Worker) deliver(ctx context.Context, d *store.OutgoingDelivery) {
-	at := w.DB.Now()
+	at := w.DB.Time()
 	start := time.Now()
 	code, result, msg := w.post(ctx, d, at.Unix())
 	if ctx.Err() != nil {
@@ -245,7 +291,7 @@ func (w *Worker) deliver(ctx context.Context, d *store.OutgoingDelivery) {
 	}
 	if result != "success" {
 		r.Attempt.Error = &msg
-		r.Status, r.NextAt = w.Policy.next(w.DB.Now().Time, d.RetrySince)
+		r.Status, r.NextAt = w.Policy.next(w.DB.Time().Time, d.RetrySince)
 		if r.Status == taskbox.DeliveryFailed {
 			w.Metrics.Failed.Inc()
 		} else {

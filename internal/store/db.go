@@ -178,6 +178,10 @@ func (db *DB) Close() error {
 	return err
 }
 
+// Time returns db.Now(): the store's clock as a method, which the
+// interfaces of the store's users (package events) can ask for.
+func (db *DB) Time() taskbox.Timestamp { return db.Now() }
+
 // Tx is a transaction with the dialect's placeholders and the time at which
 // it started, so that every row it writes carries one timestamp.
 //

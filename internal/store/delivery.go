@@ -30,9 +30,11 @@ type OutgoingDelivery struct {
 func (db *DB) ClaimDeliveries(ctx context.Context, lease time.Duration, limit int) (out []*OutgoingDelivery, err error) {
 	now := db.Now()
 	var one int
-	if err := db.readRow(ctx, `SELECT 1 FROM webhook_deliveries WHERE status = 'pending' AND next_at <= ? LIMIT 1`,
-		[]any{now.Micros()}, &one); err != nil {
-		return nil, nil // nothing due (or the database is away: the next tick retries)
+	err = db.readRow(ctx, `SELECT 1 FROM webhook_deliveries WHERE status = 'pending' AND next_at <= ? LIMIT 1`, []any{now.Micros()}, &one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil // nothing due
+	} else if err != nil {
+		return nil, err
 	}
 	err = db.inWrite(ctx, func(tx *Tx) error {
 		lock := ""

@@ -34,6 +34,11 @@ type dialect interface {
 	// syncIdentity moves a table's id sequence past a row inserted with an
 	// explicit id.
 	syncIdentity(ctx context.Context, tx *Tx, table string) error
+	// lockOutbox takes the lock under which one server at a time
+	// dispatches the outbox, until the transaction ends: waiting for it,
+	// or, unless wait, reporting false at once when another holds it.
+	// SQLite has one writer.
+	lockOutbox(ctx context.Context, tx *Tx, wait bool) (bool, error)
 }
 
 type sqliteDialect struct{}
@@ -54,6 +59,8 @@ func (sqliteDialect) uniqueViolation(err error) bool {
 func (sqliteDialect) syncIdentity(context.Context, *Tx, string) error {
 	return nil // AUTOINCREMENT continues after the largest id
 }
+
+func (sqliteDialect) lockOutbox(context.Context, *Tx, bool) (bool, error) { return true, nil }
 
 type postgresDialect struct{}
 
@@ -91,6 +98,15 @@ func (postgresDialect) rebind(q string) string {
 func (postgresDialect) syncIdentity(ctx context.Context, tx *Tx, table string) error {
 	_, err := tx.exec(ctx, `SELECT setval(pg_get_serial_sequence('`+table+`', 'id'), (SELECT MAX(id) FROM `+table+`))`)
 	return err
+}
+
+func (postgresDialect) lockOutbox(ctx context.Context, tx *Tx, wait bool) (got bool, err error) {
+	if wait {
+		_, err = tx.exec(ctx, `SELECT pg_advisory_xact_lock(?)`, dispatchLock)
+		return err == nil, err
+	}
+	err = tx.queryRow(ctx, `SELECT pg_try_advisory_xact_lock(?)`, dispatchLock).Scan(&got)
+	return got, err
 }
 
 // placeholders returns "?, ?, …" with n marks.

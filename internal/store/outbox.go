@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"strconv"
@@ -32,12 +34,14 @@ var auditEventTypes = map[string]string{
 // in the order of its changes whichever server dispatches them.
 const dispatchLock = 0x7461736b626f78 // "taskbox"
 
-// outboxRow is one undispatched audit entry.
+// outboxRow is one undispatched audit entry. failed says that it failed
+// to dispatch before (it has an outbox_failures row).
 type outboxRow struct {
 	id, accountID, taskID int64
 	typ                   string
 	at                    int64
 	task                  string
+	failed                bool
 }
 
 // eventBody is the JSON a delivery POSTs (taskbox.Event, with the task as
@@ -57,60 +61,117 @@ type eventBody struct {
 // after the last seen", so a change whose transaction commits after a
 // later id's is still dispatched; the changes of one task commit in id
 // order, because each holds the task's row lock.
+//
+// A change that fails to dispatch (its stored task is not JSON, say) holds
+// back only the later changes of its task: the batch is gone through again
+// with each change under a savepoint, the failing ones are set aside (see
+// outboxfail.go) and the others dispatched. n counts the dispatched
+// changes, and the error is then an *OutboxError that lists the failures.
 func (db *DB) DispatchOutbox(ctx context.Context, limit int) (n int, err error) {
-	if !db.hasOutbox(ctx) {
-		return 0, nil
+	if ready, err := db.hasOutbox(ctx); err != nil || !ready {
+		return 0, err
 	}
+	n, _, err = db.dispatchOutbox(ctx, limit, false)
+	var re *rowError
+	if !errors.As(err, &re) || !ownFault(ctx, err) {
+		return n, err
+	}
+	n, failed, err := db.dispatchOutbox(ctx, limit, true)
+	if err == nil && len(failed) > 0 {
+		err = &OutboxError{Failures: failed}
+	}
+	return n, err
+}
+
+// dispatchOutbox is one try of DispatchOutbox. Unless careful, the first
+// change that fails fails the whole batch with a *rowError; careful, it
+// dispatches each change under a savepoint and returns those that failed.
+func (db *DB) dispatchOutbox(ctx context.Context, limit int, careful bool) (n int, failed []OutboxFailure, err error) {
 	err = db.inWrite(ctx, func(tx *Tx) error {
-		if tx.dialect.name() == "postgres" {
-			var got bool
-			if err := tx.queryRow(ctx, `SELECT pg_try_advisory_xact_lock(?)`, dispatchLock).Scan(&got); err != nil || !got {
-				return err
-			}
+		n, failed = 0, nil // fn may run again (see groupCommit)
+		if got, err := tx.dialect.lockOutbox(ctx, tx, false); err != nil || !got {
+			return err
 		}
 		rows, err := readOutbox(ctx, tx, limit)
 		if err != nil {
 			return err
 		}
 		d := &dispatch{tx: tx, hooks: map[int64][]*hook{}}
-		ids := make([]any, 0, len(rows))
+		held := map[int64]bool{} // tasks with a change that failed in this batch
+		ids, cleared := make([]any, 0, len(rows)), []any{}
 		for _, r := range rows {
-			if err := d.row(ctx, r); err != nil {
-				return fmt.Errorf("dispatch task event %d: %w", r.id, err)
+			switch {
+			case held[r.taskID]:
+				continue // after its task's failed change
+			case !careful:
+				if err := d.row(ctx, r); err != nil {
+					return &rowError{id: r.id, err: err}
+				}
+			default:
+				f, err := d.tryRow(ctx, r)
+				if err != nil {
+					return err
+				}
+				if f != nil {
+					failed, held[r.taskID] = append(failed, *f), true
+					continue
+				}
 			}
 			ids = append(ids, r.id)
+			if r.failed {
+				cleared = append(cleared, r.id)
+			}
 		}
 		if len(ids) > 0 {
 			if _, err := tx.exec(ctx, `UPDATE task_events SET outbox = NULL WHERE id IN (`+placeholders(len(ids))+`)`, ids...); err != nil {
 				return err
 			}
 		}
-		n = len(rows)
+		if len(cleared) > 0 {
+			if _, err := tx.exec(ctx, `DELETE FROM outbox_failures WHERE event_id IN (`+placeholders(len(cleared))+`)`, cleared...); err != nil {
+				return err
+			}
+		}
+		n = len(ids)
 		return nil
 	})
-	return n, err
+	return n, failed, err
 }
 
-// hasOutbox checks on the read pool whether anything waits, so that an
-// idle SQLite server does not take the writer every poll.
-func (db *DB) hasOutbox(ctx context.Context) bool {
+// hasOutbox checks on the read pool whether any change is ready to
+// dispatch, so that an idle SQLite server does not take the writer every
+// poll.
+func (db *DB) hasOutbox(ctx context.Context) (bool, error) {
 	var one int
-	err := db.readRow(ctx, `SELECT 1 FROM task_events WHERE outbox = 1 LIMIT 1`, nil, &one)
-	return err == nil
+	err := db.readRow(ctx, `SELECT 1 FROM task_events e WHERE e.outbox = 1`+outboxReady+` LIMIT 1`, []any{db.Now().Micros()}, &one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
+// readOutbox reads the changes ready to dispatch, oldest first. A NULL
+// task is read as "", which fails to dispatch as any text that is not JSON
+// does.
 func readOutbox(ctx context.Context, tx *Tx, limit int) ([]outboxRow, error) {
-	rs, err := tx.query(ctx, `SELECT id, account_id, task_id, type, at, task FROM task_events WHERE outbox = 1 ORDER BY id LIMIT ?`, limit)
+	rs, err := tx.query(ctx, `SELECT e.id, e.account_id, e.task_id, e.type, e.at, e.task, f.tries
+		FROM task_events e LEFT JOIN outbox_failures f ON f.event_id = e.id
+		WHERE e.outbox = 1`+outboxReady+` ORDER BY e.id LIMIT ?`, tx.now.Micros(), limit)
 	if err != nil {
 		return nil, err
 	}
 	defer rs.Close()
 	var rows []outboxRow
 	for rs.Next() {
-		var r outboxRow
-		if err := rs.Scan(&r.id, &r.accountID, &r.taskID, &r.typ, &r.at, &r.task); err != nil {
+		var (
+			r     outboxRow
+			task  sql.NullString
+			tries sql.NullInt64
+		)
+		if err := rs.Scan(&r.id, &r.accountID, &r.taskID, &r.typ, &r.at, &task, &tries); err != nil {
 			return nil, err
 		}
+		r.task, r.failed = task.String, tries.Valid
 		rows = append(rows, r)
 	}
 	return rows, rs.Err()
@@ -122,7 +183,7 @@ type hook struct {
 	events map[string]bool
 }
 
-// dispatch is one DispatchOutbox or FireDueTimers transaction, with the
+// dispatch is one DispatchOutbox or FireTimers transaction, with the
 // webhooks of the accounts it has met.
 type dispatch struct {
 	tx    *Tx
@@ -134,10 +195,14 @@ func (d *dispatch) row(ctx context.Context, r outboxRow) error {
 	if !ok {
 		return nil
 	}
-	return fanOut(ctx, d.tx, d, eventBody{
+	err := fanOut(ctx, d.tx, d, eventBody{
 		ID: "evt_" + strconv.FormatInt(r.id, 10), Type: typ, OccurredAt: taskbox.TimestampFromMicros(r.at),
 		AccountID: r.accountID, Data: json.RawMessage(r.task),
 	}, r.taskID)
+	if me := (*json.MarshalerError)(nil); errors.As(err, &me) {
+		return fmt.Errorf("the task stored with the change is not JSON: %w", me.Unwrap())
+	}
+	return err
 }
 
 // setDueTimer arms, re-arms or cancels a task's TASK_DUE timer after a

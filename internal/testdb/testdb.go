@@ -92,6 +92,30 @@ func NewDSN(t testing.TB) string {
 // Count counts a table's rows behind the store's back.
 func (db *DB) Count(t testing.TB, table string) int {
 	t.Helper()
+	conn := db.conn(t)
+	defer conn.Close()
+	var n int
+	if err := conn.QueryRow(fmt.Sprintf(`SELECT COUNT(*) FROM %s`, table)).Scan(&n); err != nil {
+		t.Fatalf("count %s: %v", table, err)
+	}
+	return n
+}
+
+// Exec runs a statement behind the store's back, to put the database in a
+// state that the store itself never leaves it in. The query has no
+// placeholders (they differ between the two databases).
+func (db *DB) Exec(t testing.TB, query string) {
+	t.Helper()
+	conn := db.conn(t)
+	defer conn.Close()
+	if _, err := conn.Exec(query); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+}
+
+// conn opens a connection of its own to the test's database.
+func (db *DB) conn(t testing.TB) *sql.DB {
+	t.Helper()
 	driver, dsn := "sqlite", "file:"+db.DSN+"?_pragma=busy_timeout(5000)"
 	if store.IsPostgres(db.DSN) {
 		driver, dsn = "pgx", db.DSN
@@ -100,10 +124,5 @@ func (db *DB) Count(t testing.TB, table string) int {
 	if err != nil {
 		t.Fatalf("open %s: %v", db.DSN, err)
 	}
-	defer conn.Close()
-	var n int
-	if err := conn.QueryRow(fmt.Sprintf(`SELECT COUNT(*) FROM %s`, table)).Scan(&n); err != nil {
-		t.Fatalf("count %s: %v", table, err)
-	}
-	return n
+	return conn
 }
