@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Timers are the one mechanism by which something happens once at a time,
@@ -88,7 +89,7 @@ func disarmTimers(ctx context.Context, tx *Tx, kind string, subjectID int64) err
 }
 
 // timerWaits keeps a timer of a task whose changes are still in the outbox.
-const timerWaits = ` AND (timers.kind NOT IN ('` + TimerDue + `', '` + TimerUnsnooze + `', '` + TimerTaskReminder + `')
+var timerWaits = ` AND (timers.kind NOT IN ('` + strings.Join(taskTimerKinds, "', '") + `')
 	OR NOT EXISTS (SELECT 1 FROM task_events e WHERE e.task_id = timers.subject_id AND e.outbox = 1))`
 
 // FireTimers fires up to limit armed timers whose time has come (by
