@@ -128,6 +128,24 @@ func LocalAdmin(acct *Account) *Actor {
 	return &Actor{Account: acct, Local: true, KeyName: "command line"}
 }
 
+// DisplayName is how the actor signs what it writes (a note's created_by):
+// its member's name, else (the command line) the name of its key.
+func (a *Actor) DisplayName() string {
+	if a.MemberName != "" {
+		return a.MemberName
+	}
+	return a.KeyName
+}
+
+// MemberIDOrNil is the id of the team member the actor is, stored with what
+// it writes (a note's member_id); nil for the command line.
+func (a *Actor) MemberIDOrNil() *int64 {
+	if a.MemberID == 0 {
+		return nil
+	}
+	return &a.MemberID
+}
+
 type actorKey struct{}
 
 // NewContextWithActor returns ctx carrying actor.

@@ -31,13 +31,15 @@ type TaskFilter struct {
 	LeadMapID  int64
 	LeadID     int64
 	CampaignID int64
-	Query      string // words, each in the name or the description
-	Sort       string // one of TaskSorts; "" means due_date
-	Limit      int    // 1–100
-	Cursor     string // from TaskPage.NextCursor
-	Snoozed    string // SnoozedExclude (default), SnoozedOnly or SnoozedAll
-	Location   *time.Location
-	Now        time.Time // "now" for the due windows; zero means the clock
+	// LeadCategoryID selects the tasks whose lead map has that category.
+	LeadCategoryID int64
+	Query          string // words, each in the name or the description
+	Sort           string // one of TaskSorts; "" means due_date
+	Limit          int    // 1–100
+	Cursor         string // from TaskPage.NextCursor
+	Snoozed        string // SnoozedExclude (default), SnoozedOnly or SnoozedAll
+	Location       *time.Location
+	Now            time.Time // "now" for the due windows; zero means the clock
 }
 
 // TaskPage is one page of the inbox.

@@ -150,6 +150,22 @@ type LeadService interface {
 	AddLeads(ctx context.Context, u *LeadUpload) (*LeadUploadResult, error)
 	ListLeadMaps(ctx context.Context, campaignID int64, offset, limit int) (*LeadMapPage, error)
 	FindLeadByEmail(ctx context.Context, email string) (*Lead, error)
+	// FindLeadByID returns the lead as FindLeadByEmail does.
+	FindLeadByID(ctx context.Context, id int64) (*Lead, error)
+	// ListLeadCampaigns returns the campaigns a lead is in, oldest lead map
+	// first, each with the lead map and its category.
+	ListLeadCampaigns(ctx context.Context, leadID int64) ([]*LeadCampaignMap, error)
+}
+
+// LeadCampaignMap is one campaign a lead is in, as GET
+// /api/v1/leads/{id}/campaigns shows it ({"id", "status", "name"}: the
+// campaign's), with what the web inbox's lead page shows beside it.
+type LeadCampaignMap struct {
+	ID        int64         `json:"id"`
+	Status    string        `json:"status"`
+	Name      string        `json:"name"`
+	LeadMapID int64         `json:"-"`
+	Category  *LeadCategory `json:"-"`
 }
 
 // MaxLeadSuggestions bounds the leads one search by email prefix returns.

@@ -76,7 +76,9 @@ type Task struct {
 	CompletedBy *ActorRef     `json:"completed_by"`
 	Lead        *TaskLead     `json:"lead"`
 	Campaign    *TaskCampaign `json:"campaign"`
-	Assignee    *MemberRef    `json:"assignee"`
+	// LeadCategory is the category of the task's lead map, nil for none.
+	LeadCategory *LeadCategory `json:"lead_category"`
+	Assignee     *MemberRef    `json:"assignee"`
 	// SnoozedUntil hides the task from the inbox until then (see snooze.go).
 	SnoozedUntil *Timestamp `json:"snoozed_until"`
 	// Recurrence makes completing the task create its next occurrence.

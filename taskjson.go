@@ -80,6 +80,16 @@ func (t *Task) AppendJSON(b []byte, escapeHTML bool) []byte {
 		b = AppendJSONString(b, c.Name, escapeHTML)
 		b = append(b, '}')
 	}
+	b = append(b, `,"lead_category":`...)
+	if c := t.LeadCategory; c == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, `{"id":`...)
+		b = strconv.AppendInt(b, c.ID, 10)
+		b = append(b, `,"name":`...)
+		b = AppendJSONString(b, c.Name, escapeHTML)
+		b = append(b, '}')
+	}
 	b = append(b, `,"assignee":`...)
 	b = t.Assignee.AppendJSON(b, escapeHTML)
 	b = append(b, `,"snoozed_until":`...)

@@ -176,6 +176,9 @@ func randomTask(r *rand.Rand) *Task {
 		t.Campaign = &TaskCampaign{ID: randomInt(r), Name: randomString(r)}
 	}
 	if r.IntN(2) == 0 {
+		t.LeadCategory = &LeadCategory{ID: randomInt(r), Name: randomString(r)}
+	}
+	if r.IntN(2) == 0 {
 		s := Timestamp{randomTime(r)}
 		t.SnoozedUntil = &s
 	}
@@ -205,8 +208,8 @@ func TestTaskAppendJSON(t *testing.T) {
 		Due: &due, CreatedAt: Now(), Status: StatusCompleted, UpdatedAt: Now(), CompletedAt: &done, CampaignID: 3, LeadID: 4,
 		CompletedBy: &ActorRef{Type: "api_key", ID: 5, Name: "CRM <sync>", Member: &MemberRef{ID: 6, Name: "Ana & Bo"}},
 		Lead:        &TaskLead{ID: 4, Email: "lead@example.com", FirstName: &first},
-		Campaign:    &TaskCampaign{ID: 3, Name: "Q4 & more"},
-		Assignee:    &MemberRef{ID: 6, Name: "Ana <sales>"}})
+		Campaign:    &TaskCampaign{ID: 3, Name: "Q4 & more"}, LeadCategory: &LeadCategory{ID: 1000, Name: "Hot <lead> & co"},
+		Assignee: &MemberRef{ID: 6, Name: "Ana <sales>"}})
 	r := rand.New(rand.NewPCG(1, 2))
 	for range 20000 {
 		checkTaskJSON(t, randomTask(r))
@@ -224,8 +227,8 @@ func FuzzTaskAppendJSON(f *testing.F) {
 		task := &Task{ID: n, LeadMapID: -n, Name: s, Description: &s, Priority: Priority(s), Due: &due,
 			CreatedAt: TimestampFromMicros(n % (1 << 50)), Status: Status(s), UpdatedAt: Now(), CompletedAt: &Timestamp{},
 			CompletedBy: &ActorRef{Type: s, Name: s, Member: &MemberRef{ID: n, Name: s}}, Lead: &TaskLead{Email: s, FirstName: &s, LastName: &s, CompanyName: &s},
-			Campaign: &TaskCampaign{Name: s}, Assignee: &MemberRef{ID: -n, Name: s}, SnoozedUntil: &Timestamp{}, Recurrence: &Recurrence{Rule: s, From: s},
-			Reminders: []string{s, s}}
+			Campaign: &TaskCampaign{Name: s}, LeadCategory: &LeadCategory{ID: n, Name: s}, Assignee: &MemberRef{ID: -n, Name: s},
+			SnoozedUntil: &Timestamp{}, Recurrence: &Recurrence{Rule: s, From: s}, Reminders: []string{s, s}}
 		checkTaskJSON(t, task)
 		checkTaskJSON(t, &Task{Name: s, Lead: &TaskLead{Email: "x"}})
 		for _, escapeHTML := range []bool{true, false} {

@@ -42,3 +42,5 @@ func TextValues(vs url.Values) bool {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+func itoa64(i int64) string { return strconv.FormatInt(i, 10) }

@@ -18,13 +18,14 @@ const (
 	EventTypeTaskUnsnoozed = "TASK_UNSNOOZED"
 	// EventTypeTaskReminder: one of a task's reminders came.
 	EventTypeTaskReminder = "TASK_REMINDER"
+	EventTypeNoteCreated  = "NOTE_CREATED"
 )
 
 // WebhookEventTypes lists every event type a webhook can subscribe to.
 var WebhookEventTypes = []string{
 	EventTypeTaskCreated, EventTypeTaskUpdated, EventTypeTaskCompleted,
-	EventTypeTaskReopened, EventTypeTaskDeleted, EventTypeTaskDue, EventTypeTaskUnsnoozed,
-	EventTypeTaskReminder, EventTypeLeadReminder,
+	EventTypeTaskReopened, EventTypeTaskDeleted, EventTypeTaskDue,
+	EventTypeNoteCreated, EventTypeTaskUnsnoozed, EventTypeTaskReminder, EventTypeLeadReminder,
 }
 
 // MaxWebhookURLLen bounds a webhook's URL, in bytes.
@@ -91,7 +92,8 @@ func knownEventType(e string) bool {
 }
 
 // Event is what a delivery POSTs: one change of one task (or its due time
-// arriving). ID is the same on every retry, so receivers can deduplicate.
+// arriving). Events that are not a task's carry other data (a NOTE_CREATED
+// carries a NoteEventData). ID is the same on every retry, so receivers can deduplicate.
 type Event struct {
 	ID         string    `json:"event_id"`
 	Type       string    `json:"event_type"`
@@ -110,11 +112,14 @@ const (
 // WebhookDelivery is one event on its way to one webhook, with every attempt
 // made so far.
 type WebhookDelivery struct {
-	ID          int64             `json:"id"`
-	WebhookID   int64             `json:"webhook_id"`
-	EventID     string            `json:"event_id"`
-	EventType   string            `json:"event_type"`
-	TaskID      int64             `json:"task_id"`
+	ID        int64  `json:"id"`
+	WebhookID int64  `json:"webhook_id"`
+	EventID   string `json:"event_id"`
+	EventType string `json:"event_type"`
+	// TaskID names the task of a task's event; LeadMapID the lead map of
+	// another event (NOTE_CREATED). Each is left out when it is 0.
+	TaskID      int64             `json:"task_id,omitempty"`
+	LeadMapID   int64             `json:"email_lead_map_id,omitempty"`
 	Status      string            `json:"status"`
 	Attempts    []DeliveryAttempt `json:"attempts"`
 	NextRetryAt *Timestamp        `json:"next_retry_at"`

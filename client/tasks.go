@@ -130,7 +130,8 @@ func filterQuery(f taskbox.TaskFilter) url.Values {
 	if f.DueAfter != nil {
 		set("due_after", f.DueAfter.Format(time.RFC3339Nano))
 	}
-	for name, id := range map[string]int64{"email_lead_map_id": f.LeadMapID, "lead_id": f.LeadID, "campaign_id": f.CampaignID} {
+	for name, id := range map[string]int64{"email_lead_map_id": f.LeadMapID, "lead_id": f.LeadID, "campaign_id": f.CampaignID,
+		"lead_category_id": f.LeadCategoryID} {
 		if id != 0 {
 			set(name, strconv.FormatInt(id, 10))
 		}

@@ -13,12 +13,14 @@ func (m *Main) leadsCommand() *cobra.Command {
 	r := &remote{}
 	cmd := &cobra.Command{
 		Use:   "leads",
-		Short: "Add, list and find leads on a server",
-		Long: `Add leads to a campaign, list a campaign's leads, find a lead by email.
+		Short: "Add, list and find leads, their notes and categories, on a server",
+		Long: `Add leads to a campaign, list a campaign's leads, find a lead by email;
+add and list notes on leads; set a lead map's category.
 For a CSV file of leads, see taskbox import leads.` + "\n" + remoteHelp,
 	}
 	r.addRemoteFlags(group(cmd))
-	cmd.AddCommand(m.leadsAddCommand(r), m.leadsListCommand(r), m.leadsFindCommand(r))
+	cmd.AddCommand(m.leadsAddCommand(r), m.leadsListCommand(r), m.leadsFindCommand(r),
+		m.leadsNoteCommand(r), m.leadsNotesCommand(r), m.leadsCategoriesCommand(r), m.leadsCategoryCommand(r))
 	return cmd
 }
 

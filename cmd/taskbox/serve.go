@@ -182,7 +182,7 @@ func (m *Main) serve(ctx context.Context, c serveConfig) (err error) {
 	worker := &events.Worker{DB: db, Client: events.NewClient(c.WebhookAllowPrivate), Logger: logger, Metrics: events.NewMetrics(metrics)}
 	worker.Start(context.WithoutCancel(ctx))
 	defer worker.Stop()
-	api := &httpapi.Server{Accounts: db, Campaigns: db, Leads: db, Tasks: db, Inbox: db, DB: db, Logger: logger,
+	api := &httpapi.Server{Accounts: db, Campaigns: db, Leads: db, Tasks: db, Inbox: db, Notes: db, Categories: db, DB: db, Logger: logger,
 		RateLimit: httpapi.NewRateLimiter(c.RateLimit), Metrics: metrics, Webhooks: db, LeadReminders: db, Calendar: &events.Calendar{DB: db, BaseURL: c.BaseURL},
 		WebhookAllowPrivate: c.WebhookAllowPrivate}
 	if api.Web, err = m.webInbox(ctx, db, logger, c.SessionIdle); err != nil {
@@ -280,7 +280,7 @@ func (m *Main) webInbox(ctx context.Context, db *store.DB, logger *slog.Logger, 
 	if err != nil {
 		return nil, err
 	}
-	w := &web.Server{Accounts: db, Campaigns: db, Leads: db, Search: db, Tasks: db, Inbox: db, Notices: db, Logger: logger,
+	w := &web.Server{Accounts: db, Campaigns: db, Leads: db, Search: db, Tasks: db, Inbox: db, Notes: db, Categories: db, Notices: db, Logger: logger,
 		Key: key, IdleTimeout: idle}
 	return w.Handler()
 }

@@ -150,6 +150,7 @@ func (m *Main) tasksListCommand(r *remote) *cobra.Command {
 	var (
 		f                       taskbox.TaskFilter
 		prio, before, after, tz string
+		category                string
 		all                     bool
 	)
 	cmd := &cobra.Command{
@@ -166,6 +167,15 @@ printed: {"data": [tasks], "next_cursor": "…" or null}.` + "\n" + remoteHelp,
 			cl, err := r.client(cmd)
 			if err != nil {
 				return err
+			}
+			if category != "" {
+				c, err := resolveCategory(cmd, cl, category)
+				if err != nil {
+					return err
+				} else if c == nil {
+					return usageError(fmt.Errorf("--category takes a category's id or name"))
+				}
+				f.LeadCategoryID = c.ID
 			}
 			page := &taskbox.TaskPage{}
 			if all {
@@ -206,6 +216,7 @@ printed: {"data": [tasks], "next_cursor": "…" or null}.` + "\n" + remoteHelp,
 	fl.Int64Var(&f.LeadMapID, "lead-map", 0, "only this lead map's tasks")
 	fl.Int64Var(&f.LeadID, "lead", 0, "only this lead's tasks")
 	fl.Int64Var(&f.CampaignID, "campaign", 0, "only this campaign's tasks")
+	fl.StringVar(&category, "category", "", "only the tasks whose lead map has this lead category (its id or name)")
 	fl.StringVar(&f.Query, "search", "", "words in the name or description")
 	fl.StringVar(&f.Sort, "sort", "", "due_date (default), priority, created_at; a leading - reverses")
 	fl.IntVar(&f.Limit, "limit", 0, "tasks per page, 1-100 (default 20)")

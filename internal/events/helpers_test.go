@@ -119,6 +119,7 @@ type delivery struct {
 		Data       json.RawMessage `json:"data"`
 	}
 	Task taskbox.Task
+	Note taskbox.NoteEventData // the data of a NOTE_CREATED
 }
 
 // receiver is a real HTTP server on 127.0.0.1 that verifies the signature
@@ -167,9 +168,13 @@ func (r *receiver) serve(w http.ResponseWriter, req *http.Request) {
 	if err := json.Unmarshal(body, &d.Event); err != nil {
 		r.t.Errorf("body %s: %v", body, err)
 	}
-	if !strings.HasPrefix(d.Event.Type, "TASK_") {
+	data := any(&d.Task)
+	if d.Event.Type == taskbox.EventTypeNoteCreated {
+		data = &d.Note
+	}
+	if !strings.HasPrefix(d.Event.Type, "TASK_") && d.Event.Type != taskbox.EventTypeNoteCreated {
 		// not a task event (LEAD_REMINDER): its test reads the data
-	} else if err := json.Unmarshal(d.Event.Data, &d.Task); err != nil {
+	} else if err := json.Unmarshal(d.Event.Data, data); err != nil {
 		r.t.Errorf("data %s: %v", d.Event.Data, err)
 	}
 	if d.EventID != d.Event.ID {

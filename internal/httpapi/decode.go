@@ -254,7 +254,12 @@ func allDigits(s string) bool {
 // pathID reads a positive integer id from the path; anything else names no
 // object and is answered as a missing one.
 func pathID(r *http.Request, what string) (int64, error) {
-	s := r.PathValue("id")
+	return pathValueID(r, "id", what)
+}
+
+// pathValueID reads the path's wildcard name as pathID reads "id".
+func pathValueID(r *http.Request, name, what string) (int64, error) {
+	s := r.PathValue(name)
 	if !allDigits(s) {
 		return 0, taskbox.Errorf(taskbox.ENOTFOUND, "%s not found.", what)
 	}

@@ -79,7 +79,8 @@ func parseTaskFilter(q url.Values, acct *taskbox.Account) (f taskbox.TaskFilter,
 	if f.DueAfter, err = timeParam(q, "due_after", f.Location); err != nil {
 		return f, err
 	}
-	for name, dest := range map[string]*int64{"email_lead_map_id": &f.LeadMapID, "lead_id": &f.LeadID, "campaign_id": &f.CampaignID} {
+	for name, dest := range map[string]*int64{"email_lead_map_id": &f.LeadMapID, "lead_id": &f.LeadID, "campaign_id": &f.CampaignID,
+		"lead_category_id": &f.LeadCategoryID} {
 		if v := q.Get(name); v != "" {
 			if *dest, err = strconv.ParseInt(v, 10, 64); err != nil || *dest <= 0 {
 				return f, badParam(name, "must be a positive integer")

@@ -128,3 +128,35 @@ func intParam(v, name string, def, lo, hi int) (int, error) {
 	}
 	return n, nil
 }
+
+// handleGetLead is GET /api/v1/leads/{id}: the lead as GET /leads/?email=
+// answers it.
+func (s *Server) handleGetLead(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "Lead")
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	lead, err := s.Leads.FindLeadByID(r.Context(), id)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, lead)
+}
+
+// handleLeadCampaigns is GET /api/v1/leads/{id}/campaigns: a bare array of
+// {"id", "status", "name"}, as SmartLead answers it.
+func (s *Server) handleLeadCampaigns(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "Lead")
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	cs, err := s.Leads.ListLeadCampaigns(r.Context(), id)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, cs)
+}

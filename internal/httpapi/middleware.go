@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -111,6 +112,9 @@ func (s *Server) jsonFallback(mux *http.ServeMux) http.Handler {
 			s.Web.ServeHTTP(w, r)
 			return
 		}
+		if probe.status == http.StatusMethodNotAllowed && strings.HasPrefix(r.URL.Path, "/api/") && !servedPath(mux, r, probe.header.Get("Allow")) {
+			probe.status = http.StatusNotFound
+		}
 		switch probe.status {
 		case http.StatusMethodNotAllowed:
 			w.Header().Set("Allow", probe.header.Get("Allow"))
@@ -124,6 +128,42 @@ func (s *Server) jsonFallback(mux *http.ServeMux) http.Handler {
 			w.WriteHeader(probe.status)
 		}
 	})
+}
+
+// servedPath reports whether a route of one of the allowed methods serves
+// r's path with an id in each of its wildcards. The mux answers 405 for
+// any path a pattern of another method matches, also when the match is a
+// wildcard taking a word for an id (POST /api/v1/leads/update-category
+// against GET /api/v1/leads/{id}): such a path is none the API serves, and
+// gets a 404 like any other.
+func servedPath(mux *http.ServeMux, r *http.Request, allow string) bool {
+	for _, m := range strings.Split(allow, ",") {
+		other := r.WithContext(r.Context()) // a shallow copy
+		other.Method = strings.TrimSpace(m)
+		if _, pattern := mux.Handler(other); pattern != "" && idsInWildcards(pattern, r.URL.Path) {
+			return true
+		}
+	}
+	return false
+}
+
+// idsInWildcards reports whether each {wildcard} of pattern ("GET
+// /api/v1/leads/{id}") holds a positive integer in path, which the
+// pattern matches.
+func idsInWildcards(pattern, path string) bool {
+	_, p, _ := strings.Cut(pattern, " ")
+	want, got := strings.Split(p, "/"), strings.Split(path, "/")
+	if len(want) != len(got) {
+		return false
+	}
+	for i, seg := range want {
+		if strings.HasPrefix(seg, "{") && seg != "{$}" {
+			if n, err := strconv.ParseInt(got[i], 10, 64); err != nil || n <= 0 || !allDigits(got[i]) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // headerProbe records what the mux's fallback handler would answer.

@@ -308,7 +308,7 @@ func TestOpenAPICatchesDrift(t *testing.T) {
 	task := `{"id":1,"email_lead_map_id":2433664091,"name":"x","description":null,"priority":"HIGH","due_date":"2025-12-15",` +
 		`"created_at":"2025-12-01T10:00:00.000Z","status":"pending","updated_at":"2025-12-01T10:00:00.000Z","completed_at":null,` +
 		`"campaign_id":3,"lead_id":4,"completed_by":null,"lead":{"id":4,"email":"a@b.example","first_name":null,"last_name":null,` +
-		`"company_name":null},"campaign":{"id":3,"name":"c"},"assignee":null,"snoozed_until":null,"recurrence":null,"reminders":[]}`
+		`"company_name":null},"campaign":{"id":3,"name":"c"},"lead_category":null,"assignee":null,"snoozed_until":null,"recurrence":null,"reminders":[]}`
 	jh := http.Header{"Content-Type": {"application/json"}}
 	get := httptest.NewRequest(http.MethodGet, "/api/v1/master-inbox/tasks/1", nil)
 	post := func(body string) *http.Request { // a client's request, whose body can be read again
@@ -363,7 +363,7 @@ func TestOpenAPICatchesDrift(t *testing.T) {
 func TestOpenAPITour(t *testing.T) {
 	t.Parallel()
 	db, _ := tbOpenStore(t)
-	s := &httpapi.Server{Accounts: db, Campaigns: db, Leads: db, Tasks: db, Inbox: db, DB: db,
+	s := &httpapi.Server{Accounts: db, Campaigns: db, Leads: db, Tasks: db, Inbox: db, Notes: db, Categories: db, DB: db,
 		Logger: slog.New(slog.DiscardHandler), RateLimit: httpapi.NewRateLimiter(1e6)}
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
@@ -478,6 +478,56 @@ func TestOpenAPITour(t *testing.T) {
 	want(200, get, fmt.Sprintf("/api/v1/crm/leads/tasks/%d", leadID), key, "")
 	want(200, get, fmt.Sprintf("/api/v1/crm/leads/tasks/%d", up.Leads[1].LeadID), key, "") // a lead without tasks
 	want(401, get, fmt.Sprintf("/api/v1/crm/leads/tasks/%d", leadID), "", "")
+
+	// The lead side: notes, categories, lead reads.
+	note := fmt.Sprintf(`{"email_lead_map_id": "%d", "note_message": "Wants pricing"}`, mapID)
+	want(200, post, tbCreateNotePath, key, note, "Idempotency-Key", "n1")
+	if r := want(200, post, tbCreateNotePath, key, note, "Idempotency-Key", "n1"); r.Header.Get("Idempotency-Replayed") != "true" {
+		t.Errorf("note replay: %v", r.Header)
+	}
+	want(409, post, tbCreateNotePath, key, `{"email_lead_map_id": 1, "note_message": "x"}`, "Idempotency-Key", "n1")
+	want(400, post, tbCreateNotePath, key, `[]`)
+	want(401, post, tbCreateNotePath, "", note)
+	want(404, post, tbCreateNotePath, key, `{"email_lead_map_id": 999999999, "note_message": "x"}`)
+	want(413, post, tbCreateNotePath, key, big)
+	want(422, post, tbCreateNotePath, key, `{"lead_id": 1, "note": "x"}`)
+	notes := fmt.Sprintf("/api/v1/crm/leads/notes/%d", leadID)
+	want(200, get, notes, key, "")
+	want(401, get, notes, "", "")
+	want(404, get, "/api/v1/crm/leads/notes/999999", key, "")
+	want(200, get, "/api/v1/leads/fetch-categories", key, "")
+	want(401, get, "/api/v1/leads/fetch-categories", "", "")
+	category := `{"name": "Hot", "sentiment_type": null}`
+	want(200, post, "/api/v1/leads/categories", key, category, "Idempotency-Key", "k1")
+	want(200, post, "/api/v1/leads/categories", key, category, "Idempotency-Key", "k1")
+	want(409, post, "/api/v1/leads/categories", key, `{"name": "Cold"}`, "Idempotency-Key", "k1")
+	want(400, post, "/api/v1/leads/categories", key, `x`)
+	want(401, post, "/api/v1/leads/categories", "", category)
+	want(413, post, "/api/v1/leads/categories", key, big)
+	want(422, post, "/api/v1/leads/categories", key, `{"name": "Hot"}`)
+	update := "/api/v1/master-inbox/update-category"
+	want(200, patch, update, key, fmt.Sprintf(`{"email_lead_map_id": %d, "category_id": "1"}`, mapID))
+	want(200, patch, update, key, fmt.Sprintf(`{"email_lead_map_id": %d, "category_id": null}`, mapID))
+	want(400, patch, update, key, ``)
+	want(401, patch, update, "", `{}`)
+	want(404, patch, update, key, `{"email_lead_map_id": 999999999, "category_id": 1}`)
+	want(413, patch, update, key, big)
+	want(422, patch, update, key, fmt.Sprintf(`{"email_lead_map_id": %d, "category_id": "Interested"}`, mapID))
+	perCampaign := fmt.Sprintf("/api/v1/campaigns/%d/leads/%d/category", campaign.ID, leadID)
+	want(200, post, perCampaign, key, `{"category_id": 2, "pause_lead": true}`)
+	want(400, post, perCampaign, key, `"x"`)
+	want(401, post, perCampaign, "", `{}`)
+	want(404, post, fmt.Sprintf("/api/v1/campaigns/%d/leads/999999/category", campaign.ID), key, `{"category_id": 2}`)
+	want(413, post, perCampaign, key, big)
+	want(422, post, perCampaign, key, `{"category": 2}`)
+	want(200, get, tasks+"?lead_category_id=2", key, "")
+	want(400, get, tasks+"?lead_category_id=x", key, "")
+	for _, p := range []string{fmt.Sprintf("/api/v1/leads/%d", leadID), fmt.Sprintf("/api/v1/leads/%d/campaigns", leadID), "/api/v1/campaigns/"} {
+		want(200, get, p, key, "")
+		want(401, get, p, "", "")
+	}
+	want(404, get, "/api/v1/leads/999999", key, "")
+	want(404, get, "/api/v1/leads/999999/campaigns", key, "")
 
 	want(200, del, one, key, "")
 	want(200, get, one+"/events", key, "")

@@ -19,14 +19,16 @@ type Pinger interface {
 
 // Server holds the services the handlers call. main wires it once.
 type Server struct {
-	Accounts  taskbox.AccountService
-	Campaigns taskbox.CampaignService
-	Leads     taskbox.LeadService
-	Tasks     taskbox.TaskService
-	Inbox     taskbox.InboxService
-	DB        Pinger
-	Logger    *slog.Logger
-	RateLimit *RateLimiter // nil: no limit
+	Accounts   taskbox.AccountService
+	Campaigns  taskbox.CampaignService
+	Leads      taskbox.LeadService
+	Tasks      taskbox.TaskService
+	Inbox      taskbox.InboxService
+	Notes      taskbox.NoteService
+	Categories taskbox.CategoryService
+	DB         Pinger
+	Logger     *slog.Logger
+	RateLimit  *RateLimiter // nil: no limit
 	// Web, when set, answers every path outside /api/ that no API route
 	// matches: the web inbox's pages.
 	Web      http.Handler

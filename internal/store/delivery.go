@@ -24,8 +24,8 @@ type OutgoingDelivery struct {
 // ClaimDeliveries leases up to limit deliveries that are due (by db.Now)
 // for lease: no other server tries them until it ends, and if this one dies
 // mid-attempt they are tried again afterwards (at least once). Only the
-// oldest pending delivery of each task to each webhook is eligible, so a
-// task's events arrive in the order of its changes; on PostgreSQL the rows
+// oldest pending delivery of each task (or lead map) to each webhook is
+// eligible, so a task's events arrive in the order of its changes; on PostgreSQL the rows
 // are taken with FOR UPDATE SKIP LOCKED, so servers claim different ones.
 func (db *DB) ClaimDeliveries(ctx context.Context, lease time.Duration, limit int) (out []*OutgoingDelivery, err error) {
 	now := db.Now()
@@ -45,7 +45,7 @@ func (db *DB) ClaimDeliveries(ctx context.Context, lease time.Duration, limit in
 			FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
 			WHERE d.status = 'pending' AND d.next_at <= ? AND d.leased_until <= ?
 			AND NOT EXISTS (SELECT 1 FROM webhook_deliveries e WHERE e.status = 'pending'
-				AND e.webhook_id = d.webhook_id AND e.task_id = d.task_id AND e.id < d.id)
+				AND e.webhook_id = d.webhook_id AND e.task_id = d.task_id AND e.lead_map_id = d.lead_map_id AND e.id < d.id)
 			ORDER BY d.next_at, d.id LIMIT ?`+lock, now.Micros(), now.Micros(), limit)
 		if err != nil {
 			return err
@@ -123,10 +123,10 @@ func (db *DB) RecordAttempt(ctx context.Context, deliveryID int64, r AttemptResu
 	})
 }
 
-// QueueDepth counts the task changes not yet dispatched and the deliveries
+// QueueDepth counts the events not yet dispatched and the deliveries
 // not yet delivered.
 func (db *DB) QueueDepth(ctx context.Context) (outbox, pending int64, err error) {
-	if err := db.readRow(ctx, `SELECT COUNT(*) FROM task_events WHERE outbox = 1`, nil, &outbox); err != nil {
+	if err := db.readRow(ctx, `SELECT (SELECT COUNT(*) FROM task_events WHERE outbox = 1) + (SELECT COUNT(*) FROM lead_map_events)`, nil, &outbox); err != nil {
 		return 0, 0, err
 	}
 	err = db.readRow(ctx, `SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'pending'`, nil, &pending)

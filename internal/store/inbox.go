@@ -139,6 +139,9 @@ func taskConditions(d dialect, accountID int64, f taskbox.TaskFilter) ([]string,
 	if f.CampaignID != 0 {
 		add("t.campaign_id = ?", f.CampaignID)
 	}
+	if f.LeadCategoryID != 0 {
+		add("lm.category_id = ?", f.LeadCategoryID)
+	}
 	for _, word := range strings.Fields(f.Query) {
 		pattern := "%" + escapeLike(word) + "%"
 		add(`(t.name `+d.like()+` ? ESCAPE '\' OR t.description `+d.like()+` ? ESCAPE '\')`, pattern, pattern)

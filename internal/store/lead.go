@@ -177,14 +177,25 @@ func (db *DB) ListLeadMaps(ctx context.Context, campaignID int64, offset, limit 
 // FindLeadByEmail returns the actor's lead with that email (in any case) and
 // the campaigns it is in.
 func (db *DB) FindLeadByEmail(ctx context.Context, email string) (lead *taskbox.Lead, err error) {
+	return db.findLead(ctx, `l.email_key = ?`, strings.ToLower(taskbox.TrimText(email)))
+}
+
+// FindLeadByID returns the actor's lead with that id and the campaigns it is in.
+func (db *DB) FindLeadByID(ctx context.Context, id int64) (lead *taskbox.Lead, err error) {
+	return db.findLead(ctx, `l.id = ?`, id)
+}
+
+// findLead returns the actor's lead that cond (on leads l, with arg)
+// selects, with its campaigns.
+func (db *DB) findLead(ctx context.Context, cond string, arg any) (lead *taskbox.Lead, err error) {
 	actor, err := taskbox.RequireActor(ctx)
 	if err != nil {
 		return nil, err
 	}
 	err = db.inRead(ctx, func(tx *Tx) error {
 		var lr leadRow
-		err := tx.queryRow(ctx, `SELECT `+leadColumns+` FROM leads l WHERE l.account_id = ? AND l.email_key = ?`,
-			actor.AccountID(), strings.ToLower(taskbox.TrimText(email))).Scan(lr.dest()...)
+		err := tx.queryRow(ctx, `SELECT `+leadColumns+` FROM leads l WHERE l.account_id = ? AND `+cond,
+			actor.AccountID(), arg).Scan(lr.dest()...)
 		if errors.Is(err, sql.ErrNoRows) {
 			return notFound("Lead")
 		} else if err != nil {
@@ -197,6 +208,54 @@ func (db *DB) FindLeadByEmail(ctx context.Context, email string) (lead *taskbox.
 		return err
 	})
 	return lead, err
+}
+
+// ListLeadCampaigns returns the campaigns a lead of the actor's account is
+// in, oldest lead map first, with each lead map and its category.
+func (db *DB) ListLeadCampaigns(ctx context.Context, leadID int64) (out []*taskbox.LeadCampaignMap, err error) {
+	actor, err := taskbox.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	err = db.inRead(ctx, func(tx *Tx) error {
+		var one int
+		err := tx.queryRow(ctx, `SELECT 1 FROM leads WHERE id = ? AND account_id = ?`, leadID, actor.AccountID()).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("Lead")
+		} else if err != nil {
+			return err
+		}
+		rows, err := tx.query(ctx, `SELECT c.id, c.status, c.name, lm.id, lc.id, lc.name FROM lead_maps lm
+			JOIN campaigns c ON c.id = lm.campaign_id LEFT JOIN lead_categories lc ON lc.id = lm.category_id
+			WHERE lm.lead_id = ? AND lm.account_id = ? ORDER BY lm.id`, leadID, actor.AccountID())
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		out = []*taskbox.LeadCampaignMap{}
+		for rows.Next() {
+			var (
+				m     taskbox.LeadCampaignMap
+				catID sql.NullInt64
+				cat   sql.NullString
+			)
+			if err := rows.Scan(&m.ID, &m.Status, &m.Name, &m.LeadMapID, &catID, &cat); err != nil {
+				return err
+			}
+			m.Category = leadCategory(catID, cat)
+			out = append(out, &m)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// leadCategory converts a lead map's nullable category.
+func leadCategory(id sql.NullInt64, name sql.NullString) *taskbox.LeadCategory {
+	if !id.Valid {
+		return nil
+	}
+	return &taskbox.LeadCategory{ID: id.Int64, Name: name.String}
 }
 
 func leadCampaigns(ctx context.Context, tx *Tx, leadID int64) ([]taskbox.LeadCampaign, error) {

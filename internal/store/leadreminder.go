@@ -173,5 +173,5 @@ func fireLeadReminder(ctx context.Context, tx *Tx, d *dispatch, t timer) (fireOu
 		return 0, err
 	}
 	return fired, fanOut(ctx, tx, d, eventBody{ID: fmt.Sprintf("evt_lead_reminder_%d", t.subjectID), Type: taskbox.EventTypeLeadReminder,
-		OccurredAt: taskbox.TimestampFromMicros(t.fireAt), AccountID: t.accountID, Data: data}, -t.subjectID)
+		OccurredAt: taskbox.TimestampFromMicros(t.fireAt), AccountID: t.accountID, Data: data}, subject{leadMapID: ev.LeadMapID})
 }

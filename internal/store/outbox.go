@@ -16,9 +16,11 @@ import (
 // The outbox is the audit trail: every task change writes its task_events
 // row in the change's own transaction (recordTaskEvent), with outbox = 1
 // when a webhook of the account subscribes to the change, and sets the
-// task's TASK_DUE timer there too (setDueTimer). DispatchOutbox turns the
-// flagged rows into webhook deliveries; the delivery worker and the due
-// scheduler of package events take it from there.
+// task's TASK_DUE timer there too (setDueTimer). Events about a lead map
+// that are not a task's change (a note, …) are written to lead_map_events
+// in their change's transaction (recordLeadMapEvent). DispatchOutbox turns
+// both into webhook deliveries; the delivery worker and the due scheduler
+// of package events take it from there.
 
 // auditEventTypes maps an audit entry's type to its webhook event type.
 var auditEventTypes = map[string]string{
@@ -67,6 +69,8 @@ type eventBody struct {
 // with each change under a savepoint, the failing ones are set aside (see
 // outboxfail.go) and the others dispatched. n counts the dispatched
 // changes, and the error is then an *OutboxError that lists the failures.
+// Lead map events, up to what is left of limit, follow in a transaction of
+// their own (dispatchLeadMapEventsAfter).
 func (db *DB) DispatchOutbox(ctx context.Context, limit int) (n int, err error) {
 	if ready, err := db.hasOutbox(ctx); err != nil || !ready {
 		return 0, err
@@ -74,13 +78,36 @@ func (db *DB) DispatchOutbox(ctx context.Context, limit int) (n int, err error) 
 	n, _, err = db.dispatchOutbox(ctx, limit, false)
 	var re *rowError
 	if !errors.As(err, &re) || !ownFault(ctx, err) {
-		return n, err
+		return db.dispatchLeadMapEventsAfter(ctx, limit, n, err)
 	}
 	n, failed, err := db.dispatchOutbox(ctx, limit, true)
 	if err == nil && len(failed) > 0 {
 		err = &OutboxError{Failures: failed}
 	}
-	return n, err
+	return db.dispatchLeadMapEventsAfter(ctx, limit, n, err)
+}
+
+// dispatchLeadMapEventsAfter dispatches, after n task changes dispatched
+// with the outcome err, up to limit-n lead map events, in a transaction of
+// their own: a failure there holds up no task change. It returns the
+// total and the errors of both.
+func (db *DB) dispatchLeadMapEventsAfter(ctx context.Context, limit, n int, err error) (int, error) {
+	var oe *OutboxError
+	if n >= limit || (err != nil && !errors.As(err, &oe)) {
+		return n, err
+	}
+	var m int
+	lerr := db.inWrite(ctx, func(tx *Tx) error {
+		m = 0 // fn may run again (see groupCommit)
+		if got, err := tx.dialect.lockOutbox(ctx, tx, false); err != nil || !got {
+			return err
+		}
+		d := &dispatch{tx: tx, hooks: map[int64][]*hook{}}
+		var err error
+		m, err = d.leadMapEvents(ctx, limit-n)
+		return err
+	})
+	return n + m, errors.Join(err, lerr)
 }
 
 // dispatchOutbox is one try of DispatchOutbox. Unless careful, the first
@@ -138,12 +165,75 @@ func (db *DB) dispatchOutbox(ctx context.Context, limit int, careful bool) (n in
 	return n, failed, err
 }
 
+// recordLeadMapEvent queues a webhook event of type typ about a lead map,
+// whose data is v as JSON, in the transaction of the change it reports:
+// the event commits or rolls back with the change. Nothing is written when
+// no webhook of the account subscribes to typ.
+func recordLeadMapEvent(ctx context.Context, tx *Tx, accountID, leadMapID int64, typ string, v any) error {
+	wanted, err := tx.webhookEvents(ctx, accountID)
+	if err != nil || !wanted[typ] {
+		return err
+	}
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	_, err = tx.exec(ctx, `INSERT INTO lead_map_events (account_id, lead_map_id, type, at, data) VALUES (?, ?, ?, ?, ?)`,
+		accountID, leadMapID, typ, tx.now.Micros(), string(data))
+	return err
+}
+
+// leadMapEvents fans out up to limit lead map events, oldest first, and
+// deletes them: their deliveries hold all they carried.
+func (d *dispatch) leadMapEvents(ctx context.Context, limit int) (int, error) {
+	rs, err := d.tx.query(ctx, `SELECT id, account_id, lead_map_id, type, at, data FROM lead_map_events ORDER BY id LIMIT ?`, limit)
+	if err != nil {
+		return 0, err
+	}
+	type row struct {
+		id, accountID, leadMapID, at int64
+		typ, data                    string
+	}
+	var rows []row
+	for rs.Next() {
+		var r row
+		if err := rs.Scan(&r.id, &r.accountID, &r.leadMapID, &r.typ, &r.at, &r.data); err != nil {
+			rs.Close()
+			return 0, err
+		}
+		rows = append(rows, r)
+	}
+	if err := errors.Join(rs.Err(), rs.Close()); err != nil {
+		return 0, err
+	}
+	ids := make([]any, len(rows))
+	for i, r := range rows {
+		ev := eventBody{ID: "evt_lm_" + strconv.FormatInt(r.id, 10), Type: r.typ, OccurredAt: taskbox.TimestampFromMicros(r.at),
+			AccountID: r.accountID, Data: json.RawMessage(r.data)}
+		if err := fanOut(ctx, d.tx, d, ev, subject{leadMapID: r.leadMapID}); err != nil {
+			return 0, fmt.Errorf("dispatch lead map event %d: %w", r.id, err)
+		}
+		ids[i] = r.id
+	}
+	if len(ids) > 0 {
+		if _, err := d.tx.exec(ctx, `DELETE FROM lead_map_events WHERE id IN (`+placeholders(len(ids))+`)`, ids...); err != nil {
+			return 0, err
+		}
+	}
+	return len(rows), nil
+}
+
+// subject is what an event is about, by which its deliveries to one
+// webhook are kept in order: a task, or (task 0) a lead map.
+type subject struct{ taskID, leadMapID int64 }
+
 // hasOutbox checks on the read pool whether any change is ready to
-// dispatch, so that an idle SQLite server does not take the writer every
+// dispatch, or any lead map event waits, so that an idle SQLite server does not take the writer every
 // poll.
 func (db *DB) hasOutbox(ctx context.Context) (bool, error) {
 	var one int
-	err := db.readRow(ctx, `SELECT 1 FROM task_events e WHERE e.outbox = 1`+outboxReady+` LIMIT 1`, []any{db.Now().Micros()}, &one)
+	err := db.readRow(ctx, `SELECT 1 WHERE EXISTS (SELECT 1 FROM task_events e WHERE e.outbox = 1`+outboxReady+`)
+		OR EXISTS (SELECT 1 FROM lead_map_events)`, []any{db.Now().Micros()}, &one)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
@@ -198,7 +288,7 @@ func (d *dispatch) row(ctx context.Context, r outboxRow) error {
 	err := fanOut(ctx, d.tx, d, eventBody{
 		ID: "evt_" + strconv.FormatInt(r.id, 10), Type: typ, OccurredAt: taskbox.TimestampFromMicros(r.at),
 		AccountID: r.accountID, Data: json.RawMessage(r.task),
-	}, r.taskID)
+	}, subject{taskID: r.taskID})
 	if me := (*json.MarshalerError)(nil); errors.As(err, &me) {
 		return fmt.Errorf("the task stored with the change is not JSON: %w", me.Unwrap())
 	}
@@ -321,7 +411,7 @@ func (tx *Tx) webhookEvents(ctx context.Context, accountID int64) (map[string]bo
 
 // fanOut queues one event to every webhook of its account that subscribes
 // to its type. The same event is queued to a webhook at most once.
-func fanOut(ctx context.Context, tx *Tx, d *dispatch, ev eventBody, taskID int64) error {
+func fanOut(ctx context.Context, tx *Tx, d *dispatch, ev eventBody, about subject) error {
 	hs, err := d.webhooks(ctx, ev.AccountID)
 	if err != nil {
 		return err
@@ -336,9 +426,9 @@ func fanOut(ctx context.Context, tx *Tx, d *dispatch, ev eventBody, taskID int64
 				return err
 			}
 		}
-		if _, err := tx.exec(ctx, `INSERT INTO webhook_deliveries (account_id, webhook_id, event_id, event_type, task_id, body,
-			status, next_at, retry_since, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (webhook_id, event_id) DO NOTHING`,
-			ev.AccountID, h.id, ev.ID, ev.Type, taskID, string(body), taskbox.DeliveryPending,
+		if _, err := tx.exec(ctx, `INSERT INTO webhook_deliveries (account_id, webhook_id, event_id, event_type, task_id, lead_map_id, body,
+			status, next_at, retry_since, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (webhook_id, event_id) DO NOTHING`,
+			ev.AccountID, h.id, ev.ID, ev.Type, about.taskID, about.leadMapID, string(body), taskbox.DeliveryPending,
 			tx.now.Micros(), tx.now.Micros(), tx.now.Micros()); err != nil {
 			return fmt.Errorf("queue delivery: %w", err)
 		}
@@ -368,5 +458,5 @@ func fireTaskEvent(ctx context.Context, d *dispatch, t timer, task *taskbox.Task
 	data := task.AppendJSON(nil, true) // json.Marshal's bytes
 	ev := eventBody{ID: fmt.Sprintf("%s_%d_%d", prefix, task.ID, t.fireAt), Type: typ,
 		OccurredAt: taskbox.TimestampFromMicros(t.fireAt), AccountID: t.accountID, Data: data}
-	return fanOut(ctx, d.tx, d, ev, task.ID)
+	return fanOut(ctx, d.tx, d, ev, subject{taskID: task.ID})
 }

@@ -23,8 +23,9 @@ const noDueSort = math.MaxInt64
 // taskSelect reads a task with its lead and campaign; scanTask takes its columns.
 const taskSelect = `SELECT t.id, t.lead_map_id, t.name, t.description, t.priority, t.due_date, t.status,
 	t.created_at, t.updated_at, t.completed_at, t.completed_by, t.campaign_id, t.lead_id,
-	l.email, l.first_name, l.last_name, l.company_name, c.name, t.snoozed_until, t.recurrence, t.reminders
-	FROM tasks t JOIN leads l ON l.id = t.lead_id JOIN campaigns c ON c.id = t.campaign_id`
+	l.email, l.first_name, l.last_name, l.company_name, c.name, lc.id, lc.name, t.snoozed_until, t.recurrence, t.reminders
+	FROM tasks t JOIN leads l ON l.id = t.lead_id JOIN campaigns c ON c.id = t.campaign_id
+	JOIN lead_maps lm ON lm.id = t.lead_map_id LEFT JOIN lead_categories lc ON lc.id = lm.category_id`
 
 // CreateTask creates a task for a lead map of the actor's account.
 func (db *DB) CreateTask(ctx context.Context, c *taskbox.TaskCreate) (*taskbox.Task, error) {
@@ -53,7 +54,10 @@ func createTask(ctx context.Context, tx *Tx, actor *taskbox.Actor, c *taskbox.Ta
 		Recurrence: c.Recurrence, Reminders: remindersOf(c.Reminders), Status: taskbox.StatusPending, CreatedAt: tx.now, UpdatedAt: tx.now,
 		Lead: &taskbox.TaskLead{}, Campaign: &taskbox.TaskCampaign{},
 	}
-	var first, last, company sql.NullString
+	var (
+		first, last, company, catName sql.NullString
+		catID                         sql.NullInt64
+	)
 	dueDate, dueSort, allDay := dueColumns(t.Due)
 	recurrence, recurrenceStart := recurrenceColumns(t.Recurrence, t.Due)
 	reminders := remindersColumn(t.Reminders)
@@ -61,17 +65,18 @@ func createTask(ctx context.Context, tx *Tx, actor *taskbox.Actor, c *taskbox.Ta
 		// The lead map's lookup and the insert in one round trip.
 		err := tx.queryRow(ctx, createTaskPostgres, t.Name, t.Description, t.Priority.Rank(), dueDate, dueSort,
 			allDay, string(t.Status), tx.now.Micros(), tx.now.Micros(), recurrence, recurrenceStart, reminders, c.LeadMapID, actor.AccountID()).
-			Scan(&t.ID, &t.CampaignID, &t.LeadID, &t.Lead.Email, &first, &last, &company, &t.Campaign.Name)
+			Scan(&t.ID, &t.CampaignID, &t.LeadID, &t.Lead.Email, &first, &last, &company, &t.Campaign.Name, &catID, &catName)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, notFound("Lead map")
 		} else if err != nil {
 			return nil, fmt.Errorf("insert task: %w", err)
 		}
 	} else {
-		err := tx.queryRow(ctx, `SELECT lm.campaign_id, lm.lead_id, l.email, l.first_name, l.last_name, l.company_name, c.name
+		err := tx.queryRow(ctx, `SELECT lm.campaign_id, lm.lead_id, l.email, l.first_name, l.last_name, l.company_name, c.name, lc.id, lc.name
 			FROM lead_maps lm JOIN leads l ON l.id = lm.lead_id JOIN campaigns c ON c.id = lm.campaign_id
+			LEFT JOIN lead_categories lc ON lc.id = lm.category_id
 			WHERE lm.id = ? AND lm.account_id = ?`, c.LeadMapID, actor.AccountID()).
-			Scan(&t.CampaignID, &t.LeadID, &t.Lead.Email, &first, &last, &company, &t.Campaign.Name)
+			Scan(&t.CampaignID, &t.LeadID, &t.Lead.Email, &first, &last, &company, &t.Campaign.Name, &catID, &catName)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, notFound("Lead map")
 		} else if err != nil {
@@ -86,6 +91,7 @@ func createTask(ctx context.Context, tx *Tx, actor *taskbox.Actor, c *taskbox.Ta
 	}
 	t.Lead.ID, t.Campaign.ID = t.LeadID, t.CampaignID
 	t.Lead.FirstName, t.Lead.LastName, t.Lead.CompanyName = stringPtr(first), stringPtr(last), stringPtr(company)
+	t.LeadCategory = leadCategory(catID, catName)
 	if err := countTask(ctx, tx, actor.AccountID(), countStatus(t), t.Due, 1); err != nil {
 		return nil, err
 	}
@@ -103,9 +109,10 @@ const createTaskPostgres = `WITH t AS (
 		SELECT lm.account_id, lm.id, lm.campaign_id, lm.lead_id, ?::text, ?::text,
 			?::integer, ?::text, ?::bigint, ?::integer, ?::text, ?::bigint, ?::bigint, ?::text, ?::bigint, ?::text
 		FROM lead_maps lm WHERE lm.id = ? AND lm.account_id = ?
-		RETURNING id, campaign_id, lead_id)
-	SELECT t.id, t.campaign_id, t.lead_id, l.email, l.first_name, l.last_name, l.company_name, c.name
-	FROM t JOIN leads l ON l.id = t.lead_id JOIN campaigns c ON c.id = t.campaign_id`
+		RETURNING id, lead_map_id, campaign_id, lead_id)
+	SELECT t.id, t.campaign_id, t.lead_id, l.email, l.first_name, l.last_name, l.company_name, c.name, lc.id, lc.name
+	FROM t JOIN leads l ON l.id = t.lead_id JOIN campaigns c ON c.id = t.campaign_id
+	JOIN lead_maps lm ON lm.id = t.lead_map_id LEFT JOIN lead_categories lc ON lc.id = lm.category_id`
 
 const insertTaskSQL = `INSERT INTO tasks (account_id, lead_map_id, campaign_id, lead_id, name, description,
 		priority, due_date, due_sort, due_all_day, status, created_at, updated_at, recurrence, recurrence_start, reminders)
@@ -227,6 +234,8 @@ func scanTask(s scanner) (*taskbox.Task, error) {
 		t                    = taskbox.Task{Lead: &taskbox.TaskLead{}, Campaign: &taskbox.TaskCampaign{}}
 		desc, due, by        sql.NullString
 		first, last, company sql.NullString
+		catID                sql.NullInt64
+		catName              sql.NullString
 		rank                 int
 		created, updated     int64
 		completed, snoozed   sql.NullInt64
@@ -235,7 +244,7 @@ func scanTask(s scanner) (*taskbox.Task, error) {
 	)
 	if err := s.Scan(&t.ID, &t.LeadMapID, &t.Name, &desc, &rank, &due, &status,
 		&created, &updated, &completed, &by, &t.CampaignID, &t.LeadID,
-		&t.Lead.Email, &first, &last, &company, &t.Campaign.Name, &snoozed, &recurrence, &remind); err != nil {
+		&t.Lead.Email, &first, &last, &company, &t.Campaign.Name, &catID, &catName, &snoozed, &recurrence, &remind); err != nil {
 		return nil, err
 	}
 	t.SnoozedUntil = timestampPtr(snoozed)
@@ -255,6 +264,7 @@ func scanTask(s scanner) (*taskbox.Task, error) {
 	t.CreatedAt, t.UpdatedAt, t.CompletedAt = taskbox.TimestampFromMicros(created), taskbox.TimestampFromMicros(updated), timestampPtr(completed)
 	t.Lead.ID, t.Campaign.ID = t.LeadID, t.CampaignID
 	t.Lead.FirstName, t.Lead.LastName, t.Lead.CompanyName = stringPtr(first), stringPtr(last), stringPtr(company)
+	t.LeadCategory = leadCategory(catID, catName)
 	if due.Valid {
 		d, err := taskbox.ParseDue(due.String, time.UTC)
 		if err != nil {

@@ -142,7 +142,7 @@ func (db *DB) DeleteWebhook(ctx context.Context, id int64) error {
 // maxDeliveriesListed bounds the deliveries log of one webhook.
 const maxDeliveriesListed = 100
 
-const deliverySelect = `SELECT id, webhook_id, event_id, event_type, task_id, status, next_at, created_at FROM webhook_deliveries`
+const deliverySelect = `SELECT id, webhook_id, event_id, event_type, task_id, lead_map_id, status, next_at, created_at FROM webhook_deliveries`
 
 // ListDeliveries returns the webhook's latest deliveries, newest first, each
 // with its attempts.
@@ -177,7 +177,7 @@ func queryDeliveries(ctx context.Context, tx *Tx, query string, args ...any) ([]
 			next    sql.NullInt64
 			created int64
 		)
-		if err := rows.Scan(&d.ID, &d.WebhookID, &d.EventID, &d.EventType, &d.TaskID, &d.Status, &next, &created); err != nil {
+		if err := rows.Scan(&d.ID, &d.WebhookID, &d.EventID, &d.EventType, &d.TaskID, &d.LeadMapID, &d.Status, &next, &created); err != nil {
 			return nil, err
 		}
 		d.CreatedAt, d.NextRetryAt = taskbox.TimestampFromMicros(created), timestampPtr(next)

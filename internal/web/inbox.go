@@ -27,13 +27,15 @@ type inboxData struct {
 	Snoozed   bool
 	Filter    filter
 	Campaigns []*taskbox.Campaign
-	Sections  []sectionView
-	Summary   *taskbox.Summary
-	Empty     bool // the account has no task at all
-	Add       taskForm
-	Return    string // this page's URL, where forms come back to
-	Origin    string // for the curl example
-	Zone      string
+	// Categories are the lead categories, for the filter.
+	Categories []*taskbox.Category
+	Sections   []sectionView
+	Summary    *taskbox.Summary
+	Empty      bool // the account has no task at all
+	Add        taskForm
+	Return     string // this page's URL, where forms come back to
+	Origin     string // for the curl example
+	Zone       string
 }
 
 // sectionView is one section: its tasks of this page and the next page's link.
@@ -61,6 +63,7 @@ type filter struct {
 	Q          string
 	Priorities map[string]bool
 	CampaignID int64
+	CategoryID int64 // the lead map's category (lead_category_id)
 	Section    string
 	Cursor     string
 	Completed  bool
@@ -76,6 +79,7 @@ func readFilter(q url.Values) filter {
 		}
 	}
 	f.CampaignID, _ = strconv.ParseInt(q.Get("campaign"), 10, 64)
+	f.CategoryID, _ = strconv.ParseInt(q.Get("category"), 10, 64)
 	for _, s := range sections {
 		if q.Get("section") == s.Key {
 			f.Section = s.Key
@@ -85,7 +89,9 @@ func readFilter(q url.Values) filter {
 }
 
 // Active reports whether any filter narrows the inbox.
-func (f filter) Active() bool { return f.Q != "" || len(f.Priorities) > 0 || f.CampaignID != 0 }
+func (f filter) Active() bool {
+	return f.Q != "" || len(f.Priorities) > 0 || f.CampaignID != 0 || f.CategoryID > 0
+}
 
 // query is the filter as a query string, without section and cursor.
 func (f filter) query() url.Values {
@@ -107,12 +113,18 @@ func (f filter) query() url.Values {
 	if f.CampaignID != 0 {
 		q.Set("campaign", strconv.FormatInt(f.CampaignID, 10))
 	}
+	if f.CategoryID > 0 {
+		q.Set("category", strconv.FormatInt(f.CategoryID, 10))
+	}
 	return q
 }
 
 func (f filter) taskFilter(v *visit, due string, limit int) taskbox.TaskFilter {
 	tf := taskbox.TaskFilter{Status: string(taskbox.StatusPending), Due: due, CampaignID: f.CampaignID, Query: f.Q,
 		Limit: limit, Location: v.Zone, Now: v.Now}
+	if f.CategoryID > 0 {
+		tf.LeadCategoryID = f.CategoryID
+	}
 	if f.Completed {
 		tf.Status, tf.Due, tf.Sort = string(taskbox.StatusCompleted), "", "-created_at"
 	}
@@ -161,6 +173,10 @@ func (s *Server) renderInbox(w http.ResponseWriter, r *http.Request, v *visit, s
 			s.fail(w, r, err)
 			return
 		}
+	}
+	if d.Categories, err = s.Categories.ListCategories(r.Context()); err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	if d.Summary, err = s.Inbox.Summarize(r.Context(), v.Zone, v.Now); err != nil {
 		s.fail(w, r, err)

@@ -20,7 +20,7 @@ type pageSet struct {
 	pages map[string]*template.Template
 }
 
-var pageNames = []string{"signin", "inbox", "task", "confirm", "error"}
+var pageNames = []string{"signin", "inbox", "task", "lead", "confirm", "error"}
 
 func parsePages(assets map[string]string) (*pageSet, error) {
 	funcs := template.FuncMap{
@@ -146,7 +146,11 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int,
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	switch taskbox.ErrorCode(err) {
 	case taskbox.ENOTFOUND:
-		s.renderError(w, r, http.StatusNotFound, "There is no such task in your inbox.")
+		msg := "There is no such task in your inbox."
+		if m := taskbox.ErrorMessage(err); strings.HasPrefix(m, "Lead") {
+			msg = "There is no such lead in your campaigns."
+		}
+		s.renderError(w, r, http.StatusNotFound, msg)
 	case taskbox.EUNAVAILABLE:
 		s.renderError(w, r, http.StatusServiceUnavailable, "The database is not answering just now. Try again in a moment.")
 	case taskbox.EBADREQUEST, taskbox.EINVALID:

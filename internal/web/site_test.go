@@ -50,13 +50,13 @@ func newSite(t testing.TB, o siteOptions) *site {
 	if o.logs != nil {
 		logger = slog.New(slog.NewTextHandler(o.logs, nil))
 	}
-	w := &web.Server{Accounts: db, Campaigns: db, Leads: db, Search: db, Tasks: db, Inbox: db, Notices: db, Logger: logger,
+	w := &web.Server{Accounts: db, Campaigns: db, Leads: db, Search: db, Tasks: db, Inbox: db, Notes: db, Categories: db, Notices: db, Logger: logger,
 		Key: key, IdleTimeout: o.idle, PageSize: o.pageSize, SignInBurst: o.signInBurst, SignInEvery: o.signInEvery}
 	pages, err := w.Handler()
 	if err != nil {
 		t.Fatalf("web.Handler: %v", err)
 	}
-	api := &httpapi.Server{Accounts: db, Campaigns: db, Leads: db, Tasks: db, Inbox: db, DB: db, Logger: logger, Web: pages}
+	api := &httpapi.Server{Accounts: db, Campaigns: db, Leads: db, Tasks: db, Inbox: db, Notes: db, Categories: db, DB: db, Logger: logger, Web: pages}
 	var srv *httptest.Server
 	if o.tls {
 		srv = httptest.NewTLSServer(api.Handler())

@@ -14,6 +14,7 @@ type taskData struct {
 	Row    rowView
 	Others []rowView
 	Events []eventView
+	Notes  []noteView // the notes of the task's lead map, beside its trail
 	Edit   taskForm
 	Zone   string
 }
@@ -51,6 +52,11 @@ func (s *Server) renderTask(w http.ResponseWriter, r *http.Request, v *visit, st
 		s.fail(w, r, err)
 		return
 	}
+	notes, err := s.Notes.ListLeadNotes(r.Context(), task.LeadID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	window := taskbox.NewWindow(v.Now, v.Zone)
 	edit.Prefix = "edit"
 	d := taskData{Row: newRow(task, window), Edit: edit, Zone: v.Zone.String()}
@@ -69,6 +75,11 @@ func (s *Server) renderTask(w http.ResponseWriter, r *http.Request, v *visit, st
 	}
 	for _, e := range events {
 		d.Events = append(d.Events, newEvent(e, v))
+	}
+	for _, n := range notes {
+		if n.LeadMapID == task.LeadMapID {
+			d.Notes = append(d.Notes, noteViews([]*taskbox.Note{n}, nil, v)...)
+		}
 	}
 	s.render(w, status, "task", layoutData{Title: task.Name, CSRF: v.CSRF, Actor: v.Actor, Page: d,
 		Flash: takeFlash(w, r), Return: "/tasks/" + r.PathValue("id")})

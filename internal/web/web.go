@@ -27,12 +27,14 @@ const DefaultPageSize = 25
 
 // Server holds the services the pages call. main wires it once.
 type Server struct {
-	Accounts  taskbox.AccountService
-	Campaigns taskbox.CampaignService
-	Leads     taskbox.LeadService
-	Search    taskbox.LeadSearcher
-	Tasks     taskbox.TaskService
-	Inbox     taskbox.InboxService
+	Accounts   taskbox.AccountService
+	Campaigns  taskbox.CampaignService
+	Leads      taskbox.LeadService
+	Search     taskbox.LeadSearcher
+	Tasks      taskbox.TaskService
+	Inbox      taskbox.InboxService
+	Notes      taskbox.NoteService
+	Categories taskbox.CategoryService
 	// Notices are the reminders shown atop the inbox until dismissed
 	// (nil: none).
 	Notices taskbox.NoticeService
@@ -102,6 +104,9 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("POST /tasks/{id}/unsnooze", s.form(s.handleUnsnooze))
 	mux.HandleFunc("GET /tasks/{id}/delete", s.signedIn(s.handleConfirmDelete))
 	mux.HandleFunc("POST /tasks/{id}/delete", s.form(s.handleDeleteTask))
+	mux.HandleFunc("GET /leads/{id}", s.signedIn(s.handleLeadPage))
+	mux.HandleFunc("POST /notes", s.form(s.handleAddNote))
+	mux.HandleFunc("POST /lead-maps/{id}/category", s.form(s.handleSetCategory))
 	mux.HandleFunc("/", s.handleNotFound)
 	return mux
 }
