@@ -55,7 +55,7 @@ type NewAccount struct {
 func (n *NewAccount) Validate() error {
 	var fe FieldErrors
 	n.Name = TrimText(n.Name)
-	if n.Name == "" {
+	if Blank(n.Name) {
 		fe.Add("name", "is required")
 	} else if RuneLen(n.Name) > 255 {
 		fe.Add("name", "must be at most 255 characters")

@@ -27,10 +27,10 @@ func (c *CampaignCreate) Validate(fe *FieldErrors) {
 }
 
 // checkName applies the rule shared by campaign and task names: 1–255
-// characters after trimming, no NUL.
+// characters after trimming, not Blank (only invisible characters), no NUL.
 func checkName(fe *FieldErrors, field, name string) {
 	switch {
-	case name == "":
+	case Blank(name):
 		fe.Add(field, "must not be blank")
 	case RuneLen(name) > 255:
 		fe.Add(field, "must be at most 255 characters")

@@ -16,10 +16,13 @@ const (
 	EMETHOD       = "METHOD_NOT_ALLOWED"
 	ECONFLICT     = "CONFLICT"
 	ETOOLARGE     = "PAYLOAD_TOO_LARGE"
-	EINVALID      = "VALIDATION_ERROR"
-	ERATELIMIT    = "RATE_LIMIT_EXCEEDED"
-	EINTERNAL     = "INTERNAL_ERROR"
-	EUNAVAILABLE  = "SERVICE_UNAVAILABLE"
+	// EHEADERSTOOLARGE: the request line and headers are over the
+	// server's limit (net/http's MaxHeaderBytes, 1 MiB).
+	EHEADERSTOOLARGE = "HEADERS_TOO_LARGE"
+	EINVALID         = "VALIDATION_ERROR"
+	ERATELIMIT       = "RATE_LIMIT_EXCEEDED"
+	EINTERNAL        = "INTERNAL_ERROR"
+	EUNAVAILABLE     = "SERVICE_UNAVAILABLE"
 )
 
 // Error is the one error type of the domain. Message is a human sentence that
@@ -29,7 +32,7 @@ type Error struct {
 	Code       string
 	Message    string
 	Details    []FieldError
-	RetryAfter int // seconds, for ERATELIMIT
+	RetryAfter int // seconds, for ERATELIMIT and a passing EUNAVAILABLE (Retry-After)
 }
 
 // FieldError names one faulty field of a request and what is wrong with it.

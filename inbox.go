@@ -2,6 +2,7 @@ package taskbox
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -14,11 +15,18 @@ const (
 )
 
 // Task list sorts. A leading "-" reverses the whole order.
-var TaskSorts = []string{"due_date", "-due_date", "priority", "-priority", "created_at", "-created_at"}
+// completed_at orders by completion time (tasks not completed count as
+// completed at time zero): "-completed_at" puts what was just done on top.
+var TaskSorts = []string{"due_date", "-due_date", "priority", "-priority", "created_at", "-created_at", "completed_at", "-completed_at"}
 
-// MaxSearchWords bounds the words of a search (TaskFilter.Query): each word
-// is one more condition, and the databases bound a query's parameters.
-const MaxSearchWords = 20
+// Bounds of a search (TaskFilter.Query). Each word is one more condition,
+// and the databases bound a query's parameters; each word is a LIKE
+// pattern, which SQLite refuses past 50,000 bytes ("LIKE or GLOB pattern
+// too complex"): 500 characters escaped stay under 4,010 bytes.
+const (
+	MaxSearchWords = 20
+	MaxSearchLen   = 500 // characters
+)
 
 // TaskFilter selects and orders tasks of the inbox. The zero value of a
 // field means "any".
@@ -33,13 +41,28 @@ type TaskFilter struct {
 	CampaignID int64
 	// LeadCategoryID selects the tasks whose lead map has that category.
 	LeadCategoryID int64
-	Query          string // words, each in the name or the description
+	Query          string // words, each in the name, the description or the lead's email, names or company
 	Sort           string // one of TaskSorts; "" means due_date
 	Limit          int    // 1–100
 	Cursor         string // from TaskPage.NextCursor
 	Snoozed        string // SnoozedExclude (default), SnoozedOnly or SnoozedAll
 	Location       *time.Location
 	Now            time.Time // "now" for the due windows; zero means the clock
+}
+
+// Validate checks what the filter's type does not bound: the search's words
+// and length. It is the one place of these caps: the store checks every
+// filter with it, whichever surface (API, web, command line) made it, and a
+// search that breaks them is a 422 naming q.
+func (f TaskFilter) Validate() error {
+	var fe FieldErrors
+	switch {
+	case RuneLen(f.Query) > MaxSearchLen:
+		fe.Add("q", "must be at most "+itoa(MaxSearchLen)+" characters")
+	case len(strings.Fields(f.Query)) > MaxSearchWords:
+		fe.Add("q", "must hold at most "+itoa(MaxSearchWords)+" words")
+	}
+	return fe.Err()
 }
 
 // TaskPage is one page of the inbox.
@@ -133,8 +156,8 @@ func (u *TaskUpdate) Validate(fe *FieldErrors, loc *time.Location, prefix string
 		fe.Add(prefix+"priority", PriorityRule)
 	}
 	if u.DueDate != nil && !fe.Has(prefix+"due_date") {
-		if d, err := ParseDue(*u.DueDate, loc); err != nil {
-			fe.Add(prefix+"due_date", DueDateFormats)
+		if d, msg := ParseDueInput(*u.DueDate, loc); msg != "" {
+			fe.Add(prefix+"due_date", msg)
 		} else {
 			u.Due = &d
 		}
@@ -248,4 +271,16 @@ type InboxService interface {
 	BulkCreateTasks(ctx context.Context, cs []*TaskCreate, idem *Idempotency) ([]*Task, error)
 	BulkUpdateTasks(ctx context.Context, b *BulkUpdate) ([]*Task, error)
 	ListLeadTasks(ctx context.Context, leadID int64) ([]*Task, error)
+}
+
+// TaskCounter counts the tasks a filter selects, whatever their number
+// (Limit, Cursor and Sort are ignored): the web inbox's exact counts under
+// filters.
+type TaskCounter interface {
+	CountTasks(ctx context.Context, f TaskFilter) (int, error)
+}
+
+// TaskBulkDeleter deletes many tasks of the actor's account, all or none.
+type TaskBulkDeleter interface {
+	DeleteTasks(ctx context.Context, ids []int64) error
 }

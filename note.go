@@ -45,7 +45,7 @@ func (c *NoteCreate) Validate(fe *FieldErrors) {
 	}
 	c.Message = TrimText(c.Message)
 	switch {
-	case c.Message == "":
+	case Blank(c.Message): // only invisible characters, as for names
 		fe.Add("note_message", "must not be blank")
 	case RuneLen(c.Message) > MaxNoteLen:
 		fe.Add("note_message", "must be at most 10000 characters")

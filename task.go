@@ -76,9 +76,9 @@ type Task struct {
 	CompletedBy *ActorRef     `json:"completed_by"`
 	Lead        *TaskLead     `json:"lead"`
 	Campaign    *TaskCampaign `json:"campaign"`
+	Assignee    *MemberRef    `json:"assignee"`
 	// LeadCategory is the category of the task's lead map, nil for none.
 	LeadCategory *LeadCategory `json:"lead_category"`
-	Assignee     *MemberRef    `json:"assignee"`
 	// SnoozedUntil hides the task from the inbox until then (see snooze.go).
 	SnoozedUntil *Timestamp `json:"snoozed_until"`
 	// Recurrence makes completing the task create its next occurrence.
@@ -141,8 +141,8 @@ func (c *TaskCreate) Validate(fe *FieldErrors, loc *time.Location, prefix string
 		fe.Add(prefix+"priority", PriorityRule)
 	}
 	if c.DueDate != nil && !fe.Has(prefix+"due_date") {
-		if d, err := ParseDue(*c.DueDate, loc); err != nil {
-			fe.Add(prefix+"due_date", DueDateFormats)
+		if d, msg := ParseDueInput(*c.DueDate, loc); msg != "" {
+			fe.Add(prefix+"due_date", msg)
 		} else {
 			c.Due = &d
 		}

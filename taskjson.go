@@ -80,6 +80,8 @@ func (t *Task) AppendJSON(b []byte, escapeHTML bool) []byte {
 		b = AppendJSONString(b, c.Name, escapeHTML)
 		b = append(b, '}')
 	}
+	b = append(b, `,"assignee":`...)
+	b = t.Assignee.AppendJSON(b, escapeHTML)
 	b = append(b, `,"lead_category":`...)
 	if c := t.LeadCategory; c == nil {
 		b = append(b, "null"...)
@@ -90,8 +92,6 @@ func (t *Task) AppendJSON(b []byte, escapeHTML bool) []byte {
 		b = AppendJSONString(b, c.Name, escapeHTML)
 		b = append(b, '}')
 	}
-	b = append(b, `,"assignee":`...)
-	b = t.Assignee.AppendJSON(b, escapeHTML)
 	b = append(b, `,"snoozed_until":`...)
 	if t.SnoozedUntil == nil {
 		b = append(b, "null"...)

@@ -17,6 +17,41 @@ func TrimText(s string) string {
 	})
 }
 
+// Invisible reports whether r shows nothing on its own: white space
+// (Unicode's White_Space) or a default-ignorable code point, which
+// renderers draw as nothing (joiners, direction marks, soft hyphens, tags,
+// variation selectors, the Hangul fillers). Default_Ignorable_Code_Point is
+// derived as Unicode's DerivedCoreProperties.txt derives it, from the
+// tables of Go's unicode package, so it follows Go's Unicode version.
+func Invisible(r rune) bool {
+	return unicode.Is(unicode.White_Space, r) || defaultIgnorable(r)
+}
+
+// defaultIgnorable is Default_Ignorable_Code_Point: Other_DICP, format
+// characters (Cf) and variation selectors, less white space, the
+// interlinear annotation characters (U+FFF9–FFFB), the Egyptian hieroglyph
+// format controls (U+13430–1343F) and the prepended concatenation marks,
+// which are format characters that show.
+func defaultIgnorable(r rune) bool {
+	if !unicode.Is(unicode.Other_Default_Ignorable_Code_Point, r) && !unicode.Is(unicode.Cf, r) &&
+		!unicode.Is(unicode.Variation_Selector, r) {
+		return false
+	}
+	return !unicode.Is(unicode.White_Space, r) && !(r >= 0xFFF9 && r <= 0xFFFB) && !(r >= 0x13430 && r <= 0x1343F) &&
+		!unicode.Is(unicode.Prepended_Concatenation_Mark, r)
+}
+
+// Blank reports whether s shows nothing: it is empty or every character of
+// it is Invisible. A name that is blank is refused, whatever it is made of.
+func Blank(s string) bool {
+	for _, r := range s {
+		if !Invisible(r) {
+			return false
+		}
+	}
+	return true
+}
+
 // RuneLen counts characters, not bytes.
 func RuneLen(s string) int { return utf8.RuneCountInString(s) }
 

@@ -3,6 +3,7 @@ package taskbox
 import (
 	"context"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -26,6 +27,18 @@ var WebhookEventTypes = []string{
 	EventTypeTaskCreated, EventTypeTaskUpdated, EventTypeTaskCompleted,
 	EventTypeTaskReopened, EventTypeTaskDeleted, EventTypeTaskDue,
 	EventTypeNoteCreated, EventTypeTaskUnsnoozed, EventTypeTaskReminder, EventTypeLeadReminder,
+}
+
+// DefaultMaxWebhooks is how many webhooks an account may have unless the
+// operator says otherwise (serve --max-webhooks). Each webhook is one more
+// delivery of every event: uncapped, 300 webhooks made one bulk-create of
+// 1,000 tasks into 300,000 deliveries.
+const DefaultMaxWebhooks = 20
+
+// WebhookCapError is the 422 of a webhook past the account's cap.
+func WebhookCapError(max int) error {
+	return ValidationError([]FieldError{{Field: "url", Message: "cannot be added: the account already has " + itoa(max) +
+		" webhooks, the most it may have; delete one first"}})
 }
 
 // MaxWebhookURLLen bounds a webhook's URL, in bytes.
@@ -60,6 +73,8 @@ func (c *WebhookCreate) Validate(fe *FieldErrors) {
 		fe.Add("url", "must be an absolute http or https URL without credentials")
 	} else if len(c.URL) > MaxWebhookURLLen {
 		fe.Add("url", "must be at most 2048 bytes")
+	} else if !validPort(u.Port()) {
+		fe.Add("url", "must have a port from 1 to 65535, or none")
 	}
 	if fe.Has("events") {
 		return
@@ -80,6 +95,16 @@ func (c *WebhookCreate) Validate(fe *FieldErrors) {
 		}
 		seen[e] = true
 	}
+}
+
+// validPort reports whether a URL's port is absent or 1–65535; url.Parse
+// takes any digits (99999), which no connection can reach.
+func validPort(p string) bool {
+	if p == "" {
+		return true
+	}
+	n, err := strconv.Atoi(p)
+	return err == nil && n >= 1 && n <= 65535
 }
 
 func knownEventType(e string) bool {

@@ -298,17 +298,18 @@ type errorBody struct {
 // import (it would pull the server into every program that uses the
 // client); TestCodeForStatusInvertsTheServer holds the two together.
 var codes = map[int]string{
-	http.StatusBadRequest:            taskbox.EBADREQUEST,
-	http.StatusUnauthorized:          taskbox.EUNAUTHORIZED,
-	http.StatusForbidden:             taskbox.EFORBIDDEN,
-	http.StatusNotFound:              taskbox.ENOTFOUND,
-	http.StatusMethodNotAllowed:      taskbox.EMETHOD,
-	http.StatusConflict:              taskbox.ECONFLICT,
-	http.StatusRequestEntityTooLarge: taskbox.ETOOLARGE,
-	http.StatusUnprocessableEntity:   taskbox.EINVALID,
-	http.StatusTooManyRequests:       taskbox.ERATELIMIT,
-	http.StatusInternalServerError:   taskbox.EINTERNAL,
-	http.StatusServiceUnavailable:    taskbox.EUNAVAILABLE,
+	http.StatusBadRequest:                  taskbox.EBADREQUEST,
+	http.StatusUnauthorized:                taskbox.EUNAUTHORIZED,
+	http.StatusForbidden:                   taskbox.EFORBIDDEN,
+	http.StatusNotFound:                    taskbox.ENOTFOUND,
+	http.StatusMethodNotAllowed:            taskbox.EMETHOD,
+	http.StatusConflict:                    taskbox.ECONFLICT,
+	http.StatusRequestEntityTooLarge:       taskbox.ETOOLARGE,
+	http.StatusRequestHeaderFieldsTooLarge: taskbox.EHEADERSTOOLARGE,
+	http.StatusUnprocessableEntity:         taskbox.EINVALID,
+	http.StatusTooManyRequests:             taskbox.ERATELIMIT,
+	http.StatusInternalServerError:         taskbox.EINTERNAL,
+	http.StatusServiceUnavailable:          taskbox.EUNAVAILABLE,
 }
 
 // CodeForStatus returns the domain's error code of an HTTP status: the

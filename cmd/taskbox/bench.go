@@ -31,6 +31,8 @@ type benchConfig struct {
 	Profile     string
 	Runs        int
 	ProfileDir  string
+	Preload     int
+	Rate        int
 }
 
 // seedTasks is how many tasks the mixed profile makes before it starts.
@@ -62,6 +64,18 @@ servers' throughput and p99 in each run (the figure to trust on a busy machine: 
 servers met the same noise), and the peak resident memory (VmHWM) of each
 child process. Every 200 of the real server is a durably committed change.
 
+--preload N stores N tasks first, spread over 1,000 accounts of their own
+(through the bulk create, each with its audit row, timer and day count),
+to show the throughput with a database that is not empty; at the end bench
+prints the bytes on disk per stored task (SQLite: the database's pages;
+PostgreSQL: pg_total_relation_size of the task tables).
+
+--rate R sends R requests a second on a fixed schedule for --duration
+instead of keeping --concurrency connections busy: each request is sent
+when it is due whatever the answers before it, and its latency counts from
+then, so p99 and max show what a steady load feels (the lines end with the
+slowest answer, "max").
+
 --profile-dir DIR writes the real server's CPU profile (cpu.pprof) and
 allocation profile (allocs.pprof) over the whole bench to DIR; read them
 with "go tool pprof -top taskbox DIR/cpu.pprof".`,
@@ -69,6 +83,9 @@ with "go tool pprof -top taskbox DIR/cpu.pprof".`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if c.Concurrency < 1 || c.Duration <= 0 || c.LeadMaps < 1 || c.Runs < 1 {
 				return usageError(errors.New("--concurrency, --duration, --lead-maps and --runs must be positive"))
+			}
+			if c.Preload < 0 || c.Rate < 0 {
+				return usageError(errors.New("--preload and --rate must not be negative"))
 			}
 			if c.Profile != "create" && c.Profile != "mixed" {
 				return usageError(fmt.Errorf("--profile must be create or mixed, not %q", c.Profile))
@@ -83,6 +100,8 @@ with "go tool pprof -top taskbox DIR/cpu.pprof".`,
 	f.BoolVar(&c.Reference, "reference", true, "also drive the reference handler that stores nothing")
 	f.StringVar(&c.Profile, "profile", "create", "requests to send: create (create-task only) or mixed (70% list and get, 20% create, 10% complete)")
 	f.IntVar(&c.Runs, "runs", 3, "runs of both servers; medians are printed")
+	f.IntVar(&c.Preload, "preload", 0, "tasks to store first, spread over 1,000 accounts (0: start empty)")
+	f.IntVar(&c.Rate, "rate", 0, "send this many requests a second on a fixed schedule instead of over --concurrency busy connections (0: as fast as answered)")
 	f.StringVar(&c.ProfileDir, "profile-dir", "", "write the server's CPU and allocation profiles (cpu.pprof, allocs.pprof) to this directory")
 	return cmd
 }
@@ -96,7 +115,7 @@ func (m *Main) bench(ctx context.Context, c benchConfig, dbGiven bool) error {
 	if !dbGiven && !store.IsPostgres(m.DB) {
 		m.DB = filepath.Join(tmp, "bench.db")
 	}
-	key, mapIDs, err := m.benchSetup(ctx, c.LeadMaps)
+	key, mapIDs, err := m.benchSetup(ctx, c.LeadMaps, c.Preload)
 	if err != nil {
 		return err
 	}
@@ -126,8 +145,12 @@ func (m *Main) bench(ctx context.Context, c benchConfig, dbGiven bool) error {
 		names = append(names, "reference (no storage)")
 		children = append(children, ref)
 	}
-	fmt.Fprintf(m.Stdout, "%s profile, %d connections, %d runs of %s per server, database %s, GOMAXPROCS of the servers: %d CPUs\n",
-		c.Profile, c.Concurrency, c.Runs, c.Duration, store.Redact(m.DB), cpus())
+	load := fmt.Sprintf("%d connections", c.Concurrency)
+	if c.Rate > 0 {
+		load = fmt.Sprintf("%d requests a second", c.Rate)
+	}
+	fmt.Fprintf(m.Stdout, "%s profile, %s, %d runs of %s per server, database %s, GOMAXPROCS of the servers: %d CPUs\n",
+		c.Profile, load, c.Runs, c.Duration, store.Redact(m.DB), cpus())
 	if c.Profile == "mixed" {
 		client := &http.Client{Timeout: 30 * time.Second}
 		for _, t := range targets {
@@ -141,7 +164,12 @@ func (m *Main) bench(ctx context.Context, c benchConfig, dbGiven bool) error {
 		for i, t := range targets {
 			cpu0 := children[i].cpuTime()
 			b0, r0 := writeBatches(ctx, t.base)
-			r, err := drive(ctx, t, c.Profile, c.Concurrency, c.Duration)
+			var r benchResult
+			if c.Rate > 0 {
+				r, err = driveRate(ctx, t, c.Profile, c.Rate, c.Duration)
+			} else {
+				r, err = drive(ctx, t, c.Profile, c.Concurrency, c.Duration)
+			}
 			if err != nil {
 				return fmt.Errorf("%s: %w", names[i], err)
 			}
@@ -164,6 +192,9 @@ func (m *Main) bench(ctx context.Context, c benchConfig, dbGiven bool) error {
 		if err := ch.stop(); err != nil {
 			return err
 		}
+	}
+	if err := m.benchFootprint(ctx); err != nil {
+		return err
 	}
 	if c.ProfileDir != "" {
 		fmt.Fprintf(m.Stdout, "profiles of the server: %s\n", filepath.Join(c.ProfileDir, "{cpu,allocs}.pprof"))
@@ -218,15 +249,36 @@ func (m *Main) benchSummary(names []string, results [][]benchResult, rss []strin
 		len(rps), median(rps).rps, median(p99).rps)
 }
 
-// benchSetup makes the benchmark account in the database and closes it
-// again, for the server to open.
-func (m *Main) benchSetup(ctx context.Context, leadMaps int) (string, []int64, error) {
+// benchSetup makes the benchmark account in the database, stores preload
+// tasks in other accounts, and closes it again, for the server to open.
+func (m *Main) benchSetup(ctx context.Context, leadMaps, preload int) (string, []int64, error) {
 	db, err := m.openDB(ctx)
 	if err != nil {
 		return "", nil, err
 	}
 	defer db.Close()
-	return benchAccount(ctx, db, leadMaps)
+	key, ids, err := benchAccount(ctx, db, leadMaps)
+	if err != nil {
+		return "", nil, err
+	}
+	return key, ids, benchPreload(ctx, db, preload, m.Stdout)
+}
+
+// benchFootprint prints the bytes on disk per stored task, once the
+// server has stopped.
+func (m *Main) benchFootprint(ctx context.Context) error {
+	db, err := m.openDB(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	f, err := db.Footprint(ctx)
+	if err != nil || f.Tasks == 0 {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "stored: %d tasks in %.1f MB, %d bytes a task with its audit row, timer and indexes\n",
+		f.Tasks, float64(f.Bytes)/1e6, f.Bytes/f.Tasks)
+	return nil
 }
 
 // benchAccount makes an account with n lead maps and returns its key.

@@ -43,3 +43,23 @@ func TestBench(t *testing.T) {
 		})
 	}
 }
+
+// bench --preload stores tasks over 1,000 accounts first and ends with the
+// bytes a task takes on disk; --rate sends on a fixed schedule and the
+// lines end with the slowest answer.
+func TestBench_PreloadAndRate(t *testing.T) {
+	t.Parallel()
+	res := mustRunCLI(t, "bench", "--preload", "2000", "--rate", "40", "--duration", "500ms", "--runs", "1",
+		"--lead-maps", "20", "--db", backendDB(t))
+	out := res.Stdout
+	for _, want := range []*regexp.Regexp{
+		regexp.MustCompile(`(?m)^preloaded 2000 tasks over 1000 accounts in `),
+		regexp.MustCompile(`(?m)^create profile, 40 requests a second, 1 runs of 500ms per server`),
+		regexp.MustCompile(`(?m)^run 1  taskbox +\d+ req/s .* max +\d+\.\d\d ms +20 ok  0 errors`),
+		regexp.MustCompile(`(?m)^stored: 2020 tasks in \d+\.\d MB, \d+ bytes a task with its audit row, timer and indexes$`),
+	} {
+		if !want.MatchString(out) {
+			t.Errorf("no line matching %s:\n%s", want, out)
+		}
+	}
+}

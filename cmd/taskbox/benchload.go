@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -19,6 +20,7 @@ import (
 type benchResult struct {
 	rps           float64
 	p50, p90, p99 time.Duration
+	max           time.Duration
 	ok, errors    int64
 	cpuPerReq     time.Duration // the server's CPU time per request
 	batch         float64       // write requests per group-commit transaction (0: not known)
@@ -26,8 +28,8 @@ type benchResult struct {
 }
 
 func (r benchResult) line(name string) string {
-	s := fmt.Sprintf("%-24s %8.0f req/s  p50 %7.2f ms  p90 %7.2f ms  p99 %7.2f ms  %7d ok  %d errors  CPU %4.0f µs/req", name, r.rps,
-		ms(r.p50), ms(r.p90), ms(r.p99), r.ok, r.errors, float64(r.cpuPerReq.Nanoseconds())/1000)
+	s := fmt.Sprintf("%-24s %8.0f req/s  p50 %7.2f ms  p90 %7.2f ms  p99 %7.2f ms  max %7.2f ms  %7d ok  %d errors  CPU %4.0f µs/req", name, r.rps,
+		ms(r.p50), ms(r.p90), ms(r.p99), ms(r.max), r.ok, r.errors, float64(r.cpuPerReq.Nanoseconds())/1000)
 	if r.batch > 0 {
 		s += fmt.Sprintf("  batch %.1f", r.batch)
 	}
@@ -172,15 +174,85 @@ func drive(ctx context.Context, t *loadTarget, profile string, concurrency int, 
 		}()
 	}
 	wg.Wait()
-	elapsed := time.Since(start)
+	return summarize(latencies, time.Since(start), fails.Load(), firstError)
+}
+
+// summarize makes a run's figures from its answers' latencies.
+func summarize(latencies []time.Duration, elapsed time.Duration, fails int64, firstError string) (benchResult, error) {
 	slices.Sort(latencies)
-	r := benchResult{ok: int64(len(latencies)), errors: fails.Load(), firstError: firstError}
+	r := benchResult{ok: int64(len(latencies)), errors: fails, firstError: firstError}
 	if len(latencies) == 0 {
 		return r, fmt.Errorf("no request succeeded (%d errors, first: %s)", r.errors, firstError)
 	}
 	at := func(q float64) time.Duration { return latencies[int(q*float64(len(latencies)-1))] }
 	r.rps, r.p50, r.p90, r.p99 = float64(len(latencies))/elapsed.Seconds(), at(0.50), at(0.90), at(0.99)
+	r.max = latencies[len(latencies)-1]
 	return r, nil
+}
+
+// maxInFlight bounds the requests a constant-rate run has open at once: a
+// server that falls behind gets errors counted, not unbounded goroutines.
+const maxInFlight = 4096
+
+// driveRate sends the profile's requests to t at a constant rate per
+// second for d, each on a schedule of its own whatever the answers before
+// it, and measures each answer from the moment it was due to be sent (so
+// that a stalled server is charged for the requests it held back, not only
+// for the ones it answered).
+func driveRate(ctx context.Context, t *loadTarget, profile string, rate int, d time.Duration) (benchResult, error) {
+	transport := &http.Transport{MaxIdleConnsPerHost: 256, MaxConnsPerHost: 256, DisableCompression: true}
+	defer transport.CloseIdleConnections()
+	client := &http.Client{Transport: transport, Timeout: 30 * time.Second}
+	var (
+		mu         sync.Mutex
+		latencies  = make([]time.Duration, 0, int(float64(rate)*d.Seconds())+1)
+		firstError string
+		fails      atomic.Int64
+		wg         sync.WaitGroup
+		slots      = make(chan struct{}, maxInFlight)
+	)
+	fail := func(err error) {
+		if fails.Add(1) == 1 {
+			mu.Lock()
+			firstError = err.Error()
+			mu.Unlock()
+		}
+	}
+	interval := time.Second / time.Duration(rate)
+	total := int64(float64(rate) * d.Seconds())
+	start := time.Now()
+	for n := range total {
+		due := start.Add(time.Duration(n) * interval)
+		if wait := time.Until(due); wait > 0 {
+			select {
+			case <-time.After(wait):
+			case <-ctx.Done():
+				return benchResult{}, ctx.Err()
+			}
+		}
+		select {
+		case slots <- struct{}{}:
+		default:
+			fail(errors.New("too many requests open at once"))
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer func() { <-slots; wg.Done() }()
+			rng := rand.New(rand.NewPCG(uint64(n), uint64(start.UnixNano())))
+			var buf []byte
+			if err := t.request(ctx, client, profile, n, rng, &buf); err != nil {
+				fail(err)
+				return
+			}
+			l := time.Since(due)
+			mu.Lock()
+			latencies = append(latencies, l)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	return summarize(latencies, time.Since(start), fails.Load(), firstError)
 }
 
 // median returns the median of the runs' figures, each taken on its own.
@@ -198,6 +270,7 @@ func median(runs []benchResult) benchResult {
 		p50:       time.Duration(pick(func(r benchResult) float64 { return float64(r.p50) })),
 		p90:       time.Duration(pick(func(r benchResult) float64 { return float64(r.p90) })),
 		p99:       time.Duration(pick(func(r benchResult) float64 { return float64(r.p99) })),
+		max:       time.Duration(pick(func(r benchResult) float64 { return float64(r.max) })),
 		ok:        int64(pick(func(r benchResult) float64 { return float64(r.ok) })),
 		errors:    int64(pick(func(r benchResult) float64 { return float64(r.errors) })),
 		cpuPerReq: time.Duration(pick(func(r benchResult) float64 { return float64(r.cpuPerReq) })),

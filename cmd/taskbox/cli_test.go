@@ -57,8 +57,9 @@ func TestServeHelpNamesTheEnvironment(t *testing.T) {
 	if strings.Contains(res.Stdout, "hunter2") {
 		t.Errorf("serve --help shows the password of TASKBOX_DATABASE_URL:\n%s", res.Stdout)
 	}
-	for _, want := range []string{"--addr", "--db", "--rate-limit", "--demo", "--log-format", "--shutdown-timeout", "--db-timeout",
+	for _, want := range []string{"--addr", "--db", "--rate-limit", "--demo", "--log-format", "--shutdown-timeout", "--db-timeout", "--db-wait",
 		"--session-idle-timeout", "TASKBOX_SESSION_IDLE_TIMEOUT", "--base-url", "--webhook-allow-private", "TASKBOX_BASE_URL", "TASKBOX_WEBHOOK_ALLOW_PRIVATE",
+		"--max-webhooks", "TASKBOX_MAX_WEBHOOKS",
 		"TASKBOX_ADDR", "TASKBOX_DB_TIMEOUT", "TASKBOX_DATABASE_URL", "TASKBOX_RATE_LIMIT", "TASKBOX_LOG_FORMAT", "127.0.0.1:8080"} {
 		if !strings.Contains(res.Stdout, want) {
 			t.Errorf("serve --help does not mention %s:\n%s", want, res.Stdout)
@@ -124,6 +125,10 @@ func TestInvalidInvocations(t *testing.T) {
 		{"shutdown timeout", nil, []string{"serve", "--shutdown-timeout", "0s"}, exitUsage, "--shutdown-timeout must be positive", true},
 		{"read timeout", nil, []string{"serve", "--read-timeout", "0s"}, exitUsage, "--read-header-timeout, --read-timeout and --idle-timeout must be positive", true},
 		{"db timeout", nil, []string{"serve", "--db-timeout", "0s"}, exitUsage, "--db-timeout must be positive", true},
+		{"db wait", nil, []string{"serve", "--db-wait", "-1s"}, exitUsage, "--db-wait must be 0 (give up at once) or more", true},
+		{"env db wait", []string{"TASKBOX_DB_WAIT=forever"}, []string{"serve"}, exitUsage, `TASKBOX_DB_WAIT="forever"`, true},
+		{"max webhooks", nil, []string{"serve", "--max-webhooks", "0"}, exitUsage, "--max-webhooks must be at least 1", true},
+		{"env max webhooks", []string{"TASKBOX_MAX_WEBHOOKS=many"}, []string{"serve"}, exitUsage, `TASKBOX_MAX_WEBHOOKS="many"`, true},
 		{"session idle timeout", nil, []string{"serve", "--session-idle-timeout", "10s"}, exitUsage, "--session-idle-timeout must be at least 1m", true},
 		{"env session idle timeout", []string{"TASKBOX_SESSION_IDLE_TIMEOUT=soon"}, []string{"serve"}, exitUsage, `TASKBOX_SESSION_IDLE_TIMEOUT="soon"`, true},
 		{"base url scheme", nil, []string{"serve", "--base-url", "ftp://tasks.example.com"}, exitUsage, `--base-url must be an http or https URL such as https://tasks.example.com, not "ftp://tasks.example.com"`, true},
@@ -137,7 +142,7 @@ func TestInvalidInvocations(t *testing.T) {
 		{"bad port", nil, []string{"serve", "--addr", "127.0.0.1:99999"}, exitUsage, `--addr must be host:port such as 127.0.0.1:8080, not "127.0.0.1:99999": invalid port`, true},
 		{"address without port", nil, []string{"serve", "--addr", "localhost"}, exitUsage, `--addr must be host:port such as 127.0.0.1:8080, not "localhost"`, true},
 		{"env address", []string{"TASKBOX_ADDR=127.0.0.1:-1"}, []string{"serve"}, exitUsage, `--addr must be host:port such as 127.0.0.1:8080, not "127.0.0.1:-1"`, true},
-		{"unreachable postgres", nil, []string{"serve", "--db", "postgres://u:secret@127.0.0.1:1/taskbox?connect_timeout=5"}, exitFailure, "PostgreSQL", false},
+		{"unreachable postgres", nil, []string{"serve", "--db", "postgres://u:secret@127.0.0.1:1/taskbox?connect_timeout=5", "--db-wait", "0"}, exitFailure, "PostgreSQL", false},
 		{"bad time zone", nil, []string{"accounts", "create", "--name", "X", "--timezone", "Mars/Base"}, exitUsage, "--timezone must be an IANA time zone such as Europe/Berlin", true},
 		{"local time zone", nil, []string{"accounts", "create", "--name", "X", "--timezone", "Local"}, exitUsage, "--timezone must be an IANA time zone", true},
 		{"no account name", nil, []string{"accounts", "create"}, exitUsage, `required flag(s) "name" not set`, true},

@@ -68,7 +68,7 @@ func exitCode(err error) int {
 		switch te.Code {
 		case taskbox.ENOTFOUND:
 			return exitNotFound
-		case taskbox.EBADREQUEST, taskbox.EUNAUTHORIZED, taskbox.ECONFLICT, taskbox.ETOOLARGE, taskbox.EINVALID, taskbox.EMETHOD:
+		case taskbox.EBADREQUEST, taskbox.EUNAUTHORIZED, taskbox.ECONFLICT, taskbox.ETOOLARGE, taskbox.EHEADERSTOOLARGE, taskbox.EINVALID, taskbox.EMETHOD:
 			return exitRefused
 		default:
 			return exitServer

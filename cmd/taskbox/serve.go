@@ -38,6 +38,9 @@ type serveConfig struct {
 	ReadTimeout       time.Duration
 	IdleTimeout       time.Duration
 	DBTimeout         time.Duration
+	// DBWait is how long a start keeps trying to reach a PostgreSQL
+	// server that is down, answering 503 meanwhile; 0 gives up at once.
+	DBWait time.Duration
 	// SessionIdle ends a web inbox session after this long without a request.
 	SessionIdle time.Duration
 	// BaseURL is the server's public address, for calendar feed URLs and
@@ -46,7 +49,9 @@ type serveConfig struct {
 	// WebhookAllowPrivate lets webhooks reach loopback, private and
 	// link-local addresses (self-hosted receivers, tests).
 	WebhookAllowPrivate bool
-	Profiles            profileFlags
+	// MaxWebhooks is how many webhooks an account may have.
+	MaxWebhooks int
+	Profiles    profileFlags
 }
 
 // validate checks every value before anything starts; each refusal names
@@ -72,6 +77,12 @@ func (c *serveConfig) validate() error {
 	if c.DBTimeout <= 0 {
 		return errors.New("--db-timeout must be positive")
 	}
+	if c.DBWait < 0 {
+		return errors.New("--db-wait must be 0 (give up at once) or more")
+	}
+	if c.MaxWebhooks < 1 {
+		return errors.New("--max-webhooks must be at least 1")
+	}
 	if c.SessionIdle < time.Minute {
 		return errors.New("--session-idle-timeout must be at least 1m")
 	}
@@ -96,13 +107,19 @@ var serveEnv = map[string]string{
 	"read-timeout":          "TASKBOX_READ_TIMEOUT",
 	"idle-timeout":          "TASKBOX_IDLE_TIMEOUT",
 	"db-timeout":            "TASKBOX_DB_TIMEOUT",
+	"db-wait":               "TASKBOX_DB_WAIT",
 	"session-idle-timeout":  "TASKBOX_SESSION_IDLE_TIMEOUT",
 	"base-url":              "TASKBOX_BASE_URL",
 	"webhook-allow-private": "TASKBOX_WEBHOOK_ALLOW_PRIVATE",
+	"max-webhooks":          "TASKBOX_MAX_WEBHOOKS",
 }
 
 // writeTimeout bounds writing an answer; the read timeouts are flags.
 const writeTimeout = 60 * time.Second
+
+// defaultDBWait is --db-wait: long enough for a database server started
+// beside taskbox (a compose file, a machine's boot) to come up.
+const defaultDBWait = 2 * time.Minute
 
 func (m *Main) serveCommand() *cobra.Command {
 	var c serveConfig
@@ -132,9 +149,11 @@ Each flag can also be set by the environment variable named in its help.`,
 	f.DurationVar(&c.ReadTimeout, "read-timeout", 60*time.Second, "how long a client may take to send a whole request, body included (env TASKBOX_READ_TIMEOUT)")
 	f.DurationVar(&c.IdleTimeout, "idle-timeout", 120*time.Second, "how long a keep-alive connection may wait for its next request (env TASKBOX_IDLE_TIMEOUT)")
 	f.DurationVar(&c.DBTimeout, "db-timeout", store.DefaultTimeout, "how long a request waits on the database (a connection, one statement, a commit) before it is answered 503 (env TASKBOX_DB_TIMEOUT)")
+	f.DurationVar(&c.DBWait, "db-wait", defaultDBWait, "how long a start keeps trying to reach a PostgreSQL server that is down, answering 503 meanwhile; 0 gives up at once (env TASKBOX_DB_WAIT)")
 	f.DurationVar(&c.SessionIdle, "session-idle-timeout", web.DefaultIdleTimeout, "how long a web inbox session lasts without a request before it asks to sign in again (env TASKBOX_SESSION_IDLE_TIMEOUT)")
 	f.StringVar(&c.BaseURL, "base-url", "", "the server's public URL, for calendar feed URLs and links to task pages; default http:// and the listening address (env TASKBOX_BASE_URL)")
 	f.BoolVar(&c.WebhookAllowPrivate, "webhook-allow-private", false, "let webhooks reach loopback, private and link-local addresses, for self-hosted receivers; off, such addresses are refused after DNS resolution (env TASKBOX_WEBHOOK_ALLOW_PRIVATE=1)")
+	f.IntVar(&c.MaxWebhooks, "max-webhooks", taskbox.DefaultMaxWebhooks, "how many webhooks an account may have; one more is refused with a 422 (env TASKBOX_MAX_WEBHOOKS)")
 	c.Profiles.register(f)
 	cmd.PreRunE = func(cmd *cobra.Command, args []string) error {
 		return applyEnv(cmd.Flags(), serveEnv)
@@ -151,19 +170,39 @@ func (m *Main) serve(ctx context.Context, c serveConfig) (err error) {
 	logw := newLogWriter(m.Stderr)
 	defer logw.Close()
 	logger := m.logger(c.LogFormat, logw)
-	db, err := m.openDB(ctx)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	db.Timeout = c.DBTimeout
-	// Listen before the first start, so that a busy address does not leave
-	// behind a default account whose key scrolled past with the error.
+	// Listen before the database and the first start: a busy address does
+	// not leave behind a default account whose key scrolled past with the
+	// error, and while the database is not reachable yet the address
+	// answers 503 (httpapi.Starting) rather than refusing connections.
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
 		return err
 	}
 	defer ln.Close()
+	ln = httpapi.JSONErrors(ln) // net/http's own refusals in JSON too
+	gate := &handlerGate{}
+	gate.set(httpapi.Starting())
+	srv := &http.Server{
+		Handler:           gate,
+		ReadHeaderTimeout: c.ReadHeaderTimeout,
+		ReadTimeout:       c.ReadTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       c.IdleTimeout,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	defer srv.Close()
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	db, err := m.openDBWaiting(ctx, c.DBWait, logger, ln.Addr())
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped while waiting: nothing was served
+		}
+		return err
+	}
+	defer db.Close()
+	db.Timeout = c.DBTimeout
+	db.MaxWebhooks = c.MaxWebhooks
 	if err := m.firstStart(ctx, db, c.Demo); err != nil {
 		return err
 	}
@@ -183,25 +222,16 @@ func (m *Main) serve(ctx context.Context, c serveConfig) (err error) {
 	worker.Start(context.WithoutCancel(ctx))
 	defer worker.Stop()
 	api := &httpapi.Server{Accounts: db, Campaigns: db, Leads: db, Tasks: db, Inbox: db, Notes: db, Categories: db, DB: db, Logger: logger,
-		RateLimit: httpapi.NewRateLimiter(c.RateLimit), Metrics: metrics, Webhooks: db, LeadReminders: db, Calendar: &events.Calendar{DB: db, BaseURL: c.BaseURL},
+		RateLimit: httpapi.NewRateLimiter(c.RateLimit), KeyFailures: httpapi.NewKeyFailures(), Metrics: metrics, Webhooks: db, LeadReminders: db, Calendar: &events.Calendar{DB: db, BaseURL: c.BaseURL},
 		WebhookAllowPrivate: c.WebhookAllowPrivate}
-	if api.Web, err = m.webInbox(ctx, db, logger, c.SessionIdle); err != nil {
+	if api.Web, err = m.webInbox(ctx, db, logger, c.SessionIdle, api.RateLimit); err != nil {
 		return err
 	}
-	srv := &http.Server{
-		Handler:           api.Handler(),
-		ReadHeaderTimeout: c.ReadHeaderTimeout,
-		ReadTimeout:       c.ReadTimeout,
-		WriteTimeout:      writeTimeout,
-		IdleTimeout:       c.IdleTimeout,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
+	gate.set(api.Handler())
 	fmt.Fprintf(m.Stdout, "taskbox %s listening on http://%s\n", Version(), ln.Addr())
 	logger.Info("listening", "addr", ln.Addr().String(), "db", store.Redact(m.DB))
 
 	go m.sweepIdempotencyKeys(ctx, db, logger)
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
 	select {
 	case err := <-errc:
 		return err
@@ -275,12 +305,15 @@ func (m *Main) logger(format string, w io.Writer) *slog.Logger {
 }
 
 // webInbox builds the web inbox's pages over the same services as the API.
-func (m *Main) webInbox(ctx context.Context, db *store.DB, logger *slog.Logger, idle time.Duration) (http.Handler, error) {
+func (m *Main) webInbox(ctx context.Context, db *store.DB, logger *slog.Logger, idle time.Duration, limit *httpapi.RateLimiter) (http.Handler, error) {
 	key, err := db.WebSessionKey(ctx)
 	if err != nil {
 		return nil, err
 	}
-	w := &web.Server{Accounts: db, Campaigns: db, Leads: db, Search: db, Tasks: db, Inbox: db, Notes: db, Categories: db, Notices: db, Logger: logger,
+	w := &web.Server{Accounts: db, Campaigns: db, Leads: db, Search: db, Tasks: db, Inbox: db, Notes: db, Categories: db, Notices: db, Sessions: db, Logger: logger,
 		Key: key, IdleTimeout: idle}
+	if limit != nil {
+		w.RateLimit = limit
+	}
 	return w.Handler()
 }

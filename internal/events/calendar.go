@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
 
 	ics "github.com/arran4/golang-ical"
 	taskbox "github.com/taskboxhq/taskbox"
@@ -47,8 +48,8 @@ func (c *Calendar) Feed(ctx context.Context, token string) ([]byte, error) {
 	cal := ics.NewCalendar()
 	cal.SetMethod(ics.MethodPublish)
 	cal.SetProductId("-//taskbox//master inbox//EN")
-	cal.SetName("taskbox: " + acct.Name)
-	cal.SetXWRCalName("taskbox: " + acct.Name)
+	cal.SetName(icsText("taskbox: " + acct.Name))
+	cal.SetXWRCalName(icsText("taskbox: " + acct.Name))
 	cal.SetXWRTimezone(acct.Location().String())
 	cal.SetXPublishedTTL("PT15M")
 	host := "taskbox"
@@ -76,19 +77,46 @@ func (c *Calendar) addEvent(cal *ics.Calendar, t *taskbox.Task, host string) {
 	e.SetDtStampTime(t.UpdatedAt.Time)
 	e.SetCreatedTime(t.CreatedAt.Time)
 	e.SetModifiedAt(t.UpdatedAt.Time)
-	e.SetSummary(t.Name)
+	e.SetSummary(icsText(t.Name))
 	link := c.BaseURL + fmt.Sprintf("/tasks/%d", t.ID)
 	e.SetURL(link)
-	e.SetDescription(description(t, link))
+	e.SetDescription(icsText(description(t, link)))
 	e.SetProperty(ics.ComponentPropertyPriority, map[taskbox.Priority]string{
 		taskbox.PriorityHigh: "1", taskbox.PriorityMedium: "5", taskbox.PriorityLow: "9"}[t.Priority])
-	if t.Due.AllDay {
+	// Due dates end by 9999-12-30 (taskbox.DueDateRange), so the end stays
+	// in year 9999. A task stored before that rule may end in year 10000,
+	// which a date cannot be written as: its event has no DTEND, which
+	// RFC 5545 reads as one day for a date and as the start for a time.
+	if end := t.Due.At.AddDate(0, 0, 1); t.Due.AllDay {
 		e.SetAllDayStartAt(t.Due.At)
-		e.SetAllDayEndAt(t.Due.At.AddDate(0, 0, 1))
+		if end.Year() <= 9999 {
+			e.SetAllDayEndAt(end)
+		}
 	} else {
 		e.SetStartAt(t.Due.At)
-		e.SetEndAt(t.Due.At.Add(timedEventLength))
+		if end := t.Due.At.Add(timedEventLength); end.Year() <= 9999 {
+			e.SetEndAt(end)
+		}
 	}
+}
+
+// icsText makes text a TEXT value may hold (RFC 5545 §3.3.11: no control
+// character but the tab). The library escapes "\n", "\\", ";" and ","
+// but writes a CR as it is, which ends the line early in a reader and lets
+// a task's or a lead's name add lines to the feed: a CR or CRLF becomes
+// "\n" (a line break, escaped), and every other control character (C0,
+// DEL, C1) is dropped.
+func icsText(s string) string {
+	if !strings.ContainsFunc(s, unicode.IsControl) {
+		return s
+	}
+	s = strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(s)
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) && r != '\n' && r != '\t' {
+			return -1
+		}
+		return r
+	}, s)
 }
 
 // description is the event's text: the task's own description, then its

@@ -16,11 +16,10 @@ func (s *Server) handleBulkCreate(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	items := o.array("tasks")
-	if len(items) > taskbox.MaxBulk {
-		// Refused by its length alone: a huge array of faulty entries
-		// would otherwise cost a detail (and a scan of the details) each.
-		fe.Add("tasks", "must hold at most 1000 tasks")
+	// Refused by its length alone: a huge array of faulty entries
+	// would otherwise cost a detail (and a scan of the details) each.
+	items, tooLong := o.array("tasks", taskbox.MaxBulk, "must hold at most 1000 tasks")
+	if tooLong {
 		s.Error(w, r, fe.Err())
 		return
 	}
@@ -57,9 +56,8 @@ func (s *Server) handleBulkUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	b := &taskbox.BulkUpdate{}
-	ids := o.array("ids")
-	if len(ids) > taskbox.MaxBulk {
-		fe.Add("ids", "must hold at most 1000 task ids")
+	ids, tooLong := o.array("ids", taskbox.MaxBulk, "must hold at most 1000 task ids")
+	if tooLong {
 		s.Error(w, r, fe.Err())
 		return
 	}

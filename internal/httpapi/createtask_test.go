@@ -93,6 +93,10 @@ func TestCreateTaskValidation(t *testing.T) {
 		// task could not be read back.
 		{"due_date into year 10000", map[string]string{"due_date": `"9999-12-31T23:30:00-01:00"`}, "due_date", taskbox.DueDateFormats},
 		{"due_date into year -1", map[string]string{"due_date": `"0000-01-01T00:00:00+01:00"`}, "due_date", taskbox.DueDateFormats},
+		// Nor the calendar feed's end of the event (a day, or 30 minutes, later).
+		{"due_date 9999-12-31", map[string]string{"due_date": `"9999-12-31"`}, "due_date", taskbox.DueDateRange},
+		{"due_date last instant of year 9999", map[string]string{"due_date": `"9999-12-31T23:59:59.999Z"`}, "due_date", taskbox.DueDateRange},
+		{"due_date offset of 24 hours", map[string]string{"due_date": `"2026-01-01T10:00:00+24:00"`}, "due_date", taskbox.DueDateFormats},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := api.Post(t, tbCreateTaskPath, acct.Key, tbTaskBody(mapID, tc.raw))
@@ -205,7 +209,8 @@ func TestCreateTaskAccepted(t *testing.T) {
 		{"due_date date only", map[string]string{"due_date": `"2025-12-15"`}, "Follow up", nil, "MEDIUM", str("2025-12-15")},
 		{"due_date in the past", map[string]string{"due_date": `"2001-01-01T00:00:00Z"`}, "Follow up", nil, "MEDIUM", str("2001-01-01T00:00:00Z")},
 		{"due_date leap day", map[string]string{"due_date": `"2028-02-29"`}, "Follow up", nil, "MEDIUM", str("2028-02-29")},
-		{"due_date last instant of year 9999", map[string]string{"due_date": `"9999-12-31T23:59:59.999Z"`}, "Follow up", nil, "MEDIUM", str("9999-12-31T23:59:59.999Z")},
+		{"due_date last instant accepted", map[string]string{"due_date": `"9999-12-30T23:59:59.999Z"`}, "Follow up", nil, "MEDIUM", str("9999-12-30T23:59:59.999Z")},
+		{"due_date last day accepted", map[string]string{"due_date": `"9999-12-30"`}, "Follow up", nil, "MEDIUM", str("9999-12-30")},
 		{"due_date nanoseconds", map[string]string{"due_date": `"2025-12-15T09:00:00.123456789Z"`}, "Follow up", nil, "MEDIUM", str("2025-12-15T09:00:00.123456789Z")},
 		{"due_date without offset in UTC account", map[string]string{"due_date": `"2025-12-15T09:00:00"`}, "Follow up", nil, "MEDIUM", str("2025-12-15T09:00:00Z")},
 		{"unknown fields ignored", map[string]string{"status": `"completed"`, "id": "5", "extra": `{"a": [1, 2]}`}, "Follow up", nil, "MEDIUM", nil},

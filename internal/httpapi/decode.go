@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"unicode/utf8"
@@ -26,14 +25,20 @@ func readOptionalBody(w http.ResponseWriter, r *http.Request, limit int64) ([]by
 	if r.ContentLength > limit {
 		return nil, tooLarge
 	}
-	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	// A declared length is read into a buffer of that size: growing one
+	// as io.ReadAll does would hold up to twice a bulk body.
+	var buf bytes.Buffer
+	if r.ContentLength > 0 {
+		buf.Grow(int(r.ContentLength) + bytes.MinRead)
+	}
+	_, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, limit))
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
 		return nil, tooLarge
 	} else if err != nil {
 		return nil, taskbox.Errorf(taskbox.EBADREQUEST, "The request body could not be read.")
 	}
-	return b, nil
+	return buf.Bytes(), nil
 }
 
 // readBody reads a request body of at most limit bytes. A declared length
@@ -236,7 +241,64 @@ func (o object) string(name string, required bool) *string {
 		o.fe.Add(o.prefix+name, "must be a string")
 		return nil
 	}
+	if loneSurrogate(v) {
+		o.fe.Add(o.prefix+name, LoneSurrogateRule)
+		return nil
+	}
 	return &s
+}
+
+// LoneSurrogateRule is the 422 of a text holding half a surrogate pair.
+const LoneSurrogateRule = `must be Unicode text: a \ud800–\udfff escape must be half of a surrogate pair`
+
+// loneSurrogate reports whether raw, valid JSON, holds a \u escape of a
+// UTF-16 surrogate that is not half of a pair ("\ud800", "\udc00\ud800").
+// encoding/json turns one silently into U+FFFD, and what is stored must be
+// what was sent (as with invalid UTF-8, decodeObject), so it is refused.
+func loneSurrogate(raw []byte) bool {
+	for i := bytes.IndexByte(raw, '\\'); i >= 0 && i < len(raw)-1; {
+		if raw[i] != '\\' {
+			i++
+			continue
+		}
+		if raw[i+1] != 'u' || i+6 > len(raw) {
+			i += 2 // \" \\ \n …: the escaped byte is no escape's start
+			continue
+		}
+		switch r := hex4(raw[i+2 : i+6]); {
+		case r >= 0xDC00 && r <= 0xDFFF:
+			return true
+		case r >= 0xD800 && r <= 0xDBFF:
+			if i+12 > len(raw) || raw[i+6] != '\\' || raw[i+7] != 'u' {
+				return true
+			}
+			if low := hex4(raw[i+8 : i+12]); low < 0xDC00 || low > 0xDFFF {
+				return true
+			}
+			i += 12
+		default:
+			i += 6
+		}
+	}
+	return false
+}
+
+// hex4 reads four hex digits; -1 for anything else.
+func hex4(b []byte) rune {
+	var r rune
+	for _, c := range b {
+		switch {
+		case c >= '0' && c <= '9':
+			r = r<<4 | rune(c-'0')
+		case c >= 'a' && c <= 'f':
+			r = r<<4 | rune(c-'a'+10)
+		case c >= 'A' && c <= 'F':
+			r = r<<4 | rune(c-'A'+10)
+		default:
+			return -1
+		}
+	}
+	return r
 }
 
 func allDigits(s string) bool {
@@ -270,20 +332,82 @@ func pathValueID(r *http.Request, name, what string) (int64, error) {
 	return id, nil
 }
 
-// array reads a required array field; a missing or non-array field is
-// recorded and yields nil.
-func (o object) array(name string) []json.RawMessage {
+// array reads a required array field of at most max entries. A missing or
+// non-array field is recorded and yields nil. An array of more than max
+// entries is recorded as tooMany says ("must hold at most 1000 tasks") and
+// yields tooLong: it is found by counting entries up to max+1 without
+// decoding any, so that a body of millions of tiny entries costs no more
+// than its bytes. The entries are slices of the field's JSON, not copies.
+func (o object) array(name string, max int, tooMany string) (items []json.RawMessage, tooLong bool) {
 	v := o.raw(name)
 	if v == nil {
 		o.fe.Add(o.prefix+name, "is required")
-		return nil
+		return nil, false
 	}
-	var items []json.RawMessage
-	if v[0] != '[' || json.Unmarshal(v, &items) != nil {
+	items, n := splitArray(v, max)
+	switch {
+	case n < 0:
 		o.fe.Add(o.prefix+name, "must be an array")
-		return nil
+	case n > max:
+		o.fe.Add(o.prefix+name, tooMany)
+		return nil, true
 	}
-	return items
+	return items, false
+}
+
+// splitArray returns the entries of raw, valid JSON, when it is an array,
+// and how many it holds; it stops at max+1 entries, returning max+1 and no
+// entries. n is -1 when raw is not an array.
+func splitArray(raw json.RawMessage, max int) (items []json.RawMessage, n int) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) < 2 || raw[0] != '[' {
+		return nil, -1
+	}
+	body := raw[1 : len(raw)-1] // valid JSON: the last byte is the closing ]
+	for start := 0; start < len(body); {
+		end := valueEnd(body, start)
+		item := bytes.TrimSpace(body[start:end])
+		if len(item) == 0 {
+			break // [ ] holds nothing
+		}
+		if n++; n > max {
+			return nil, n
+		}
+		items = append(items, json.RawMessage(item))
+		start = end + 1 // past the comma
+	}
+	return items, n
+}
+
+// valueEnd returns the index in b, the inside of a valid JSON array, of the
+// comma that ends the entry starting at start, or len(b) for the last one.
+func valueEnd(b []byte, start int) int {
+	depth, inString := 0, false
+	for i := start; i < len(b); i++ {
+		c := b[i]
+		if inString {
+			switch c {
+			case '\\':
+				i++
+			case '"':
+				inString = false
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			inString = true
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+		case ',':
+			if depth == 0 {
+				return i
+			}
+		}
+	}
+	return len(b)
 }
 
 // recurrence reads a task's recurrence, {"rule", "from"}; nil when absent

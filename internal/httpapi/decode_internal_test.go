@@ -96,3 +96,44 @@ func FuzzTopLevelKeys(f *testing.F) {
 		}
 	})
 }
+
+var arrayBodies = []string{
+	`[]`, ` [ ] `, `[1]`, `[1,2,3]`, ` [ {} , [] , "" , null ] `, `["a,b","c]","d[","\"",",\\"]`,
+	`[{"a":[1,2,{"b":"],"}]},[[],[[]]],"x"]`, "[\n\t1 ,\r\n 2\t]", `[-1.5e3,true,false,null]`,
+	`{"a":1}`, `"[1,2]"`, `1`, `null`,
+}
+
+// splitArray finds the entries encoding/json finds, without decoding them,
+// and stops counting at max+1.
+func FuzzSplitArray(f *testing.F) {
+	for _, b := range arrayBodies {
+		f.Add([]byte(b), 2)
+	}
+	f.Fuzz(func(t *testing.T, raw []byte, max int) {
+		if !json.Valid(raw) || max < 0 || max > 1000 {
+			return
+		}
+		var want []json.RawMessage
+		isArray := json.Unmarshal(raw, &want) == nil && bytes.TrimSpace(raw)[0] == '['
+		items, n := splitArray(raw, max)
+		switch {
+		case !isArray:
+			if n != -1 {
+				t.Fatalf("splitArray(%s) = %d entries, want -1 (not an array)", raw, n)
+			}
+		case len(want) > max:
+			if n != max+1 || items != nil {
+				t.Fatalf("splitArray(%s, %d) = %d, %q; want %d and none", raw, max, n, items, max+1)
+			}
+		default:
+			if n != len(want) || len(items) != len(want) {
+				t.Fatalf("splitArray(%s) = %d, %q; want %q", raw, n, items, want)
+			}
+			for i := range want {
+				if !bytes.Equal(items[i], bytes.TrimSpace(want[i])) {
+					t.Fatalf("splitArray(%s)[%d] = %s, want %s", raw, i, items[i], want[i])
+				}
+			}
+		}
+	})
+}

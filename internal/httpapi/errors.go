@@ -11,17 +11,18 @@ import (
 
 // statuses is the only place where a domain error code becomes a status.
 var statuses = map[string]int{
-	taskbox.EBADREQUEST:   http.StatusBadRequest,
-	taskbox.EUNAUTHORIZED: http.StatusUnauthorized,
-	taskbox.EFORBIDDEN:    http.StatusForbidden,
-	taskbox.ENOTFOUND:     http.StatusNotFound,
-	taskbox.EMETHOD:       http.StatusMethodNotAllowed,
-	taskbox.ECONFLICT:     http.StatusConflict,
-	taskbox.ETOOLARGE:     http.StatusRequestEntityTooLarge,
-	taskbox.EINVALID:      http.StatusUnprocessableEntity,
-	taskbox.ERATELIMIT:    http.StatusTooManyRequests,
-	taskbox.EINTERNAL:     http.StatusInternalServerError,
-	taskbox.EUNAVAILABLE:  http.StatusServiceUnavailable,
+	taskbox.EBADREQUEST:      http.StatusBadRequest,
+	taskbox.EUNAUTHORIZED:    http.StatusUnauthorized,
+	taskbox.EFORBIDDEN:       http.StatusForbidden,
+	taskbox.ENOTFOUND:        http.StatusNotFound,
+	taskbox.EMETHOD:          http.StatusMethodNotAllowed,
+	taskbox.ECONFLICT:        http.StatusConflict,
+	taskbox.ETOOLARGE:        http.StatusRequestEntityTooLarge,
+	taskbox.EHEADERSTOOLARGE: http.StatusRequestHeaderFieldsTooLarge,
+	taskbox.EINVALID:         http.StatusUnprocessableEntity,
+	taskbox.ERATELIMIT:       http.StatusTooManyRequests,
+	taskbox.EINTERNAL:        http.StatusInternalServerError,
+	taskbox.EUNAVAILABLE:     http.StatusServiceUnavailable,
 }
 
 // StatusFor returns the HTTP status of an error code.
@@ -53,10 +54,12 @@ func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 	var e *taskbox.Error
 	if errors.As(err, &e) {
 		body.Error.Details = e.Details
+		if e.RetryAfter > 0 { // a 429, or a 503 of a passing overload
+			w.Header().Set("Retry-After", strconv.Itoa(e.RetryAfter))
+		}
 		if code == taskbox.ERATELIMIT {
 			ra := e.RetryAfter
 			body.Error.RetryAfter = &ra
-			w.Header().Set("Retry-After", strconv.Itoa(ra))
 		}
 	}
 	status := StatusFor(code)

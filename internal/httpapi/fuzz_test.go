@@ -39,6 +39,13 @@ func FuzzCreateTask(f *testing.F) {
 		{`null`, ""},
 		{``, ""},
 		{`{"name": "\u0000"}`, ""},
+		// Issue 14's shapes: lone surrogates, invisible names, offsets past
+		// 23:59, due dates past 9999-12-30.
+		{`{"email_lead_map_id": 2433664091, "name": "\ud800", "description": "\udc00\ud83d"}`, ""},
+		{`{"email_lead_map_id": 2433664091, "name": "\u200c\u200d\u2063\u3164\u115f\u00ad\u200e\u200f\u202e\u034f\udb40\udc20"}`, ""},
+		{`{"email_lead_map_id": 2433664091, "name": "x", "due_date": "2026-01-01T10:00:00+24:00"}`, ""},
+		{`{"email_lead_map_id": 2433664091, "name": "x", "due_date": "9999-12-31"}`, ""},
+		{`{"email_lead_map_id": 2433664091, "name": "x", "due_date": "9999-12-30T23:59:59.999999999-00:00"}`, ""},
 	} {
 		f.Add([]byte(seed.body), seed.key)
 	}
@@ -152,8 +159,11 @@ func tbFuzzCheckTaskData(t *testing.T, h http.Handler, key string, raw json.RawM
 		t.Fatalf("task = %s", raw)
 	}
 	name, _ := data["name"].(string)
-	if name == "" || name != taskbox.TrimText(name) || utf8.RuneCountInString(name) > 255 {
-		t.Fatalf("name %q was not trimmed or is too long", name)
+	if taskbox.Blank(name) || name != taskbox.TrimText(name) || utf8.RuneCountInString(name) > 255 {
+		t.Fatalf("name %q was not trimmed, is blank or is too long", name)
+	}
+	if due, ok := data["due_date"].(string); ok && due > "9999-12-30T23:59:59.999999999Z" {
+		t.Fatalf("due_date %s is past 9999-12-30", due)
 	}
 	if p := data["priority"]; p != "LOW" && p != "MEDIUM" && p != "HIGH" {
 		t.Fatalf("priority = %v", p)

@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -17,11 +19,14 @@ import (
 // endpoint's fields; a webhook that was created is read back as it was
 // answered, with a known, unrepeated event list and an http(s) URL.
 func FuzzCreateWebhook(f *testing.F) {
-	h, key, _ := tbFuzzAPI(f)
+	h, key, db := tbFuzzAPI(f)
+	db.MaxWebhooks = 1 << 30 // the cap has its own test (TestWebhookCap); here it would end the fuzzing at 20
 	fields := regexp.MustCompile(`^(url|events(\[\d+\])?)$`)
 	f.Add([]byte(`{"url": "https://hooks.example.com/taskbox", "events": ["TASK_CREATED", "TASK_DUE"]}`))
 	f.Add([]byte(`{"url": "http://[::ffff:127.0.0.1]/", "events": ["TASK_DELETED"]}`))
 	f.Add([]byte(`{"url": "https://hooks.example.com/", "events": [1, null, "TASK_DUE", "TASK_DUE"]}`))
+	f.Add([]byte(`{"url": "https://hooks.example.com:99999/", "events": ["TASK_CREATED"]}`))
+	f.Add([]byte(`{"url": "https://hooks.example.com:0/\ud800", "events": ["TASK_CREATED\udc00"]}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		rec := tbFuzzSend(h, key.Secret, http.MethodPost, "/api/v1/webhooks", body)
 		out := tbFuzzAnswer(t, rec, body, fields, 200, 400, 413, 422)
@@ -33,7 +38,9 @@ func FuzzCreateWebhook(f *testing.F) {
 			t.Fatal(err)
 		}
 		w := created.Data
-		if !strings.HasPrefix(w.URL, "http://") && !strings.HasPrefix(w.URL, "https://") || len(w.Events) == 0 {
+		u, err := url.Parse(w.URL)
+		if !strings.HasPrefix(w.URL, "http://") && !strings.HasPrefix(w.URL, "https://") || len(w.Events) == 0 ||
+			err != nil || !tbPortOK(u.Port()) {
 			t.Fatalf("created %s from %q", out, body)
 		}
 		seen := map[string]bool{}
@@ -50,4 +57,10 @@ func FuzzCreateWebhook(f *testing.F) {
 			t.Fatalf("read back %d %s, created %s", got.Code, got.Body, out)
 		}
 	})
+}
+
+// tbPortOK: a URL's port is absent or 1–65535.
+func tbPortOK(p string) bool {
+	n, err := strconv.Atoi(p)
+	return p == "" || err == nil && n >= 1 && n <= 65535
 }

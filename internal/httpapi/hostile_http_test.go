@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"compress/gzip"
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	taskbox "github.com/taskboxhq/taskbox"
 )
 
 // The hostile requests of the corpus (hostile_test.go) that attack headers,
@@ -73,8 +76,6 @@ func tbHostileQueries(fx tbHostileFixture) []tbHostile {
 		{tbTasksPath, "sort=due_date;DROP%20TABLE%20tasks", 400},
 		{tbTasksPath, "q=%27%3B%20DROP%20TABLE%20tasks%3B--", 200},
 		{tbTasksPath, "q=%25&q=_", 200},
-		{tbTasksPath, "q=" + strings.Repeat("x", 20_000), 200},
-		{tbTasksPath, "q=" + strings.ReplaceAll(words, " ", "+"), 400},
 		{tbTasksPath, "q=%00", 400},
 		{tbTasksPath, "q=%FF", 400},
 		{tbTasksPath, "q=%zz", 400},
@@ -104,6 +105,25 @@ func tbHostileQueries(fx tbHostileFixture) []tbHostile {
 	} {
 		out = append(out, tbHostile{name: "query/" + strings.TrimPrefix(q.path, "/api/v1/") + "?" + tbClipName(q.query), method: "GET",
 			path: q.path + "?" + q.query, status: q.status})
+	}
+	// Issue 14: a search over the caps is a 422 naming q and saying the
+	// cap, never SQLite's "LIKE or GLOB pattern too complex" as a 500.
+	for _, q := range []struct{ name, query, detail string }{
+		{"50,000 x", "q=" + strings.Repeat("x", 50_000), "must be at most 500 characters"},
+		{"20,000 x", "q=" + strings.Repeat("x", 20_000), "must be at most 500 characters"},
+		{"501 x", "q=" + strings.Repeat("x", 501), "must be at most 500 characters"},
+		{"50,000 %", "q=" + strings.Repeat("%25", 50_000), "must be at most 500 characters"},
+		{"12,500 emoji", "q=" + strings.Repeat(url.QueryEscape("👩‍👩‍👧"), 2_500), "must be at most 500 characters"},
+		{"501 emoji", "q=" + strings.Repeat(url.QueryEscape("🦀"), 501), "must be at most 500 characters"},
+		{"40,000 words", "q=" + strings.ReplaceAll(words, " ", "+"), "must be at most 500 characters"},
+		{"21 words", "q=" + strings.TrimSpace(strings.Repeat("a+", 21)), "must hold at most 20 words"},
+	} {
+		out = append(out, tbHostile{name: "query/tasks?q of " + q.name, method: "GET", path: tbTasksPath + "?" + q.query,
+			status: 422, field: "q", detail: q.detail})
+	}
+	for _, q := range []string{strings.Repeat("x", 500), strings.Repeat(url.QueryEscape("🦀"), 500), strings.Repeat("%25", 500),
+		strings.TrimSpace(strings.Repeat("a+", 20)), strings.Repeat(url.QueryEscape(`\%_`), 125)} {
+		out = append(out, tbHostile{name: "query/tasks?q at the caps " + tbClipName(q), method: "GET", path: tbTasksPath + "?q=" + q, status: 200})
 	}
 	// The first api_key counts: a wrong one before the right one is a 401.
 	return append(out, tbHostile{name: "query/campaigns?api_key twice, the first wrong", method: "GET",
@@ -218,5 +238,20 @@ func tbHostileBulk(fx tbHostileFixture) []tbHostile {
 			body: `{"lead_list": [` + entries(401, `{"email": "a@b.example"}`) + `]}`, status: 422, field: "lead_list", detail: "must hold at most 400 leads"},
 		{name: "bulk/leads 400,000 numbers", method: "POST", path: fmt.Sprintf("/api/v1/campaigns/%d/leads", fx.campaignID),
 			body: `{"lead_list": [` + entries(400_000, "1") + `]}`, status: 422, field: "lead_list", detail: "must hold at most 400 leads"},
+		// Entries are counted, not decoded: commas, brackets and quotes
+		// inside strings and nested values are not entries.
+		{name: "bulk/bulk-create 1,001 entries of brackets and commas in strings", method: "POST", path: tbBulkCreatePath,
+			body:   `{"tasks": [` + entries(1001, `{"name": "a,],}[{\\\",", "x": [[1,2],{"y":"]"}]}`) + `]}`,
+			status: 422, field: "tasks", detail: "must hold at most 1000 tasks"},
+		{name: "bulk/bulk-create 3 entries of brackets and commas in strings", method: "POST", path: tbBulkCreatePath,
+			body:   `{"tasks": [` + entries(3, `{"name": "a,],}[{\\\",", "x": [[1,2],{"y":"]"}]}`) + `]}`,
+			status: 422, field: "tasks[2].email_lead_map_id"},
+		{name: "bulk/bulk-create 1,000,000 entries then broken JSON", method: "POST", path: tbBulkCreatePath,
+			body: `{"tasks": [` + entries(1_000_000, "{}") + `, {]}`, status: 400},
+		{name: "bulk/bulk-update 2,000,000 ids in nested arrays", method: "POST", path: tbBulkUpdatePath,
+			body: `{"ids": [` + entries(1_000_000, "[1,2]") + `]` + set, status: 422, field: "ids", detail: "must hold at most 1000 task ids"},
+		{name: "bulk/webhook 60,000 event types", method: "POST", path: "/api/v1/webhooks",
+			body:   `{"url": "https://hooks.example/x", "events": [` + entries(60_000, `"TASK_CREATED"`) + `]}`,
+			status: 422, field: "events", detail: fmt.Sprintf("must hold at most %d event types", len(taskbox.WebhookEventTypes))},
 	}
 }

@@ -70,7 +70,7 @@ func TestHostileInput(t *testing.T) {
 
 	var cases []tbHostile
 	for _, part := range [][]tbHostile{
-		tbHostileBodies(fx), tbHostileEncoding(fx), tbHostileNUL(fx), tbHostileNumbers(fx), tbHostileDuplicates(fx),
+		tbHostileBodies(fx), tbHostileEncoding(fx), tbHostileNUL(fx), tbHostileSurrogates(fx), tbHostileTimes(fx), tbHostileNumbers(fx), tbHostileDuplicates(fx),
 		tbHostileSizes(fx), tbHostileSpaces(fx), tbHostileIdempotencyKeys(fx), tbHostileQueries(fx),
 		tbHostilePathIDs(fx), tbHostileTransport(fx), tbHostileBulk(fx),
 	} {
@@ -233,7 +233,6 @@ func tbHostileEncoding(fx tbHostileFixture) []tbHostile {
 	ep := tbBodyEndpoints(fx)
 	ct, patch, bulkCreate, campaigns, leads := ep[0], ep[1], ep[2], ep[4], ep[5]
 	out := []tbHostile{
-		{name: "create-task/lone surrogate escape in name", method: "POST", path: ct.path, body: ct.with("name", `"\ud800 x"`), status: 200},
 		{name: "create-task/name of 255 emoji", method: "POST", path: ct.path, body: ct.with("name", tbQuote(strings.Repeat("🦀", 255))), status: 200},
 		{name: "create-task/name of 256 emoji", method: "POST", path: ct.path, body: ct.with("name", tbQuote(strings.Repeat("🦀", 256))), status: 422, field: "name"},
 		{name: "create-task/name of combining marks only", method: "POST", path: ct.path, body: ct.with("name", tbQuote(strings.Repeat("\u0301", 300))), status: 422, field: "name"},
@@ -268,6 +267,44 @@ func tbHostileEncoding(fx tbHostileFixture) []tbHostile {
 			body: leads.with("custom_fields", "{\"k\": [\"\xfe\"]}"), status: 400},
 	)
 	return out
+}
+
+// tbHostileSurrogates: an escape of half a UTF-16 surrogate pair in every
+// text field (issue 14: "\ud800" was stored as U+FFFD). It is a 422 naming
+// the field; a whole pair is an emoji and is stored.
+func tbHostileSurrogates(fx tbHostileFixture) []tbHostile {
+	var out []tbHostile
+	for _, ep := range tbBodyEndpoints(fx) {
+		fields := []string{"name"}
+		switch ep.name {
+		case "create-task", "bulk-create":
+			fields = []string{"name", "description", "priority", "due_date"}
+		case "PATCH":
+			fields = []string{"name", "description", "priority", "due_date", "status"}
+		case "bulk-update":
+			fields = []string{"priority", "due_date", "status"}
+		case "leads":
+			fields = []string{"first_name", "company_name", "custom_fields"}
+		}
+		for _, f := range fields {
+			for what, raw := range map[string]string{"high": `"\ud800 x"`, "low": `"x \uDC00"`, "reversed pair": `"\ude00\ud83d"`, "two highs": `"\ud83d\ud83d"`} {
+				if f == "custom_fields" {
+					raw = `{"k": ` + raw + `}`
+				}
+				out = append(out, tbHostile{name: ep.name + "/lone surrogate (" + what + ") in " + f, method: ep.method, path: ep.path,
+					body: ep.with(f, raw), status: 422, field: ep.prefix + f, detail: httpapi.LoneSurrogateRule})
+			}
+		}
+	}
+	ct, leads := tbBodyEndpoints(fx)[0], tbBodyEndpoints(fx)[5]
+	return append(out,
+		tbHostile{name: "create-task/surrogate pair in name", method: "POST", path: ct.path, body: ct.with("name", `"\ud83e\udd80 crab"`), status: 200},
+		tbHostile{name: "create-task/escaped backslash before ud800", method: "POST", path: ct.path, body: ct.with("name", `"\\ud800"`), status: 200},
+		tbHostile{name: "create-task/lone surrogate in an unknown field", method: "POST", path: ct.path,
+			body: tbTaskBody(fx.mapID, map[string]string{"extra": `"\ud800"`}), status: 200},
+		// An email that is not text is not an address: counted as invalid, not fatal.
+		tbHostile{name: "leads/lone surrogate in email", method: "POST", path: leads.path, body: leads.with("email", `"a\ud800@x.example"`), status: 200},
+	)
 }
 
 // tbHostileNUL: an escaped NUL (\u0000) in every text field. PostgreSQL
@@ -422,6 +459,12 @@ var tbUnicodeSpaces = []rune{
 	'\u2028', '\u2029', '\u202f', '\u205f', '\u3000', '\u200b', '\ufeff',
 }
 
+// tbInvisibles show nothing on their own (Default_Ignorable_Code_Point).
+var tbInvisibles = []rune{
+	'\u200c', '\u200d', '\u2063', '\u3164', '\u115f', '\u00ad', '\u200e', '\u200f', '\u202e', '\u034f', '\U000e0020',
+	'\ufe0f', '\u2060', '\u180e', '\uffa0',
+}
+
 // tbHostileSpaces: names made of each kind of space, and of all of them.
 func tbHostileSpaces(fx tbHostileFixture) []tbHostile {
 	const blank = "must not be blank"
@@ -435,6 +478,17 @@ func tbHostileSpaces(fx tbHostileFixture) []tbHostile {
 	for _, e := range []tbBodyEndpoint{ep[0], ep[1], ep[2], ep[4]} {
 		out = append(out, tbHostile{name: "spaces/" + e.name + " name of every space", method: e.method, path: e.path,
 			body: e.with("name", all), status: 422, field: e.prefix + "name", detail: blank})
+	}
+	// Issue 14: names of characters that show nothing (joiners, fillers,
+	// direction marks, tags) are blank too, on every endpoint with a name.
+	for _, r := range tbInvisibles {
+		out = append(out, tbHostile{name: fmt.Sprintf("invisible/create-task name of U+%04X", r), method: "POST", path: tbCreateTaskPath,
+			body: ep[0].with("name", tbQuote(strings.Repeat(string(r), 2))), status: 422, field: "name", detail: blank})
+	}
+	invisible := tbQuote(" " + string(tbInvisibles) + " ")
+	for _, e := range []tbBodyEndpoint{ep[0], ep[1], ep[2], ep[4]} {
+		out = append(out, tbHostile{name: "invisible/" + e.name + " name of every invisible character", method: e.method, path: e.path,
+			body: e.with("name", invisible), status: 422, field: e.prefix + "name", detail: blank})
 	}
 	// Spaces inside a name are kept; only the ends are trimmed.
 	out = append(out, tbHostile{name: "spaces/create-task name with spaces inside", method: "POST", path: tbCreateTaskPath,

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -87,9 +86,7 @@ func parseTaskFilter(q url.Values, acct *taskbox.Account) (f taskbox.TaskFilter,
 			}
 		}
 	}
-	if f.Query = q.Get("q"); len(strings.Fields(f.Query)) > taskbox.MaxSearchWords {
-		return f, badParam("q", fmt.Sprintf("must hold at most %d words", taskbox.MaxSearchWords))
-	}
+	f.Query = q.Get("q")
 	if f.Sort = q.Get("sort"); f.Sort != "" && !slices.Contains(taskbox.TaskSorts, f.Sort) {
 		return f, badParam("sort", "must be one of "+strings.Join(taskbox.TaskSorts, ", "))
 	}
@@ -104,7 +101,7 @@ func parseTaskFilter(q url.Values, acct *taskbox.Account) (f taskbox.TaskFilter,
 		return f, badParam("snoozed", "must be true, false or all")
 	}
 	f.Cursor = q.Get("cursor")
-	return f, nil
+	return f, f.Validate()
 }
 
 // tzParam reads tz, an IANA zone; absent means the account's zone.

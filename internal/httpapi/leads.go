@@ -48,9 +48,8 @@ func (s *Server) handleAddLeads(w http.ResponseWriter, r *http.Request) {
 // list over the limit is refused by its length alone (false), before any
 // entry is decoded.
 func decodeLeadList(o object) ([]taskbox.LeadInput, bool) {
-	items := o.array("lead_list")
-	if len(items) > taskbox.MaxLeadsPerUpload {
-		o.fe.Add("lead_list", "must hold at most 400 leads")
+	items, tooLong := o.array("lead_list", taskbox.MaxLeadsPerUpload, "must hold at most 400 leads")
+	if tooLong {
 		return nil, false
 	}
 	leads := make([]taskbox.LeadInput, 0, len(items))
@@ -60,8 +59,8 @@ func decodeLeadList(o object) ([]taskbox.LeadInput, bool) {
 			continue
 		}
 		var l taskbox.LeadInput
-		if v := lo.raw("email"); v != nil {
-			_ = json.Unmarshal(v, &l.Email) // not a string: counted as an invalid email
+		if v := lo.raw("email"); v != nil && !loneSurrogate(v) {
+			_ = json.Unmarshal(v, &l.Email) // not a string, or not Unicode text: counted as an invalid email
 		}
 		for name, p := range l.TextFields() {
 			*p = lo.string(name, false)
@@ -69,6 +68,8 @@ func decodeLeadList(o object) ([]taskbox.LeadInput, bool) {
 		if v := lo.raw("custom_fields"); v != nil {
 			if json.Unmarshal(v, &l.CustomFields) != nil || l.CustomFields == nil {
 				o.fe.Add(lo.prefix+"custom_fields", "must be an object")
+			} else if loneSurrogate(v) {
+				o.fe.Add(lo.prefix+"custom_fields", LoneSurrogateRule)
 			}
 		}
 		leads = append(leads, l)

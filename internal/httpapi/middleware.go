@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"path"
 	"strconv"
 	"strings"
 	"time"
@@ -99,6 +100,10 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 // route (405) with the JSON error envelope instead of the mux's plain text.
 func (s *Server) jsonFallback(mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if clean := cleanPath(r.URL.Path); clean != r.URL.Path && r.Method != http.MethodConnect {
+			s.uncleanPath(w, r, clean)
+			return
+		}
 		h, pattern := mux.Handler(r)
 		if pattern != "" {
 			mux.ServeHTTP(w, r)
@@ -121,13 +126,41 @@ func (s *Server) jsonFallback(mux *http.ServeMux) http.Handler {
 			s.Error(w, r, taskbox.Errorf(taskbox.EMETHOD, "Method %s is not allowed here.", r.Method))
 		case http.StatusNotFound:
 			s.Error(w, r, taskbox.Errorf(taskbox.ENOTFOUND, "No such endpoint: %s %s.", r.Method, r.URL.Path))
-		default: // a redirect to a cleaned path
-			for k, v := range probe.header {
-				w.Header()[k] = v
-			}
-			w.WriteHeader(probe.status)
+		default: // a redirect the mux would make (a missing trailing slash)
+			s.uncleanPath(w, r, probe.header.Get("Location"))
 		}
 	})
+}
+
+// uncleanPath answers a path that is not in its clean form (//api/…,
+// /api/v1/../x), where the mux would redirect to the clean one with the
+// query, api_key included, repeated in Location and in the body: the API's
+// is a 404 in JSON (no client of the API sends such a path), a page's a
+// redirect to the clean path without the query.
+func (s *Server) uncleanPath(w http.ResponseWriter, r *http.Request, clean string) {
+	clean, _, _ = strings.Cut(clean, "?")
+	if s.Web == nil || clean == "/api" || strings.HasPrefix(clean, "/api/") || clean == "" {
+		s.Error(w, r, taskbox.Errorf(taskbox.ENOTFOUND, "No such endpoint: %s %s.", r.Method, r.URL.Path))
+		return
+	}
+	w.Header().Set("Location", (&url.URL{Path: clean}).EscapedPath())
+	w.WriteHeader(http.StatusMovedPermanently)
+}
+
+// cleanPath is p as ServeMux cleans it: rooted, without . and .. elements
+// or doubled slashes, keeping a trailing slash.
+func cleanPath(p string) string {
+	if p == "" {
+		return "/"
+	}
+	if p[0] != '/' {
+		p = "/" + p
+	}
+	np := path.Clean(p)
+	if p[len(p)-1] == '/' && np != "/" {
+		np += "/"
+	}
+	return np
 }
 
 // servedPath reports whether a route of one of the allowed methods serves
@@ -178,13 +211,19 @@ func (p *headerProbe) WriteHeader(status int)      { p.status = status }
 
 // auth runs h for the actor of the request's API key: the api_key query
 // parameter, as SmartLead takes it, or an Authorization: Bearer header.
-// A key over its rate limit gets 429.
+// A key over its rate limit gets 429, and so does a request from an
+// address that sent too many invalid keys (takeKeyAttempt).
 func (s *Server) auth(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		q, err := url.ParseQuery(r.URL.RawQuery)
 		if err != nil || !taskbox.TextValues(q) {
 			s.Error(w, r, taskbox.Errorf(taskbox.EBADREQUEST,
 				"The query string is malformed: it must be name=value pairs joined by &, percent-encoded UTF-8 without NUL characters."))
+			return
+		}
+		refund, err := s.takeKeyAttempt(w, r)
+		if err != nil {
+			s.Error(w, r, err)
 			return
 		}
 		key := q.Get("api_key")
@@ -199,6 +238,9 @@ func (s *Server) auth(h http.HandlerFunc) http.HandlerFunc {
 			return
 		}
 		actor, err := s.Accounts.Authenticate(r.Context(), key)
+		if taskbox.ErrorCode(err) != taskbox.EUNAUTHORIZED {
+			refund() // only a refused key counts against the address
+		}
 		if err != nil {
 			s.Error(w, r, err)
 			return

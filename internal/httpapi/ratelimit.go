@@ -46,3 +46,17 @@ func (l *RateLimiter) allow(w http.ResponseWriter, keyID int64) error {
 	return &taskbox.Error{Code: taskbox.ERATELIMIT, RetryAfter: max(1, retry),
 		Message: "Too many requests for this API key; retry after the time in Retry-After."}
 }
+
+// Take takes one request of the key at now, as the API's requests do, for
+// the web inbox's pages (web.KeyLimiter): 0 when it may go on, else how
+// long until the key has a request again. A nil limiter limits nothing.
+func (l *RateLimiter) Take(keyID int64, now time.Time) time.Duration {
+	if l == nil {
+		return 0
+	}
+	ok, tokens := l.buckets.Allow(keyID, now)
+	if ok {
+		return 0
+	}
+	return time.Duration((1 - tokens) / float64(l.buckets.Limit()) * float64(time.Second))
+}

@@ -6,10 +6,12 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	taskbox "github.com/taskboxhq/taskbox"
+	"github.com/taskboxhq/taskbox/internal/ratelimit"
 )
 
 // Pinger reports whether the database answers.
@@ -29,6 +31,9 @@ type Server struct {
 	DB         Pinger
 	Logger     *slog.Logger
 	RateLimit  *RateLimiter // nil: no limit
+	// KeyFailures limits requests answered 401 per client address
+	// (NewKeyFailures; nil: no limit).
+	KeyFailures *ratelimit.Failures
 	// Web, when set, answers every path outside /api/ that no API route
 	// matches: the web inbox's pages.
 	Web      http.Handler
@@ -45,7 +50,13 @@ type Server struct {
 	// registers collectors.
 	Metrics *prometheus.Registry
 
+	// LargeBodyWait is how long a bulk request waits for the budget of
+	// large bodies (LargeBodyBudget) before its 503; 0 means
+	// DefaultLargeBodyWait.
+	LargeBodyWait time.Duration
+
 	metrics *metrics
+	bodies  *bodyBudget // LargeBodyBudget
 }
 
 // Handler returns the API with its middleware.
@@ -54,6 +65,7 @@ func (s *Server) Handler() http.Handler {
 	if s.Metrics != nil && s.metrics == nil {
 		s.metrics = newMetrics(s.Metrics)
 	}
+	s.bodies = newBodyBudget(LargeBodyBudget)
 	return noSniff(s.recoverPanics(s.logRequests(s.jsonFallback(s.routes()))))
 }
 

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 
@@ -22,7 +23,9 @@ func (s *Server) handleCreateWebhook(w http.ResponseWriter, r *http.Request) {
 	if u := o.string("url", true); u != nil {
 		c.URL = *u
 	}
-	for i, raw := range o.array("events") {
+	// More entries than event types always repeat one: refused by length.
+	types, _ := o.array("events", len(taskbox.WebhookEventTypes), fmt.Sprintf("must hold at most %d event types", len(taskbox.WebhookEventTypes)))
+	for i, raw := range types {
 		var e string
 		if len(raw) == 0 || raw[0] != '"' || json.Unmarshal(raw, &e) != nil {
 			fe.Add("events["+strconv.Itoa(i)+"]", "must be a string") // e stays "", keeping the indexes

@@ -21,6 +21,10 @@ const keyPrefix = "tbx_"
 // lastUsedEvery bounds how often a key's last use is written.
 const lastUsedEvery = time.Minute
 
+// lastUseWait bounds how long noting a key's last use waits for the
+// database (the writer's queue, a lock held elsewhere).
+const lastUseWait = 250 * time.Millisecond
+
 // CreateAccount creates an account and its first API key.
 func (db *DB) CreateAccount(ctx context.Context, n taskbox.NewAccount) (acct *taskbox.Account, key *taskbox.CreatedKey, err error) {
 	if err := n.Validate(); err != nil {
@@ -195,13 +199,18 @@ func (db *DB) Authenticate(ctx context.Context, secret string) (*taskbox.Actor, 
 	now := db.Now()
 	if used == 0 || now.Sub(time.UnixMicro(used)) > lastUsedEvery {
 		// Best effort: a failure to note the last use must not fail the
-		// request. Noted in the cache first, so that concurrent requests
-		// with the key do not all write it.
+		// request, nor hold it long: the note waits for the database at
+		// most lastUseWait, so that a request that writes does not wait
+		// twice DB.Timeout when a lock is held elsewhere. Noted in the
+		// cache first, so that concurrent requests with the key do not all
+		// write it.
 		db.keys.noteUse(hash, now.Micros())
-		_ = db.inWrite(ctx, func(tx *Tx) error {
+		wctx, cancel := context.WithTimeout(ctx, lastUseWait)
+		_ = db.inWrite(wctx, func(tx *Tx) error {
 			_, err := tx.exec(ctx, `UPDATE api_keys SET last_used_at = ? WHERE id = ?`, now.Micros(), actor.KeyID)
 			return err
 		})
+		cancel()
 	}
 	return actor, nil
 }

@@ -189,9 +189,9 @@ func TestFireTimers_DueWaitsForTheTasksOutbox(t *testing.T) {
 }
 
 // A request that completes a task another request of its batch creates
-// (its id guessed: ids are sequential) leaves no TASK_DUE to fire: the
-// create's timer, written at the batch's end, no longer matches the task
-// and is disarmed when its time comes.
+// (its id guessed: ids are sequential) does not find it: a batch inserts
+// its creates at its end, as if they came after its other requests. The
+// task is created pending with its timer armed.
 func TestGroupCommit_ChangeToATaskCreatedInTheSameBatch(t *testing.T) {
 	ctx := context.Background()
 	db := openBackend(t)
@@ -201,41 +201,43 @@ func TestGroupCommit_ChangeToATaskCreatedInTheSameBatch(t *testing.T) {
 	gate := holdWriters(db, 1, errs)
 	others := occupyOtherWriters(t, db, errs)
 	var created *taskbox.Task
+	createErr := make(chan error, 1)
 	go func() {
 		var err error
 		created, err = db.CreateTask(f.actx, validCreate(t, f.mapID, "x", "2030-01-01T09:00:00Z"))
-		errs <- err
+		createErr <- err
 	}()
 	time.Sleep(100 * time.Millisecond)
+	updateErr := make(chan error, 1)
 	go func() {
 		_, err := db.UpdateTask(f.actx, 1, &taskbox.TaskUpdate{Status: ptr(taskbox.StatusCompleted)})
-		errs <- err
+		updateErr <- err
 	}()
 	time.Sleep(100 * time.Millisecond)
 	close(gate)
 	time.Sleep(100 * time.Millisecond)
 	close(others)
-	for range db.writerCount() + 2 {
+	for range db.writerCount() {
 		if err := <-errs; err != nil {
 			t.Fatal(err)
 		}
+	}
+	if err := <-createErr; err != nil {
+		t.Fatal(err)
+	}
+	if err := <-updateErr; taskbox.ErrorCode(err) != taskbox.ENOTFOUND {
+		t.Fatalf("the completion of the task its batch creates: %v; want NOT_FOUND", err)
 	}
 	if b, r := db.WriteBatches(); r-b < 2 {
 		t.Fatalf("%d requests in %d batches: the create and the completion did not share one", r, b)
 	}
 	got, err := db.FindTaskByID(f.actx, created.ID)
-	if err != nil || got.Status != taskbox.StatusCompleted {
-		t.Fatalf("task %d: %v, %v; want it completed", created.ID, got, err)
-	}
-	db.Now = func() taskbox.Timestamp {
-		return taskbox.TimestampFromMicros(time.Date(2031, 1, 1, 0, 0, 0, 0, time.UTC).UnixMicro())
-	}
-	if fired, err := db.FireTimers(ctx, 100); err != nil || fired[TimerDue] != 0 {
-		t.Fatalf("FireTimers = %v, %v; want no TASK_DUE for a completed task", fired, err)
+	if err != nil || got.Status != taskbox.StatusPending {
+		t.Fatalf("task %d: %v, %v; want it pending", created.ID, got, err)
 	}
 	var armed int
-	if err := db.readRow(ctx, `SELECT armed FROM timers WHERE kind = 'due' AND subject_id = ?`, []any{created.ID}, &armed); err != nil || armed != 0 {
-		t.Errorf("the completed task's timer: armed %d, %v; want disarmed", armed, err)
+	if err := db.readRow(ctx, `SELECT armed FROM timers WHERE kind = 'due' AND subject_id = ?`, []any{created.ID}, &armed); err != nil || armed != 1 {
+		t.Errorf("the new task's timer: armed %d, %v; want armed", armed, err)
 	}
 }
 
@@ -313,8 +315,47 @@ func holdWriters(db *DB, n int, errs chan<- error) chan struct{} {
 
 // writerCount is how many group-commit writers the store runs.
 func (db *DB) writerCount() int {
-	if db.dialect.name() == "postgres" {
+	if db.dialect.concurrentWriters() {
 		return pgWriters
 	}
 	return 1
+}
+
+// A bulk create's tasks take ascending ids in the order of its list,
+// whatever order the insert meets their lead maps in.
+func TestBulkCreate_IDsFollowTheList(t *testing.T) {
+	db := openBackend(t)
+	f := newBatchFixture(t, db)
+	camp, err := db.CreateCampaign(f.actx, &taskbox.CampaignCreate{Name: "many"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	up := &taskbox.LeadUpload{CampaignID: camp.ID}
+	for i := range 50 {
+		up.Leads = append(up.Leads, taskbox.LeadInput{Email: "lead" + string(rune('a'+i%26)) + string(rune('a'+i/26)) + "@example.com"})
+	}
+	leads, err := db.AddLeads(f.actx, up)
+	if err != nil {
+		t.Fatal(err)
+	}
+	few := []*taskbox.TaskCreate{}
+	for i := range 7 {
+		few = append(few, validCreate(t, f.mapID, "few", "2030-01-0"+string(rune('1'+i))))
+	}
+	few = append(few, validCreate(t, leads.Leads[0].LeadMapID, "few", "2020-01-01"))
+	var many []*taskbox.TaskCreate
+	for i := range 500 {
+		many = append(many, validCreate(t, leads.Leads[(i*37)%len(leads.Leads)].LeadMapID, "many", ""))
+	}
+	for _, cs := range [][]*taskbox.TaskCreate{few, many} {
+		tasks, err := db.BulkCreateTasks(f.actx, cs, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 1; i < len(tasks); i++ {
+			if tasks[i].ID <= tasks[i-1].ID || tasks[i].LeadMapID != cs[i].LeadMapID {
+				t.Fatalf("%s, task %d: id %d after %d, lead map %d (want %d)", cs[0].Name, i, tasks[i].ID, tasks[i-1].ID, tasks[i].LeadMapID, cs[i].LeadMapID)
+			}
+		}
+	}
 }

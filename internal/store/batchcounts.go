@@ -51,15 +51,24 @@ func (c *dayCounts) write(ctx context.Context, tx *Tx) error {
 		return cmp.Or(cmp.Compare(a.account, b.account), cmp.Compare(a.status, b.status),
 			cmp.Compare(a.allDay, b.allDay), cmp.Compare(a.day, b.day))
 	})
+	rows := make([]any, 0, 5*len(keys))
 	for _, k := range keys {
 		if d := c.batch[k]; d != 0 {
-			if err := writeCount(ctx, tx, k, d); err != nil {
-				return err
-			}
+			rows = append(rows, k.account, k.status, k.allDay, k.day, d)
 		}
+	}
+	clear(c.batch)
+	if err := tx.dialect.insertRows(ctx, tx, countUpsert, rows); err != nil {
+		return fmt.Errorf("count tasks: %w", err)
 	}
 	return nil
 }
+
+// countUpsert adds to rows of task_day_counts; a batch's keys are
+// distinct, so that no statement changes one row twice.
+var countUpsert = newRowInsert("task_day_counts", []column{{"account_id", "bigint"}, {"status", "text"},
+	{"due_all_day", "integer"}, {"day", "bigint"}, {"n", "bigint"}},
+	` ON CONFLICT (account_id, status, due_all_day, day) DO UPDATE SET n = task_day_counts.n + excluded.n`)
 
 // laterRows gathers the rows of a group-committed batch that no later
 // statement of the batch reads, so that the batch inserts them at its end
@@ -77,11 +86,13 @@ type laterRows struct {
 }
 
 var (
-	eventInsert = newRowInsert(`INSERT INTO task_events (account_id, task_id, type, actor, at, changes, task, outbox)`, 8, "")
+	eventInsert = newRowInsert("task_events", []column{{"account_id", "bigint"}, {"task_id", "bigint"}, {"type", "text"},
+		{"actor", "text"}, {"at", "bigint"}, {"changes", "text"}, {"task", "text"}, {"outbox", "integer"}}, "")
 	// A new task's first timer. A change to the task in the same batch
 	// (its id guessed) may have written the row already: that one stands,
-	// and fireDue disarms a timer the task no longer matches.
-	timerInsert = newRowInsert(`INSERT INTO timers (kind, subject_id, slot, account_id, armed_key, fire_at, armed, fired_key)`, 8,
+	// and its firer disarms a timer the task no longer matches.
+	timerInsert = newRowInsert("timers", []column{{"kind", "text"}, {"subject_id", "bigint"}, {"slot", "text"},
+		{"account_id", "bigint"}, {"armed_key", "text"}, {"fire_at", "bigint"}, {"armed", "integer"}, {"fired_key", "text"}},
 		` ON CONFLICT (kind, subject_id, slot) DO NOTHING`)
 )
 
@@ -99,33 +110,41 @@ func (l *laterRows) write(ctx context.Context, tx *Tx) error {
 		return fmt.Errorf("insert task events: %w", err)
 	}
 	if err := l.timers.write(ctx, tx); err != nil {
-		return fmt.Errorf("insert due timers: %w", err)
+		return fmt.Errorf("insert timers: %w", err)
 	}
 	return nil
 }
 
-// rowChunks are the numbers of rows one statement inserts, largest first:
-// a few fixed texts, each prepared once, rather than one per batch size.
-var rowChunks = [...]int{64, 16, 4, 1}
+// column is a column of a rowInsert, with its PostgreSQL type.
+type column struct{ name, pgType string }
 
-// rowInsert is an INSERT of cols columns, with its statement for each
-// chunk size.
+// rowInsert inserts rows of some columns of a table, many a statement: on
+// SQLite in a few fixed VALUES lists, each prepared once (see rowChunks);
+// on PostgreSQL all in one statement, one array per column (unnest).
 type rowInsert struct {
-	cols  int
-	texts [len(rowChunks)]string
+	cols     int
+	chunks   [len(rowChunks)]string // SQLite: the statement for each chunk size
+	unnested string                 // PostgreSQL
 }
 
-func newRowInsert(into string, cols int, suffix string) *rowInsert {
-	r := &rowInsert{cols: cols}
-	row := "(" + placeholders(cols) + ")"
+// rowChunks are the numbers of rows one SQLite statement inserts, largest
+// first: a few fixed texts rather than one per batch size.
+var rowChunks = [...]int{64, 16, 4, 1}
+
+func newRowInsert(table string, cols []column, suffix string) *rowInsert {
+	names, types := make([]string, len(cols)), make([]string, len(cols))
+	for i, c := range cols {
+		names[i], types[i] = c.name, "?::"+c.pgType+"[]"
+	}
+	into := "INSERT INTO " + table + " (" + strings.Join(names, ", ") + ")"
+	r := &rowInsert{cols: len(cols),
+		unnested: into + " SELECT * FROM unnest(" + strings.Join(types, ", ") + ")" + suffix}
+	row := "(" + placeholders(len(cols)) + ")"
 	for i, n := range rowChunks {
-		r.texts[i] = into + " VALUES " + strings.Repeat(row+", ", n-1) + row + suffix
+		r.chunks[i] = into + " VALUES " + strings.Repeat(row+", ", n-1) + row + suffix
 	}
 	return r
 }
-
-// one is the statement that inserts one row.
-func (r *rowInsert) one() string { return r.texts[len(rowChunks)-1] }
 
 // pendingRows are the rows of one rowInsert, as their arguments in order.
 type pendingRows struct {
@@ -143,15 +162,39 @@ func (p *pendingRows) settle(ok bool) {
 }
 
 func (p *pendingRows) write(ctx context.Context, tx *Tx) error {
-	rows, cols := p.batch, p.insert.cols
+	err := tx.dialect.insertRows(ctx, tx, p.insert, p.batch)
+	p.batch = p.batch[:0]
+	return err
+}
+
+// insertRows inserts rows (r.cols arguments a row) in chunks of VALUES.
+func (sqliteDialect) insertRows(ctx context.Context, tx *Tx, r *rowInsert, rows []any) error {
 	for i, n := range rowChunks {
-		for len(rows) >= n*cols {
-			if _, err := tx.exec(ctx, p.insert.texts[i], rows[:n*cols]...); err != nil {
+		for len(rows) >= n*r.cols {
+			if _, err := tx.exec(ctx, r.chunks[i], rows[:n*r.cols]...); err != nil {
 				return err
 			}
-			rows = rows[n*cols:]
+			rows = rows[n*r.cols:]
 		}
 	}
-	p.batch = p.batch[:0]
 	return nil
+}
+
+// insertRows inserts rows (r.cols arguments a row) in one statement, the
+// arguments passed as one array per column.
+func (postgresDialect) insertRows(ctx context.Context, tx *Tx, r *rowInsert, rows []any) error {
+	n := len(rows) / r.cols
+	if n == 0 {
+		return nil
+	}
+	args := make([]any, r.cols)
+	for c := range args {
+		col := make([]any, n)
+		for i := range col {
+			col[i] = rows[i*r.cols+c]
+		}
+		args[c] = col
+	}
+	_, err := tx.exec(ctx, r.unnested, args...)
+	return err
 }

@@ -49,6 +49,36 @@ func BenchmarkInbox(b *testing.B) {
 			return err
 		})
 	})
+	// Search by a lead (issue #18): one lead's email (about 100 tasks of
+	// 1,000,000), a last name, a company (3 leads), a first name that a
+	// tenth of the leads have, and the exact count of a filtered section.
+	for name, q := range map[string]string{"SearchEmail": "lead04242@example.com", "SearchLastName": "surname04242",
+		"SearchCompany": "company 1414", "SearchFirstName": "dmitri"} {
+		b.Run(name, func(b *testing.B) {
+			timeCalls(b, func() error {
+				_, err := db.ListTasks(ctx, taskbox.TaskFilter{Query: q, Limit: 25, Now: now})
+				return err
+			})
+		})
+	}
+	b.Run("CountSearchCompany", func(b *testing.B) {
+		timeCalls(b, func() error {
+			_, err := db.CountTasks(ctx, taskbox.TaskFilter{Query: "company 1414", Now: now})
+			return err
+		})
+	})
+	b.Run("CountOverdueHigh", func(b *testing.B) {
+		timeCalls(b, func() error {
+			_, err := db.CountTasks(ctx, taskbox.TaskFilter{Due: taskbox.DueOverdue, Priorities: []taskbox.Priority{taskbox.PriorityHigh}, Now: now})
+			return err
+		})
+	})
+	b.Run("CompletedNewestFirst", func(b *testing.B) {
+		timeCalls(b, func() error {
+			_, err := db.ListTasks(ctx, taskbox.TaskFilter{Status: "completed", Sort: "-completed_at", Limit: 25, Now: now})
+			return err
+		})
+	})
 	b.Run("Summary", func(b *testing.B) {
 		timeCalls(b, func() error {
 			_, err := db.Summarize(ctx, time.UTC, now)
@@ -91,6 +121,8 @@ func walkPages(b *testing.B, ctx context.Context, db *store.DB, pages int, now t
 var benchWords = []string{"call", "pricing", "proposal", "demo", "contract", "follow", "up", "send", "quote", "renewal",
 	"intro", "meeting", "budget", "seats", "trial", "security", "review", "legal", "invoice", "onboarding"}
 
+var benchFirstNames = []string{"Ann", "Bob", "Carla", "Dmitri", "Eva", "Farid", "Grace", "Hiro", "Ines", "Jonas"}
+
 // loadInbox opens (or makes) the benchmark database and returns a context
 // acting as its account and a fixed "now" in the middle of the due dates.
 func loadInbox(b *testing.B) (context.Context, *store.DB, time.Time) {
@@ -130,7 +162,9 @@ func loadInbox(b *testing.B) (context.Context, *store.DB, time.Time) {
 	for i := 0; i < 10_000; i += taskbox.MaxLeadsPerUpload {
 		up := &taskbox.LeadUpload{CampaignID: f.campaign.ID}
 		for j := i; j < i+taskbox.MaxLeadsPerUpload; j++ {
-			up.Leads = append(up.Leads, taskbox.LeadInput{Email: fmt.Sprintf("lead%05d@example.com", j)})
+			first, last, company := benchFirstNames[j%len(benchFirstNames)], fmt.Sprintf("Surname%05d", j), fmt.Sprintf("Company %04d Ltd", j/3)
+			up.Leads = append(up.Leads, taskbox.LeadInput{Email: fmt.Sprintf("lead%05d@example.com", j), FirstName: &first,
+				LastName: &last, CompanyName: &company})
 		}
 		res, err := db.AddLeads(f.ctx, up)
 		if err != nil {

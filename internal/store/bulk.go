@@ -30,14 +30,19 @@ func (db *DB) BulkCreateTasks(ctx context.Context, cs []*taskbox.TaskCreate, ide
 	var out []*taskbox.Task
 	err = db.inWrite(ctx, func(tx *Tx) error {
 		out, err = idempotent(ctx, tx, actor.AccountID(), idem, func() ([]*taskbox.Task, error) {
-			tasks := make([]*taskbox.Task, len(cs))
+			ns := make([]*newTask, len(cs))
 			for i, c := range cs {
-				if tasks[i], err = createTask(ctx, tx, actor, c); err != nil {
-					if taskbox.ErrorCode(err) == taskbox.ENOTFOUND {
-						return nil, taskbox.Errorf(taskbox.ENOTFOUND, "Lead map %d of tasks[%d] not found.", c.LeadMapID, i)
-					}
-					return nil, err
+				ns[i] = (&newTask{actor: actor, c: c}).begin(tx.now)
+			}
+			if err := createTasks(ctx, tx, ns); err != nil {
+				return nil, err
+			}
+			tasks := make([]*taskbox.Task, len(cs))
+			for i, n := range ns {
+				if n.t.ID == 0 {
+					return nil, taskbox.Errorf(taskbox.ENOTFOUND, "Lead map %d of tasks[%d] not found.", n.c.LeadMapID, i)
 				}
+				tasks[i] = n.t
 			}
 			return tasks, nil
 		})

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 
 	taskbox "github.com/taskboxhq/taskbox"
 )
@@ -33,27 +32,11 @@ func countStatus(t *taskbox.Task) taskbox.Status {
 }
 
 // countTask adds delta to the day count of a task with this status and due
-// date, in the transaction that changes the task. In a group-committed
-// batch the change is gathered and written once per day at the batch's end
-// (see dayCounts).
-func countTask(ctx context.Context, tx *Tx, accountID int64, status taskbox.Status, due *taskbox.Due, delta int) error {
+// date, in the transaction that changes the task; the change is gathered
+// and written once per day at the batch's end (see dayCounts).
+func countTask(_ context.Context, tx *Tx, accountID int64, status taskbox.Status, due *taskbox.Due, delta int) error {
 	_, sort, allDay := dueColumns(due)
-	if tx.counts != nil {
-		tx.counts.add(dayKey{accountID, string(status), allDay, dayOf(sort)}, delta)
-		return nil
-	}
-	return writeCount(ctx, tx, dayKey{accountID, string(status), allDay, dayOf(sort)}, delta)
-}
-
-// writeCount adds delta to one row of task_day_counts.
-func writeCount(ctx context.Context, tx *Tx, k dayKey, delta int) error {
-	accountID, status, allDay, day := k.account, k.status, k.allDay, k.day
-	_, err := tx.exec(ctx, `INSERT INTO task_day_counts (account_id, status, due_all_day, day, n) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (account_id, status, due_all_day, day) DO UPDATE SET n = task_day_counts.n + excluded.n`,
-		accountID, status, allDay, day, delta)
-	if err != nil {
-		return fmt.Errorf("count task: %w", err)
-	}
+	tx.counts.add(dayKey{accountID, string(status), allDay, dayOf(sort)}, delta)
 	return nil
 }
 

@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"github.com/pressly/goose/v3"
-	"github.com/pressly/goose/v3/lock"
 	taskbox "github.com/taskboxhq/taskbox"
 	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
 )
@@ -32,8 +31,8 @@ type DB struct {
 	dialect dialect
 	// cursorKey signs inbox cursors; shared through the database.
 	cursorKey []byte
-	// writer gathers concurrent SQLite writes into shared transactions
-	// (group commit); nil on PostgreSQL, where each has its own.
+	// writer gathers concurrent writes into shared transactions (group
+	// commit); every write goes through it.
 	writer *groupCommit
 	// writeStmts and readStmts cache SQLite's prepared statements (see
 	// stmtCache); nil on PostgreSQL.
@@ -52,6 +51,9 @@ type DB struct {
 	// Zero, as Open leaves it, means no bound but SQLite's busy_timeout:
 	// the admin commands wait; serve sets it (--db-timeout).
 	Timeout time.Duration
+	// MaxWebhooks is how many webhooks an account may have; zero means
+	// taskbox.DefaultMaxWebhooks. serve sets it (--max-webhooks).
+	MaxWebhooks int
 }
 
 // DefaultTimeout is the Timeout that serve sets unless told otherwise.
@@ -135,16 +137,11 @@ func (db *DB) MigrateTo(ctx context.Context, version int64) error {
 	if err != nil {
 		return err
 	}
-	opts := []goose.ProviderOption{goose.WithSlog(slog.New(slog.DiscardHandler))}
-	if db.dialect.name() == "postgres" {
-		// Several servers starting at once migrate once: the others wait on
-		// an advisory lock, then find nothing left to do.
-		locker, err := lock.NewPostgresSessionLocker()
-		if err != nil {
-			return err
-		}
-		opts = append(opts, goose.WithSessionLocker(locker))
+	opts, err := db.dialect.migrateOptions()
+	if err != nil {
+		return err
 	}
+	opts = append(opts, goose.WithSlog(slog.New(slog.DiscardHandler)))
 	p, err := goose.NewProvider(db.dialect.gooseDialect(), db.write, fsys, opts...)
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
@@ -239,27 +236,13 @@ func (tx *Tx) queryRow(_ context.Context, query string, args ...any) *sql.Row {
 
 // insert runs an INSERT and returns the new row's id.
 func (tx *Tx) insert(ctx context.Context, query string, args ...any) (int64, error) {
-	if tx.dialect.name() == "sqlite" {
-		// Cheaper than RETURNING, which reads the id back through a
-		// result set (and a goroutine that database/sql starts for it).
-		res, err := tx.exec(ctx, query, args...)
-		if err != nil {
-			return 0, err
-		}
-		return res.LastInsertId()
-	}
-	var id int64
-	err := tx.queryRow(ctx, query+" RETURNING id", args...).Scan(&id)
-	return id, err
+	return tx.dialect.insertID(ctx, tx, query, args)
 }
 
 // inWrite runs fn in a write transaction and commits it; the commit is
 // durable when inWrite returns nil (see openSQLite).
 func (db *DB) inWrite(ctx context.Context, fn func(*Tx) error) error {
-	if db.writer != nil {
-		return db.writer.write(ctx, fn)
-	}
-	return db.inTx(ctx, db.write, false, fn)
+	return db.writer.write(ctx, fn)
 }
 
 // inRead runs fn in a read-only transaction: one consistent snapshot.
@@ -283,18 +266,24 @@ func (db *DB) inStatement(ctx context.Context, fn func(*Tx) error) (err error) {
 // inTx runs fn in a transaction under a watchdog (DB.Timeout). Whatever
 // fails, from BEGIN through fn to COMMIT, goes through unavailable.
 func (db *DB) inTx(ctx context.Context, pool *sql.DB, readOnly bool, fn func(*Tx) error) (err error) {
-	ctx, wd, stop := db.watch(ctx)
+	return db.inTxUntil(ctx, pool, readOnly, time.Time{}, fn)
+}
+
+// inTxUntil is inTx whose first wait, for a connection and BEGIN, ends at
+// begun when that comes before DB.Timeout (zero: no such bound).
+func (db *DB) inTxUntil(ctx context.Context, pool *sql.DB, readOnly bool, begun time.Time, fn func(*Tx) error) (err error) {
+	ctx, wd, stop := db.watchUntil(ctx, begun)
 	defer stop()
 	defer func() { err = unavailable(ctx, err) }()
 	stmts := db.stmtsOf(pool)
 	stmts.prepare(ctx)
-	sqltx, err := pool.BeginTx(ctx, &sql.TxOptions{ReadOnly: readOnly && db.dialect.name() != "sqlite"})
+	sqltx, err := pool.BeginTx(ctx, db.dialect.txOptions(readOnly))
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
 	defer sqltx.Rollback()
 	tx := &Tx{tx: sqltx, q: sqltx, ctx: ctx, wd: wd, dialect: db.dialect, now: db.Now(), stmts: stmts}
-	if pool == db.write && db.dialect.name() == "sqlite" {
+	if pool == db.write && !db.dialect.concurrentWriters() {
 		// The writer took SQLite's write lock at BEGIN (IMMEDIATE), the
 		// one wait the watchdog must be able to end; past it no statement
 		// waits for another connection. A statement given a context that

@@ -37,10 +37,7 @@ func (db *DB) ClaimDeliveries(ctx context.Context, lease time.Duration, limit in
 		return nil, err
 	}
 	err = db.inWrite(ctx, func(tx *Tx) error {
-		lock := ""
-		if tx.dialect.name() == "postgres" {
-			lock = " FOR UPDATE OF d SKIP LOCKED"
-		}
+		lock := tx.dialect.skipLocked(" OF d")
 		rows, err := tx.query(ctx, `SELECT d.id, d.webhook_id, w.url, w.secret, d.event_id, d.event_type, d.body, d.retry_since
 			FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
 			WHERE d.status = 'pending' AND d.next_at <= ? AND d.leased_until <= ?

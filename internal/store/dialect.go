@@ -2,12 +2,16 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 )
 
 // dialect holds everything that differs between SQLite and PostgreSQL, so
@@ -19,21 +23,52 @@ type dialect interface {
 	rebind(query string) string
 	// like is the case-insensitive LIKE operator.
 	like() string
+	// searchWords is the condition that each word is part of a task's
+	// search text (its name, description and lead: see migration 00010),
+	// through the dialect's text index.
+	// plan is what planSearch found out.
+	searchWords(words []string, plan searchPlan) (string, []any)
+	// planSearch looks at how many tasks the words match, where that
+	// decides how to search them.
+	planSearch(ctx context.Context, tx *Tx, words []string) (searchPlan, error)
 	// lockTask is appended to a task SELECT in a write transaction, so that
 	// two servers changing one task take turns. SQLite has one writer.
 	lockTask() string
-	// tryLockTask is lockTask that skips a task another transaction holds.
-	tryLockTask() string
-	// skipLocked is appended to a SELECT that claims work rows, so that
-	// several servers claim different ones. SQLite has one writer.
-	skipLocked() string
-	// lockRow is lockTask for a SELECT of one table without an alias.
+	// lockRow is appended to a SELECT of one row in a write transaction to
+	// lock it until the commit: a count that decides an insert (a cap)
+	// then holds. On PostgreSQL it is FOR NO KEY UPDATE, which two such
+	// SELECTs take in turn but which does not wait for the KEY SHARE locks
+	// that inserts referencing the row (a task's foreign keys) hold. SQLite
+	// has one writer.
 	lockRow() string
 	// uniqueViolation reports whether err is a UNIQUE constraint's refusal.
 	uniqueViolation(err error) bool
 	// syncIdentity moves a table's id sequence past a row inserted with an
 	// explicit id.
 	syncIdentity(ctx context.Context, tx *Tx, table string) error
+	// concurrentWriters reports whether other transactions may commit
+	// writes while one runs (PostgreSQL: other writers and servers), so
+	// that a batch must read anew what another could have changed; it is
+	// also where one Exec may carry several statements (RELEASE; SAVEPOINT).
+	concurrentWriters() bool
+	// insertTasks inserts new tasks with their lead maps' columns (see
+	// taskinsert.go).
+	insertTasks(ctx context.Context, tx *Tx, ns []*newTask) error
+	// insertRows inserts rows of a rowInsert, many a statement (see
+	// batchcounts.go).
+	insertRows(ctx context.Context, tx *Tx, r *rowInsert, rows []any) error
+	// tableBytes is the disk space of tables (see Footprint).
+	tableBytes(ctx context.Context, db *DB, tables []string) (int64, error)
+	// skipLocked is appended to a SELECT in a write transaction whose rows
+	// several servers take work from (of: " OF alias" or ""), so that each
+	// takes rows no other holds. SQLite has one writer.
+	skipLocked(of string) string
+	// migrateOptions are the options of goose's provider.
+	migrateOptions() ([]goose.ProviderOption, error)
+	// insertID runs an INSERT and returns the new row's id.
+	insertID(ctx context.Context, tx *Tx, query string, args []any) (int64, error)
+	// txOptions are the options of a transaction that is readOnly or not.
+	txOptions(readOnly bool) *sql.TxOptions
 	// lockOutbox takes the lock under which one server at a time
 	// dispatches the outbox, until the transaction ends: waiting for it,
 	// or, unless wait, reporting false at once when another holds it.
@@ -48,9 +83,147 @@ func (sqliteDialect) gooseDialect() goose.Dialect { return goose.DialectSQLite3 
 func (sqliteDialect) rebind(q string) string      { return q }
 func (sqliteDialect) like() string                { return "LIKE" } // ASCII case-insensitive by default
 func (sqliteDialect) lockTask() string            { return "" }
-func (sqliteDialect) skipLocked() string          { return "" }
-func (sqliteDialect) tryLockTask() string         { return "" }
 func (sqliteDialect) lockRow() string             { return "" }
+func (sqliteDialect) concurrentWriters() bool     { return false }
+
+// searchWords looks words of three characters or more up in the trigram
+// index task_search, all in one MATCH (each word a quoted string, so that
+// nothing in it is FTS5 syntax); a shorter word, which no trigram holds,
+// is a LIKE over the index's text. When the words are dense, "t.id + 0"
+// keeps SQLite from starting at the matches: it reads them once into a
+// set and checks the tasks the inbox index yields in order.
+func (sqliteDialect) searchWords(words []string, plan searchPlan) (string, []any) {
+	if plan.dense && plan.walk {
+		return likeEachField(words)
+	}
+	id := "t.id"
+	if plan.dense {
+		id = "t.id + 0"
+	}
+	var conds []string
+	var args []any
+	if plan.ids != nil { // the matches of the long words, all of them
+		conds = append(conds, "t.id IN ("+placeholders(len(plan.ids))+")")
+		for _, m := range plan.ids {
+			args = append(args, m)
+		}
+		if len(plan.ids) == 0 {
+			conds[0] = "0 = 1"
+		}
+	}
+	for _, w := range words {
+		if utf8.RuneCountInString(w) < 3 {
+			conds = append(conds, id+` IN (SELECT rowid FROM task_search WHERE body LIKE ? ESCAPE '\')`)
+			args = append(args, "%"+escapeLike(w)+"%")
+		}
+	}
+	if match, checks := ftsMatch(words); match != "" && plan.ids == nil {
+		conds = append([]string{id + " IN (" + ftsQuery(checks) + ")"}, conds...)
+		args = append(append([]any{match}, checks...), args...)
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+// searchPlan is how to search: dense, walk the inbox index in order and
+// check each task against the matches; else start from the matches, ids
+// (read once by planSearch), and sort them. The zero plan searches the
+// index as the database's planner sees fit.
+type searchPlan struct {
+	dense bool
+	ids   []int64
+	walk  bool // a page of a list, not a count: a dense search checks each task's own fields as the index yields it
+}
+
+// likeEachField checks each word against the task's and its lead's
+// fields, row by row: for words that many tasks hold, the inbox index in
+// due order reaches a page of matches after a few hundred rows, which
+// costs less than reading every match from the search index.
+func likeEachField(words []string) (string, []any) {
+	var conds []string
+	var args []any
+	for _, w := range words {
+		p := "%" + escapeLike(w) + "%"
+		conds = append(conds, `(t.name LIKE ? ESCAPE '\' OR t.description LIKE ? ESCAPE '\' OR EXISTS (SELECT 1 FROM leads l
+			WHERE l.id = t.lead_id AND (l.email LIKE ? ESCAPE '\' OR l.first_name LIKE ? ESCAPE '\' OR l.last_name LIKE ? ESCAPE '\'
+			OR l.company_name LIKE ? ESCAPE '\')))`)
+		args = append(args, p, p, p, p, p, p)
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+// denseAt is how many matches make a search dense: below it, starting
+// from the matches and sorting them is cheap (measured at 1,000,000 tasks:
+// docs/web.md).
+const denseAt = 2000
+
+// planSearch reads up to denseAt matches of the long words: FTS5 yields
+// them as it finds them, so a common word stops early, and a rare one's
+// matches are all read once, here, rather than again by the list query.
+func (sqliteDialect) planSearch(ctx context.Context, tx *Tx, words []string) (searchPlan, error) {
+	match, checks := ftsMatch(words)
+	if match == "" {
+		return searchPlan{dense: true}, nil // short words only: their LIKE reads every task's text anyway
+	}
+	rows, err := tx.query(ctx, ftsQuery(checks)+" LIMIT ?", append(append([]any{match}, checks...), denseAt)...)
+	if err != nil {
+		return searchPlan{}, err
+	}
+	defer rows.Close()
+	ids := []int64{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return searchPlan{}, err
+		}
+		ids = append(ids, id)
+	}
+	if len(ids) >= denseAt {
+		return searchPlan{dense: true}, rows.Err()
+	}
+	return searchPlan{ids: ids}, rows.Err()
+}
+
+// ftsMatch is the FTS5 query of the words of three characters or more,
+// all of them required, each a quoted phrase (nothing in it is FTS5
+// syntax), and the LIKE patterns that check the whole words where the
+// phrase is only a piece of one. A word with punctuation is looked up by
+// its longest piece of letters and digits ("lead04242" of
+// "lead04242@example.com"): the trigrams every email shares ("example",
+// ".com") would otherwise make the index read long lists for each lookup.
+func ftsMatch(words []string) (match string, checks []any) {
+	var phrases []string
+	for _, w := range words {
+		if utf8.RuneCountInString(w) < 3 {
+			continue
+		}
+		piece := w
+		if parts := strings.FieldsFunc(w, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }); len(parts) > 1 {
+			longest := ""
+			for _, p := range parts {
+				if utf8.RuneCountInString(p) > utf8.RuneCountInString(longest) {
+					longest = p
+				}
+			}
+			if utf8.RuneCountInString(longest) >= 3 {
+				piece = longest
+				checks = append(checks, "%"+escapeLike(w)+"%")
+			}
+		}
+		phrases = append(phrases, `"`+strings.ReplaceAll(piece, `"`, `""`)+`"`)
+	}
+	return strings.Join(phrases, " AND "), checks
+}
+
+// ftsQuery is the statement part that finds the matches of ftsMatch:
+// (body || ”) keeps the LIKE checks off the index (they are a filter of
+// the few rows the phrases found, not a lookup of their own).
+func ftsQuery(checks []any) string {
+	q := "SELECT rowid FROM task_search WHERE task_search MATCH ?"
+	for range checks {
+		q += ` AND (body || '') LIKE ? ESCAPE '\'`
+	}
+	return q
+}
 
 func (sqliteDialect) uniqueViolation(err error) bool {
 	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
@@ -60,6 +233,22 @@ func (sqliteDialect) syncIdentity(context.Context, *Tx, string) error {
 	return nil // AUTOINCREMENT continues after the largest id
 }
 
+func (sqliteDialect) skipLocked(string) string                        { return "" }
+func (sqliteDialect) migrateOptions() ([]goose.ProviderOption, error) { return nil, nil }
+
+// txOptions: a read connection is read-only already (query_only), and
+// database/sql's ReadOnly would cost a statement per transaction.
+func (sqliteDialect) txOptions(bool) *sql.TxOptions { return &sql.TxOptions{} }
+
+// insertID reads LastInsertId, cheaper than RETURNING, which reads the id
+// back through a result set (and a goroutine that database/sql starts).
+func (sqliteDialect) insertID(ctx context.Context, tx *Tx, query string, args []any) (int64, error) {
+	res, err := tx.exec(ctx, query, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
+}
 func (sqliteDialect) lockOutbox(context.Context, *Tx, bool) (bool, error) { return true, nil }
 
 type postgresDialect struct{}
@@ -68,9 +257,25 @@ func (postgresDialect) name() string                { return "postgres" }
 func (postgresDialect) gooseDialect() goose.Dialect { return goose.DialectPostgres }
 func (postgresDialect) like() string                { return "ILIKE" }
 func (postgresDialect) lockTask() string            { return " FOR UPDATE OF t" }
-func (postgresDialect) skipLocked() string          { return " FOR UPDATE SKIP LOCKED" }
-func (postgresDialect) tryLockTask() string         { return " FOR UPDATE OF t SKIP LOCKED" }
-func (postgresDialect) lockRow() string             { return " FOR UPDATE" }
+func (postgresDialect) lockRow() string             { return " FOR NO KEY UPDATE" }
+func (postgresDialect) concurrentWriters() bool     { return true }
+
+// searchWords is an ILIKE per word on search_text, which the trigram
+// index (pg_trgm) answers for words of three characters or more.
+func (postgresDialect) searchWords(words []string, _ searchPlan) (string, []any) {
+	conds := make([]string, len(words))
+	args := make([]any, len(words))
+	for i, w := range words {
+		conds[i] = `t.search_text ILIKE ? ESCAPE '\'`
+		args[i] = "%" + escapeLike(w) + "%"
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+// planSearch leaves it to PostgreSQL's planner, which has the statistics.
+func (postgresDialect) planSearch(context.Context, *Tx, []string) (searchPlan, error) {
+	return searchPlan{}, nil
+}
 
 func (postgresDialect) uniqueViolation(err error) bool {
 	var pe *pgconn.PgError
@@ -93,6 +298,27 @@ func (postgresDialect) rebind(q string) string {
 		b.WriteString(strconv.Itoa(n))
 	}
 	return b.String()
+}
+
+func (postgresDialect) skipLocked(of string) string { return " FOR UPDATE" + of + " SKIP LOCKED" }
+
+// migrateOptions: several servers starting at once migrate once: the
+// others wait on an advisory lock, then find nothing left to do.
+func (postgresDialect) migrateOptions() ([]goose.ProviderOption, error) {
+	locker, err := lock.NewPostgresSessionLocker()
+	if err != nil {
+		return nil, err
+	}
+	return []goose.ProviderOption{goose.WithSessionLocker(locker)}, nil
+}
+
+func (postgresDialect) txOptions(readOnly bool) *sql.TxOptions {
+	return &sql.TxOptions{ReadOnly: readOnly}
+}
+
+func (postgresDialect) insertID(ctx context.Context, tx *Tx, query string, args []any) (id int64, err error) {
+	err = tx.queryRow(ctx, query+" RETURNING id", args...).Scan(&id)
+	return id, err
 }
 
 func (postgresDialect) syncIdentity(ctx context.Context, tx *Tx, table string) error {

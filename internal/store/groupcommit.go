@@ -43,10 +43,20 @@ type groupCommit struct {
 	batches, requests atomic.Uint64 // committed or failed, since start
 }
 
+// writeReq is a write request: a function to run in the batch's
+// transaction, or a create-task that the batch inserts at its end.
 type writeReq struct {
-	ctx   context.Context
-	fn    func(*Tx) error
-	reply chan error
+	ctx    context.Context
+	fn     func(*Tx) error
+	create *newTask
+	reply  chan error
+	err    error // fn's error, or the create's lead map not found
+	// deadline is DB.Timeout after the request came, or its context's
+	// deadline when sooner (zero: neither): a batch it starts waits for
+	// the database (a connection, SQLite's write lock held elsewhere) only
+	// until then, so that the wait in the queue and the wait for the lock
+	// add up to DB.Timeout, not twice it.
+	deadline time.Time
 }
 
 var errClosed = &taskbox.Error{Code: taskbox.EUNAVAILABLE, Message: "The server is shutting down."}
@@ -68,23 +78,41 @@ func startGroupCommit(db *DB, writers int) *groupCommit {
 var errQueued = &taskbox.Error{Code: taskbox.EUNAVAILABLE, Message: timeoutMessage}
 
 // write runs fn in a write transaction shared with other requests and
-// returns once that transaction committed or fn failed. The wait for the
+// returns once that transaction committed or fn failed.
+func (g *groupCommit) write(ctx context.Context, fn func(*Tx) error) error {
+	return g.queue(ctx, &writeReq{fn: fn})
+}
+
+// create inserts n's task in a batch, with the batch's other creates in
+// one statement at its end, and returns once that batch committed; n.t is
+// then the task.
+func (g *groupCommit) create(ctx context.Context, n *newTask) error {
+	return g.queue(ctx, &writeReq{create: n})
+}
+
+// queue hands r to a writer and waits for its answer. The wait for the
 // writer to take the request is bounded by DB.Timeout, as every other
 // wait on the database is: a writer stuck on a stalled disk answers 503
 // instead of holding every request.
-func (g *groupCommit) write(ctx context.Context, fn func(*Tx) error) error {
+func (g *groupCommit) queue(ctx context.Context, r *writeReq) error {
 	// Once queued, the request runs to the end even if its caller gives up,
 	// so that the answer always says whether the write committed.
-	req := &writeReq{ctx: context.WithoutCancel(ctx), fn: fn, reply: make(chan error, 1)}
+	r.ctx, r.reply = context.WithoutCancel(ctx), make(chan error, 1)
 	var timeout <-chan time.Time
+	if dl, ok := ctx.Deadline(); ok {
+		r.deadline = dl
+	}
 	if g.db.Timeout > 0 {
+		if dl := time.Now().Add(g.db.Timeout); r.deadline.IsZero() || dl.Before(r.deadline) {
+			r.deadline = dl
+		}
 		t := time.NewTimer(g.db.Timeout)
 		defer t.Stop()
 		timeout = t.C
 	}
 	select {
-	case g.reqs <- req:
-		return <-req.reply
+	case g.reqs <- r:
+		return <-r.reply
 	case <-timeout:
 		return errQueued
 	case <-ctx.Done():
@@ -119,22 +147,18 @@ func (g *groupCommit) run() {
 // that is waiting when the one before it is done, so that requests that
 // arrive during a batch join it instead of waiting for its commit, until
 // none waits, the batch holds maxBatch or it has run for maxBatchTime.
+// Creates are gathered and inserted together at the batch's end (one
+// statement on PostgreSQL), without a savepoint each: what fails a create
+// alone (a lead map not the account's) leaves it out of the insert. A
+// batch that fails otherwise runs its requests again, each alone.
 func (g *groupCommit) commit(first *writeReq) {
-	batch, errs := []*writeReq{first}, []error{nil}
+	batch := []*writeReq{first}
 	started := time.Now()
-	err := g.db.inTx(context.Background(), g.db.write, false, func(tx *Tx) error {
-		tx.counts, tx.later = newDayCounts(), newLaterRows()
-		// The first request runs without a savepoint: if it fails, the
-		// transaction rolls back, holding nothing else.
-		if errs[0] = call(first, tx); errs[0] != nil {
-			return errs[0]
+	err := g.db.inTxUntil(context.Background(), g.db.write, false, first.deadline, func(tx *Tx) error {
+		b := newBatch(tx)
+		if err := b.run(first); err != nil {
+			return err
 		}
-		tx.settle(true)
-		// On PostgreSQL a request's RELEASE travels with the next one's
-		// SAVEPOINT, in one round trip, and COMMIT releases the last; on
-		// SQLite, whose statement cache prepares one statement per text,
-		// each is its own statement and costs no round trip.
-		joined := g.db.dialect.name() == "postgres"
 		for len(batch) < maxBatch && time.Since(started) < g.maxTime {
 			var r *writeReq
 			select {
@@ -144,64 +168,144 @@ func (g *groupCommit) commit(first *writeReq) {
 			if r == nil {
 				break
 			}
-			begin := `SAVEPOINT request`
-			if joined && len(batch) > 1 {
-				begin = `RELEASE request; SAVEPOINT request`
-			}
-			batch, errs = append(batch, r), append(errs, nil)
-			i := len(batch) - 1
-			if joined {
-				// Another writer may have committed a webhook since the
-				// batch began: each request reads the webhooks anew.
-				tx.hookEvents = nil
-			}
-			if _, err := tx.exec(r.ctx, begin); err != nil {
+			batch = append(batch, r)
+			if err := b.run(r); err != nil {
 				return err
 			}
-			errs[i] = call(r, tx)
-			tx.settle(errs[i] == nil)
-			if errs[i] != nil {
-				if _, err := tx.exec(r.ctx, `ROLLBACK TO request`); err != nil {
-					return err
-				}
-			}
-			if !joined {
-				if _, err := tx.exec(r.ctx, `RELEASE request`); err != nil {
-					return err
-				}
-			}
 		}
-		return tx.writeLater()
+		return b.end()
 	})
 	g.batches.Add(1)
 	g.requests.Add(uint64(len(batch)))
-	if len(batch) > 1 && conflicted(err) {
-		// PostgreSQL gave up the whole batch to break a deadlock with
-		// another server's transaction: requests that would each have
-		// succeeded alone must not fail together, so each runs alone.
+	if len(batch) > 1 && err != nil && taskbox.ErrorCode(err) != taskbox.EUNAVAILABLE {
+		// The batch failed as a whole (PostgreSQL gave it up to break a
+		// deadlock with another server's transaction, or a statement of
+		// its end failed): requests that would each have succeeded alone
+		// must not fail together, so each runs alone.
 		for _, r := range batch {
-			r.reply <- g.db.inTx(context.Background(), g.db.write, false, func(tx *Tx) error { return call(r, tx) })
+			r.reply <- g.alone(r)
 		}
 		return
 	}
-	for i, r := range batch {
-		var rerr error
-		switch {
-		case len(batch) == 1:
-			rerr = err
-		case err != nil && errs[i] == nil:
+	for _, r := range batch {
+		rerr := r.err
+		if err != nil {
 			rerr = err // the batch did not commit, so neither did this request
-		default:
-			rerr = errs[i]
 		}
-		if conflicted(rerr) && (len(batch) == 1 || err == nil) {
+		if conflicted(rerr) {
 			// The request's own statement was chosen to break a deadlock
 			// (PostgreSQL aborts only its savepoint; its batch mates went
 			// on and committed): what a retry resolves, it runs again, alone.
-			rerr = g.db.inTx(context.Background(), g.db.write, false, func(tx *Tx) error { return call(r, tx) })
+			rerr = g.alone(r)
 		}
 		r.reply <- rerr
 	}
+}
+
+// alone runs r in a transaction of its own: a batch of one.
+func (g *groupCommit) alone(r *writeReq) error {
+	r.err = nil // from the batch that did not commit
+	err := g.db.inTx(context.Background(), g.db.write, false, func(tx *Tx) error {
+		b := newBatch(tx)
+		if err := b.run(r); err != nil {
+			return err
+		}
+		return b.end()
+	})
+	if err != nil {
+		return err
+	}
+	return r.err
+}
+
+// batch is a group-commit transaction as it gathers requests.
+type batch struct {
+	tx      *Tx
+	ran     int        // requests run so far
+	open    bool       // a request's savepoint is open (PostgreSQL's releases travel with the next)
+	creates []*newTask // creates gathered for the end
+	reqs    []*writeReq
+}
+
+func newBatch(tx *Tx) *batch {
+	tx.counts, tx.later = newDayCounts(), newLaterRows()
+	return &batch{tx: tx}
+}
+
+// run runs one request of the batch, or gathers it if it is a create. The
+// first request to run runs without a savepoint: if it fails, the
+// transaction rolls back, holding nothing else. An error returned fails
+// the whole batch.
+func (b *batch) run(r *writeReq) error {
+	tx := b.tx
+	if r.create != nil {
+		b.creates = append(b.creates, r.create.begin(tx.now))
+		b.reqs = append(b.reqs, r)
+		return nil
+	}
+	b.ran++
+	if b.ran == 1 && len(b.creates) == 0 {
+		if r.err = call(r, tx); r.err != nil {
+			return r.err
+		}
+		tx.settle(true)
+		return nil
+	}
+	// On PostgreSQL a request's RELEASE travels with the next one's
+	// SAVEPOINT, in one round trip, and COMMIT releases the last; on
+	// SQLite, whose statement cache prepares one statement per text,
+	// each is its own statement and costs no round trip.
+	joined := tx.dialect.concurrentWriters()
+	begin := `SAVEPOINT request`
+	if joined && b.open {
+		begin = `RELEASE request; SAVEPOINT request`
+	}
+	if joined {
+		// Another writer may have committed a webhook since the batch
+		// began: each request reads the webhooks anew.
+		tx.hookEvents = nil
+	}
+	if _, err := tx.exec(r.ctx, begin); err != nil {
+		return err
+	}
+	b.open = joined
+	r.err = call(r, tx)
+	tx.settle(r.err == nil)
+	if r.err != nil {
+		if _, err := tx.exec(r.ctx, `ROLLBACK TO request`); err != nil {
+			return err
+		}
+	}
+	if !joined {
+		if _, err := tx.exec(r.ctx, `RELEASE request`); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// end inserts the gathered creates, then what the batch's requests left
+// for its end: the rows they added, then the day counts.
+func (b *batch) end() error {
+	tx := b.tx
+	if len(b.creates) > 0 {
+		if tx.dialect.concurrentWriters() {
+			tx.hookEvents = nil // as in run: webhooks committed meanwhile count
+		}
+		if err := createTasks(tx.ctx, tx, b.creates); err != nil {
+			return err
+		}
+		tx.settle(true)
+		for i, n := range b.creates {
+			if n.t.ID == 0 {
+				b.reqs[i].err = notFound("Lead map")
+			}
+		}
+	}
+	if err := tx.later.write(tx.ctx, tx); err != nil {
+		return err
+	}
+	return tx.counts.write(tx.ctx, tx)
 }
 
 // WriteBatches returns how many transactions the group commit has run and
@@ -219,15 +323,6 @@ func (db *DB) WriteBatches() (batches, requests uint64) {
 func (tx *Tx) settle(ok bool) {
 	tx.counts.settle(ok)
 	tx.later.settle(ok)
-}
-
-// writeLater writes what the batch's requests left for its end: the rows
-// they added, then the day counts.
-func (tx *Tx) writeLater() error {
-	if err := tx.later.write(tx.ctx, tx); err != nil {
-		return err
-	}
-	return tx.counts.write(tx.ctx, tx)
 }
 
 // call runs one request's function; a panic fails that request alone.

@@ -139,3 +139,51 @@ func TestGroupCommit_FailedRequestLeavesNoLaterRows(t *testing.T) {
 		}
 	}
 }
+
+// A batch whose end fails (here a request leaves an audit row for a task
+// that does not exist, which its foreign key refuses) runs its requests
+// again, each alone: the creates commit, the create of a lead map not the
+// account's gets its 404, and only the faulty request fails. The batch is
+// driven by hand (its requests queued before it starts), so that nothing
+// waits on timing.
+func TestGroupCommit_FailedBatchRunsEachAlone(t *testing.T) {
+	ctx := context.Background()
+	db := openBackend(t)
+	f := newBatchFixture(t, db)
+	g := &groupCommit{db: db, reqs: make(chan *writeReq, 8), closing: make(chan struct{}), maxTime: time.Minute}
+	request := func(r *writeReq) *writeReq {
+		r.ctx, r.reply = ctx, make(chan error, 1)
+		return r
+	}
+	creates := []*writeReq{
+		request(&writeReq{create: &newTask{actor: f.actor, c: validCreate(t, f.mapID, "one", "2030-01-01T09:00:00Z")}}),
+		request(&writeReq{create: &newTask{actor: f.actor, c: validCreate(t, f.mapID+1000, "not the account's", "")}}),
+		request(&writeReq{create: &newTask{actor: f.actor, c: validCreate(t, f.mapID, "two", "")}}),
+	}
+	faulty := request(&writeReq{fn: func(tx *Tx) error {
+		tx.later.events.add(f.actor.AccountID(), int64(1_000_000), taskbox.EventCreated, "{}", tx.now.Micros(), nil, nil, nil)
+		return nil
+	}})
+	for _, r := range append(creates[1:], faulty) {
+		g.reqs <- r
+	}
+	g.commit(creates[0])
+	if err := <-creates[0].reply; err != nil || creates[0].create.t.ID == 0 {
+		t.Errorf("create one: %v", err)
+	}
+	if err := <-creates[1].reply; taskbox.ErrorCode(err) != taskbox.ENOTFOUND {
+		t.Errorf("create of another account's lead map: %v, want NOT_FOUND", err)
+	}
+	if err := <-creates[2].reply; err != nil || creates[2].create.t.ID == 0 {
+		t.Errorf("create two: %v", err)
+	}
+	if err := <-faulty.reply; err == nil {
+		t.Error("the faulty request succeeded")
+	}
+	for _, q := range []string{`SELECT COUNT(*) FROM tasks`, `SELECT COUNT(*) FROM task_events`} {
+		var n int
+		if err := db.readRow(ctx, q, nil, &n); err != nil || n != 2 {
+			t.Errorf("%s = %d, %v; want 2", q, n, err)
+		}
+	}
+}

@@ -10,10 +10,15 @@ import (
 	taskbox "github.com/taskboxhq/taskbox"
 )
 
-var _ taskbox.InboxService = (*DB)(nil)
+var (
+	_ taskbox.InboxService    = (*DB)(nil)
+	_ taskbox.TaskCounter     = (*DB)(nil)
+	_ taskbox.TaskBulkDeleter = (*DB)(nil)
+)
 
 // sortColumns maps a sort (without its "-") to the column it seeks on.
-var sortColumns = map[string]string{"due_date": "t.due_sort", "priority": "t.priority", "created_at": "t.created_at"}
+var sortColumns = map[string]string{"due_date": "t.due_sort", "priority": "t.priority", "created_at": "t.created_at",
+	"completed_at": "COALESCE(t.completed_at, 0)"}
 
 // ListTasks returns one page of the actor's inbox. Pages are keyset pages:
 // each seeks past the (sort key, id) of the previous page's last task, so
@@ -21,6 +26,9 @@ var sortColumns = map[string]string{"due_date": "t.due_sort", "priority": "t.pri
 func (db *DB) ListTasks(ctx context.Context, f taskbox.TaskFilter) (*taskbox.TaskPage, error) {
 	actor, err := taskbox.RequireActor(ctx)
 	if err != nil {
+		return nil, err
+	}
+	if err := f.Validate(); err != nil {
 		return nil, err
 	}
 	if f.Location == nil {
@@ -40,7 +48,12 @@ func (db *DB) ListTasks(ctx context.Context, f taskbox.TaskFilter) (*taskbox.Tas
 	if !ok {
 		return nil, taskbox.Errorf(taskbox.EBADREQUEST, "The sort query parameter must be one of %s.", strings.Join(taskbox.TaskSorts, ", "))
 	}
-	where, args := taskConditions(db.dialect, actor.AccountID(), f)
+	plan, err := db.planSearch(ctx, f.Query)
+	if err != nil {
+		return nil, err
+	}
+	plan.walk = true
+	where, args := taskConditions(db.dialect, actor.AccountID(), f, plan)
 	if f.Cursor != "" {
 		c, err := db.decodeCursor(f.Cursor, actor.AccountID(), f.Sort)
 		if err != nil {
@@ -85,13 +98,19 @@ func sortKey(t *taskbox.Task, sort string) int64 {
 		return int64(t.Priority.Rank())
 	case "created_at":
 		return t.CreatedAt.Micros()
+	case "completed_at":
+		if t.CompletedAt == nil {
+			return 0
+		}
+		return t.CompletedAt.Micros()
 	}
 	_, due, _ := dueColumns(t.Due)
 	return due
 }
 
 // taskConditions turns a filter into WHERE conditions and their arguments.
-func taskConditions(d dialect, accountID int64, f taskbox.TaskFilter) ([]string, []any) {
+// plan says how to search the words of f.Query (dialect.planSearch).
+func taskConditions(d dialect, accountID int64, f taskbox.TaskFilter, plan searchPlan) ([]string, []any) {
 	where := []string{"t.account_id = ?"}
 	args := []any{accountID}
 	add := func(cond string, a ...any) {
@@ -142,9 +161,9 @@ func taskConditions(d dialect, accountID int64, f taskbox.TaskFilter) ([]string,
 	if f.LeadCategoryID != 0 {
 		add("lm.category_id = ?", f.LeadCategoryID)
 	}
-	for _, word := range strings.Fields(f.Query) {
-		pattern := "%" + escapeLike(word) + "%"
-		add(`(t.name `+d.like()+` ? ESCAPE '\' OR t.description `+d.like()+` ? ESCAPE '\')`, pattern, pattern)
+	if words := strings.Fields(f.Query); len(words) > 0 {
+		cond, a := d.searchWords(words, plan)
+		add(cond, a...)
 	}
 	return where, args
 }
@@ -222,4 +241,48 @@ func (db *DB) Summarize(ctx context.Context, loc *time.Location, now time.Time) 
 		return errors.Join(err1, err2, err3)
 	})
 	return s, err
+}
+
+// CountTasks counts the tasks of the actor's account that f selects, all
+// pages together. It reads the same conditions as ListTasks, so the inbox
+// indexes (and the search index) serve it.
+func (db *DB) CountTasks(ctx context.Context, f taskbox.TaskFilter) (int, error) {
+	actor, err := taskbox.RequireActor(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if f.Location == nil {
+		f.Location = actor.Account.Location()
+	}
+	if f.Now.IsZero() {
+		f.Now = db.Now().Time
+	}
+	plan, err := db.planSearch(ctx, f.Query)
+	if err != nil {
+		return 0, err
+	}
+	where, args := taskConditions(db.dialect, actor.AccountID(), f, plan)
+	var n int
+	err = db.inStatement(ctx, func(tx *Tx) error {
+		from := "tasks t"
+		if f.LeadCategoryID != 0 {
+			from += " JOIN lead_maps lm ON lm.id = t.lead_map_id"
+		}
+		return tx.queryRow(ctx, "SELECT COUNT(*) FROM "+from+" WHERE "+strings.Join(where, " AND "), args...).Scan(&n)
+	})
+	return n, err
+}
+
+// planSearch asks the dialect how to search the words of a query; no
+// words, no question.
+func (db *DB) planSearch(ctx context.Context, query string) (plan searchPlan, err error) {
+	words := strings.Fields(query)
+	if len(words) == 0 {
+		return plan, nil
+	}
+	err = db.inStatement(ctx, func(tx *Tx) error {
+		plan, err = db.dialect.planSearch(ctx, tx, words)
+		return err
+	})
+	return plan, err
 }

@@ -44,6 +44,13 @@ func unavailable(ctx context.Context, err error) error {
 	return fmt.Errorf("%w: %w", &taskbox.Error{Code: taskbox.EUNAVAILABLE, Message: msg}, err)
 }
 
+// IsUnavailable reports whether err says that the database cannot be
+// reached or cannot store (the errors answered 503), as opposed to a bug or
+// a refusal such as a wrong password or a malformed URL.
+func IsUnavailable(err error) bool {
+	return taskbox.ErrorCode(err) == taskbox.EUNAVAILABLE || unavailableMessage(err) != ""
+}
+
 const (
 	unreachableMessage = "The database is unavailable."
 	timeoutMessage     = "The database did not answer in time."
@@ -140,10 +147,20 @@ var errStalled = fmt.Errorf("the database kept a statement waiting: %w", context
 
 // watch returns ctx under a new watchdog, and the function that stops both.
 func (db *DB) watch(ctx context.Context) (context.Context, *watchdog, func()) {
+	return db.watchUntil(ctx, time.Time{})
+}
+
+// watchUntil is watch whose first wait ends at first when that is sooner
+// than DB.Timeout (and not zero); each progress then starts a full one.
+func (db *DB) watchUntil(ctx context.Context, first time.Time) (context.Context, *watchdog, func()) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	wd := &watchdog{timeout: db.Timeout}
 	if wd.timeout > 0 {
-		wd.timer = time.AfterFunc(wd.timeout, func() { cancel(errStalled) })
+		wait := wd.timeout
+		if !first.IsZero() {
+			wait = max(time.Millisecond, min(wait, time.Until(first)))
+		}
+		wd.timer = time.AfterFunc(wait, func() { cancel(errStalled) })
 	}
 	return ctx, wd, func() {
 		if wd.timer != nil {

@@ -150,7 +150,7 @@ func (db *DB) dispatchOutbox(ctx context.Context, limit int, careful bool) (n in
 			}
 		}
 		if len(ids) > 0 {
-			if _, err := tx.exec(ctx, `UPDATE task_events SET outbox = NULL WHERE id IN (`+placeholders(len(ids))+`)`, ids...); err != nil {
+			if _, err := tx.exec(ctx, `UPDATE task_events SET outbox = NULL, task = NULL WHERE id IN (`+placeholders(len(ids))+`)`, ids...); err != nil {
 				return err
 			}
 		}
@@ -314,13 +314,8 @@ func setDueTimer(ctx context.Context, tx *Tx, account *taskbox.Account, t *taskb
 		if passed {
 			armed, fired = 0, dueKey
 		}
-		args := []any{TimerDue, t.ID, "", account.ID, dueKey, fireAt.UnixMicro(), armed, fired}
-		if tx.later != nil {
-			tx.later.timers.add(args...)
-			return nil
-		}
-		_, err := tx.exec(ctx, timerInsert.one(), args...)
-		return err
+		tx.later.timers.add(TimerDue, t.ID, "", account.ID, dueKey, fireAt.UnixMicro(), armed, fired)
+		return nil
 	}
 	if passed {
 		// Its time has come and no webhook of the account would be told:

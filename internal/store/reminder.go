@@ -62,7 +62,18 @@ func setReminderTimers(ctx context.Context, tx *Tx, account *taskbox.Account, t 
 			continue // validated on the way in
 		}
 		at := r.At(*t.Due, loc)
-		if !at.After(tx.now.Time) {
+		passed := !at.After(tx.now.Time)
+		if typ == taskbox.EventCreated {
+			// A new task's reminders join the batch's timers, written at
+			// its end with its TASK_DUE timer (see timerInsert).
+			armed, fired := 1, any(nil)
+			if passed {
+				armed, fired = 0, t.Due.String()
+			}
+			tx.later.timers.add(TimerTaskReminder, t.ID, s, account.ID, t.Due.String(), at.UnixMicro(), armed, fired)
+			continue
+		}
+		if passed {
 			err = markTimerFired(ctx, tx, TimerTaskReminder, t.ID, s, account.ID, t.Due.String(), at.UnixMicro())
 		} else {
 			err = armTimer(ctx, tx, TimerTaskReminder, t.ID, s, account.ID, t.Due.String(), at.UnixMicro())

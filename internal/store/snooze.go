@@ -63,7 +63,7 @@ func fireUnsnooze(ctx context.Context, tx *Tx, d *dispatch, t timer) (fireOutcom
 		return stale, nil
 	}
 	var one int
-	err = tx.queryRow(ctx, `SELECT 1 FROM tasks t WHERE t.id = ? AND t.snoozed_until = ?`+tx.dialect.tryLockTask(), task.ID, t.fireAt).Scan(&one)
+	err = tx.queryRow(ctx, `SELECT 1 FROM tasks t WHERE t.id = ? AND t.snoozed_until = ?`+tx.dialect.skipLocked(" OF t"), task.ID, t.fireAt).Scan(&one)
 	if err != nil {
 		return deferred, nil // held by a change (or changed since): the next round sees it
 	}

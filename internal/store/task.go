@@ -27,7 +27,9 @@ const taskSelect = `SELECT t.id, t.lead_map_id, t.name, t.description, t.priorit
 	FROM tasks t JOIN leads l ON l.id = t.lead_id JOIN campaigns c ON c.id = t.campaign_id
 	JOIN lead_maps lm ON lm.id = t.lead_map_id LEFT JOIN lead_categories lc ON lc.id = lm.category_id`
 
-// CreateTask creates a task for a lead map of the actor's account.
+// CreateTask creates a task for a lead map of the actor's account. Without
+// an Idempotency-Key it joins the group commit's batch as a create, which
+// the batch inserts with its other creates at its end (see groupCommit).
 func (db *DB) CreateTask(ctx context.Context, c *taskbox.TaskCreate) (*taskbox.Task, error) {
 	actor, err := taskbox.RequireActor(ctx)
 	if err != nil {
@@ -36,6 +38,13 @@ func (db *DB) CreateTask(ctx context.Context, c *taskbox.TaskCreate) (*taskbox.T
 	var fe taskbox.FieldErrors
 	if c.Validate(&fe, actor.Account.Location(), ""); fe != nil {
 		return nil, fe.Err()
+	}
+	if c.Idempotency == nil || c.Idempotency.Key == "" {
+		n := &newTask{actor: actor, c: c}
+		if err := db.writer.create(ctx, n); err != nil {
+			return nil, err
+		}
+		return n.t, nil
 	}
 	var out *taskbox.Task
 	err = db.inWrite(ctx, func(tx *Tx) error {
@@ -47,76 +56,17 @@ func (db *DB) CreateTask(ctx context.Context, c *taskbox.TaskCreate) (*taskbox.T
 	return out, err
 }
 
-// createTask inserts one task and its "created" audit entry.
+// createTask inserts one task and its "created" audit entry now, in tx.
 func createTask(ctx context.Context, tx *Tx, actor *taskbox.Actor, c *taskbox.TaskCreate) (*taskbox.Task, error) {
-	t := &taskbox.Task{
-		LeadMapID: c.LeadMapID, Name: c.Name, Description: c.Description, Priority: c.Priority, Due: c.Due,
-		Recurrence: c.Recurrence, Reminders: remindersOf(c.Reminders), Status: taskbox.StatusPending, CreatedAt: tx.now, UpdatedAt: tx.now,
-		Lead: &taskbox.TaskLead{}, Campaign: &taskbox.TaskCampaign{},
-	}
-	var (
-		first, last, company, catName sql.NullString
-		catID                         sql.NullInt64
-	)
-	dueDate, dueSort, allDay := dueColumns(t.Due)
-	recurrence, recurrenceStart := recurrenceColumns(t.Recurrence, t.Due)
-	reminders := remindersColumn(t.Reminders)
-	if tx.dialect.name() == "postgres" {
-		// The lead map's lookup and the insert in one round trip.
-		err := tx.queryRow(ctx, createTaskPostgres, t.Name, t.Description, t.Priority.Rank(), dueDate, dueSort,
-			allDay, string(t.Status), tx.now.Micros(), tx.now.Micros(), recurrence, recurrenceStart, reminders, c.LeadMapID, actor.AccountID()).
-			Scan(&t.ID, &t.CampaignID, &t.LeadID, &t.Lead.Email, &first, &last, &company, &t.Campaign.Name, &catID, &catName)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, notFound("Lead map")
-		} else if err != nil {
-			return nil, fmt.Errorf("insert task: %w", err)
-		}
-	} else {
-		err := tx.queryRow(ctx, `SELECT lm.campaign_id, lm.lead_id, l.email, l.first_name, l.last_name, l.company_name, c.name, lc.id, lc.name
-			FROM lead_maps lm JOIN leads l ON l.id = lm.lead_id JOIN campaigns c ON c.id = lm.campaign_id
-			LEFT JOIN lead_categories lc ON lc.id = lm.category_id
-			WHERE lm.id = ? AND lm.account_id = ?`, c.LeadMapID, actor.AccountID()).
-			Scan(&t.CampaignID, &t.LeadID, &t.Lead.Email, &first, &last, &company, &t.Campaign.Name, &catID, &catName)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, notFound("Lead map")
-		} else if err != nil {
-			return nil, err
-		}
-		t.ID, err = tx.insert(ctx, insertTaskSQL,
-			actor.AccountID(), t.LeadMapID, t.CampaignID, t.LeadID, t.Name, t.Description,
-			t.Priority.Rank(), dueDate, dueSort, allDay, string(t.Status), tx.now.Micros(), tx.now.Micros(), recurrence, recurrenceStart, reminders)
-		if err != nil {
-			return nil, fmt.Errorf("insert task: %w", err)
-		}
-	}
-	t.Lead.ID, t.Campaign.ID = t.LeadID, t.CampaignID
-	t.Lead.FirstName, t.Lead.LastName, t.Lead.CompanyName = stringPtr(first), stringPtr(last), stringPtr(company)
-	t.LeadCategory = leadCategory(catID, catName)
-	if err := countTask(ctx, tx, actor.AccountID(), countStatus(t), t.Due, 1); err != nil {
+	n := (&newTask{actor: actor, c: c}).begin(tx.now)
+	if err := createTasks(ctx, tx, []*newTask{n}); err != nil {
 		return nil, err
 	}
-	if err := recordTaskEvent(ctx, tx, actor, t, taskbox.EventCreated, nil); err != nil {
-		return nil, err
+	if n.t.ID == 0 {
+		return nil, notFound("Lead map")
 	}
-	return t, nil
+	return n.t, nil
 }
-
-// createTaskPostgres is createTask's lookup and insert as one statement:
-// no row when the lead map is not the account's.
-const createTaskPostgres = `WITH t AS (
-		INSERT INTO tasks (account_id, lead_map_id, campaign_id, lead_id, name, description,
-			priority, due_date, due_sort, due_all_day, status, created_at, updated_at, recurrence, recurrence_start, reminders)
-		SELECT lm.account_id, lm.id, lm.campaign_id, lm.lead_id, ?::text, ?::text,
-			?::integer, ?::text, ?::bigint, ?::integer, ?::text, ?::bigint, ?::bigint, ?::text, ?::bigint, ?::text
-		FROM lead_maps lm WHERE lm.id = ? AND lm.account_id = ?
-		RETURNING id, lead_map_id, campaign_id, lead_id)
-	SELECT t.id, t.campaign_id, t.lead_id, l.email, l.first_name, l.last_name, l.company_name, c.name, lc.id, lc.name
-	FROM t JOIN leads l ON l.id = t.lead_id JOIN campaigns c ON c.id = t.campaign_id
-	JOIN lead_maps lm ON lm.id = t.lead_map_id LEFT JOIN lead_categories lc ON lc.id = lm.category_id`
-
-const insertTaskSQL = `INSERT INTO tasks (account_id, lead_map_id, campaign_id, lead_id, name, description,
-		priority, due_date, due_sort, due_all_day, status, created_at, updated_at, recurrence, recurrence_start, reminders)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 // recurrenceColumns is the stored form of a new task's recurrence: its
 // JSON, and its series' start (the due time, which a next occurrence
@@ -144,13 +94,14 @@ func dueColumns(d *taskbox.Due) (dueDate any, dueSort int64, allDay int) {
 }
 
 // recordTaskEvent appends to a task's audit trail, in the change's
-// transaction, and keeps the task's TASK_DUE timer in step with it. The
+// transaction, and keeps the task's timers (TASK_DUE, reminders) in step with it. The
 // row is also the change's outbox entry: it carries the task as it is
 // after the change (the webhook event's data) and outbox = 1 until the
 // dispatcher (package events) has fanned it out, so the event commits or
 // rolls back with the change and costs no extra statement. A change that
 // no webhook of the account subscribes to is left out of the outbox
-// (outbox NULL): the dispatcher would have nothing to queue for it.
+// (outbox NULL) and stores no copy of the task (task NULL): the dispatcher
+// would have nothing to queue for it, and nothing else reads the copy.
 func recordTaskEvent(ctx context.Context, tx *Tx, actor *taskbox.Actor, t *taskbox.Task, typ string, changes map[string]taskbox.Change) error {
 	wanted, err := tx.webhookEvents(ctx, actor.AccountID())
 	if err != nil {
@@ -159,7 +110,6 @@ func recordTaskEvent(ctx context.Context, tx *Tx, actor *taskbox.Actor, t *taskb
 	// Both as json.Marshal writes them, without its reflection.
 	ref := actor.Ref()
 	who := ref.AppendJSON(nil, true)
-	snapshot := t.AppendJSON(make([]byte, 0, 512), true)
 	var ch any
 	if changes != nil {
 		b, err := json.Marshal(changes)
@@ -168,16 +118,12 @@ func recordTaskEvent(ctx context.Context, tx *Tx, actor *taskbox.Actor, t *taskb
 		}
 		ch = string(b)
 	}
-	var outbox any
+	var outbox, snapshot any
 	if wanted[auditEventTypes[typ]] {
-		outbox = 1
+		outbox, snapshot = 1, string(t.AppendJSON(make([]byte, 0, 512), true))
 	}
-	args := []any{actor.AccountID(), t.ID, typ, string(who), tx.now.Micros(), ch, string(snapshot), outbox}
-	if tx.later != nil {
-		tx.later.events.add(args...)
-	} else if _, err = tx.exec(ctx, eventInsert.one(), args...); err != nil {
-		return fmt.Errorf("insert task event: %w", err)
-	}
+	args := []any{actor.AccountID(), t.ID, typ, string(who), tx.now.Micros(), ch, snapshot, outbox}
+	tx.later.events.add(args...)
 	if err := setDueTimer(ctx, tx, actor.Account, t, typ, wanted[taskbox.EventTypeTaskDue]); err != nil {
 		return err
 	}

@@ -140,7 +140,7 @@ func (db *DB) FireTimers(ctx context.Context, limit int) (map[string]int, error)
 // locking them on PostgreSQL.
 func claimTimers(ctx context.Context, tx *Tx, now int64, limit int) ([]timer, error) {
 	rows, err := tx.query(ctx, `SELECT kind, subject_id, slot, account_id, armed_key, fire_at FROM timers
-		WHERE armed = 1 AND fire_at <= ?`+timerWaits+` ORDER BY fire_at, kind, subject_id LIMIT ?`+tx.dialect.skipLocked(), now, limit)
+		WHERE armed = 1 AND fire_at <= ?`+timerWaits+` ORDER BY fire_at, kind, subject_id LIMIT ?`+tx.dialect.skipLocked(""), now, limit)
 	if err != nil {
 		return nil, err
 	}

@@ -155,21 +155,54 @@ func (db *DB) DeleteTask(ctx context.Context, id int64) error {
 	if err != nil {
 		return err
 	}
+	return db.inWrite(ctx, func(tx *Tx) error { return deleteTask(ctx, tx, actor, id) })
+}
+
+// DeleteTasks deletes every listed task or none, in one transaction, each
+// with its own audit entry. A task that is not the actor's fails the whole
+// request with 404.
+func (db *DB) DeleteTasks(ctx context.Context, ids []int64) error {
+	actor, err := taskbox.RequireActor(ctx)
+	if err != nil {
+		return err
+	}
+	var fe taskbox.FieldErrors
+	if len(ids) == 0 {
+		fe.Add("ids", "must hold at least one task id")
+	} else if len(ids) > taskbox.MaxBulk {
+		fe.Add("ids", "must hold at most 1000 task ids")
+	}
+	if fe != nil {
+		return fe.Err()
+	}
 	return db.inWrite(ctx, func(tx *Tx) error {
-		t, err := findTask(ctx, tx, actor.AccountID(), id, true)
-		if err != nil {
-			return err
+		for _, id := range ids {
+			if err := deleteTask(ctx, tx, actor, id); err != nil {
+				if taskbox.ErrorCode(err) == taskbox.ENOTFOUND {
+					return taskbox.Errorf(taskbox.ENOTFOUND, "Task %d not found.", id)
+				}
+				return err
+			}
 		}
-		if _, err := tx.exec(ctx, `UPDATE tasks SET status = ?, deleted_at = ?, updated_at = ? WHERE id = ?`,
-			statusDeleted, tx.now.Micros(), tx.now.Micros(), id); err != nil {
-			return fmt.Errorf("delete task %d: %w", id, err)
-		}
-		if err := errors.Join(countTask(ctx, tx, actor.AccountID(), countStatus(t), t.Due, -1),
-			disarmTimers(ctx, tx, TimerUnsnooze, id)); err != nil {
-			return err
-		}
-		return recordTaskEvent(ctx, tx, actor, t, taskbox.EventDeleted, map[string]taskbox.Change{"task": {Old: t, New: nil}})
+		return nil
 	})
+}
+
+// deleteTask marks one task deleted and records its last state.
+func deleteTask(ctx context.Context, tx *Tx, actor *taskbox.Actor, id int64) error {
+	t, err := findTask(ctx, tx, actor.AccountID(), id, true)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.exec(ctx, `UPDATE tasks SET status = ?, deleted_at = ?, updated_at = ? WHERE id = ?`,
+		statusDeleted, tx.now.Micros(), tx.now.Micros(), id); err != nil {
+		return fmt.Errorf("delete task %d: %w", id, err)
+	}
+	if err := errors.Join(countTask(ctx, tx, actor.AccountID(), countStatus(t), t.Due, -1),
+		disarmTimers(ctx, tx, TimerUnsnooze, id)); err != nil {
+		return err
+	}
+	return recordTaskEvent(ctx, tx, actor, t, taskbox.EventDeleted, map[string]taskbox.Change{"task": {Old: t, New: nil}})
 }
 
 // ListTaskEvents returns a task's audit trail, oldest first. A deleted task

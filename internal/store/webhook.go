@@ -31,11 +31,37 @@ func (db *DB) CreateWebhook(ctx context.Context, c *taskbox.WebhookCreate) (*tas
 	var out *taskbox.Webhook
 	err = db.inWrite(ctx, func(tx *Tx) error {
 		out, err = idempotent(ctx, tx, actor.AccountID(), c.Idempotency, func() (*taskbox.Webhook, error) {
+			if err := db.underWebhookCap(ctx, tx, actor.AccountID()); err != nil {
+				return nil, err
+			}
 			return createWebhook(ctx, tx, actor.AccountID(), c)
 		})
 		return err
 	})
 	return out, err
+}
+
+// underWebhookCap refuses a new webhook when the account has MaxWebhooks.
+// The account's row is locked first (on PostgreSQL; SQLite has one
+// writer), so that concurrent creates count one after the other and the
+// cap holds.
+func (db *DB) underWebhookCap(ctx context.Context, tx *Tx, accountID int64) error {
+	max := db.MaxWebhooks
+	if max <= 0 {
+		max = taskbox.DefaultMaxWebhooks
+	}
+	var id int64
+	if err := tx.queryRow(ctx, `SELECT id FROM accounts WHERE id = ?`+db.dialect.lockRow(), accountID).Scan(&id); err != nil {
+		return fmt.Errorf("lock account %d: %w", accountID, err)
+	}
+	var n int
+	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM webhooks WHERE account_id = ?`, accountID).Scan(&n); err != nil {
+		return fmt.Errorf("count webhooks: %w", err)
+	}
+	if n >= max {
+		return taskbox.WebhookCapError(max)
+	}
+	return nil
 }
 
 func createWebhook(ctx context.Context, tx *Tx, accountID int64, c *taskbox.WebhookCreate) (*taskbox.Webhook, error) {

@@ -2,10 +2,14 @@ package web
 
 import (
 	"crypto/hmac"
+	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	taskbox "github.com/taskboxhq/taskbox"
 )
@@ -96,7 +100,8 @@ func (s *Server) textOnly(next http.Handler) http.Handler {
 // authenticate opens the session and checks its key; a revoked key ends it.
 // It returns no visit and no error when there is no valid session, and an
 // error only when the key could not be checked (the database is down): the
-// session then stays, and the person gets that error rather than sign-in.
+// session then stays, and the person gets that error rather than sign-in;
+// a request over its key's rate (the API's, shared) is such an error too.
 func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (*visit, error) {
 	now := time.Now()
 	sess, ok := s.readSession(r, now)
@@ -106,6 +111,15 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (*visit, e
 		}
 		return nil, nil
 	}
+	if s.Sessions != nil {
+		ended, err := s.Sessions.WebSessionEnded(r.Context(), sess.ID)
+		if err != nil {
+			return nil, err
+		} else if ended { // signed out: a copy of the cookie is refused too
+			clearSession(w, r)
+			return nil, nil
+		}
+	}
 	actor, err := s.Accounts.Authenticate(r.Context(), sess.Key)
 	if taskbox.ErrorCode(err) == taskbox.EUNAUTHORIZED {
 		clearSession(w, r)
@@ -114,6 +128,11 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (*visit, e
 		return nil, err
 	}
 	actor.Web = true
+	if wait := s.RateLimit.Take(actor.KeyID, now); wait > 0 {
+		secs := int(math.Ceil(wait.Seconds()))
+		return nil, &taskbox.Error{Code: taskbox.ERATELIMIT, RetryAfter: secs,
+			Message: fmt.Sprintf("Too many requests from your session. Try again in %s.", waitText(secs))}
+	}
 	if now.Sub(time.Unix(sess.Seen, 0)) > refreshAfter {
 		sess.Seen = now.Unix()
 		s.setSession(w, r, sess)
@@ -154,17 +173,36 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 	}
 	refund()
 	s.setSession(w, r, session{Key: key, ID: newSessionID(), Seen: time.Now().Unix()})
-	http.Redirect(w, r, withDraft(data.Return, data.Draft), http.StatusSeeOther)
+	s.setDraft(w, r, data.Draft)
+	http.Redirect(w, r, data.Return, http.StatusSeeOther)
 }
 
+// handleSignOut ends the session on the server, so that no copy of its
+// cookie works any more on any server of the database, then clears the
+// browser's cookie. When the database cannot record it, the person is told
+// and stays signed in, rather than believe the session ended.
 func (s *Server) handleSignOut(w http.ResponseWriter, r *http.Request, v *visit) {
+	if sess, ok := s.readSession(r, v.Now); ok && s.Sessions != nil {
+		if err := s.Sessions.EndWebSession(r.Context(), sess.ID, v.Now.Add(s.IdleTimeout)); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	clearSession(w, r)
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 
-// safeReturn keeps a return path only when it is a path of this site.
+// safeReturn keeps a return path only when it is a path of this site, and
+// is "/" otherwise. Browsers read a Location leniently (the WHATWG URL
+// parser): they drop tabs and line breaks anywhere, strip leading spaces
+// and control characters, and take "\" for "/", so "/\t/evil.example"
+// and "/\\evil.example" lead to //evil.example, another site. Kept: a
+// path that starts with exactly one "/", holds no "\" and no control
+// character (C0, DEL, C1) anywhere, so that what the browser reads is what
+// was checked.
 func safeReturn(p string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.ContainsAny(p, "\\\r\n") {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.ContainsRune(p, '\\') ||
+		strings.ContainsFunc(p, unicode.IsControl) || !utf8.ValidString(p) {
 		return "/"
 	}
 	return p
@@ -180,48 +218,4 @@ func returnFor(r *http.Request) string {
 		return "/tasks/" + url.PathEscape(id)
 	}
 	return "/"
-}
-
-// draftFields are the fields of the add and edit forms a draft keeps.
-var draftFields = []string{"email", "lead_map", "name", "description", "priority", "due_date", "due_time"}
-
-// draftFrom keeps the typed fields of a form, empty ones left out.
-func draftFrom(form url.Values) url.Values {
-	d := url.Values{}
-	for _, f := range draftFields {
-		if v := form.Get(f); v != "" {
-			d.Set(f, v)
-		} else if v := form.Get("draft_" + f); v != "" {
-			d.Set(f, v)
-		}
-	}
-	return d
-}
-
-// withDraft adds a draft to a return path as draft_ parameters, which the
-// pages read back into their forms.
-func withDraft(ret string, d url.Values) string {
-	if len(d) == 0 {
-		return ret
-	}
-	q := url.Values{}
-	for k, vs := range d {
-		q["draft_"+k] = vs
-	}
-	sep := "?"
-	if strings.Contains(ret, "?") {
-		sep = "&"
-	}
-	return ret + sep + q.Encode()
-}
-
-// readDraft reads draft_ parameters of a page's URL.
-func readDraft(q url.Values) url.Values {
-	d := url.Values{}
-	for _, f := range draftFields {
-		if v := q.Get("draft_" + f); v != "" {
-			d.Set(f, v)
-		}
-	}
-	return d
 }

@@ -53,6 +53,12 @@ func TestMain(m *testing.M) {
 // zone set to zone, and a deadline for the whole test.
 func tab(t *testing.T, zone string) context.Context {
 	t.Helper()
+	return tabWithin(t, zone, 90*time.Second)
+}
+
+// tabWithin is tab with a deadline of its own, for a long test.
+func tabWithin(t *testing.T, zone string, deadline time.Duration) context.Context {
+	t.Helper()
 	path := chromiumPath()
 	if path == "" {
 		if os.Getenv("CI") == "true" {
@@ -78,7 +84,7 @@ func tab(t *testing.T, zone string) context.Context {
 		t.Fatalf("start Chromium %s: %v", path, browser.err)
 	}
 	ctx, cancel := chromedp.NewContext(browser.ctx, chromedp.WithNewBrowserContext())
-	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	ctx, cancelTimeout := context.WithTimeout(ctx, deadline)
 	t.Cleanup(func() { cancelTimeout(); cancel() })
 	run(t, ctx, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
 		_, err := chromedp.Call(ctx, emulation.SetTimezoneOverride, emulation.SetTimezoneOverrideParams{TimezoneID: zone})

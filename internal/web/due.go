@@ -47,7 +47,7 @@ func dueLabel(d *taskbox.Due, status taskbox.Status, w taskbox.Window) string {
 		days := int(d.At.Sub(w.TodayDate).Hours() / 24)
 		switch {
 		case days < 0 && status == taskbox.StatusPending:
-			return "Overdue by " + plural(-days, "day")
+			return "Overdue by " + daysAgo(-days)
 		case days == 0:
 			return "Today"
 		case days == 1:
@@ -76,15 +76,29 @@ func dayName(t, now time.Time) string {
 	return t.Format("Mon 2 Jan")
 }
 
-// ago is a duration in its largest whole unit: "3 days", "5 hours".
+// ago is a duration in its largest whole unit, as people say it:
+// "5 minutes", "3 hours", "1 day", "12 days", "2 months", "6 years".
+// app.js keeps the same rules.
 func ago(d time.Duration) string {
 	switch {
-	case d >= 48*time.Hour:
-		return plural(int(d/(24*time.Hour)), "day")
+	case d >= 24*time.Hour:
+		return daysAgo(int(d / (24 * time.Hour)))
 	case d >= time.Hour:
 		return plural(int(d/time.Hour), "hour")
 	}
 	return plural(max(1, int(d/time.Minute)), "minute")
+}
+
+// daysAgo says a number of days in days up to a month, then in months,
+// then in years.
+func daysAgo(days int) string {
+	switch {
+	case days >= 365:
+		return plural(days/365, "year")
+	case days >= 31:
+		return plural(days/30, "month")
+	}
+	return plural(days, "day")
 }
 
 func plural(n int, unit string) string {
@@ -106,7 +120,7 @@ func dueInput(date, clock string, loc *time.Location) *string {
 	if clock == "" {
 		return &date
 	}
-	t, err := time.ParseInLocation("2006-01-02T15:04", date+"T"+clock, loc)
+	t, err := taskbox.ParseLocal(date+"T"+clock, loc) // a time in a DST gap moves forward by the gap
 	if err != nil {
 		raw := date + "T" + clock
 		return &raw

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -15,64 +17,84 @@ var sections = []sectionDef{
 	{taskbox.DueUpcoming, "Upcoming", "Nothing is coming up."}, {taskbox.DueNone, "No due date", "Every open task has a due date."},
 }
 
-// completedSection is the Completed view's one list.
+// completedSection is the Completed view's one list, what was done last on top.
 var completedSection = sectionDef{"completed", "Completed", "No task has been completed yet."}
+
+// maxShown bounds the rows one section shows after "Show more": forty
+// clicks of 25. Past it, search or filter.
+const maxShown = 1000
 
 type sectionDef struct{ Key, Title, Empty string }
 
 // inboxData is the inbox page.
 type inboxData struct {
-	Notices   []*taskbox.Notice
-	Completed bool
-	Snoozed   bool
-	Filter    filter
-	Campaigns []*taskbox.Campaign
-	// Categories are the lead categories, for the filter.
-	Categories []*taskbox.Category
-	Sections   []sectionView
-	Summary    *taskbox.Summary
-	Empty      bool // the account has no task at all
-	Add        taskForm
-	Return     string // this page's URL, where forms come back to
-	Origin     string // for the curl example
-	Zone       string
+	Notices        []*taskbox.Notice // reminders shown atop the inbox until dismissed
+	Completed      bool
+	Snoozed        bool // the Snoozed view
+	Filter         filter
+	Campaigns      []*taskbox.Campaign
+	Categories     []*taskbox.Category // the lead categories, for the filter
+	Sections       []sectionView
+	CompletedCount int  // in the Views bar: under the filters when some are on
+	SnoozedCount   int  // in the Views bar, likewise
+	Empty          bool // the account has no task at all
+	NoMatch        bool // filters are on and nothing matches
+	AllDone        bool // no open task, but some completed
+	Add            taskForm
+	Return         string // this page's URL, where forms come back to
+	ViewOpen       string // the Open, Completed and Snoozed views with these filters
+	ViewDone       string
+	ViewSnoozed    string
+	ViewFocus      string // focus mode under these filters
+	ClearFilters   string
+	Origin         string // for the curl example
+	Zone           string
 }
 
-// sectionView is one section: its tasks of this page and the next page's link.
+// sectionView is one section: its rows and the link that shows more.
 type sectionView struct {
 	sectionDef
-	Count string
+	Count int
 	Rows  []rowView
 	More  string
-	Paged bool // this view is a later page of the section
 }
 
 // rowView is a task as a row shows it.
 type rowView struct {
 	*taskbox.Task
-	DueISO  string
-	DueText string
-	Overdue bool
+	DueISO     string
+	DueText    string
+	Overdue    bool
+	Done       bool
+	Form       string // the form the row's controls post with
+	Selectable bool   // the row has a checkbox for bulk actions
+	Selected   bool
+	Next       int64 // the row to focus when this one leaves the list
 	// SnoozedText is when the task's snooze ends, in the visitor's zone;
 	// MinSnooze the earliest time the row's picker offers.
 	SnoozedText, SnoozedISO, MinSnooze string
+	// CSRF and Return, when set, give the row its own snooze and
+	// unsnooze forms.
+	CSRF, Return string
 }
 
-// filter is the inbox's filters as the query string gives them.
+// filter is the inbox's state as the query string gives it: the filters,
+// and how the page looks (rows shown per section, ticked rows), so that a
+// change made without JavaScript comes back to the page as it was.
 type filter struct {
 	Q          string
 	Priorities map[string]bool
 	CampaignID int64
 	CategoryID int64 // the lead map's category (lead_category_id)
-	Section    string
-	Cursor     string
 	Completed  bool
-	Snoozed    bool // the Snoozed view
+	Snoozed    bool           // the Snoozed view
+	Shown      map[string]int // section key → rows shown, when more than a page
+	Selected   map[int64]bool // ticked rows
 }
 
 func readFilter(q url.Values) filter {
-	f := filter{Q: strings.TrimSpace(q.Get("q")), Priorities: map[string]bool{}, Cursor: q.Get("cursor"),
-		Completed: q.Get("view") == "completed", Snoozed: q.Get("view") == "snoozed"}
+	f := filter{Q: strings.TrimSpace(q.Get("q")), Priorities: map[string]bool{}, Completed: q.Get("view") == "completed",
+		Snoozed: q.Get("view") == "snoozed", Shown: map[string]int{}, Selected: map[int64]bool{}}
 	for _, p := range q["priority"] {
 		if pr := taskbox.Priority(p); pr.Valid() {
 			f.Priorities[p] = true
@@ -80,9 +102,14 @@ func readFilter(q url.Values) filter {
 	}
 	f.CampaignID, _ = strconv.ParseInt(q.Get("campaign"), 10, 64)
 	f.CategoryID, _ = strconv.ParseInt(q.Get("category"), 10, 64)
-	for _, s := range sections {
-		if q.Get("section") == s.Key {
-			f.Section = s.Key
+	for _, sec := range append(sections[:len(sections):len(sections)], completedSection, snoozedSection) {
+		if n, err := strconv.Atoi(q.Get("show_" + sec.Key)); err == nil && n > 0 {
+			f.Shown[sec.Key] = min(n, maxShown)
+		}
+	}
+	for _, raw := range q["sel"] {
+		if id, err := strconv.ParseInt(raw, 10, 64); err == nil && id > 0 {
+			f.Selected[id] = true
 		}
 	}
 	return f
@@ -93,14 +120,35 @@ func (f filter) Active() bool {
 	return f.Q != "" || len(f.Priorities) > 0 || f.CampaignID != 0 || f.CategoryID > 0
 }
 
-// query is the filter as a query string, without section and cursor.
-func (f filter) query() url.Values {
-	q := url.Values{}
-	if f.Completed {
-		q.Set("view", "completed")
+// More counts the filters behind the Filters control (search aside).
+func (f filter) More() int {
+	n := len(f.Priorities)
+	if f.CampaignID != 0 {
+		n++
 	}
-	if f.Snoozed {
-		q.Set("view", "snoozed")
+	if f.CategoryID > 0 {
+		n++
+	}
+	return n
+}
+
+// view is the view the filter shows: "", "completed" or "snoozed".
+func (f filter) view() string {
+	switch {
+	case f.Completed:
+		return completedSection.Key
+	case f.Snoozed:
+		return snoozedSection.Key
+	}
+	return ""
+}
+
+// query is the filters as a query string, in the view asked for ("" is
+// the Open view).
+func (f filter) query(view string) url.Values {
+	q := url.Values{}
+	if view != "" {
+		q.Set("view", view)
 	}
 	if f.Q != "" {
 		q.Set("q", f.Q)
@@ -119,20 +167,41 @@ func (f filter) query() url.Values {
 	return q
 }
 
-func (f filter) taskFilter(v *visit, due string, limit int) taskbox.TaskFilter {
+// state is the page's URL: the filters and the rows shown per section
+// (ticked rows are added by the post that comes back, see withSelection).
+func (f filter) state() url.Values {
+	q := f.query(f.view())
+	for _, sec := range append(sections[:len(sections):len(sections)], completedSection, snoozedSection) {
+		if n := f.Shown[sec.Key]; n > 0 {
+			q.Set("show_"+sec.Key, strconv.Itoa(n))
+		}
+	}
+	return q
+}
+
+func pageURL(q url.Values) string {
+	if enc := q.Encode(); enc != "" {
+		return "/?" + enc
+	}
+	return "/"
+}
+
+func (f filter) taskFilter(v *visit, due string) taskbox.TaskFilter {
 	tf := taskbox.TaskFilter{Status: string(taskbox.StatusPending), Due: due, CampaignID: f.CampaignID, Query: f.Q,
-		Limit: limit, Location: v.Zone, Now: v.Now}
+		Location: v.Zone, Now: v.Now}
 	if f.CategoryID > 0 {
 		tf.LeadCategoryID = f.CategoryID
 	}
-	if f.Completed {
-		tf.Status, tf.Due, tf.Sort = string(taskbox.StatusCompleted), "", "-created_at"
+	if due == completedSection.Key {
+		tf.Status, tf.Due, tf.Sort = string(taskbox.StatusCompleted), "", "-completed_at"
 	}
-	if f.Snoozed {
+	if due == snoozedSection.Key {
 		tf.Due, tf.Snoozed = "", taskbox.SnoozedOnly
 	}
-	for p := range f.Priorities {
-		tf.Priorities = append(tf.Priorities, taskbox.Priority(p))
+	for _, p := range []taskbox.Priority{taskbox.PriorityHigh, taskbox.PriorityMedium, taskbox.PriorityLow} {
+		if f.Priorities[string(p)] {
+			tf.Priorities = append(tf.Priorities, p)
+		}
 	}
 	return tf
 }
@@ -144,10 +213,10 @@ func (s *Server) handleInbox(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	} else if v == nil {
-		s.renderSignIn(w, r, http.StatusOK, signInData{Return: "/", Draft: readDraft(r.URL.Query())})
+		s.renderSignIn(w, r, http.StatusOK, signInData{Return: "/"})
 		return
 	}
-	add := taskForm{Prefix: "add", Values: readDraft(r.URL.Query())}
+	add := taskForm{Prefix: "add", Values: s.takeDraft(w, r)}
 	if len(add.Values) > 0 {
 		add.Open, add.Message = true, "Your session had expired. Here is what you typed: check it and add the task again."
 	}
@@ -157,100 +226,161 @@ func (s *Server) handleInbox(w http.ResponseWriter, r *http.Request) {
 // renderInbox renders the inbox for the query q, with the add form as given.
 func (s *Server) renderInbox(w http.ResponseWriter, r *http.Request, v *visit, status int, q url.Values, add taskForm) {
 	f := readFilter(q)
-	add.Prefix = "add"
-	d := inboxData{Completed: f.Completed, Snoozed: f.Snoozed, Filter: f, Add: add, Zone: v.Zone.String(), Origin: origin(r)}
-	d.Return = "/"
-	if enc := stripDraft(q).Encode(); enc != "" {
-		d.Return = "/?" + enc
+	if err := f.taskFilter(v, "").Validate(); err != nil {
+		s.renderError(w, r, http.StatusUnprocessableEntity, searchRefusal(err))
+		return
 	}
+	add.Prefix = "add"
+	d := inboxData{Completed: f.Completed, Snoozed: f.Snoozed, Filter: f, Add: add, Zone: v.Zone.String(), Origin: origin(r),
+		Return: pageURL(f.state()), ViewOpen: pageURL(f.query("")), ViewDone: pageURL(f.query(completedSection.Key)),
+		ViewSnoozed:  pageURL(f.query(snoozedSection.Key)),
+		ViewFocus:    "/focus" + strings.TrimPrefix(pageURL(f.query("")), "/"),
+		ClearFilters: pageURL(filter{}.query(f.view()))}
+	ctx := r.Context()
 	var err error
-	if d.Campaigns, err = s.Campaigns.ListCampaigns(r.Context()); err != nil {
+	if d.Campaigns, err = s.Campaigns.ListCampaigns(ctx); err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	if s.Notices != nil {
-		if d.Notices, err = s.Notices.ListNotices(r.Context()); err != nil {
+		if d.Notices, err = s.Notices.ListNotices(ctx); err != nil {
 			s.fail(w, r, err)
 			return
 		}
 	}
-	if d.Categories, err = s.Categories.ListCategories(r.Context()); err != nil {
+	if d.Categories, err = s.Categories.ListCategories(ctx); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if d.Summary, err = s.Inbox.Summarize(r.Context(), v.Zone, v.Now); err != nil {
+	sm, err := s.Inbox.Summarize(ctx, v.Zone, v.Now)
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	sm := d.Summary
 	d.Empty = sm.Overdue+sm.Today+sm.Upcoming+sm.NoDueDate+sm.Completed+sm.Snoozed == 0
 	if d.Empty {
 		d.Add.Open = true
+	}
+	if d.CompletedCount, err = s.count(ctx, f, v, completedSection.Key, sm); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if d.SnoozedCount, err = s.count(ctx, f, v, snoozedSection.Key, sm); err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	list := sections
 	if f.Completed {
 		list = []sectionDef{completedSection}
 	} else if f.Snoozed {
 		list = []sectionDef{snoozedSection}
-	} else if f.Section != "" {
-		for _, sec := range sections {
-			if sec.Key == f.Section {
-				list = []sectionDef{sec}
-			}
-		}
 	}
 	window := taskbox.NewWindow(v.Now, v.Zone)
+	total := 0
 	for _, sec := range list {
-		tf := f.taskFilter(v, sec.Key, s.PageSize)
-		if f.Section == sec.Key || f.Completed || f.Snoozed {
-			tf.Cursor = f.Cursor
-		}
-		page, err := s.Inbox.ListTasks(r.Context(), tf)
+		sv, err := s.section(ctx, f, v, sec, sm, window)
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		sv := sectionView{sectionDef: sec, Paged: tf.Cursor != ""}
-		for _, t := range page.Tasks {
-			sv.Rows = append(sv.Rows, newRow(t, window))
-		}
-		if page.NextCursor != nil {
-			mq := f.query()
-			if !f.Completed && !f.Snoozed {
-				mq.Set("section", sec.Key)
-			}
-			mq.Set("cursor", *page.NextCursor)
-			sv.More = "/?" + mq.Encode()
-		}
-		sv.Count = sectionCount(sm, sec.Key, f, len(sv.Rows), sv.More != "")
+		total += sv.Count
 		d.Sections = append(d.Sections, sv)
 	}
-	title := "Inbox"
+	d.NoMatch = f.Active() && total == 0
+	d.AllDone = !f.Active() && !f.Completed && !f.Snoozed && total == 0 && sm.Completed > 0
+	title := "Open tasks"
 	if f.Completed {
-		title = "Completed"
+		title = "Completed tasks"
 	} else if f.Snoozed {
-		title = "Snoozed"
+		title = "Snoozed tasks"
 	}
 	s.render(w, status, "inbox", layoutData{Title: title, CSRF: v.CSRF, Actor: v.Actor, Page: d,
 		Flash: takeFlash(w, r), Return: d.Return})
 }
 
-// sectionCount is the section's count from the summary; with a filter on,
-// it is the number shown, "+" when there are more pages.
-func sectionCount(sm *taskbox.Summary, key string, f filter, shown int, more bool) string {
-	if f.Active() {
-		if more {
-			return strconv.Itoa(shown) + "+"
-		}
-		return strconv.Itoa(shown)
+// searchRefusal says why a search was refused, in the page's words.
+func searchRefusal(err error) string {
+	var e *taskbox.Error
+	if errors.As(err, &e) && len(e.Details) == 1 && e.Details[0].Field == "q" {
+		return "The search is too long: it " + e.Details[0].Message + ". Shorten it and search again."
 	}
-	n := map[string]int{taskbox.DueOverdue: sm.Overdue, taskbox.DueToday: sm.Today, taskbox.DueUpcoming: sm.Upcoming,
-		taskbox.DueNone: sm.NoDueDate, "completed": sm.Completed, "snoozed": sm.Snoozed}[key]
-	return strconv.Itoa(n)
+	return taskbox.ErrorMessage(err)
+}
+
+// section reads one section: its count, its rows (as many as shown) and
+// the link that shows a page more.
+func (s *Server) section(ctx context.Context, f filter, v *visit, sec sectionDef, sm *taskbox.Summary, window taskbox.Window) (sectionView, error) {
+	sv := sectionView{sectionDef: sec}
+	if f.Active() {
+		sv.Empty = "No task here matches the filters."
+	}
+	var err error
+	if sv.Count, err = s.count(ctx, f, v, sec.Key, sm); err != nil {
+		return sv, err
+	}
+	shown := max(f.Shown[sec.Key], s.PageSize)
+	tasks, err := s.listTasks(ctx, f.taskFilter(v, sec.Key), shown+1)
+	if err != nil {
+		return sv, err
+	}
+	if len(tasks) > shown {
+		mq := f.state()
+		mq.Set("show_"+sec.Key, strconv.Itoa(min(shown+s.PageSize, maxShown)))
+		sv.More = pageURL(mq) + "#task-" + strconv.FormatInt(tasks[shown].ID, 10)
+		tasks = tasks[:shown]
+	}
+	for _, t := range tasks {
+		row := newRow(t, window)
+		row.Form, row.Selectable, row.Selected = "bulk", !f.Completed, f.Selected[t.ID]
+		row.CSRF, row.Return = v.CSRF, pageURL(f.state())
+		sv.Rows = append(sv.Rows, row)
+	}
+	linkNeighbours(sv.Rows)
+	return sv, nil
+}
+
+// count is a section's number of tasks: from the summary, or counted
+// exactly under the filters.
+func (s *Server) count(ctx context.Context, f filter, v *visit, key string, sm *taskbox.Summary) (int, error) {
+	if f.Active() {
+		return s.Counter.CountTasks(ctx, f.taskFilter(v, key))
+	}
+	return map[string]int{taskbox.DueOverdue: sm.Overdue, taskbox.DueToday: sm.Today, taskbox.DueUpcoming: sm.Upcoming,
+		taskbox.DueNone: sm.NoDueDate, completedSection.Key: sm.Completed, snoozedSection.Key: sm.Snoozed}[key], nil
+}
+
+// listTasks reads up to n tasks of a filter, a page of at most 100 at a time.
+func (s *Server) listTasks(ctx context.Context, tf taskbox.TaskFilter, n int) ([]*taskbox.Task, error) {
+	var out []*taskbox.Task
+	for len(out) < n {
+		tf.Limit = min(100, n-len(out))
+		page, err := s.Inbox.ListTasks(ctx, tf)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page.Tasks...)
+		if page.NextCursor == nil {
+			break
+		}
+		tf.Cursor = *page.NextCursor
+	}
+	return out, nil
+}
+
+// linkNeighbours tells each row which row takes the focus when it leaves.
+func linkNeighbours(rows []rowView) {
+	for i := range rows {
+		if i+1 < len(rows) {
+			rows[i].Next = rows[i+1].ID
+		} else if i > 0 {
+			rows[i].Next = rows[i-1].ID
+		}
+	}
 }
 
 func newRow(t *taskbox.Task, w taskbox.Window) rowView {
-	row := rowView{Task: t, DueText: dueLabel(t.Due, t.Status, w), MinSnooze: w.Now.In(w.TodayStart.Location()).Format("2006-01-02T15:04")}
+	row := rowView{Task: t, DueText: dueLabel(t.Due, t.Status, w), Done: t.Status == taskbox.StatusCompleted,
+		MinSnooze: w.Now.In(w.TodayStart.Location()).Format("2006-01-02T15:04")}
 	if t.SnoozedUntil != nil {
 		row.SnoozedISO = t.SnoozedUntil.String()
 		row.SnoozedText = "Snoozed until " + t.SnoozedUntil.In(w.TodayStart.Location()).Format("Mon 2 Jan 15:04")
@@ -260,17 +390,6 @@ func newRow(t *taskbox.Task, w taskbox.Window) rowView {
 		row.Overdue = t.Status == taskbox.StatusPending && w.Classify(t.Due) == taskbox.DueOverdue
 	}
 	return row
-}
-
-// stripDraft drops the draft_ parameters from a page's query.
-func stripDraft(q url.Values) url.Values {
-	out := url.Values{}
-	for k, vs := range q {
-		if !strings.HasPrefix(k, "draft_") {
-			out[k] = vs
-		}
-	}
-	return out
 }
 
 // origin is the scheme and host the page was asked for, for the curl example.

@@ -67,7 +67,7 @@ func (s *Server) handleLeadPage(w http.ResponseWriter, r *http.Request, v *visit
 		list         *taskList
 		status, sort string
 		param        string
-	}{{&d.Open, "pending", "due_date", "open"}, {&d.Done, "completed", "-created_at", "done"}} {
+	}{{&d.Open, "pending", "due_date", "open"}, {&d.Done, "completed", "-completed_at", "done"}} {
 		f := taskbox.TaskFilter{Status: l.status, Sort: l.sort, LeadID: id, Limit: s.PageSize, Cursor: q.Get(l.param),
 			Location: v.Zone, Now: v.Now}
 		page, err := s.Inbox.ListTasks(r.Context(), f)
@@ -77,7 +77,12 @@ func (s *Server) handleLeadPage(w http.ResponseWriter, r *http.Request, v *visit
 		}
 		window := taskbox.NewWindow(v.Now, v.Zone)
 		for _, t := range page.Tasks {
-			l.list.Rows = append(l.list.Rows, newRow(t, window))
+			row := newRow(t, window)
+			row.Form = "rowforms"
+			if l.status == "pending" {
+				row.CSRF, row.Return = v.CSRF, d.Return
+			}
+			l.list.Rows = append(l.list.Rows, row)
 		}
 		if page.NextCursor != nil {
 			next := url.Values{}
@@ -114,13 +119,13 @@ func (s *Server) handleAddNote(w http.ResponseWriter, r *http.Request, v *visit)
 		return
 	}
 	_, err = s.Notes.CreateNote(r.Context(), &taskbox.NoteCreate{LeadMapID: mapID, Message: r.PostForm.Get("note")})
-	if errs, ok := fieldErrors(err); ok {
-		setFlash(w, r, "The note was not added: it "+errs["note_message"]+".")
+	if errs, ok := fieldErrors(err, r.PostForm); ok {
+		setFlash(w, r, flash{Message: "The note was not added: it " + errs["note_message"] + "."})
 	} else if err != nil {
 		s.fail(w, r, err)
 		return
 	} else {
-		setFlash(w, r, "Note added.")
+		setFlash(w, r, flash{Message: "Note added."})
 	}
 	http.Redirect(w, r, safeReturn(r.PostForm.Get("return"))+"#notes", http.StatusSeeOther)
 }
@@ -144,6 +149,6 @@ func (s *Server) handleSetCategory(w http.ResponseWriter, r *http.Request, v *vi
 		s.fail(w, r, err)
 		return
 	}
-	setFlash(w, r, "Category saved.")
+	setFlash(w, r, flash{Message: "Category saved."})
 	http.Redirect(w, r, safeReturn(r.PostForm.Get("return")), http.StatusSeeOther)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"html/template"
 	"io/fs"
 	"net/http"
@@ -20,7 +21,7 @@ type pageSet struct {
 	pages map[string]*template.Template
 }
 
-var pageNames = []string{"signin", "inbox", "task", "lead", "confirm", "error"}
+var pageNames = []string{"signin", "inbox", "task", "lead", "confirm", "error", "focus"}
 
 func parsePages(assets map[string]string) (*pageSet, error) {
 	funcs := template.FuncMap{
@@ -40,7 +41,8 @@ func parsePages(assets map[string]string) (*pageSet, error) {
 		},
 		"itoa": func(i int64) string { return strconv.FormatInt(i, 10) },
 	}
-	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/parts.html")
+	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/parts.html",
+		"templates/hooks.html")
 	if err != nil {
 		return nil, err
 	}
@@ -88,7 +90,7 @@ type layoutData struct {
 	Title  string
 	CSRF   string
 	Actor  *taskbox.Actor
-	Flash  string
+	Flash  flash
 	Page   any
 	Return string
 }
@@ -153,6 +155,12 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		s.renderError(w, r, http.StatusNotFound, msg)
 	case taskbox.EUNAVAILABLE:
 		s.renderError(w, r, http.StatusServiceUnavailable, "The database is not answering just now. Try again in a moment.")
+	case taskbox.ERATELIMIT:
+		var e *taskbox.Error
+		if errors.As(err, &e) {
+			w.Header().Set("Retry-After", strconv.Itoa(e.RetryAfter))
+		}
+		s.renderError(w, r, http.StatusTooManyRequests, taskbox.ErrorMessage(err))
 	case taskbox.EBADREQUEST, taskbox.EINVALID:
 		s.renderError(w, r, http.StatusBadRequest, taskbox.ErrorMessage(err))
 	default:

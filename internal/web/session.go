@@ -55,23 +55,34 @@ func newSealer(key []byte) (*sealer, error) {
 
 func (s *sealer) seal(sess session) string {
 	b, _ := json.Marshal(sess)
-	nonce := make([]byte, s.aead.NonceSize())
-	_, _ = rand.Read(nonce)
-	return base64.RawURLEncoding.EncodeToString(s.aead.Seal(nonce, nonce, b, []byte(sessionCookie)))
+	return s.sealBytes(b, sessionCookie)
 }
 
 func (s *sealer) open(v string) (session, bool) {
 	var sess session
-	b, err := base64.RawURLEncoding.DecodeString(v)
-	if err != nil || len(b) < s.aead.NonceSize() {
-		return sess, false
-	}
-	n := s.aead.NonceSize()
-	plain, err := s.aead.Open(nil, b[:n], b[n:], []byte(sessionCookie))
-	if err != nil || json.Unmarshal(plain, &sess) != nil || sess.Key == "" || sess.ID == "" {
+	plain, ok := s.openBytes(v, sessionCookie)
+	if !ok || json.Unmarshal(plain, &sess) != nil || sess.Key == "" || sess.ID == "" {
 		return sess, false
 	}
 	return sess, true
+}
+
+// sealBytes encrypts and authenticates b for the cookie named label (a
+// sealed value of one cookie does not open as another's).
+func (s *sealer) sealBytes(b []byte, label string) string {
+	nonce := make([]byte, s.aead.NonceSize())
+	_, _ = rand.Read(nonce)
+	return base64.RawURLEncoding.EncodeToString(s.aead.Seal(nonce, nonce, b, []byte(label)))
+}
+
+func (s *sealer) openBytes(v, label string) ([]byte, bool) {
+	b, err := base64.RawURLEncoding.DecodeString(v)
+	if err != nil || len(b) < s.aead.NonceSize() {
+		return nil, false
+	}
+	n := s.aead.NonceSize()
+	plain, err := s.aead.Open(nil, b[:n], b[n:], []byte(label))
+	return plain, err == nil
 }
 
 // csrfToken is the token every form of a session carries.

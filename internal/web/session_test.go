@@ -83,6 +83,14 @@ func TestDueLabel(t *testing.T) {
 		{at("2025-12-15"), taskbox.StatusPending, "Today"},
 		{at("2025-12-16"), taskbox.StatusPending, "Tomorrow"},
 		{at("2025-12-23"), taskbox.StatusPending, "Tue 23 Dec"},
+		// Long overdue reads in months and years, and a day is "1 day".
+		{at("2025-12-14T14:00:00+01:00"), taskbox.StatusPending, "Overdue by 1 day"},
+		{at("2025-12-14T13:00:00+01:00"), taskbox.StatusPending, "Overdue by 1 day"},
+		{at("2025-12-14"), taskbox.StatusPending, "Overdue by 1 day"},
+		{at("2025-11-14T14:00:00+01:00"), taskbox.StatusPending, "Overdue by 1 month"},
+		{at("2025-10-01"), taskbox.StatusPending, "Overdue by 2 months"},
+		{at("2019-01-30T14:00:00+01:00"), taskbox.StatusPending, "Overdue by 6 years"},
+		{at("2024-12-15"), taskbox.StatusPending, "Overdue by 1 year"},
 	}
 	for _, c := range cases {
 		if got := dueLabel(c.due, c.status, w); got != c.want {

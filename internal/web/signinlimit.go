@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/taskboxhq/taskbox/internal/ratelimit"
-	"golang.org/x/time/rate"
 )
 
 // Failed sign-ins are limited per client address, so that nobody can try
@@ -22,9 +21,7 @@ const (
 )
 
 // signInLimiter holds a bucket of failed sign-ins per client address.
-type signInLimiter struct {
-	buckets *ratelimit.Buckets[netip.Prefix]
-}
+type signInLimiter struct{ failures *ratelimit.Failures }
 
 func newSignInLimiter(burst int, every time.Duration) *signInLimiter {
 	if burst <= 0 {
@@ -33,39 +30,19 @@ func newSignInLimiter(burst int, every time.Duration) *signInLimiter {
 	if every <= 0 {
 		every = DefaultSignInEvery
 	}
-	return &signInLimiter{ratelimit.New[netip.Prefix](rate.Every(every), burst)}
+	return &signInLimiter{ratelimit.NewFailures(burst, every)}
 }
 
 // take takes, at now, a token for one sign-in attempt from the address's
-// bucket. When there is none, wait is how long until there is; otherwise
-// refund gives the token back, for an attempt that did not fail. The token
-// is taken before the key is checked, so that attempts sent at once cannot
-// all pass before their failures count.
+// bucket (see ratelimit.Failures.Take).
 func (l *signInLimiter) take(addr netip.Prefix, now time.Time) (refund func(), wait time.Duration) {
-	res := l.buckets.Reserve(addr, now)
-	if wait = res.DelayFrom(now); wait > 0 {
-		res.CancelAt(now)
-		return nil, wait
-	}
-	return func() { res.CancelAt(now) }, 0
+	refund, wait, _ = l.failures.Take(addr, now)
+	return refund, wait
 }
 
 // clientAddress is what failed sign-ins are counted by: the peer's IPv4
-// address, or its IPv6 /64, which one host usually holds whole. Behind a
-// proxy every client shares the proxy's address.
-func clientAddress(r *http.Request) netip.Prefix {
-	ap, err := netip.ParseAddrPort(r.RemoteAddr)
-	if err != nil {
-		return netip.Prefix{}
-	}
-	addr := ap.Addr().Unmap()
-	bits := 32
-	if addr.Is6() {
-		bits = 64
-	}
-	p, _ := addr.Prefix(bits)
-	return p
-}
+// address, or its IPv6 /64 (ratelimit.ClientAddress).
+func clientAddress(r *http.Request) netip.Prefix { return ratelimit.ClientAddress(r.RemoteAddr) }
 
 // refuseSignIn answers an attempt over the limit: a 429 sign-in page that
 // says when to try again, with Retry-After, and what was typed kept. The

@@ -37,6 +37,7 @@ type siteOptions struct {
 	logs        io.Writer // the server's logs; nowhere when nil
 	signInBurst int
 	signInEvery time.Duration
+	rateLimit   float64 // requests a second per key, API and pages alike; 0: none
 }
 
 func newSite(t testing.TB, o siteOptions) *site {
@@ -50,13 +51,17 @@ func newSite(t testing.TB, o siteOptions) *site {
 	if o.logs != nil {
 		logger = slog.New(slog.NewTextHandler(o.logs, nil))
 	}
-	w := &web.Server{Accounts: db, Campaigns: db, Leads: db, Search: db, Tasks: db, Inbox: db, Notes: db, Categories: db, Notices: db, Logger: logger,
+	w := &web.Server{Accounts: db, Campaigns: db, Leads: db, Search: db, Tasks: db, Inbox: db, Notes: db, Categories: db, Notices: db, Sessions: db, Logger: logger,
 		Key: key, IdleTimeout: o.idle, PageSize: o.pageSize, SignInBurst: o.signInBurst, SignInEvery: o.signInEvery}
+	limit := httpapi.NewRateLimiter(o.rateLimit)
+	if limit != nil {
+		w.RateLimit = limit
+	}
 	pages, err := w.Handler()
 	if err != nil {
 		t.Fatalf("web.Handler: %v", err)
 	}
-	api := &httpapi.Server{Accounts: db, Campaigns: db, Leads: db, Tasks: db, Inbox: db, Notes: db, Categories: db, DB: db, Logger: logger, Web: pages}
+	api := &httpapi.Server{Accounts: db, Campaigns: db, Leads: db, Tasks: db, Inbox: db, Notes: db, Categories: db, DB: db, Logger: logger, Web: pages, RateLimit: limit}
 	var srv *httptest.Server
 	if o.tls {
 		srv = httptest.NewTLSServer(api.Handler())

@@ -42,7 +42,7 @@ func (s *Server) handleSnooze(w http.ResponseWriter, r *http.Request, v *visit) 
 	}
 	until, ok := snoozeUntil(r.PostForm.Get("when"), r.PostForm.Get("at"), v)
 	if !ok || !until.After(v.Now) {
-		setFlash(w, r, "Pick a time in the future to snooze until.")
+		setFlash(w, r, flash{Message: "Pick a time in the future to snooze until."})
 		http.Redirect(w, r, returnFor(r), http.StatusSeeOther)
 		return
 	}
@@ -52,7 +52,7 @@ func (s *Server) handleSnooze(w http.ResponseWriter, r *http.Request, v *visit) 
 		s.fail(w, r, err)
 		return
 	}
-	setFlash(w, r, "Snoozed "+quoted(task.Name)+" until "+until.In(v.Zone).Format("Mon 2 Jan 15:04")+".")
+	setFlash(w, r, flash{Message: "Snoozed " + quoted(task.Name) + " until " + until.In(v.Zone).Format("Mon 2 Jan 15:04") + "."})
 	http.Redirect(w, r, returnFor(r), http.StatusSeeOther)
 }
 
@@ -86,6 +86,6 @@ func (s *Server) handleUnsnooze(w http.ResponseWriter, r *http.Request, v *visit
 		s.fail(w, r, err)
 		return
 	}
-	setFlash(w, r, "Unsnoozed "+quoted(task.Name)+": it is back in the inbox.")
+	setFlash(w, r, flash{Message: "Unsnoozed " + quoted(task.Name) + ": it is back in the inbox."})
 	http.Redirect(w, r, returnFor(r), http.StatusSeeOther)
 }

@@ -80,3 +80,49 @@ func TestSnoozeFromTheRow(t *testing.T) {
 		t.Errorf("the row lacks the rule in words")
 	}
 }
+
+// The bulk bar snoozes the ticked tasks (all or none); the Snoozed view
+// lists them; another account's task in the selection is a 404.
+func TestBulkSnooze(t *testing.T) {
+	s := newSite(t, siteOptions{})
+	a := s.account(t, "acme", "Europe/Berlin", "ann@example.com")
+	one := a.task(t, s, "ann@example.com", "One", taskbox.PriorityHigh, "")
+	two := a.task(t, s, "ann@example.com", "Two", taskbox.PriorityLow, "")
+	c := browserClient(t)
+	token := s.signIn(t, c, a.Key)
+	if p := do(t, c, "GET", s.URL+"/", nil); !strings.Contains(p.Body, `name="action" value="snooze"`) {
+		t.Fatal("the bulk bar has no Snooze")
+	}
+	p := do(t, c, "POST", s.URL+"/tasks/bulk", url.Values{"csrf": {token}, "return": {"/"}, "action": {"snooze"},
+		"bulk_snooze": {"tomorrow"}, "ids": {itoa(one.ID), itoa(two.ID)}})
+	if p.Status != http.StatusSeeOther {
+		t.Fatalf("bulk snooze: %d", p.Status)
+	}
+	for _, id := range []int64{one.ID, two.ID} {
+		got, err := a.find(t, s, id)
+		if err != nil || got.SnoozedUntil == nil {
+			t.Fatalf("task %d after bulk snooze: %+v, %v", id, got, err)
+		}
+		if l := got.SnoozedUntil.In(mustZone(t, "Europe/Berlin")); l.Hour() != 9 || l.Minute() != 0 {
+			t.Errorf("task %d: until %s, want 09:00 Berlin time", id, l)
+		}
+	}
+	view := do(t, c, "GET", s.URL+"/?view=snoozed", nil)
+	if sectionOf(view.Body, one.ID) != "snoozed" || sectionOf(view.Body, two.ID) != "snoozed" {
+		t.Fatalf("the Snoozed view lacks the tasks:\n%.3000s", view.Body)
+	}
+	if p := do(t, c, "POST", s.URL+"/tasks/bulk", url.Values{"csrf": {token}, "return": {"/"}, "action": {"snooze"},
+		"ids": {itoa(one.ID)}}); p.Status != http.StatusSeeOther {
+		t.Fatalf("bulk snooze without a choice: %d", p.Status)
+	}
+	b := s.account(t, "other", "", "bob@example.com")
+	theirs := b.task(t, s, "bob@example.com", "Theirs", taskbox.PriorityLow, "")
+	p = do(t, c, "POST", s.URL+"/tasks/bulk", url.Values{"csrf": {token}, "return": {"/"}, "action": {"snooze"},
+		"bulk_snooze": {"next_week"}, "ids": {itoa(theirs.ID)}})
+	if p.Status != http.StatusNotFound {
+		t.Errorf("another account's task in a bulk snooze: %d, want 404", p.Status)
+	}
+	if got, err := b.find(t, s, theirs.ID); err != nil || got.SnoozedUntil != nil {
+		t.Errorf("another account's task: %+v, %v; want it not snoozed", got, err)
+	}
+}

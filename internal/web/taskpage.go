@@ -3,21 +3,30 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"sort"
 	"strings"
+	"time"
 
 	taskbox "github.com/taskboxhq/taskbox"
 )
 
-// taskData is a task's page: the task, its lead's other tasks, its trail.
+// taskData is a task's page: the task, a page of its lead's other tasks,
+// its trail.
 type taskData struct {
-	Row    rowView
-	Others []rowView
-	Events []eventView
-	Notes  []noteView // the notes of the task's lead map, beside its trail
-	Edit   taskForm
-	Zone   string
+	Row         rowView
+	Others      []rowView
+	OthersCount int
+	OthersNext  string // the next page of other tasks
+	OthersFirst string // back to the first page, on a later one
+	Events      []eventView
+	Notes       []noteView // the notes of the task's lead map, beside its trail
+	Edit        taskForm
+	Zone        string
 }
+
+// othersPageSize is how many of the lead's other tasks a page lists.
+const othersPageSize = 10
 
 // eventView is one entry of the audit trail as the page says it.
 type eventView struct {
@@ -29,7 +38,7 @@ type eventView struct {
 }
 
 func (s *Server) handleTaskPage(w http.ResponseWriter, r *http.Request, v *visit) {
-	edit := taskForm{Values: readDraft(r.URL.Query())}
+	edit := taskForm{Values: s.takeDraft(w, r)}
 	if len(edit.Values) > 0 {
 		edit.Message = "Your session had expired. Here is what you typed: check it and save again."
 	}
@@ -43,11 +52,6 @@ func (s *Server) renderTask(w http.ResponseWriter, r *http.Request, v *visit, st
 		return
 	}
 	events, err := s.Inbox.ListTaskEvents(r.Context(), task.ID)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	others, err := s.Inbox.ListLeadTasks(r.Context(), task.LeadID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -68,10 +72,9 @@ func (s *Server) renderTask(w http.ResponseWriter, r *http.Request, v *visit, st
 			d.Edit.Values.Set("description", *task.Description)
 		}
 	}
-	for _, o := range others {
-		if o.ID != task.ID {
-			d.Others = append(d.Others, newRow(o, window))
-		}
+	if err := s.otherTasks(r, task, window, &d); err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	for _, e := range events {
 		d.Events = append(d.Events, newEvent(e, v))
@@ -82,7 +85,38 @@ func (s *Server) renderTask(w http.ResponseWriter, r *http.Request, v *visit, st
 		}
 	}
 	s.render(w, status, "task", layoutData{Title: task.Name, CSRF: v.CSRF, Actor: v.Actor, Page: d,
-		Flash: takeFlash(w, r), Return: "/tasks/" + r.PathValue("id")})
+		Flash: takeFlash(w, r), Return: safeReturn(r.URL.RequestURI())})
+}
+
+// otherTasks reads a page of the lead's other tasks (open and done, soonest
+// due first), from the page's "others" cursor.
+func (s *Server) otherTasks(r *http.Request, task *taskbox.Task, window taskbox.Window, d *taskData) error {
+	tf := taskbox.TaskFilter{Status: "all", LeadID: task.LeadID, Limit: othersPageSize + 1, Cursor: r.URL.Query().Get("others"),
+		Location: window.TodayStart.Location(), Now: window.Now}
+	page, err := s.Inbox.ListTasks(r.Context(), tf)
+	if err != nil {
+		return err
+	}
+	n, err := s.Counter.CountTasks(r.Context(), tf)
+	if err != nil {
+		return err
+	}
+	d.OthersCount = n - 1
+	self := fmt.Sprintf("/tasks/%d", task.ID)
+	if page.NextCursor != nil {
+		d.OthersNext = self + "?others=" + url.QueryEscape(*page.NextCursor) + "#others-h"
+	}
+	if tf.Cursor != "" {
+		d.OthersFirst = self + "#others-h"
+	}
+	for _, o := range page.Tasks {
+		if o.ID != task.ID {
+			row := newRow(o, window)
+			row.Form = "rowforms"
+			d.Others = append(d.Others, row)
+		}
+	}
+	return nil
 }
 
 // handleEditTask saves the edit form of a task's page.
@@ -101,15 +135,50 @@ func (s *Server) handleEditTask(w http.ResponseWriter, r *http.Request, v *visit
 		u.DueDateSet, u.DueDate = true, dueInput(date, clock, v.Zone)
 	}
 	task, err = s.Inbox.UpdateTask(r.Context(), task.ID, u)
-	if errs, ok := fieldErrors(err); ok {
+	if errs, ok := fieldErrors(err, r.PostForm); ok {
 		s.renderTask(w, r, v, http.StatusUnprocessableEntity, taskForm{Values: draftFrom(r.PostForm), Errors: errs})
 		return
 	} else if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	setFlash(w, r, "Saved "+quoted(task.Name)+".")
+	setFlash(w, r, flash{Message: "Saved " + quoted(task.Name) + "."})
 	http.Redirect(w, r, fmt.Sprintf("/tasks/%d", task.ID), http.StatusSeeOther)
+}
+
+// handleInlineEdit saves the due date and priority edited in a row (key e):
+// only these fields change, and the page comes back as it was, focused on
+// the row.
+func (s *Server) handleInlineEdit(w http.ResponseWriter, r *http.Request, v *visit) {
+	task, err := s.pathTask(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	prio := priorityInput(r.PostForm.Get("priority"))
+	u := &taskbox.TaskUpdate{Priority: &prio}
+	date, clock := r.PostForm.Get("due_date"), r.PostForm.Get("due_time")
+	if oldDate, oldClock := dueFields(task.Due, v.Zone); date != oldDate || clock != oldClock {
+		u.DueDateSet, u.DueDate = true, dueInput(date, clock, v.Zone)
+	}
+	task, err = s.Inbox.UpdateTask(r.Context(), task.ID, u)
+	if errs, ok := fieldErrors(err, r.PostForm); ok {
+		msg := "The change was not saved."
+		for _, field := range []string{"due_date", "due_time", "priority"} {
+			if e := errs[field]; e != "" {
+				msg += " " + e
+			}
+		}
+		setFlash(w, r, flash{Message: msg})
+		http.Redirect(w, r, backTo(r, 0), http.StatusSeeOther)
+		return
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	setFlash(w, r, flash{Message: "Saved " + quoted(task.Name) + ": " + priorityWord(task.Priority) + ", " +
+		dueLabel(task.Due, task.Status, taskbox.NewWindow(v.Now, v.Zone)) + "."})
+	http.Redirect(w, r, backTo(r, 0), http.StatusSeeOther)
 }
 
 // handleConfirmDelete asks before a task is deleted.
@@ -119,8 +188,9 @@ func (s *Server) handleConfirmDelete(w http.ResponseWriter, r *http.Request, v *
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, http.StatusOK, "confirm", layoutData{Title: "Delete " + task.Name, CSRF: v.CSRF, Actor: v.Actor,
-		Page: newRow(task, taskbox.NewWindow(v.Now, v.Zone))})
+	d := confirmData{Heading: "Delete " + quoted(task.Name) + "?", Text: "The task goes from every view of the inbox. Its history is kept.",
+		Action: fmt.Sprintf("/tasks/%d/delete", task.ID), Button: "Delete task", Cancel: fmt.Sprintf("/tasks/%d", task.ID)}
+	s.render(w, http.StatusOK, "confirm", layoutData{Title: "Delete " + task.Name, CSRF: v.CSRF, Actor: v.Actor, Page: d})
 }
 
 func (s *Server) handleDeleteTask(w http.ResponseWriter, r *http.Request, v *visit) {
@@ -132,7 +202,7 @@ func (s *Server) handleDeleteTask(w http.ResponseWriter, r *http.Request, v *vis
 		s.fail(w, r, err)
 		return
 	}
-	setFlash(w, r, "Deleted "+quoted(task.Name)+".")
+	setFlash(w, r, flash{Message: "Deleted " + quoted(task.Name) + "."})
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 
@@ -167,10 +237,38 @@ func newEvent(e *taskbox.TaskEvent, v *visit) eventView {
 		sort.Strings(fields)
 		for _, f := range fields {
 			c := e.Changes[f]
-			ev.Changes = append(ev.Changes, fmt.Sprintf("%s: %s → %s", strings.ReplaceAll(f, "_", " "), changeValue(c.Old), changeValue(c.New)))
+			old, nu := changeValue(c.Old), changeValue(c.New)
+			if f == "due_date" {
+				old, nu = dueInZone(c.Old, v.Zone), dueInZone(c.New, v.Zone)
+			}
+			ev.Changes = append(ev.Changes, fmt.Sprintf("%s: %s → %s", strings.ReplaceAll(f, "_", " "), old, nu))
 		}
 	}
 	return ev
+}
+
+// confirmData is a page that asks once before something that cannot be
+// undone: a form posting Fields to Action.
+type confirmData struct {
+	Heading, Text, Action, Button, Cancel string
+	Fields                                [][2]string
+}
+
+// dueInZone is a due date of the trail in the reader's zone, as the rest
+// of the page shows times: "Tue 9 Dec 2026 17:00", or the day alone.
+func dueInZone(x any, loc *time.Location) string {
+	s, ok := x.(string)
+	if !ok || s == "" {
+		return changeValue(x)
+	}
+	d, err := taskbox.ParseDue(s, time.UTC)
+	if err != nil {
+		return changeValue(x)
+	}
+	if d.AllDay {
+		return d.At.Format("Mon 2 Jan 2006")
+	}
+	return d.At.In(loc).Format("Mon 2 Jan 2006 15:04")
 }
 
 func changeValue(x any) string {

@@ -11,7 +11,8 @@ import (
 )
 
 // handleAddTask creates a task for the lead found by the typed email (in
-// the chosen campaign when the lead is in several).
+// the chosen campaign when the lead is in several). Every field's problem
+// shows at once, on its field, in words a salesperson uses.
 func (s *Server) handleAddTask(w http.ResponseWriter, r *http.Request, v *visit) {
 	form := taskForm{Values: draftFrom(r.PostForm), Errors: map[string]string{}, Open: true}
 	ret := safeReturn(r.PostForm.Get("return"))
@@ -20,13 +21,25 @@ func (s *Server) handleAddTask(w http.ResponseWriter, r *http.Request, v *visit)
 		s.fail(w, r, err)
 		return
 	}
+	date, clock := r.PostForm.Get("due_date"), r.PostForm.Get("due_time")
 	c := &taskbox.TaskCreate{LeadMapID: mapID, Name: r.PostForm.Get("name"), Description: optional(r.PostForm.Get("description")),
-		Priority: priorityInput(r.PostForm.Get("priority")),
-		DueDate:  dueInput(r.PostForm.Get("due_date"), r.PostForm.Get("due_time"), v.Zone)}
+		Priority: priorityInput(r.PostForm.Get("priority")), DueDate: dueInput(date, clock, v.Zone)}
+	// The task's own fields are checked whatever became of the lead, so
+	// that a blank form names every missing field, not only the first.
+	probe := *c
+	probe.LeadMapID = max(probe.LeadMapID, 1)
+	var fe taskbox.FieldErrors
+	probe.Validate(&fe, v.Zone, "")
+	for _, e := range fe {
+		field, msg := plainWords(e.Field, e.Message, r.PostForm)
+		if _, taken := form.Errors[field]; !taken {
+			form.Errors[field] = msg
+		}
+	}
 	var task *taskbox.Task
 	if len(form.Errors) == 0 {
 		task, err = s.Tasks.CreateTask(r.Context(), c)
-		if errs, ok := fieldErrors(err); ok {
+		if errs, ok := fieldErrors(err, r.PostForm); ok {
 			form.Errors = errs
 		} else if taskbox.ErrorCode(err) == taskbox.ENOTFOUND {
 			form.Errors["email"] = "No lead with this email is in your campaigns."
@@ -40,7 +53,7 @@ func (s *Server) handleAddTask(w http.ResponseWriter, r *http.Request, v *visit)
 		s.renderInbox(w, r, v, http.StatusUnprocessableEntity, q, form)
 		return
 	}
-	setFlash(w, r, "Added "+quoted(task.Name)+".")
+	setFlash(w, r, flash{Message: "Added " + quoted(task.Name) + "."})
 	http.Redirect(w, r, ret, http.StatusSeeOther)
 }
 
@@ -115,7 +128,9 @@ func (s *Server) handleSuggest(w http.ResponseWriter, r *http.Request, v *visit)
 	_ = json.NewEncoder(w).Encode(out)
 }
 
-// handleSetStatus completes or reopens a task, then goes back.
+// handleSetStatus completes or reopens a task, then goes back to the page
+// as it was: the rows still ticked, the focus on the row that takes the
+// place of the one that left, and an Undo for a completion.
 func (s *Server) handleSetStatus(st taskbox.Status) visitHandler {
 	return func(w http.ResponseWriter, r *http.Request, v *visit) {
 		id, err := taskID(r)
@@ -128,36 +143,36 @@ func (s *Server) handleSetStatus(st taskbox.Status) visitHandler {
 			s.fail(w, r, err)
 			return
 		}
-		verb := "Completed "
+		f := flash{Message: "Completed " + quoted(task.Name) + ".", Undo: []int64{task.ID}}
 		if st == taskbox.StatusPending {
-			verb = "Reopened "
+			f = flash{Message: "Reopened " + quoted(task.Name) + "."}
 		}
-		setFlash(w, r, verb+quoted(task.Name)+".")
-		http.Redirect(w, r, returnFor(r), http.StatusSeeOther)
+		setFlash(w, r, f)
+		http.Redirect(w, r, backTo(r, task.ID), http.StatusSeeOther)
 	}
 }
 
-// handleBulkComplete completes the selected tasks, all or none.
-func (s *Server) handleBulkComplete(w http.ResponseWriter, r *http.Request, v *visit) {
-	var ids []int64
+// backTo is the page a row's post came from, with the ticked rows (the
+// form's ids) still ticked but for gone, and the focus (the form's focus,
+// the row's neighbour) as its fragment.
+func backTo(r *http.Request, gone int64) string {
+	ret := returnFor(r)
+	var sel []string
 	for _, raw := range r.PostForm["ids"] {
-		id, err := strconv.ParseInt(raw, 10, 64)
-		if err != nil || id <= 0 {
-			s.renderError(w, r, http.StatusBadRequest, "The selection holds something that is not a task.")
-			return
+		if id, err := strconv.ParseInt(raw, 10, 64); err == nil && id > 0 && id != gone {
+			sel = append(sel, raw)
 		}
-		ids = append(ids, id)
 	}
-	if len(ids) == 0 {
-		setFlash(w, r, "Select the tasks to complete first.")
-		http.Redirect(w, r, returnFor(r), http.StatusSeeOther)
-		return
+	if len(sel) > 0 {
+		if u, err := url.Parse(ret); err == nil {
+			q := u.Query()
+			q["sel"] = sel
+			u.RawQuery = q.Encode()
+			ret = u.String()
+		}
 	}
-	done := taskbox.StatusCompleted
-	if _, err := s.Inbox.BulkUpdateTasks(r.Context(), &taskbox.BulkUpdate{IDs: ids, Set: taskbox.TaskUpdate{Status: &done}}); err != nil {
-		s.fail(w, r, err)
-		return
+	if focus, err := strconv.ParseInt(r.PostForm.Get("focus"), 10, 64); err == nil && focus > 0 {
+		ret += "#task-" + strconv.FormatInt(focus, 10)
 	}
-	setFlash(w, r, "Completed "+plural(len(ids), "task")+".")
-	http.Redirect(w, r, returnFor(r), http.StatusSeeOther)
+	return ret
 }

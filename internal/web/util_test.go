@@ -59,3 +59,19 @@ func htmlUnescape(s string) string { return html.UnescapeString(s) }
 func insecureTransport() http.RoundTripper {
 	return &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}
 }
+
+// randomText is n letters that do not compress, from a fixed seed.
+func randomText(n int) string {
+	const letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	b := make([]byte, n)
+	x := uint32(2463534242)
+	for i := range b {
+		x ^= x << 13
+		x ^= x >> 17
+		x ^= x << 5
+		b[i] = letters[x%uint32(len(letters))]
+	}
+	return string(b)
+}
+
+func htmlEscape(s string) string { return html.EscapeString(s) }

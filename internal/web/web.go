@@ -5,11 +5,14 @@
 package web
 
 import (
+	"context"
 	"embed"
+	"errors"
 	"log/slog"
 	"net/http"
 	"time"
 
+	"github.com/olebedev/when"
 	taskbox "github.com/taskboxhq/taskbox"
 )
 
@@ -35,6 +38,13 @@ type Server struct {
 	Inbox      taskbox.InboxService
 	Notes      taskbox.NoteService
 	Categories taskbox.CategoryService
+	// Counter and Deleter default to Inbox when it has those methods
+	// (store.DB does).
+	Counter taskbox.TaskCounter
+	Deleter taskbox.TaskBulkDeleter
+	// Sessions remembers signed-out sessions; without it signing out only
+	// clears the browser's cookie.
+	Sessions taskbox.WebSessionService
 	// Notices are the reminders shown atop the inbox until dismissed
 	// (nil: none).
 	Notices taskbox.NoticeService
@@ -50,13 +60,30 @@ type Server struct {
 	// DefaultSignInBurst and DefaultSignInEvery.
 	SignInBurst int
 	SignInEvery time.Duration
+	// RateLimit limits a signed-in person's requests (pages and form
+	// posts) by the session's API key: serve hands it the API's limiter,
+	// so that a key's pages and API calls share one budget. Nil: none.
+	RateLimit KeyLimiter
 
 	pages    *pageSet
 	sessions *sealer
 	signIns  *signInLimiter
 	static   http.Handler
 	assets   map[string]string // static file name → versioned URL
+	dates    *when.Parser      // reads quick add's due dates
 }
+
+// KeyLimiter limits requests per API key (httpapi.RateLimiter).
+type KeyLimiter interface {
+	// Take takes one request of the key at now; a wait over 0 refuses it
+	// and says how long until the key may make one.
+	Take(keyID int64, now time.Time) (wait time.Duration)
+}
+
+// noLimit is the KeyLimiter of a Server without RateLimit.
+type noLimit struct{}
+
+func (noLimit) Take(int64, time.Time) time.Duration { return 0 }
 
 // Handler returns the pages with their security headers. Paths it does not
 // know get an HTML 404.
@@ -71,6 +98,22 @@ func (s *Server) Handler() (http.Handler, error) {
 		s.Logger = slog.New(slog.DiscardHandler)
 	}
 	s.signIns = newSignInLimiter(s.SignInBurst, s.SignInEvery)
+	s.dates = newDateReader()
+	if s.Counter == nil {
+		s.Counter, _ = s.Inbox.(taskbox.TaskCounter)
+	}
+	if s.Deleter == nil {
+		s.Deleter, _ = s.Inbox.(taskbox.TaskBulkDeleter)
+	}
+	if s.Counter == nil {
+		s.Counter = unwired{}
+	}
+	if s.Deleter == nil {
+		s.Deleter = unwired{}
+	}
+	if s.RateLimit == nil {
+		s.RateLimit = noLimit{}
+	}
 	var err error
 	if s.sessions, err = newSealer(s.Key); err != nil {
 		return nil, err
@@ -93,10 +136,15 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("POST /signin", s.handleSignIn)
 	mux.HandleFunc("POST /signout", s.form(s.handleSignOut))
 	mux.HandleFunc("GET /leads/suggest", s.signedIn(s.handleSuggest))
+	mux.HandleFunc("GET /focus", s.signedIn(s.handleFocus))
 	mux.HandleFunc("POST /tasks", s.form(s.handleAddTask))
+	mux.HandleFunc("GET /tasks/parse", s.signedIn(s.handleParse))
+	mux.HandleFunc("POST /tasks/quick", s.form(s.handleQuickAdd))
+	mux.HandleFunc("POST /tasks/bulk", s.form(s.handleBulk))
 	mux.HandleFunc("POST /tasks/bulk-complete", s.form(s.handleBulkComplete))
 	mux.HandleFunc("GET /tasks/{id}", s.signedIn(s.handleTaskPage))
 	mux.HandleFunc("POST /tasks/{id}", s.form(s.handleEditTask))
+	mux.HandleFunc("POST /tasks/{id}/inline", s.form(s.handleInlineEdit))
 	mux.HandleFunc("POST /tasks/{id}/complete", s.form(s.handleSetStatus(taskbox.StatusCompleted)))
 	mux.HandleFunc("POST /tasks/{id}/reopen", s.form(s.handleSetStatus(taskbox.StatusPending)))
 	mux.HandleFunc("POST /notices/{id}/dismiss", s.form(s.handleDismissNotice))
@@ -125,3 +173,12 @@ func securityHeaders(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
+
+// unwired stands for a service main did not wire: its pages fail with a
+// logged internal error rather than a panic.
+type unwired struct{}
+
+var errUnwired = errors.New("web: the inbox service cannot count or bulk-delete tasks: set Server.Counter and Server.Deleter")
+
+func (unwired) CountTasks(context.Context, taskbox.TaskFilter) (int, error) { return 0, errUnwired }
+func (unwired) DeleteTasks(context.Context, []int64) error                  { return errUnwired }

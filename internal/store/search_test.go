@@ -1,0 +1,186 @@
+package store_test
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	taskbox "github.com/taskboxhq/taskbox"
+)
+
+// Search finds a task by its own words and by its lead's email, first and
+// last name and company (any part of them, any case), on both databases;
+// a lead whose details change is found by the new ones at once; another
+// account's tasks are never found; the count agrees with the list.
+func TestSearch_FindsLeads(t *testing.T) {
+	db := newTestDB(t)
+	f := newFixture(t, db, "search", "UTC", 0)
+	other := newFixture(t, db, "other", "UTC", 0)
+	add := func(fx *fixture, email, first, last, company string) int64 {
+		res, err := db.AddLeads(fx.ctx, &taskbox.LeadUpload{CampaignID: fx.campaign.ID, Leads: []taskbox.LeadInput{
+			{Email: email, FirstName: &first, LastName: &last, CompanyName: &company}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Leads[0].LeadMapID
+	}
+	ann := add(f, "ann.lee@globex.example", "Ann", "Lee", "Globex Corporation")
+	omar := add(f, "omar@initech.example", "عمر", "Haddad", "Initech")
+	stranger := add(other, "ann.lee@globex.example", "Ann", "Lee", "Globex Corporation")
+	mk := func(fx *fixture, m int64, name string, desc *string) *taskbox.Task {
+		task, err := db.CreateTask(fx.ctx, &taskbox.TaskCreate{LeadMapID: m, Name: name, Description: desc})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return task
+	}
+	call := mk(f, ann, "Call about renewal", nil)
+	send := mk(f, omar, "Send the pricing sheet", ptr("50% off_for 50 seats"))
+	mk(other, stranger, "Call about renewal", nil)
+
+	cases := map[string][]int64{
+		"ann.lee@globex":   {call.ID},
+		"GLOBEX":           {call.ID},
+		"lee":              {call.ID},
+		"haddad":           {send.ID},
+		"عمر":              {send.ID},
+		"initech pricing":  {send.ID},
+		"renewal":          {call.ID},
+		"50%":              {send.ID},
+		"f_f":              {send.ID},
+		"_":                {send.ID},
+		"nN":               {call.ID},
+		"ann haddad":       nil,
+		"nobody@nowhere":   nil,
+		`"quoted" OR call`: nil,
+	}
+	for q, want := range cases {
+		page, err := db.ListTasks(f.ctx, taskbox.TaskFilter{Query: q, Status: "all", Limit: 100})
+		if err != nil {
+			t.Fatalf("%q: %v", q, err)
+		}
+		var got []int64
+		for _, task := range page.Tasks {
+			got = append(got, task.ID)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("search %q found %v, want %v", q, got, want)
+		}
+		n, err := db.CountTasks(f.ctx, taskbox.TaskFilter{Query: q, Status: "all"})
+		if err != nil || n != len(want) {
+			t.Errorf("count of %q: %d, %v; want %d", q, n, err, len(want))
+		}
+	}
+
+	// The lead's company changes (a new upload of the lead): the new one is
+	// found, the old one no more. The task's new name is found too.
+	add(f, "ann.lee@globex.example", "Ann", "Lee-Park", "Umbrella")
+	newName := "Call about the contract"
+	if _, err := db.UpdateTask(f.ctx, call.ID, &taskbox.TaskUpdate{Name: &newName}); err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string]int{"umbrella": 1, "corporation": 0, "globex": 1, "lee-park": 1, "contract": 1, "renewal": 0} {
+		if n, err := db.CountTasks(f.ctx, taskbox.TaskFilter{Query: q}); err != nil || n != want {
+			t.Errorf("after the change, %q counts %d (%v), want %d", q, n, err, want)
+		}
+	}
+}
+
+// Completed sorts by completion time, newest first, page after page.
+func TestListTasks_CompletedNewestFirst(t *testing.T) {
+	db := newTestDB(t)
+	f := newFixture(t, db, "done", "UTC", 1)
+	var ids []int64
+	for _, name := range []string{"first made", "second made", "third made"} {
+		ids = append(ids, f.task(t, db, name, nil, "").ID)
+	}
+	done := taskbox.StatusCompleted
+	base := time.Date(2025, 6, 1, 9, 0, 0, 0, time.UTC)
+	for i, id := range []int64{ids[1], ids[2], ids[0]} { // completed in this order
+		at := taskbox.TimestampFromMicros(base.Add(time.Duration(i) * time.Minute).UnixMicro())
+		db.Now = func() taskbox.Timestamp { return at }
+		if _, err := db.UpdateTask(f.ctx, id, &taskbox.TaskUpdate{Status: &done}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var got []int64
+	cursor := ""
+	for {
+		page, err := db.ListTasks(f.ctx, taskbox.TaskFilter{Status: "completed", Sort: "-completed_at", Limit: 1, Cursor: cursor})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, task := range page.Tasks {
+			got = append(got, task.ID)
+		}
+		if page.NextCursor == nil {
+			break
+		}
+		cursor = *page.NextCursor
+	}
+	if want := []int64{ids[0], ids[2], ids[1]}; !slices.Equal(got, want) {
+		t.Errorf("completed newest first: %v, want %v", got, want)
+	}
+}
+
+// DeleteTasks deletes all or none: one missing id keeps every task.
+func TestDeleteTasks_AllOrNone(t *testing.T) {
+	db := newTestDB(t)
+	f := newFixture(t, db, "del", "UTC", 1)
+	a, b := f.task(t, db, "a", nil, ""), f.task(t, db, "b", nil, "")
+	if err := db.DeleteTasks(f.ctx, []int64{a.ID, 999999}); taskbox.ErrorCode(err) != taskbox.ENOTFOUND {
+		t.Fatalf("with a missing id: %v, want not found", err)
+	}
+	if _, err := db.FindTaskByID(f.ctx, a.ID); err != nil {
+		t.Fatalf("a failed bulk delete removed a task: %v", err)
+	}
+	if err := db.DeleteTasks(f.ctx, nil); taskbox.ErrorCode(err) != taskbox.EINVALID {
+		t.Errorf("no ids: %v, want invalid", err)
+	}
+	if err := db.DeleteTasks(f.ctx, []int64{a.ID, b.ID}); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []int64{a.ID, b.ID} {
+		if _, err := db.FindTaskByID(f.ctx, id); taskbox.ErrorCode(err) != taskbox.ENOTFOUND {
+			t.Errorf("task %d after delete: %v", id, err)
+		}
+		events, _ := db.ListTaskEvents(f.ctx, id)
+		if len(events) != 2 || events[1].Type != taskbox.EventDeleted {
+			t.Errorf("task %d trail: %d entries", id, len(events))
+		}
+	}
+}
+
+// A word that thousands of tasks hold (past denseAt) is searched by
+// walking the inbox in order: the pages come in due order, and the count
+// is exact.
+func TestSearch_DenseWord(t *testing.T) {
+	db := newTestDB(t)
+	f := newFixture(t, db, "dense", "UTC", 1)
+	for b := 0; b < 3; b++ {
+		batch := make([]*taskbox.TaskCreate, 0, 1000)
+		for i := 0; i < 1000; i++ {
+			due := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(b*1000+i) * time.Minute).Format(time.RFC3339)
+			batch = append(batch, &taskbox.TaskCreate{LeadMapID: f.mapIDs[0], Name: "send pricing", DueDate: &due})
+		}
+		if _, err := db.BulkCreateTasks(f.ctx, batch, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.task(t, db, "call", nil, "")
+	page, err := db.ListTasks(f.ctx, taskbox.TaskFilter{Query: "pricing", Limit: 20})
+	if err != nil || len(page.Tasks) != 20 || page.NextCursor == nil {
+		t.Fatalf("dense search: %v, %v", page, err)
+	}
+	for i := 1; i < len(page.Tasks); i++ {
+		if !page.Tasks[i-1].Due.At.Before(page.Tasks[i].Due.At) {
+			t.Fatalf("dense search out of due order at %d", i)
+		}
+	}
+	if n, err := db.CountTasks(f.ctx, taskbox.TaskFilter{Query: "pricing"}); err != nil || n != 3000 {
+		t.Errorf("count %d, %v; want 3000", n, err)
+	}
+	if n, err := db.CountTasks(f.ctx, taskbox.TaskFilter{Query: "pricing call"}); err != nil || n != 0 {
+		t.Errorf("count of two words %d, %v; want 0", n, err)
+	}
+}

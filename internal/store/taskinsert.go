@@ -1,0 +1,207 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	taskbox "github.com/taskboxhq/taskbox"
+)
+
+// newTask is one create-task on its way into the tasks table: the task as
+// the request makes it (t), for the lead map of c in the actor's account.
+// insertTasks gives t its id, lead and campaign, or leaves t.ID 0 when the
+// lead map is not the account's.
+type newTask struct {
+	actor *taskbox.Actor
+	c     *taskbox.TaskCreate
+	t     *taskbox.Task
+}
+
+// begin makes n's task as its transaction, which started at now, creates it.
+func (n *newTask) begin(now taskbox.Timestamp) *newTask {
+	c := n.c
+	n.t = &taskbox.Task{
+		LeadMapID: c.LeadMapID, Name: c.Name, Description: c.Description, Priority: c.Priority, Due: c.Due,
+		Recurrence: c.Recurrence, Reminders: remindersOf(c.Reminders), Status: taskbox.StatusPending, CreatedAt: now, UpdatedAt: now,
+		Lead: &taskbox.TaskLead{}, Campaign: &taskbox.TaskCampaign{},
+	}
+	return n
+}
+
+// taskInput is a column of tasks that a create takes from its request;
+// the lead map's columns (account_id, lead_map_id, campaign_id, lead_id)
+// come from lead_maps, which the insert joins. A new column of the create
+// is one more entry here: both dialects' inserts are built from the list.
+type taskInput struct {
+	column string
+	pgType string // the element type of its array in PostgreSQL's batch insert
+	value  func(n *newTask) any
+}
+
+var taskInputs = []taskInput{
+	{"name", "text", func(n *newTask) any { return n.t.Name }},
+	{"description", "text", func(n *newTask) any { return nullText(n.t.Description) }},
+	{"priority", "integer", func(n *newTask) any { return n.t.Priority.Rank() }},
+	{"due_date", "text", func(n *newTask) any { d, _, _ := dueColumns(n.t.Due); return d }},
+	{"due_sort", "bigint", func(n *newTask) any { _, s, _ := dueColumns(n.t.Due); return s }},
+	{"due_all_day", "integer", func(n *newTask) any { _, _, a := dueColumns(n.t.Due); return a }},
+	{"status", "text", func(n *newTask) any { return string(n.t.Status) }},
+	{"created_at", "bigint", func(n *newTask) any { return n.t.CreatedAt.Micros() }},
+	{"updated_at", "bigint", func(n *newTask) any { return n.t.UpdatedAt.Micros() }},
+	{"recurrence", "text", func(n *newTask) any { r, _ := recurrenceColumns(n.t.Recurrence, n.t.Due); return r }},
+	{"recurrence_start", "bigint", func(n *newTask) any { _, s := recurrenceColumns(n.t.Recurrence, n.t.Due); return s }},
+	{"reminders", "text", func(n *newTask) any { return remindersColumn(n.t.Reminders) }},
+}
+
+// nullText is a nullable text column's value (member.go's nullString takes "" as NULL).
+func nullText(s *string) any {
+	if s == nil {
+		return nil
+	}
+	return *s
+}
+
+// inputColumns is "name, description, …": the columns of taskInputs.
+func inputColumns(prefix string) string {
+	cols := make([]string, len(taskInputs))
+	for i, in := range taskInputs {
+		cols[i] = prefix + in.column
+	}
+	return strings.Join(cols, ", ")
+}
+
+// createTasks inserts the tasks of ns, each with its "created" audit
+// entry, day count and timer (in a batch, gathered for its end). A task
+// whose lead map is not its account's is left out, its t.ID 0. Every
+// create, single, bulk or gathered by the group commit, goes through here.
+func createTasks(ctx context.Context, tx *Tx, ns []*newTask) error {
+	if err := tx.dialect.insertTasks(ctx, tx, ns); err != nil {
+		return fmt.Errorf("insert tasks: %w", err)
+	}
+	for _, n := range ns {
+		if n.t.ID == 0 {
+			continue
+		}
+		t := n.t
+		t.Lead.ID, t.Campaign.ID = t.LeadID, t.CampaignID
+		if err := countTask(ctx, tx, n.actor.AccountID(), countStatus(t), t.Due, 1); err != nil {
+			return err
+		}
+		if err := recordTaskEvent(ctx, tx, n.actor, t, taskbox.EventCreated, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// leadMapLookup reads what a task copies from its lead map; no row when
+// the lead map is not the account's.
+const leadMapLookup = `SELECT lm.campaign_id, lm.lead_id, l.email, l.first_name, l.last_name, l.company_name, c.name, lc.id, lc.name
+	FROM lead_maps lm JOIN leads l ON l.id = lm.lead_id JOIN campaigns c ON c.id = lm.campaign_id
+	LEFT JOIN lead_categories lc ON lc.id = lm.category_id
+	WHERE lm.id = ? AND lm.account_id = ?`
+
+var insertTaskSQLite = `INSERT INTO tasks (account_id, lead_map_id, campaign_id, lead_id, ` + inputColumns("") +
+	`) VALUES (` + placeholders(4+len(taskInputs)) + `)`
+
+// insertTasks, on SQLite, looks each lead map up and inserts its task:
+// two prepared statements a task, no round trip.
+func (sqliteDialect) insertTasks(ctx context.Context, tx *Tx, ns []*newTask) error {
+	args := make([]any, 4+len(taskInputs))
+	for _, n := range ns {
+		t := n.t
+		var (
+			first, last, company, catName sql.NullString
+			catID                         sql.NullInt64
+		)
+		err := tx.queryRow(ctx, leadMapLookup, t.LeadMapID, n.actor.AccountID()).
+			Scan(&t.CampaignID, &t.LeadID, &t.Lead.Email, &first, &last, &company, &t.Campaign.Name, &catID, &catName)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		} else if err != nil {
+			return err
+		}
+		t.Lead.FirstName, t.Lead.LastName, t.Lead.CompanyName = stringPtr(first), stringPtr(last), stringPtr(company)
+		t.LeadCategory = leadCategory(catID, catName)
+		args[0], args[1], args[2], args[3] = n.actor.AccountID(), t.LeadMapID, t.CampaignID, t.LeadID
+		for i, in := range taskInputs {
+			args[4+i] = in.value(n)
+		}
+		if t.ID, err = tx.insert(ctx, insertTaskSQLite, args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// insertTasksPostgres inserts a whole batch in one statement, one round
+// trip: the rows travel as one array per column, are joined to their lead
+// maps (a row whose lead map is not its account's drops out), take their
+// ids from the sequence in their order and are inserted; the answer names each inserted
+// row by its place in the arrays (ord), with its lead and campaign.
+var insertTasksPostgres = func() string {
+	types := []string{"?::bigint[]", "?::bigint[]"}
+	for _, in := range taskInputs {
+		types = append(types, "?::"+in.pgType+"[]")
+	}
+	// The ids are drawn over the rows in their order (the sorted subquery
+	// is not flattened into the query that calls nextval), so that a bulk
+	// create's tasks take ascending ids in the order of its list.
+	return `WITH i AS (
+		SELECT nextval('tasks_id_seq') AS id, j.* FROM (
+			SELECT i.ord, i.account_id, i.lead_map_id, lm.campaign_id, lm.lead_id, lm.category_id, ` + inputColumns("i.") + `
+			FROM unnest(` + strings.Join(types, ", ") + `) WITH ORDINALITY AS i(account_id, lead_map_id, ` + inputColumns("") + `, ord)
+			JOIN lead_maps lm ON lm.id = i.lead_map_id AND lm.account_id = i.account_id
+			ORDER BY i.ord) j),
+	t AS (INSERT INTO tasks (id, account_id, lead_map_id, campaign_id, lead_id, ` + inputColumns("") + `)
+		SELECT id, account_id, lead_map_id, campaign_id, lead_id, ` + inputColumns("") + ` FROM i)
+	SELECT i.ord, i.id, i.campaign_id, i.lead_id, l.email, l.first_name, l.last_name, l.company_name, c.name, lc.id, lc.name
+	FROM i JOIN leads l ON l.id = i.lead_id JOIN campaigns c ON c.id = i.campaign_id
+	LEFT JOIN lead_categories lc ON lc.id = i.category_id`
+}()
+
+func (postgresDialect) insertTasks(ctx context.Context, tx *Tx, ns []*newTask) error {
+	cols := make([][]any, 2+len(taskInputs))
+	for i := range cols {
+		cols[i] = make([]any, len(ns))
+	}
+	for j, n := range ns {
+		cols[0][j], cols[1][j] = n.actor.AccountID(), n.t.LeadMapID
+		for i, in := range taskInputs {
+			cols[2+i][j] = in.value(n)
+		}
+	}
+	args := make([]any, len(cols))
+	for i, c := range cols {
+		args[i] = c
+	}
+	rows, err := tx.query(ctx, insertTasksPostgres, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			ord                  int
+			id, campaign, lead   int64
+			email, campaignName  string
+			first, last, company sql.NullString
+			catID                sql.NullInt64
+			catName              sql.NullString
+		)
+		if err := rows.Scan(&ord, &id, &campaign, &lead, &email, &first, &last, &company, &campaignName, &catID, &catName); err != nil {
+			return err
+		}
+		if ord < 1 || ord > len(ns) {
+			return fmt.Errorf("insert answered row %d of %d", ord, len(ns))
+		}
+		t := ns[ord-1].t
+		t.ID, t.CampaignID, t.LeadID, t.Lead.Email, t.Campaign.Name = id, campaign, lead, email, campaignName
+		t.Lead.FirstName, t.Lead.LastName, t.Lead.CompanyName = stringPtr(first), stringPtr(last), stringPtr(company)
+		t.LeadCategory = leadCategory(catID, catName)
+	}
+	return rows.Err()
+}

@@ -1,0 +1,71 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+
+	taskbox "github.com/taskboxhq/taskbox"
+)
+
+// Focus mode ("Next", /focus) shows one open task at a time, in due order
+// (overdue first, no due date last), under the inbox's filters: complete
+// it, or skip to the next. Skipped tasks ride in the address (skip=ID), so
+// the mode works without JavaScript and Back undoes a skip.
+
+// maxSkips bounds the tasks one focus session may skip.
+const maxSkips = 100
+
+type focusData struct {
+	Row      *rowView
+	Position int    // how many were skipped before this one, plus one
+	Open     int    // open tasks under the filters
+	Skip     string // the address that skips this task
+	Inbox    string // the inbox with the same filters
+	Return   string
+	Filtered bool
+}
+
+func (s *Server) handleFocus(w http.ResponseWriter, r *http.Request, v *visit) {
+	q := r.URL.Query()
+	f := readFilter(q)
+	f.Completed, f.Snoozed = false, false
+	skipped := map[int64]bool{}
+	var skips []string
+	for _, raw := range q["skip"] {
+		if id, err := strconv.ParseInt(raw, 10, 64); err == nil && id > 0 && len(skips) < maxSkips && !skipped[id] {
+			skipped[id] = true
+			skips = append(skips, raw)
+		}
+	}
+	tf := f.taskFilter(v, "")
+	tasks, err := s.listTasks(r.Context(), tf, len(skips)+1)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := focusData{Inbox: pageURL(f.query("")), Filtered: f.Active()}
+	if d.Open, err = s.Counter.CountTasks(r.Context(), tf); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	base := f.query("")
+	base["skip"] = skips
+	d.Return = "/focus?" + base.Encode()
+	for _, t := range tasks {
+		if !skipped[t.ID] {
+			row := newRow(t, taskbox.NewWindow(v.Now, v.Zone))
+			row.Form = "focusform"
+			d.Row, d.Position = &row, len(skips)+1
+			next := url.Values{}
+			for k, vs := range base {
+				next[k] = vs
+			}
+			next.Add("skip", strconv.FormatInt(t.ID, 10))
+			d.Skip = "/focus?" + next.Encode()
+			break
+		}
+	}
+	s.render(w, http.StatusOK, "focus", layoutData{Title: "Next task", CSRF: v.CSRF, Actor: v.Actor, Page: d,
+		Flash: takeFlash(w, r), Return: d.Return})
+}
