@@ -19,6 +19,7 @@ import (
 	taskbox "github.com/taskboxhq/taskbox"
 	"github.com/taskboxhq/taskbox/internal/events"
 	"github.com/taskboxhq/taskbox/internal/httpapi"
+	"github.com/taskboxhq/taskbox/internal/netguard"
 	"github.com/taskboxhq/taskbox/internal/store"
 	"github.com/taskboxhq/taskbox/internal/web"
 )
@@ -218,7 +219,7 @@ func (m *Main) serve(ctx context.Context, c serveConfig) (err error) {
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "taskbox_write_batch_requests_total",
 			Help: "Write requests run in the group commit's transactions; divided by taskbox_write_batches_total, the mean batch."},
 			func() float64 { _, r := db.WriteBatches(); return float64(r) }))
-	worker := &events.Worker{DB: db, Client: events.NewClient(c.WebhookAllowPrivate), Logger: logger, Metrics: events.NewMetrics(metrics)}
+	worker := &events.Worker{DB: db, Client: netguard.NewClient(c.WebhookAllowPrivate), Logger: logger, Metrics: events.NewMetrics(metrics)}
 	worker.Start(context.WithoutCancel(ctx))
 	defer worker.Stop()
 	api := &httpapi.Server{Accounts: db, Campaigns: db, Leads: db, Tasks: db, Inbox: db, Notes: db, Categories: db, DB: db, Logger: logger,

@@ -18,6 +18,7 @@ import (
 
 	taskbox "github.com/taskboxhq/taskbox"
 	"github.com/taskboxhq/taskbox/internal/events"
+	"github.com/taskboxhq/taskbox/internal/netguard"
 	"github.com/taskboxhq/taskbox/internal/store"
 	"github.com/taskboxhq/taskbox/internal/testdb"
 )
@@ -89,7 +90,7 @@ func (e *env) account(t testing.TB, name, tz string) (context.Context, *taskbox.
 
 // worker is a worker over e's store that the test drives with Tick.
 func (e *env) worker(allowPrivate bool) *events.Worker {
-	return &events.Worker{DB: e.db, Client: events.NewClient(allowPrivate), Metrics: events.NewMetrics(nil), Policy: events.DefaultPolicy}
+	return &events.Worker{DB: e.db, Client: netguard.NewClient(allowPrivate), Metrics: events.NewMetrics(nil), Policy: events.DefaultPolicy}
 }
 
 // drain ticks the worker until nothing is due now, waiting for the

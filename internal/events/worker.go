@@ -18,6 +18,7 @@ import (
 	"time"
 
 	taskbox "github.com/taskboxhq/taskbox"
+	"github.com/taskboxhq/taskbox/internal/netguard"
 	"github.com/taskboxhq/taskbox/internal/store"
 )
 
@@ -50,7 +51,7 @@ func (p Policy) next(now, since time.Time) (status string, at time.Time) {
 // each run one; the store's locks keep them from doing the same work twice.
 type Worker struct {
 	DB      Store        // a *store.DB
-	Client  *http.Client // NewClient(false) unless set
+	Client  *http.Client // netguard.NewClient(false) unless set
 	Logger  *slog.Logger
 	Metrics *Metrics // NewMetrics(nil) unless set
 	Policy  Policy   // DefaultPolicy unless set
@@ -97,7 +98,7 @@ func (w *Worker) init() {
 		return
 	}
 	if w.Client == nil {
-		w.Client = NewClient(false)
+		w.Client = netguard.NewClient(false)
 	}
 	if w.Metrics == nil {
 		w.Metrics = NewMetrics(nil)
@@ -321,7 +322,7 @@ func (w *Worker) post(ctx context.Context, d *store.OutgoingDelivery, t int64) (
 	req.Header.Set("X-Taskbox-Signature", Signature(d.Secret, t, d.Body))
 	res, err := w.Client.Do(req)
 	if err != nil {
-		var refused *RefusedError
+		var refused *netguard.RefusedError
 		var ue *url.Error
 		switch {
 		case errors.As(err, &refused):

@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	taskbox "github.com/taskboxhq/taskbox"
 	"github.com/taskboxhq/taskbox/internal/events"
+	"github.com/taskboxhq/taskbox/internal/netguard"
 	"github.com/taskboxhq/taskbox/internal/store"
 )
 
@@ -102,7 +103,7 @@ func TestWorkerOverAFakeStore(t *testing.T) {
 		recorded: map[int64]store.AttemptResult{},
 	}
 	log := &lockedBuffer{}
-	w := &events.Worker{DB: f, Client: events.NewClient(true), Metrics: events.NewMetrics(nil), Logger: slog.New(slog.NewTextHandler(log, nil))}
+	w := &events.Worker{DB: f, Client: netguard.NewClient(true), Metrics: events.NewMetrics(nil), Logger: slog.New(slog.NewTextHandler(log, nil))}
 	ctx := context.Background()
 	if n := w.Tick(ctx); n != 1 {
 		t.Fatalf("the first tick started %d attempts, want 1", n)

@@ -7,7 +7,7 @@ import (
 	"strconv"
 
 	taskbox "github.com/taskboxhq/taskbox"
-	"github.com/taskboxhq/taskbox/internal/events"
+	"github.com/taskboxhq/taskbox/internal/netguard"
 )
 
 // handleCreateWebhook is POST /api/v1/webhooks: the answer shows the
@@ -33,7 +33,7 @@ func (s *Server) handleCreateWebhook(w http.ResponseWriter, r *http.Request) {
 		c.Events = append(c.Events, e)
 	}
 	if c.Validate(&fe); !fe.Has("url") && !s.WebhookAllowPrivate {
-		if msg := events.CheckURL(c.URL); msg != "" {
+		if msg := netguard.CheckURL(c.URL); msg != "" {
 			fe.Add("url", msg)
 		}
 	}

@@ -1,6 +1,8 @@
-// Package store keeps taskbox's data in an embedded SQLite file. Every method
-// runs on behalf of the actor in its context and sees only that actor's
-// account. Writes go through one writer connection; reads use a pool.
+// Package store keeps taskbox's data in an embedded SQLite file or in a
+// PostgreSQL database (postgres.go; the SQL differences live in
+// dialect.go). Every method runs on behalf of the actor in its context and
+// sees only that actor's account. Writes go through the group commit's
+// writers (one connection on SQLite); reads use a pool.
 package store
 
 import (
@@ -210,6 +212,12 @@ type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
+// exec, query and queryRow run a statement of the transaction under the
+// transaction's own context (tx.ctx), never the caller's: a statement of a
+// group-committed batch must not be cut short by one request going away,
+// and the SQLite writer's context is deliberately not cancellable (the
+// --db-timeout watchdog bounds it instead). The context parameter is
+// ignored; it stays so that call sites read like database/sql's.
 func (tx *Tx) exec(_ context.Context, query string, args ...any) (sql.Result, error) {
 	tx.wd.progress()
 	if s := tx.stmt(query); s != nil {

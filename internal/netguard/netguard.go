@@ -1,4 +1,9 @@
-package events
+// Package netguard keeps outbound requests (webhook deliveries) off the
+// server's own network: the addresses a webhook may not reach, a dialer
+// that checks the address it is about to connect to, and the check of a
+// URL at creation. The API (URL checks) and the events worker (deliveries)
+// both use it.
+package netguard
 
 import (
 	"fmt"
