@@ -9,6 +9,7 @@ import (
 
 	taskbox "github.com/taskboxhq/taskbox"
 	"github.com/taskboxhq/taskbox/internal/events"
+	"github.com/taskboxhq/taskbox/internal/netguard"
 	"github.com/taskboxhq/taskbox/internal/store"
 	"github.com/taskboxhq/taskbox/internal/testdb"
 )
@@ -60,7 +61,7 @@ func TestEveryTimerFiresOnceAcrossThreeServers(t *testing.T) {
 	}
 	workers := make([]*events.Worker, 3)
 	for i, db := range dbs {
-		workers[i] = &events.Worker{DB: db, Client: events.NewClient(true), Metrics: events.NewMetrics(nil)}
+		workers[i] = &events.Worker{DB: db, Client: netguard.NewClient(true), Metrics: events.NewMetrics(nil)}
 	}
 	for step := 0; step < 8; step++ {
 		c.Advance(time.Minute)
