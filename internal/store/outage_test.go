@@ -215,10 +215,14 @@ func TestInTx_BugsStayInternal_TimeoutIsUnavailable(t *testing.T) {
 		t.Errorf("a transaction past its timeout: %v, want %s %q", err, taskbox.EUNAVAILABLE, timeoutMessage)
 	}
 
+	// Each gap is an eighth of the timeout, and the whole lasts one and a
+	// half of it: a generous margin, so that a loaded machine's late wake-up
+	// is not taken for a hung database.
+	db.Timeout = time.Second
 	start := time.Now()
 	err = db.inRead(ctx, func(tx *Tx) error {
-		for i := 0; i < 8; i++ {
-			time.Sleep(db.Timeout / 2)
+		for i := 0; i < 12; i++ {
+			time.Sleep(db.Timeout / 8)
 			var n int
 			if err := tx.queryRow(ctx, `SELECT 1`).Scan(&n); err != nil {
 				return err

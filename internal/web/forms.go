@@ -74,6 +74,8 @@ func plainWords(field, msg string, form url.Values) (string, string) {
 			return "due_date", "Choose the day as well, or clear the time for a task without a due date."
 		case clock != "" && !validClock(clock):
 			return "due_time", "Type the time as hours and minutes, like 09:30, or leave it blank for all day."
+		case msg == taskbox.DueDateRange:
+			return "due_date", "Choose a day no later than 9999-12-30."
 		}
 		return "due_date", "Choose a day in the calendar, or type it as year-month-day, like 2025-12-15."
 	}
