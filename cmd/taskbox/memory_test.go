@@ -20,6 +20,13 @@ import (
 // server, past which they wait, unread, then get 503 with Retry-After.
 // Every request is retried after a 503 until it gets its own answer.
 func TestBulkBodiesMemory(t *testing.T) {
+	if raceEnabled {
+		// The race detector's runtime multiplies the server's memory (a
+		// peak of 348 MB measured) and slows the 1,000-task create past
+		// --db-timeout: the figure belongs to a release build. .ci/run
+		// runs this test again without -race.
+		t.Skip("memory is measured without the race detector: go test ./cmd/taskbox -run TestBulkBodiesMemory")
+	}
 	t.Parallel()
 	s := startServer(t, backendDB(t), "--demo")
 	path := func(p string) string { return withKey("/api/v1/master-inbox/tasks/"+p, s.Key) }
