@@ -96,7 +96,7 @@ type slTask struct {
 // slTasks lists every task of the account (all statuses).
 func (a *tbAPI) slTasks(t testing.TB, key string) []slTask {
 	t.Helper()
-	r := a.Get(t, "/api/v1/master-inbox/tasks?status=all&limit=100", key)
+	r := a.Get(t, "/api/v1/master-inbox/tasks?status=all&snoozed=all&limit=100", key)
 	tbWantStatus(t, r, http.StatusOK)
 	var env struct {
 		Data []slTask `json:"data"`

@@ -69,7 +69,7 @@ func (db *DB) BulkUpdateTasks(ctx context.Context, b *taskbox.BulkUpdate) ([]*ta
 		fe.Add("ids", "must hold at most 1000 task ids")
 	}
 	b.Set.Validate(&fe, actor.Account.Location(), "set.")
-	if fe != nil {
+	if b.Set.CheckSnooze(&fe, db.Now().Time, "set."); fe != nil {
 		return nil, fe.Err()
 	}
 	tasks := make([]*taskbox.Task, len(b.IDs))

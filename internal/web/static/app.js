@@ -418,7 +418,7 @@
   function rovingRows(root) {
     root.querySelectorAll("li.task").forEach(function (li) {
       li.tabIndex = 0;
-      li.querySelectorAll("a, button, input").forEach(function (c) { c.tabIndex = -1; });
+      li.querySelectorAll("a, button, input, select, summary").forEach(function (c) { c.tabIndex = -1; });
     });
   }
 
