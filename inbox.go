@@ -215,10 +215,13 @@ type TaskUpdate struct {
 	// raw text, SnoozeField its name in the body ("until" for …/snooze);
 	// Validate parses it into SnoozedUntil. Whether it is in the future
 	// is the store's to check, by its clock.
-	SnoozeSet     bool
-	Snooze        *string
-	SnoozeField   string
-	SnoozedUntil  *time.Time
+	SnoozeSet    bool
+	Snooze       *string
+	SnoozeField  string
+	SnoozedUntil *time.Time
+	// SnoozeZone is where a snooze to a date means 09:00: the member's
+	// zone (Actor.Location); nil: the zone Validate is given.
+	SnoozeZone    *time.Location
 	RecurrenceSet bool
 	Recurrence    *Recurrence // nil with RecurrenceSet: no longer recurring
 	RemindersSet  bool
@@ -248,7 +251,11 @@ func (u *TaskUpdate) Validate(fe *FieldErrors, loc *time.Location, prefix string
 		fe.Add(prefix+"status", "must be pending or completed")
 	}
 	if u.Snooze != nil && !fe.Has(prefix+u.snoozeField()) {
-		if t, err := ParseSnoozeUntil(*u.Snooze, loc); err != nil {
+		zone := loc
+		if u.SnoozeZone != nil {
+			zone = u.SnoozeZone
+		}
+		if t, err := ParseSnoozeUntil(*u.Snooze, zone); err != nil {
 			fe.Add(prefix+u.snoozeField(), SnoozeUntilRule)
 		} else {
 			u.SnoozedUntil = &t

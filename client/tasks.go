@@ -271,7 +271,8 @@ func (cl *Client) ReopenTask(ctx context.Context, id int64) (*taskbox.Task, erro
 }
 
 // SnoozeTask is POST /api/v1/master-inbox/tasks/{id}/snooze: until is a
-// date-time, or a date (09:00 that day in the account's zone).
+// date-time, or a date (09:00 that day in the zone of the key's member,
+// else the account's).
 func (cl *Client) SnoozeTask(ctx context.Context, id int64, until string) (*taskbox.Task, error) {
 	var out data[*taskbox.Task]
 	err := cl.do(ctx, call{method: "POST", path: idPath("/api/v1/master-inbox/tasks/%d/snooze", id),

@@ -17,8 +17,8 @@ func (m *Main) tasksSnoozeCommand(r *remote) *cobra.Command {
 		Long: `Snooze a pending task: it leaves the inbox, its counts and its sections
 until WHEN, its due date unchanged, and comes back then (a TASK_UNSNOOZED
 webhook event). WHEN is a date-time (2025-12-15T09:00:00Z, with an offset, or
-without one in the account's zone), a date (09:00 that day in the account's
-zone), or a time from now: 90m, 4h, 3d.` + "\n" + remoteHelp,
+without one in the account's zone), a date (09:00 that day in the zone of the
+key's member, else the account's), or a time from now: 90m, 4h, 3d.` + "\n" + remoteHelp,
 		Args: usageArgs(cobra.ExactArgs(2)),
 		RunE: remoteRun(func(cmd *cobra.Command, args []string) error {
 			id, err := taskID(args[0])

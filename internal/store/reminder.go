@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"slices"
+	"time"
 
 	taskbox "github.com/taskboxhq/taskbox"
 )
@@ -55,7 +57,10 @@ func setReminderTimers(ctx context.Context, tx *Tx, account *taskbox.Account, t 
 	if !live {
 		return nil
 	}
-	loc := account.Location()
+	loc, err := reminderZone(ctx, tx, account, t)
+	if err != nil {
+		return err
+	}
 	for _, s := range t.Reminders {
 		r, err := taskbox.ParseReminder(s)
 		if err != nil {
@@ -83,6 +88,24 @@ func setReminderTimers(ctx context.Context, tx *Tx, account *taskbox.Account, t 
 		}
 	}
 	return nil
+}
+
+// reminderZone is the zone a task's reminders count days in and an
+// all-day task's 09:00 is in: its assignee's, else the account's. A change
+// of assignee sets the reminders again (recordTaskEvent), which moves an
+// armed one to the new zone's time.
+func reminderZone(ctx context.Context, tx *Tx, account *taskbox.Account, t *taskbox.Task) (*time.Location, error) {
+	if t.Assignee == nil {
+		return account.Location(), nil
+	}
+	var zone sql.NullString
+	err := tx.queryRow(ctx, `SELECT timezone FROM team_members WHERE id = ?`, t.Assignee.ID).Scan(&zone)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && !zone.Valid) {
+		return account.Location(), nil
+	} else if err != nil {
+		return nil, err
+	}
+	return (&taskbox.Account{Timezone: zone.String}).Location(), nil
 }
 
 // fireTaskReminder sends a task's TASK_REMINDER. A timer whose task is

@@ -19,6 +19,7 @@ func (db *DB) UpdateTask(ctx context.Context, id int64, u *taskbox.TaskUpdate) (
 		return nil, err
 	}
 	var fe taskbox.FieldErrors
+	u.SnoozeZone = actor.Location() // a date means 09:00 in the member's zone
 	u.Validate(&fe, actor.Account.Location(), "")
 	if u.CheckSnooze(&fe, db.Now().Time, ""); fe != nil {
 		return nil, fe.Err()
