@@ -23,6 +23,9 @@ type LeadReminderCreate struct {
 	Message      string
 	ReminderTime string // raw; Validate parses it into At
 	At           time.Time
+	// Idempotency, when set, makes a retry with the same key answer the
+	// first reminder instead of setting a second.
+	Idempotency *Idempotency
 }
 
 // Validate checks the body; now is the server's clock.
@@ -68,16 +71,14 @@ const (
 
 // LeadReminderFilter is the body of SmartLead's reminders list.
 type LeadReminderFilter struct {
-	Offset, Limit      int
-	Search             string
-	CampaignID         int64
-	TeamMemberID       int64
-	CategoryIn         []int64
-	CategoryNotIn      []int64
-	Sort               string // ReminderTimeAsc (default) or ReminderTimeDesc
-	Now                time.Time
-	CategoryInGiven    bool // categoryIdsIn was given (even empty)
-	CategoryNotInGiven bool
+	Offset, Limit int
+	Search        string
+	CampaignID    int64
+	TeamMemberID  int64
+	CategoryIn    []int64
+	CategoryNotIn []int64
+	Sort          string // ReminderTimeAsc (default) or ReminderTimeDesc
+	Now           time.Time
 }
 
 // LeadReminderRow is one pending reminder as SmartLead's inbox lists it:

@@ -12,12 +12,12 @@ import (
 // handleSetReminder is SmartLead's POST /api/v1/master-inbox/set-reminder.
 func (s *Server) handleSetReminder(w http.ResponseWriter, r *http.Request) {
 	var fe taskbox.FieldErrors
-	o, _, err := readJSON(w, r, MaxBody, false, &fe)
+	o, idem, err := readJSON(w, r, MaxBody, true, &fe)
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	c := &taskbox.LeadReminderCreate{LeadMapID: o.int64("email_lead_map_id", true)}
+	c := &taskbox.LeadReminderCreate{LeadMapID: o.int64("email_lead_map_id", true), Idempotency: idem}
 	if m := o.string("message", true); m != nil {
 		c.Message = *m
 	}
@@ -44,6 +44,7 @@ func (s *Server) handleSetReminder(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
+	markReplayed(w, idem)
 	type reminder struct {
 		ID        string            `json:"id"`
 		CreatedAt taskbox.Timestamp `json:"created_at"`
@@ -60,6 +61,9 @@ func (s *Server) handleSetReminder(w http.ResponseWriter, r *http.Request) {
 		Reminder reminder `json:"reminder"`
 	}{true, reminder{strconv.FormatInt(rem.ID, 10), rem.CreatedAt}}})
 }
+
+// maxCategoryIDs caps each category list of the reminders list's filters.
+const maxCategoryIDs = 100
 
 // handleListReminders is SmartLead's POST /api/v1/master-inbox/reminders:
 // the pending reminders, a page by offset and limit (1–20, default 20).
@@ -143,6 +147,10 @@ func readReminderFilters(o object, f *taskbox.LeadReminderFilter) {
 			co.fe.Add(co.prefix+name, "must be an array of integers")
 			continue
 		}
+		if len(items) > maxCategoryIDs {
+			co.fe.Add(co.prefix+name, "must hold at most 100 category ids")
+			continue
+		}
 		for _, it := range items {
 			n, msg := parseInt(it)
 			if msg != "" {
@@ -152,5 +160,4 @@ func readReminderFilters(o object, f *taskbox.LeadReminderFilter) {
 			*dest = append(*dest, n)
 		}
 	}
-	f.CategoryInGiven, f.CategoryNotInGiven = co.has("categoryIdsIn"), co.has("categoryIdsNotIn")
 }

@@ -95,3 +95,84 @@ func TestSetReminder_Rules(t *testing.T) {
 	}
 	tbWantError(t, api.Post(t, tbRemindersPath, acct.Key, `nope`), http.StatusBadRequest, "BAD_REQUEST")
 }
+
+// TestSetReminder_Idempotent: set-reminder honours Idempotency-Key as the
+// other creating POSTs do: a retry answers the first reminder and stores
+// none more; the key with another body is a conflict.
+func TestSetReminder_Idempotent(t *testing.T) {
+	api := tbNewAPI(t)
+	acct := api.Account(t, "remind", "")
+	lm := api.LeadMap(t, acct.Key, "ada@example.com")
+	at := time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
+	body := fmt.Sprintf(`{"email_lead_map_id": %d, "message": "Call", "reminder_time": %q}`, lm, at)
+	r := api.Post(t, tbSetReminderPath, acct.Key, body, "Idempotency-Key", "rem-1")
+	tbWantStatus(t, r, http.StatusOK)
+	again := api.Post(t, tbSetReminderPath, acct.Key, body, "Idempotency-Key", "rem-1")
+	if again.Status != http.StatusOK || string(again.Body) != string(r.Body) || again.Header.Get("Idempotency-Replayed") != "true" {
+		t.Fatalf("replay = %s (replayed %q), want %s", again, again.Header.Get("Idempotency-Replayed"), r.Body)
+	}
+	if n := api.Count(t, "lead_reminders"); n != 1 {
+		t.Fatalf("%d reminders after a replay, want 1", n)
+	}
+	tbWantError(t, api.Post(t, tbSetReminderPath, acct.Key, strings.Replace(body, "Call", "Mail", 1), "Idempotency-Key", "rem-1"),
+		http.StatusConflict, "CONFLICT")
+	if n := api.Count(t, "lead_reminders"); n != 1 {
+		t.Fatalf("%d reminders after a conflict, want 1", n)
+	}
+}
+
+// TestReminders_LeadMapFields: a row's lead_category_id is its lead map's
+// category, the category filters select by it, and is_snoozed says that
+// the lead map's open tasks are all snoozed.
+func TestReminders_LeadMapFields(t *testing.T) {
+	api := tbNewAPI(t)
+	acct := api.Account(t, "remind", "")
+	hot := api.LeadMap(t, acct.Key, "hot@example.com")
+	cold := api.LeadMap(t, acct.Key, "cold@example.com")
+	at := time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
+	for _, lm := range []int64{hot, cold} {
+		tbWantStatus(t, api.Post(t, tbSetReminderPath, acct.Key, fmt.Sprintf(`{"email_lead_map_id": %d, "message": "m", "reminder_time": %q}`, lm, at)), http.StatusOK)
+	}
+	tbWantStatus(t, api.Do(t, http.MethodPatch, "/api/v1/master-inbox/update-category", acct.Key,
+		fmt.Sprintf(`{"email_lead_map_id": %d, "category_id": 2}`, hot)), http.StatusOK)
+	// hot: two open tasks, both snoozed; cold: one snoozed, one not.
+	snoozed := func(lm int64) {
+		task, _ := api.CreateTask(t, acct.Key, tbTaskBody(lm, nil))
+		tbWantStatus(t, api.Post(t, fmt.Sprintf("%s/%d/snooze", tbTasksPath, task.ID), acct.Key, `{"until": "2099-01-01"}`), http.StatusOK)
+	}
+	snoozed(hot)
+	snoozed(hot)
+	snoozed(cold)
+	api.CreateTask(t, acct.Key, tbTaskBody(cold, nil))
+
+	type row struct {
+		LeadMapID string `json:"email_lead_map_id"`
+		Category  *int64 `json:"lead_category_id"`
+		Snoozed   bool   `json:"is_snoozed"`
+	}
+	list := func(body string) []row {
+		t.Helper()
+		r := api.Post(t, tbRemindersPath, acct.Key, body)
+		tbWantStatus(t, r, http.StatusOK)
+		var env struct{ Data []row }
+		tbDecode(t, r.Body, &env)
+		return env.Data
+	}
+	rows := list(`{}`)
+	if len(rows) != 2 || rows[0].LeadMapID != fmt.Sprint(hot) || rows[0].Category == nil || *rows[0].Category != 2 || !rows[0].Snoozed ||
+		rows[1].Category != nil || rows[1].Snoozed {
+		t.Fatalf("rows = %+v, want hot (category 2, snoozed) then cold (none, not snoozed)", rows)
+	}
+	if rows := list(`{"filters": {"leadCategories": {"categoryIdsIn": [2, 5]}}}`); len(rows) != 1 || rows[0].LeadMapID != fmt.Sprint(hot) {
+		t.Errorf("categoryIdsIn [2, 5] = %+v, want hot", rows)
+	}
+	if rows := list(`{"filters": {"leadCategories": {"categoryIdsNotIn": [2]}}}`); len(rows) != 1 || rows[0].LeadMapID != fmt.Sprint(cold) {
+		t.Errorf("categoryIdsNotIn [2] = %+v, want cold (no category)", rows)
+	}
+	ids := strings.Repeat("1,", 100) + "1"
+	e := tbWantError(t, api.Post(t, tbRemindersPath, acct.Key, `{"filters": {"leadCategories": {"categoryIdsIn": [`+ids+`]}}}`),
+		http.StatusUnprocessableEntity, "VALIDATION_ERROR")
+	if got := e.Detail("filters.leadCategories.categoryIdsIn"); got != "must hold at most 100 category ids" {
+		t.Errorf("101 ids: %v", e.Error.Details)
+	}
+}

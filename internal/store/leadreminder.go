@@ -28,22 +28,12 @@ func (db *DB) SetLeadReminder(ctx context.Context, c *taskbox.LeadReminderCreate
 	if c.Validate(&fe, actor.Account.Location(), db.Now().Time); fe != nil {
 		return nil, fe.Err()
 	}
-	out := &taskbox.LeadReminder{}
+	var out *taskbox.LeadReminder
 	err = db.inWrite(ctx, func(tx *Tx) error {
-		var one int
-		err := tx.queryRow(ctx, `SELECT 1 FROM lead_maps WHERE id = ? AND account_id = ?`, c.LeadMapID, actor.AccountID()).Scan(&one)
-		if errors.Is(err, sql.ErrNoRows) {
-			return notFound("Lead map")
-		} else if err != nil {
-			return err
-		}
-		at := c.At.UnixMicro()
-		out.CreatedAt = tx.now
-		if out.ID, err = tx.insert(ctx, `INSERT INTO lead_reminders (account_id, lead_map_id, email_stats_id, message, reminder_time, created_at)
-			VALUES (?, ?, ?, ?, ?, ?)`, actor.AccountID(), c.LeadMapID, c.EmailStatsID, c.Message, at, tx.now.Micros()); err != nil {
-			return fmt.Errorf("insert lead reminder: %w", err)
-		}
-		return armTimer(ctx, tx, TimerLeadReminder, out.ID, "", actor.AccountID(), strconv.FormatInt(at, 10), at)
+		out, err = idempotent(ctx, tx, actor.AccountID(), c.Idempotency, func() (*taskbox.LeadReminder, error) {
+			return setLeadReminder(ctx, tx, actor, c)
+		})
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -51,10 +41,35 @@ func (db *DB) SetLeadReminder(ctx context.Context, c *taskbox.LeadReminderCreate
 	return out, nil
 }
 
+// setLeadReminder inserts the reminder and arms its lead_reminder timer.
+func setLeadReminder(ctx context.Context, tx *Tx, actor *taskbox.Actor, c *taskbox.LeadReminderCreate) (*taskbox.LeadReminder, error) {
+	var one int
+	err := tx.queryRow(ctx, `SELECT 1 FROM lead_maps WHERE id = ? AND account_id = ?`, c.LeadMapID, actor.AccountID()).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("Lead map")
+	} else if err != nil {
+		return nil, err
+	}
+	at := c.At.UnixMicro()
+	out := &taskbox.LeadReminder{CreatedAt: tx.now}
+	if out.ID, err = tx.insert(ctx, `INSERT INTO lead_reminders (account_id, lead_map_id, email_stats_id, message, reminder_time, created_at)
+		VALUES (?, ?, ?, ?, ?, ?)`, actor.AccountID(), c.LeadMapID, c.EmailStatsID, c.Message, at, tx.now.Micros()); err != nil {
+		return nil, fmt.Errorf("insert lead reminder: %w", err)
+	}
+	return out, armTimer(ctx, tx, TimerLeadReminder, out.ID, "", actor.AccountID(), strconv.FormatInt(at, 10), at)
+}
+
 // leadReminderFrom is the rows of pending reminders with their lead maps.
 const leadReminderFrom = ` FROM lead_reminders r JOIN lead_maps lm ON lm.id = r.lead_map_id
 	JOIN leads l ON l.id = lm.lead_id JOIN campaigns c ON c.id = lm.campaign_id
 	WHERE r.account_id = ? AND r.fired_at IS NULL`
+
+// leadMapSnoozed is a reminder row's is_snoozed: the lead map has open
+// tasks and every one of them is snoozed (the lead is out of the inbox, as
+// the Out Of Office rule leaves it).
+const leadMapSnoozed = `CASE WHEN EXISTS (SELECT 1 FROM tasks s WHERE s.lead_map_id = lm.id AND s.status = 'pending' AND s.snoozed_until IS NOT NULL)
+	AND NOT EXISTS (SELECT 1 FROM tasks o WHERE o.lead_map_id = lm.id AND o.status = 'pending' AND o.snoozed_until IS NULL)
+	THEN 1 ELSE 0 END`
 
 // ListLeadReminders lists the actor's pending reminders, one page.
 func (db *DB) ListLeadReminders(ctx context.Context, f taskbox.LeadReminderFilter) (rows []*taskbox.LeadReminderRow, total int, err error) {
@@ -74,8 +89,17 @@ func (db *DB) ListLeadReminders(ctx context.Context, f taskbox.LeadReminderFilte
 		where += ` AND lm.team_member_id = ?`
 		args = append(args, f.TeamMemberID)
 	}
-	if f.CategoryInGiven && len(f.CategoryIn) > 0 {
-		where += ` AND 1 = 0` // lead categories are not kept here yet: no row has one
+	if len(f.CategoryIn) > 0 {
+		where += ` AND lm.category_id IN (` + placeholders(len(f.CategoryIn)) + `)`
+		for _, id := range f.CategoryIn {
+			args = append(args, id)
+		}
+	}
+	if len(f.CategoryNotIn) > 0 {
+		where += ` AND (lm.category_id IS NULL OR lm.category_id NOT IN (` + placeholders(len(f.CategoryNotIn)) + `))`
+		for _, id := range f.CategoryNotIn {
+			args = append(args, id)
+		}
 	}
 	for _, word := range strings.Fields(f.Search) {
 		p := "%" + escapeLike(word) + "%"
@@ -93,7 +117,7 @@ func (db *DB) ListLeadReminders(ctx context.Context, f taskbox.LeadReminderFilte
 			return err
 		}
 		rs, err := tx.query(ctx, `SELECT r.id, r.lead_map_id, lm.lead_id, l.first_name, l.last_name, l.email, c.id, c.name,
-			lm.team_member_id, r.reminder_time, r.message`+where+` ORDER BY r.reminder_time `+dir+`, r.id `+dir+` LIMIT ? OFFSET ?`,
+			lm.team_member_id, r.reminder_time, r.message, lm.category_id, `+leadMapSnoozed+where+` ORDER BY r.reminder_time `+dir+`, r.id `+dir+` LIMIT ? OFFSET ?`,
 			append(args, f.Limit, f.Offset)...)
 		if err != nil {
 			return err
@@ -104,11 +128,12 @@ func (db *DB) ListLeadReminders(ctx context.Context, f taskbox.LeadReminderFilte
 				row               taskbox.LeadReminderRow
 				id, mapID, leadID int64
 				first, last       sql.NullString
-				member            sql.NullInt64
+				member, category  sql.NullInt64
 				at                int64
+				snoozed           int
 			)
 			if err := rs.Scan(&id, &mapID, &leadID, &first, &last, &row.LeadEmail, &row.CampaignID, &row.CampaignName,
-				&member, &at, &row.ReminderMessage); err != nil {
+				&member, &at, &row.ReminderMessage, &category, &snoozed); err != nil {
 				return err
 			}
 			row.ReminderID, row.LeadMapID, row.LeadID = strconv.FormatInt(id, 10), strconv.FormatInt(mapID, 10), strconv.FormatInt(leadID, 10)
@@ -116,6 +141,10 @@ func (db *DB) ListLeadReminders(ctx context.Context, f taskbox.LeadReminderFilte
 			if member.Valid {
 				row.TeamMemberID = &member.Int64
 			}
+			if category.Valid {
+				row.LeadCategoryID = &category.Int64
+			}
+			row.IsSnoozed = snoozed == 1
 			row.ReminderTime = taskbox.TimestampFromMicros(at)
 			row.IsOverdue = row.ReminderTime.Before(f.Now)
 			rows = append(rows, &row)
