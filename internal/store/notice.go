@@ -10,10 +10,20 @@ import (
 
 var _ taskbox.NoticeService = (*DB)(nil)
 
-// addNotice records a reminder's notice in its firing transaction.
+// addNotice records a reminder's notice in its firing transaction, for
+// member, or, without one, a notice for each active member of the account,
+// so that each sees and dismisses its own.
 func addNotice(ctx context.Context, tx *Tx, accountID int64, member sql.NullInt64, taskID any, leadMapID int64, text string) error {
-	_, err := tx.exec(ctx, `INSERT INTO notices (account_id, member_id, task_id, lead_map_id, text, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		accountID, member, taskID, leadMapID, text, tx.now.Micros())
+	var err error
+	if member.Valid {
+		_, err = tx.exec(ctx, `INSERT INTO notices (account_id, member_id, task_id, lead_map_id, text, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			accountID, member, taskID, leadMapID, text, tx.now.Micros())
+	} else {
+		_, err = tx.exec(ctx, `INSERT INTO notices (account_id, member_id, task_id, lead_map_id, text, created_at)
+			SELECT CAST(? AS BIGINT), m.id, CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS BIGINT)
+			FROM team_members m WHERE m.account_id = ? AND m.removed_at IS NULL`,
+			accountID, taskID, leadMapID, text, tx.now.Micros(), accountID)
+	}
 	if err != nil {
 		return fmt.Errorf("insert notice: %w", err)
 	}

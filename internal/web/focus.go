@@ -67,5 +67,5 @@ func (s *Server) handleFocus(w http.ResponseWriter, r *http.Request, v *visit) {
 		}
 	}
 	s.render(w, http.StatusOK, "focus", layoutData{Title: "Next task", CSRF: v.CSRF, Actor: v.Actor, Page: d,
-		Flash: takeFlash(w, r), Return: d.Return})
+		Flash: takeFlash(w, r), Return: d.Return, Notices: s.notices(r)})
 }

@@ -28,7 +28,6 @@ type sectionDef struct{ Key, Title, Empty string }
 
 // inboxData is the inbox page.
 type inboxData struct {
-	Notices        []*taskbox.Notice // reminders shown atop the inbox until dismissed
 	Completed      bool
 	Snoozed        bool // the Snoozed view
 	Filter         filter
@@ -292,12 +291,6 @@ func (s *Server) renderInbox(w http.ResponseWriter, r *http.Request, v *visit, s
 		s.fail(w, r, err)
 		return
 	}
-	if s.Notices != nil {
-		if d.Notices, err = s.Notices.ListNotices(ctx); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-	}
 	if d.Categories, err = s.Categories.ListCategories(ctx); err != nil {
 		s.fail(w, r, err)
 		return
@@ -347,7 +340,7 @@ func (s *Server) renderInbox(w http.ResponseWriter, r *http.Request, v *visit, s
 		title = "Snoozed tasks"
 	}
 	s.render(w, status, "inbox", layoutData{Title: title, CSRF: v.CSRF, Actor: v.Actor, Page: d,
-		Flash: takeFlash(w, r), Return: d.Return})
+		Flash: takeFlash(w, r), Return: d.Return, Notices: s.notices(r)})
 }
 
 // views are the links of the inbox's assignee views, the member's own

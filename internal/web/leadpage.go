@@ -94,7 +94,7 @@ func (s *Server) handleLeadPage(w http.ResponseWriter, r *http.Request, v *visit
 		}
 	}
 	s.render(w, http.StatusOK, "lead", layoutData{Title: lead.Email, CSRF: v.CSRF, Actor: v.Actor, Page: d,
-		Flash: takeFlash(w, r), Return: d.Return})
+		Flash: takeFlash(w, r), Return: d.Return, Notices: s.notices(r)})
 }
 
 // noteViews names each note's campaign and time for the page.

@@ -57,3 +57,55 @@ func TestReminderNoticeShownUntilDismissed(t *testing.T) {
 		t.Error("the notice is still shown after dismissing it")
 	}
 }
+
+// A reminder of an unassigned task is a notice for each member of the
+// account: each sees it on its next page, whichever page that is (the
+// task's page here), and dismisses its own.
+func TestReminderNoticeEachMember(t *testing.T) {
+	s := newSite(t, siteOptions{})
+	a := s.account(t, "acme", "", "ann@example.com")
+	bo := a.member(t, s, taskbox.NewMember{Name: "Bo"})
+	due := time.Now().Add(2 * time.Minute).UTC().Format(time.RFC3339)
+	task, err := s.DB.CreateTask(a.ctx, &taskbox.TaskCreate{LeadMapID: a.maps["ann@example.com"], Name: "Call Ann", DueDate: &due,
+		Reminders: []string{"PT1M"}, AssigneeSet: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	owner, bc := browserClient(t), browserClient(t)
+	token := s.signIn(t, owner, a.Key)
+	s.signIn(t, bc, bo.Key.Secret)
+	s.DB.Now = func() taskbox.Timestamp {
+		return taskbox.Timestamp{Time: time.Now().Add(90 * time.Second).UTC().Truncate(time.Microsecond)}
+	}
+	if fired, err := s.DB.FireTimers(context.Background(), 10); err != nil || fired["task_reminder"] != 1 {
+		t.Fatalf("FireTimers = %v, %v", fired, err)
+	}
+	page := "/tasks/" + itoa(task.ID)
+	var ids []string
+	for _, c := range []*http.Client{owner, bc} {
+		p := do(t, c, "GET", s.URL+page, nil)
+		m := regexp.MustCompile(`action="/notices/(\d+)/dismiss"`).FindStringSubmatch(p.Body)
+		if m == nil || !strings.Contains(p.Body, "Reminder: “Call Ann”") {
+			t.Fatalf("no notice on the task's page:\n%.3000s", p.Body)
+		}
+		ids = append(ids, m[1])
+	}
+	if ids[0] == ids[1] {
+		t.Fatalf("both members got notice %s, want one each", ids[0])
+	}
+	if p := do(t, owner, "POST", s.URL+"/notices/"+ids[0]+"/dismiss", url.Values{"csrf": {token}, "return": {page}}); p.Status != http.StatusSeeOther {
+		t.Fatalf("dismiss: %d", p.Status)
+	}
+	if p := do(t, owner, "GET", s.URL+"/", nil); strings.Contains(p.Body, `class="notices"`) {
+		t.Error("the owner still sees its dismissed notice")
+	}
+	if p := do(t, bc, "GET", s.URL+"/", nil); !strings.Contains(p.Body, "Reminder: “Call Ann”") {
+		t.Error("Bo's notice went with the owner's dismissal")
+	}
+	if p := do(t, owner, "POST", s.URL+"/notices/"+ids[1]+"/dismiss", url.Values{"csrf": {token}}); p.Status != http.StatusNotFound {
+		t.Errorf("the owner dismissing Bo's notice: %d, want 404", p.Status)
+	}
+	if p := do(t, owner, "POST", s.URL+"/notices/"+ids[0]+"/dismiss", url.Values{"return": {page}}); p.Status != http.StatusForbidden {
+		t.Errorf("dismiss without the CSRF token: %d, want 403", p.Status)
+	}
+}

@@ -93,6 +93,23 @@ type layoutData struct {
 	Flash  flash
 	Page   any
 	Return string
+	// Notices are the visitor's reminders, atop every signed-in page until
+	// dismissed (see Server.notices).
+	Notices []*taskbox.Notice
+}
+
+// notices lists the visitor's reminder notices for the page's banner. A
+// failure to read them leaves the banner out rather than failing the page.
+func (s *Server) notices(r *http.Request) []*taskbox.Notice {
+	if s.Notices == nil {
+		return nil
+	}
+	ns, err := s.Notices.ListNotices(r.Context())
+	if err != nil {
+		s.Logger.Warn("web: notices", "err", err)
+		return nil
+	}
+	return ns
 }
 
 // render writes a page; pages are rendered into a buffer first, so that a

@@ -141,7 +141,7 @@ func (s *Server) renderTask(w http.ResponseWriter, r *http.Request, v *visit, st
 		}
 	}
 	s.render(w, status, "task", layoutData{Title: task.Name, CSRF: v.CSRF, Actor: v.Actor, Page: d,
-		Flash: takeFlash(w, r), Return: safeReturn(r.URL.RequestURI())})
+		Flash: takeFlash(w, r), Return: safeReturn(r.URL.RequestURI()), Notices: s.notices(r)})
 }
 
 // otherTasks reads a page of the lead's other tasks (open and done, soonest
