@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus/testutil"
 	taskbox "github.com/taskboxhq/taskbox"
 	"github.com/taskboxhq/taskbox/internal/events"
 	"github.com/taskboxhq/taskbox/internal/netguard"
@@ -108,5 +109,20 @@ func TestEveryTimerFiresOnceAcrossThreeServers(t *testing.T) {
 		if n != 1 {
 			t.Errorf("event %s delivered %d times", id, n)
 		}
+	}
+	// Fired once, not only delivered once: the three servers' counters of
+	// timers fired add up to one firing per timer of each kind (how the
+	// servers shared them is logged, not required).
+	for _, kind := range []string{store.TimerDue, store.TimerUnsnooze, store.TimerTaskReminder, store.TimerLeadReminder} {
+		total, busiest := 0.0, 0.0
+		for _, w := range workers {
+			n := testutil.ToFloat64(w.Metrics.TimersFired.WithLabelValues(kind))
+			total += n
+			busiest = max(busiest, n)
+		}
+		if total != tasks {
+			t.Errorf("%s timers fired %v times on the three servers, want %d", kind, total, tasks)
+		}
+		t.Logf("%s: %v fired, the busiest server %v", kind, total, busiest)
 	}
 }
