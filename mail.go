@@ -58,6 +58,7 @@ type MailReminder struct {
 	TaskDue   string `json:"task_due,omitempty"`
 	Before    string `json:"before,omitempty"` // the task reminder's duration (PT15M)
 	LeadMapID int64  `json:"lead_map_id,omitempty"`
+	LeadID    int64  `json:"lead_id,omitempty"`
 	Lead      string `json:"lead,omitempty"`
 	Message   string `json:"message,omitempty"`
 	At        string `json:"at"`

@@ -65,6 +65,8 @@ type Worker struct {
 	// Retention is how long delivered and failed deliveries stay in the
 	// log (default 30 days).
 	Retention time.Duration
+	// Mail sends the queued mails; nil: mail is off.
+	Mail *Mail
 
 	cancel   context.CancelFunc
 	done     sync.WaitGroup
@@ -75,6 +77,7 @@ type Worker struct {
 	depthDue time.Time
 	sweepDue time.Time
 	warned   map[string]time.Time // when each kind of failure was last logged
+	mailing  sync.Mutex           // held while a tick's mails go out
 }
 
 // batch bounds the rows of one dispatch or firing transaction.
@@ -185,6 +188,7 @@ func (w *Worker) Tick(ctx context.Context) (started int) {
 	} else {
 		w.Metrics.DueFired.Add(float64(n))
 	}
+	w.sendMails(ctx)
 	w.full = len(w.sem) == cap(w.sem) // every slot busy: claim when one frees
 	if free := cap(w.sem) - len(w.sem); free > 0 {
 		ds, err := w.DB.ClaimDeliveries(ctx, w.Lease, free)
