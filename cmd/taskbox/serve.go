@@ -350,8 +350,12 @@ func (m *Main) webInbox(ctx context.Context, db *store.DB, logger *slog.Logger, 
 	if err != nil {
 		return nil, err
 	}
+	mailKey, err := db.MailKey(ctx)
+	if err != nil {
+		return nil, err
+	}
 	w := &web.Server{Accounts: db, Campaigns: db, Leads: db, Search: db, Tasks: db, Inbox: db, Members: db, Owners: db, Notes: db, Categories: db, People: db, Sessions: db, Logger: logger,
-		Key: key, IdleTimeout: idle}
+		Key: key, IdleTimeout: idle, MailKey: mailKey, Unsubscribe: db}
 	if limit != nil {
 		w.RateLimit = limit
 	}
