@@ -194,4 +194,3 @@ func (s *Server) unsubscribeMember(w http.ResponseWriter, r *http.Request) (int6
 	}
 	return id, true
 }
-
