@@ -240,6 +240,7 @@ func (m *Main) serve(ctx context.Context, c serveConfig) (err error) {
 			func() float64 { _, r := db.WriteBatches(); return float64(r) }))
 	worker := &events.Worker{DB: db, Client: netguard.NewClient(c.WebhookAllowPrivate), Logger: logger, Metrics: events.NewMetrics(metrics)}
 	if c.SMTPURL != "" {
+		db.MailOn = true
 		if worker.Mail, err = m.mailOut(ctx, db, c); err != nil {
 			return err
 		}

@@ -27,6 +27,7 @@ func (e *env) mailWorker(t *testing.T, addr string) (*events.Worker, []byte) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	e.db.MailOn = true
 	w := e.worker(false)
 	w.Mail = &events.Mail{Queue: e.db, Sender: sender, Renderer: &mail.Renderer{BaseURL: "https://tasks.example.com", Key: key}}
 	return w, key

@@ -59,7 +59,7 @@ func digestDue(m *taskbox.Member, loc *time.Location, now time.Time) (string, bo
 func makeDigest(ctx context.Context, tx *Tx, m *taskbox.Member, acct *taskbox.Account, now time.Time) (int64, error) {
 	loc := m.Location(acct)
 	day, due := digestDue(m, loc, now)
-	if !due {
+	if !due || !tx.mailOn {
 		return 0, nil
 	}
 	var claimed int64

@@ -78,6 +78,7 @@ func TestMemberSettings(t *testing.T) {
 func TestDigest(t *testing.T) {
 	t.Parallel()
 	db := newTestDB(t)
+	db.MailOn = true
 	clock := time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC) // a Monday
 	var mu sync.Mutex
 	db.Now = func() taskbox.Timestamp { mu.Lock(); defer mu.Unlock(); return taskbox.Timestamp{Time: clock} }
