@@ -13,6 +13,7 @@ import (
 type MailQueue interface {
 	ClaimMails(ctx context.Context, lease time.Duration, limit int) ([]*store.OutgoingMail, error)
 	RecordMailAttempt(ctx context.Context, id int64, r store.MailResult) error
+	DeleteOldMails(ctx context.Context, cutoff time.Time, limit int) (int64, error)
 }
 
 // MailSender sends one rendered mail (a *mail.Sender).

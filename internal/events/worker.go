@@ -224,6 +224,11 @@ func (w *Worker) Tick(ctx context.Context) (started int) {
 		if _, err := w.DB.DeleteOldDeliveries(ctx, now.Add(-w.Retention), 10000); err != nil {
 			w.warn(ctx, "delete old deliveries", err)
 		}
+		if w.Mail != nil {
+			if _, err := w.Mail.Queue.DeleteOldMails(ctx, now.Add(-w.Retention), 10000); err != nil {
+				w.warn(ctx, "delete old mails", err)
+			}
+		}
 	}
 	return started
 }

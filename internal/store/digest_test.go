@@ -8,6 +8,7 @@ import (
 	"time"
 
 	taskbox "github.com/taskboxhq/taskbox"
+	"github.com/taskboxhq/taskbox/internal/store"
 )
 
 // Settings: defaults, a member changes its own, bad values are 422s naming
@@ -171,5 +172,15 @@ func TestDigest(t *testing.T) {
 	counts, _ := db.MailCounts(context.Background())
 	if counts[taskbox.MailPending] != 3 {
 		t.Fatalf("mail counts = %v", counts)
+	}
+	// Sent mails and old digest days are swept; pending mails stay.
+	if err := db.RecordMailAttempt(context.Background(), ms[0].ID, store.MailResult{Status: taskbox.MailSent}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := db.DeleteOldMails(context.Background(), clock.Add(time.Hour), 100); err != nil || n != 1 {
+		t.Fatalf("DeleteOldMails = %d, %v", n, err)
+	}
+	if counts, _ := db.MailCounts(context.Background()); counts[taskbox.MailPending] != 2 || counts[taskbox.MailSent] != 0 {
+		t.Fatalf("after the sweep: %v", counts)
 	}
 }

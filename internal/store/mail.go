@@ -189,3 +189,22 @@ func (db *DB) StopDigest(ctx context.Context, memberID int64) (m *taskbox.Member
 	})
 	return m, err
 }
+
+// DeleteOldMails forgets up to limit sent and failed mails queued before
+// cutoff, and the digest days of before it: the queue does not grow
+// without end.
+func (db *DB) DeleteOldMails(ctx context.Context, cutoff time.Time, limit int) (n int64, err error) {
+	err = db.inWrite(ctx, func(tx *Tx) error {
+		res, err := tx.exec(ctx, `DELETE FROM mail_deliveries WHERE id IN (SELECT id FROM mail_deliveries
+			WHERE status <> 'pending' AND created_at < ? ORDER BY id LIMIT ?)`, cutoff.UnixMicro(), limit)
+		if err != nil {
+			return err
+		}
+		if n, err = res.RowsAffected(); err != nil {
+			return err
+		}
+		_, err = tx.exec(ctx, `DELETE FROM digests WHERE created_at < ?`, cutoff.UnixMicro())
+		return err
+	})
+	return n, err
+}
