@@ -56,6 +56,12 @@ type Member struct {
 	RemovedAt *Timestamp `json:"-"`
 	// HasPassword says whether the member has chosen a web password.
 	HasPassword bool `json:"-"`
+	// The notification settings (membersettings.go).
+	Digest           string    `json:"digest"`
+	DigestHour       int       `json:"digest_hour"`
+	DigestDays       []int     `json:"digest_days"`
+	DefaultReminders []string  `json:"default_reminders"`
+	WorkHours        WorkHours `json:"work_hours"`
 }
 
 // Location returns the member's time zone, else the account's.
@@ -106,6 +112,12 @@ type MemberUpdate struct {
 	Timezone    *string
 	Role        *Role
 	Email       *string // "" removes it
+	// The notification settings; nil leaves one as it is.
+	Digest           *string
+	DigestHour       *int
+	DigestDays       *[]int
+	DefaultReminders *[]string // an empty list: none
+	WorkHours        *WorkHours
 }
 
 // Validate normalises and checks the fields that are set; a field that
@@ -127,11 +139,12 @@ func (u *MemberUpdate) Validate(fe *FieldErrors) {
 			checkEmail(fe, "email", *u.Email)
 		}
 	}
+	u.checkSettings(fe)
 }
 
 // Empty reports whether the update changes nothing.
 func (u *MemberUpdate) Empty() bool {
-	return u.Name == nil && !u.TimezoneSet && u.Role == nil && u.Email == nil
+	return u.Name == nil && !u.TimezoneSet && u.Role == nil && u.Email == nil && u.settingsEmpty()
 }
 
 func checkMemberName(fe *FieldErrors, field, name string) {

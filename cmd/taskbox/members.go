@@ -199,13 +199,20 @@ func (m *Main) membersUpdateCommand() *cobra.Command {
 	var (
 		name, email, role, zone string
 		jsonFlag                bool
+		st                      settingFlags
 	)
 	cmd := &cobra.Command{
-		Use:   "update ID [--name NAME] [--email EMAIL] [--role admin|member] [--timezone ZONE]",
-		Short: "Change a team member's name, email, role or time zone",
+		Use:   "update ID [--name NAME] [--email EMAIL] [--role admin|member] [--timezone ZONE] [--digest daily|off] [--digest-hour H] [--digest-days 1,2,3,4,5] [--default-reminders PT15M,P1D] [--work-hours 09:00-17:00]",
+		Short: "Change a team member's name, email, role, time zone or notification settings",
 		Long: `Change the fields given; the others stay. --email "" removes the email (and
 with it sign-in by password); --timezone "" goes back to the account's zone.
-An account keeps at least one admin.`,
+An account keeps at least one admin.
+
+The notification settings: --digest daily|off (the morning digest by email),
+--digest-hour (0-23, in the member's zone), --digest-days (ISO weekdays,
+1 Monday to 7 Sunday), --default-reminders (up to 5 ISO 8601 durations a new
+task assigned to the member takes, "" for none) and --work-hours (the
+member's working hours, HH:MM-HH:MM, for SmartLead's business-hours durations).`,
 		Args: usageArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := positiveID(args[0], "team member")
@@ -230,10 +237,11 @@ An account keeps at least one admin.`,
 					u.Timezone = &zone
 				}
 			}
+			var fe taskbox.FieldErrors
+			st.apply(fl, u, &fe)
 			if u.Empty() {
 				return usageError(errors.New("nothing to change: give at least one of the flags"))
 			}
-			var fe taskbox.FieldErrors
 			if u.Validate(&fe); fe != nil {
 				return cliError(fe.Err())
 			}
@@ -250,10 +258,13 @@ An account keeps at least one admin.`,
 				return printJSON(m.Stdout, mb)
 			}
 			fmt.Fprintf(m.Stdout, "Team member %d updated: %s, %s, email %s.\n", mb.ID, printable(mb.Name), mb.Role, str(mb.Email))
+			fmt.Fprintf(m.Stdout, "Digest %s at %02d:00 on days %v; default reminders %v; working hours %s-%s.\n",
+				mb.Digest, mb.DigestHour, mb.DigestDays, mb.DefaultReminders, mb.WorkHours.Start, mb.WorkHours.End)
 			return nil
 		},
 	}
 	f := cmd.Flags()
+	st.register(f)
 	f.StringVar(&name, "name", "", "the new name")
 	f.StringVar(&email, "email", "", `the new email ("" removes it)`)
 	f.StringVar(&role, "role", "", "admin or member")

@@ -137,6 +137,17 @@ func TestMembersCommands(t *testing.T) {
 	expectCode(t, nil, exitUsage, "--email is required for a web password", "members", "passwd", "1", "--db", db)
 	mustRunCLI(t, "members", "update", fmt.Sprint(m.ID), "--name", "Ana B", "--db", db)
 	expectCode(t, nil, exitUsage, "nothing to change", "members", "update", fmt.Sprint(m.ID), "--db", db)
+	set := mustRunCLI(t, "members", "update", fmt.Sprint(m.ID), "--digest", "off", "--digest-hour", "7", "--digest-days", "1,3",
+		"--default-reminders", "PT15M,P1D", "--work-hours", "08:00-16:00", "--db", db)
+	if !strings.Contains(set.Stdout, "Digest off at 07:00 on days [1 3]; default reminders [PT15M P1D]; working hours 08:00-16:00.") {
+		t.Fatalf("members update settings: %s", set.Stdout)
+	}
+	for flag, value := range map[string]string{"--digest": "weekly", "--digest-hour": "24", "--digest-days": "mon", "--default-reminders": "soon", "--work-hours": "17:00-09:00"} {
+		r := expectCode(t, nil, exitUsage, "", "members", "update", fmt.Sprint(m.ID), flag, value, "--db", db)
+		if !strings.Contains(r.Stderr, strings.ReplaceAll(strings.TrimPrefix(flag, "--"), "-", "_")) {
+			t.Errorf("%s %s: %s", flag, value, r.Stderr)
+		}
+	}
 	mustRunCLI(t, "members", "remove", fmt.Sprint(m.ID), "--db", db)
 	expectCode(t, env, exitRefused, "Invalid API Key", "tasks", "list")
 	expectCode(t, nil, exitFailure, "Team member not found", "members", "remove", fmt.Sprint(m.ID), "--db", db)

@@ -19,6 +19,7 @@ import (
 	taskbox "github.com/taskboxhq/taskbox"
 	"github.com/taskboxhq/taskbox/internal/events"
 	"github.com/taskboxhq/taskbox/internal/httpapi"
+	"github.com/taskboxhq/taskbox/internal/mail"
 	"github.com/taskboxhq/taskbox/internal/netguard"
 	"github.com/taskboxhq/taskbox/internal/store"
 	"github.com/taskboxhq/taskbox/internal/web"
@@ -52,7 +53,10 @@ type serveConfig struct {
 	WebhookAllowPrivate bool
 	// MaxWebhooks is how many webhooks an account may have.
 	MaxWebhooks int
-	Profiles    profileFlags
+	// SMTPURL and MailFrom turn mail on (digests, reminders); "" is off.
+	SMTPURL  string
+	MailFrom string
+	Profiles profileFlags
 }
 
 // validate checks every value before anything starts; each refusal names
@@ -87,6 +91,13 @@ func (c *serveConfig) validate() error {
 	if c.SessionIdle < time.Minute {
 		return errors.New("--session-idle-timeout must be at least 1m")
 	}
+	if c.SMTPURL != "" {
+		if _, err := mail.NewSender(c.SMTPURL, c.MailFrom); err != nil {
+			return err
+		}
+	} else if c.MailFrom != "" {
+		return errors.New("--mail-from needs --smtp-url: mail is off without a mail server")
+	}
 	if c.BaseURL != "" {
 		u, err := url.Parse(c.BaseURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
@@ -113,6 +124,8 @@ var serveEnv = map[string]string{
 	"base-url":              "TASKBOX_BASE_URL",
 	"webhook-allow-private": "TASKBOX_WEBHOOK_ALLOW_PRIVATE",
 	"max-webhooks":          "TASKBOX_MAX_WEBHOOKS",
+	"smtp-url":              "TASKBOX_SMTP_URL",
+	"mail-from":             "TASKBOX_MAIL_FROM",
 }
 
 // writeTimeout bounds writing an answer; the read timeouts are flags.
@@ -155,6 +168,8 @@ Each flag can also be set by the environment variable named in its help.`,
 	f.StringVar(&c.BaseURL, "base-url", "", "the server's public URL, for calendar feed URLs and links to task pages; default http:// and the listening address (env TASKBOX_BASE_URL)")
 	f.BoolVar(&c.WebhookAllowPrivate, "webhook-allow-private", false, "let webhooks reach loopback, private and link-local addresses, for self-hosted receivers; off, such addresses are refused after DNS resolution (env TASKBOX_WEBHOOK_ALLOW_PRIVATE=1)")
 	f.IntVar(&c.MaxWebhooks, "max-webhooks", taskbox.DefaultMaxWebhooks, "how many webhooks an account may have; one more is refused with a 422 (env TASKBOX_MAX_WEBHOOKS)")
+	f.StringVar(&c.SMTPURL, "smtp-url", "", "the mail server for digests and reminder mails: smtp://USER:PASSWORD@HOST:587 (STARTTLS, required with credentials), smtp://HOST:25 (a local relay; STARTTLS when offered) or smtps://USER:PASSWORD@HOST:465 (implicit TLS); mail is off without it (env TASKBOX_SMTP_URL)")
+	f.StringVar(&c.MailFrom, "mail-from", "", "the From of the mails, such as \"taskbox <tasks@example.com>\"; required with --smtp-url (env TASKBOX_MAIL_FROM)")
 	c.Profiles.register(f)
 	cmd.PreRunE = func(cmd *cobra.Command, args []string) error {
 		return applyEnv(cmd.Flags(), serveEnv)
@@ -224,6 +239,13 @@ func (m *Main) serve(ctx context.Context, c serveConfig) (err error) {
 			Help: "Write requests run in the group commit's transactions; divided by taskbox_write_batches_total, the mean batch."},
 			func() float64 { _, r := db.WriteBatches(); return float64(r) }))
 	worker := &events.Worker{DB: db, Client: netguard.NewClient(c.WebhookAllowPrivate), Logger: logger, Metrics: events.NewMetrics(metrics)}
+	if c.SMTPURL != "" {
+		db.MailOn = true
+		if worker.Mail, err = m.mailOut(ctx, db, c); err != nil {
+			return err
+		}
+		logger.Info("mail on", "smtp", worker.Mail.Sender.(*mail.Sender).Addr())
+	}
 	worker.Start(context.WithoutCancel(ctx))
 	defer worker.Stop()
 	api := &httpapi.Server{Accounts: db, Campaigns: db, Leads: db, Tasks: db, Inbox: db, Members: db, Owners: db, Notes: db, Categories: db, DB: db, Logger: logger,
@@ -252,6 +274,19 @@ func (m *Main) serve(ctx context.Context, c serveConfig) (err error) {
 	worker.Stop() // after the last request, before the database closes
 	logger.Info("stopped")
 	return nil
+}
+
+// mailOut is the worker's mail delivery for --smtp-url and --mail-from.
+func (m *Main) mailOut(ctx context.Context, db *store.DB, c serveConfig) (*events.Mail, error) {
+	sender, err := mail.NewSender(c.SMTPURL, c.MailFrom)
+	if err != nil {
+		return nil, err
+	}
+	key, err := db.MailKey(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &events.Mail{Queue: db, Sender: sender, Renderer: &mail.Renderer{BaseURL: c.BaseURL, Key: key}}, nil
 }
 
 // firstStart creates the default account on an empty database and loads the
@@ -316,8 +351,12 @@ func (m *Main) webInbox(ctx context.Context, db *store.DB, logger *slog.Logger, 
 	if err != nil {
 		return nil, err
 	}
+	mailKey, err := db.MailKey(ctx)
+	if err != nil {
+		return nil, err
+	}
 	w := &web.Server{Accounts: db, Campaigns: db, Leads: db, Search: db, Tasks: db, Inbox: db, Members: db, Owners: db, Notes: db, Categories: db, People: db, Notices: db, Sessions: db, Logger: logger,
-		Key: key, IdleTimeout: idle}
+		Key: key, IdleTimeout: idle, MailKey: mailKey, Unsubscribe: db}
 	if limit != nil {
 		w.RateLimit = limit
 	}

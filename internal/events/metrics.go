@@ -32,6 +32,10 @@ type Metrics struct {
 	QueueDepth *prometheus.GaugeVec
 	// InboundProcessed counts SmartLead events processed by this server.
 	InboundProcessed prometheus.Counter
+	// MailsSent counts mails the mail server accepted; MailRetries the
+	// failed attempts to be tried again; MailsFailed the mails given up
+	// after their retries ran out.
+	MailsSent, MailRetries, MailsFailed prometheus.Counter
 }
 
 // NewMetrics makes the collectors and registers them on reg (nil: none).
@@ -59,9 +63,16 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Help: "Task changes not yet dispatched (outbox), webhook deliveries not yet delivered (deliveries), parked task changes (parked)."}, []string{"queue"}),
 		InboundProcessed: prometheus.NewCounter(prometheus.CounterOpts{Name: "taskbox_smartlead_events_processed_total",
 			Help: "SmartLead events processed (mirrored, rules applied) by this server."}),
+		MailsSent: prometheus.NewCounter(prometheus.CounterOpts{Name: "taskbox_mails_sent_total",
+			Help: "Mails (digests, reminders) the mail server accepted."}),
+		MailRetries: prometheus.NewCounter(prometheus.CounterOpts{Name: "taskbox_mail_retries_total",
+			Help: "Failed attempts to send a mail (refused, server down) scheduled to be tried again."}),
+		MailsFailed: prometheus.NewCounter(prometheus.CounterOpts{Name: "taskbox_mails_failed_total",
+			Help: "Mails given up after their retries ran out."}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.Delivered, m.Failed, m.Retries, m.Attempts, m.Latency, m.DueFired, m.TimersFired, m.OutboxFailures, m.OutboxParked, m.QueueDepth, m.InboundProcessed)
+		reg.MustRegister(m.Delivered, m.Failed, m.Retries, m.Attempts, m.Latency, m.DueFired, m.TimersFired, m.OutboxFailures, m.OutboxParked, m.QueueDepth, m.InboundProcessed,
+			m.MailsSent, m.MailRetries, m.MailsFailed)
 	}
 	return m
 }

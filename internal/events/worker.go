@@ -66,6 +66,8 @@ type Worker struct {
 	// Retention is how long delivered and failed deliveries stay in the
 	// log (default 30 days).
 	Retention time.Duration
+	// Mail sends the queued mails; nil: mail is off.
+	Mail *Mail
 
 	cancel   context.CancelFunc
 	done     sync.WaitGroup
@@ -76,6 +78,7 @@ type Worker struct {
 	depthDue time.Time
 	sweepDue time.Time
 	warned   map[string]time.Time // when each kind of failure was last logged
+	mailing  sync.Mutex           // held while a tick's mails go out
 }
 
 // batch bounds the rows of one dispatch or firing transaction.
@@ -189,6 +192,7 @@ func (w *Worker) Tick(ctx context.Context) (started int) {
 			w.Metrics.TimersFired.WithLabelValues(kind).Add(float64(k))
 		}
 	}
+	w.sendMails(ctx)
 	w.full = len(w.sem) == cap(w.sem) // every slot busy: claim when one frees
 	if free := cap(w.sem) - len(w.sem); free > 0 {
 		ds, err := w.DB.ClaimDeliveries(ctx, w.Lease, free)
@@ -223,6 +227,11 @@ func (w *Worker) Tick(ctx context.Context) (started int) {
 		w.sweepDue = now.Add(time.Hour)
 		if _, err := w.DB.DeleteOldDeliveries(ctx, now.Add(-w.Retention), 10000); err != nil {
 			w.warn(ctx, "delete old deliveries", err)
+		}
+		if w.Mail != nil {
+			if _, err := w.Mail.Queue.DeleteOldMails(ctx, now.Add(-w.Retention), 10000); err != nil {
+				w.warn(ctx, "delete old mails", err)
+			}
 		}
 	}
 	return started

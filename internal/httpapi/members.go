@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"bytes"
+	"encoding/json"
 	"net/http"
 
 	taskbox "github.com/taskboxhq/taskbox"
@@ -78,7 +80,46 @@ func decodeMemberUpdate(o object) *taskbox.MemberUpdate {
 		}
 		u.Role = &role
 	}
+	decodeSettings(o, u)
 	return u
+}
+
+// decodeSettings reads the notification settings of a member PATCH body.
+// null is refused for each but default_reminders (null: none).
+func decodeSettings(o object, u *taskbox.MemberUpdate) {
+	if o.has("digest") {
+		u.Digest = new(string)
+		if v := o.string("digest", true); v != nil {
+			*u.Digest = *v
+		}
+	}
+	if o.has("digest_hour") {
+		u.DigestHour = new(int)
+		if v := o.raw("digest_hour"); v == nil || json.Unmarshal(v, u.DigestHour) != nil {
+			o.fe.Add("digest_hour", taskbox.DigestHourRule)
+		}
+	}
+	if o.has("digest_days") {
+		u.DigestDays = &[]int{}
+		if v := o.raw("digest_days"); v == nil || json.Unmarshal(v, u.DigestDays) != nil {
+			o.fe.Add("digest_days", taskbox.DigestDaysRule)
+		}
+	}
+	if o.has("default_reminders") {
+		u.DefaultReminders = &[]string{}
+		if v := o.raw("default_reminders"); v != nil && json.Unmarshal(v, u.DefaultReminders) != nil {
+			o.fe.Add("default_reminders", taskbox.DefaultRemindersRule)
+		}
+	}
+	if o.has("work_hours") {
+		u.WorkHours = &taskbox.WorkHours{}
+		v := o.raw("work_hours")
+		dec := json.NewDecoder(bytes.NewReader(v))
+		dec.DisallowUnknownFields()
+		if v == nil || dec.Decode(u.WorkHours) != nil {
+			o.fe.Add("work_hours", taskbox.WorkHoursRule)
+		}
+	}
 }
 
 // handleUpdateTeamMember is SmartLead's POST

@@ -68,15 +68,15 @@ func TestListTeamMembers(t *testing.T) {
 	ownerID, ownerAt := a.owner(t, acct)
 	r := a.Get(t, "/api/v1/team-members", bo.Key)
 	want := fmt.Sprintf(`{"ok":true,"data":[`+
-		`{"id":%d,"name":"Owner","email":null,"role":"admin","timezone":null,"created_at":%q},`+
-		`{"id":%d,"name":"Ana <Sales>","email":"ana@team.example","role":"admin","timezone":"America/New_York","created_at":%q},`+
-		`{"id":%d,"name":"Bo","email":null,"role":"member","timezone":null,"created_at":%q}]}`,
+		`{"id":%d,"name":"Owner","email":null,"role":"admin","timezone":null,"created_at":%q,"digest":"daily","digest_hour":8,"digest_days":[1,2,3,4,5],"default_reminders":[],"work_hours":{"start":"09:00","end":"17:00"}},`+
+		`{"id":%d,"name":"Ana <Sales>","email":"ana@team.example","role":"admin","timezone":"America/New_York","created_at":%q,"digest":"daily","digest_hour":8,"digest_days":[1,2,3,4,5],"default_reminders":[],"work_hours":{"start":"09:00","end":"17:00"}},`+
+		`{"id":%d,"name":"Bo","email":null,"role":"member","timezone":null,"created_at":%q,"digest":"daily","digest_hour":8,"digest_days":[1,2,3,4,5],"default_reminders":[],"work_hours":{"start":"09:00","end":"17:00"}}]}`,
 		ownerID, ownerAt, ana.ID, ana.At, bo.ID, bo.At)
 	if got := strings.TrimSpace(string(r.Body)); got != want {
 		t.Fatalf("team-members =\n%s\nwant\n%s", got, want)
 	}
 	r = a.Get(t, fmt.Sprintf("/api/v1/team-members/%d", bo.ID), ana.Key)
-	if got := strings.TrimSpace(string(r.Body)); got != fmt.Sprintf(`{"ok":true,"data":{"id":%d,"name":"Bo","email":null,"role":"member","timezone":null,"created_at":%q}}`, bo.ID, bo.At) {
+	if got := strings.TrimSpace(string(r.Body)); got != fmt.Sprintf(`{"ok":true,"data":{"id":%d,"name":"Bo","email":null,"role":"member","timezone":null,"created_at":%q,"digest":"daily","digest_hour":8,"digest_days":[1,2,3,4,5],"default_reminders":[],"work_hours":{"start":"09:00","end":"17:00"}}}`, bo.ID, bo.At) {
 		t.Fatalf("team member = %s", got)
 	}
 	for _, path := range []string{fmt.Sprintf("/api/v1/team-members/%d", bo.ID), "/api/v1/team-members/0", "/api/v1/team-members/x", "/api/v1/team-members/99999"} {
@@ -100,7 +100,8 @@ func TestUpdateTeamMemberSettings(t *testing.T) {
 		return a.Do(t, http.MethodPatch, fmt.Sprintf("/api/v1/team-members/%d", id), key, body)
 	}
 	r := patch(bo.ID, bo.Key, `{"name":"  Bo B ","timezone":"Asia/Tokyo","unknown":1}`)
-	if got := strings.TrimSpace(string(r.Body)); got != fmt.Sprintf(`{"ok":true,"data":{"id":%d,"name":"Bo B","email":null,"role":"member","timezone":"Asia/Tokyo","created_at":%q}}`, bo.ID, bo.At) {
+	if got := strings.TrimSpace(string(r.Body)); got != fmt.Sprintf(`{"ok":true,"data":{"id":%d,"name":"Bo B","email":null,"role":"member","timezone":"Asia/Tokyo","created_at":%q,`+
+		`"digest":"daily","digest_hour":8,"digest_days":[1,2,3,4,5],"default_reminders":[],"work_hours":{"start":"09:00","end":"17:00"}}}`, bo.ID, bo.At) {
 		t.Fatalf("PATCH self = %s", got)
 	}
 	r = patch(bo.ID, bo.Key, `{"timezone":null}`)
@@ -141,6 +142,47 @@ func TestUpdateTeamMemberSettings(t *testing.T) {
 	tbWantError(t, patch(bo.ID, bo.Key, ``), http.StatusBadRequest, "BAD_REQUEST")
 	tbWantError(t, patch(bo.ID, other.Key, `{"name":"x"}`), http.StatusNotFound, "NOT_FOUND")
 	tbWantError(t, a.Do(t, http.MethodPatch, "/api/v1/team-members/abc", acct.Key, `{"name":"x"}`), http.StatusNotFound, "NOT_FOUND")
+}
+
+// The notification settings of §9 through PATCH /api/v1/team-members/{id}:
+// stored and answered, and each bad value a 422 naming its field that
+// changes nothing.
+func TestMemberNotificationSettings(t *testing.T) {
+	t.Parallel()
+	a := tbNewAPI(t)
+	acct := a.Account(t, "notify", "")
+	bo := a.Member(t, acct, taskbox.NewMember{Name: "Bo"})
+	patch := func(body string) *tbResp {
+		return a.Do(t, http.MethodPatch, fmt.Sprintf("/api/v1/team-members/%d", bo.ID), bo.Key, body)
+	}
+	r := patch(`{"digest":"off","digest_hour":7,"digest_days":[6,1,1],"default_reminders":["PT15M","P1D"],"work_hours":{"start":"08:00","end":"16:30"}}`)
+	want := `"digest":"off","digest_hour":7,"digest_days":[1,6],"default_reminders":["PT15M","P1D"],"work_hours":{"start":"08:00","end":"16:30"}}}`
+	if r.Status != http.StatusOK || !strings.HasSuffix(strings.TrimSpace(string(r.Body)), want) {
+		t.Fatalf("PATCH settings = %s", r)
+	}
+	if r := patch(`{"default_reminders":null}`); !strings.Contains(string(r.Body), `"default_reminders":[]`) {
+		t.Fatalf("default_reminders null: %s", r)
+	}
+	for body, field := range map[string]string{
+		`{"digest":"weekly"}`: "digest", `{"digest":null}`: "digest", `{"digest":1}`: "digest",
+		`{"digest_hour":24}`: "digest_hour", `{"digest_hour":-1}`: "digest_hour", `{"digest_hour":"8"}`: "digest_hour",
+		`{"digest_hour":8.5}`: "digest_hour", `{"digest_hour":null}`: "digest_hour",
+		`{"digest_days":[]}`: "digest_days", `{"digest_days":[0]}`: "digest_days", `{"digest_days":[8]}`: "digest_days",
+		`{"digest_days":"1,2"}`: "digest_days", `{"digest_days":null}`: "digest_days",
+		`{"default_reminders":["15 minutes"]}`: "default_reminders", `{"default_reminders":"PT15M"}`: "default_reminders",
+		`{"default_reminders":["PT1M","PT2M","PT3M","PT4M","PT5M","PT6M"]}`: "default_reminders", `{"default_reminders":[5]}`: "default_reminders",
+		`{"work_hours":{"start":"17:00","end":"09:00"}}`: "work_hours", `{"work_hours":{"start":"9:00","end":"17:00"}}`: "work_hours",
+		`{"work_hours":"09:00-17:00"}`: "work_hours", `{"work_hours":null}`: "work_hours", `{"work_hours":{"start":"09:00","end":"17:00","x":1}}`: "work_hours",
+	} {
+		e := tbWantError(t, patch(body), http.StatusUnprocessableEntity, "VALIDATION_ERROR")
+		if fs := e.Fields(); len(fs) != 1 || fs[0] != field {
+			t.Errorf("%s: fields %v, want %s", body, fs, field)
+		}
+	}
+	r = a.Get(t, fmt.Sprintf("/api/v1/team-members/%d", bo.ID), bo.Key)
+	if !strings.Contains(string(r.Body), `"digest_hour":7`) || !strings.Contains(string(r.Body), `"digest":"off"`) {
+		t.Fatalf("a refused PATCH changed something: %s", r)
+	}
 }
 
 // POST /api/v1/master-inbox/update-team-member, exactly as SPEC §8: ids as

@@ -56,6 +56,11 @@ type DB struct {
 	// MaxWebhooks is how many webhooks an account may have; zero means
 	// taskbox.DefaultMaxWebhooks. serve sets it (--max-webhooks).
 	MaxWebhooks int
+	// MailOn says that this server sends mail (serve --smtp-url): only
+	// then do digests and reminders queue mails, so that a server without
+	// a mail server does not pile up mails that a later one would send
+	// all at once. Every server of one database should say the same.
+	MailOn bool
 }
 
 // DefaultTimeout is the Timeout that serve sets unless told otherwise.
@@ -203,6 +208,8 @@ type Tx struct {
 	// SQLite a batch of many requests; on PostgreSQL, where other writers
 	// commit meanwhile, one request); writes to webhooks reset it.
 	hookEvents map[int64]map[string]bool
+	// mailOn is DB.MailOn: whether mails are queued.
+	mailOn bool
 }
 
 // querier runs statements: a *sql.Tx, or a *sql.DB outside a transaction.
@@ -268,7 +275,7 @@ func (db *DB) inStatement(ctx context.Context, fn func(*Tx) error) (err error) {
 	defer func() { err = unavailable(ctx, err) }()
 	stmts := db.stmtsOf(db.read)
 	stmts.prepare(ctx)
-	return fn(&Tx{q: db.read, ctx: ctx, wd: wd, dialect: db.dialect, now: db.Now(), stmts: stmts})
+	return fn(&Tx{q: db.read, ctx: ctx, wd: wd, dialect: db.dialect, now: db.Now(), stmts: stmts, mailOn: db.MailOn})
 }
 
 // inTx runs fn in a transaction under a watchdog (DB.Timeout). Whatever
@@ -290,7 +297,7 @@ func (db *DB) inTxUntil(ctx context.Context, pool *sql.DB, readOnly bool, begun 
 		return fmt.Errorf("begin: %w", err)
 	}
 	defer sqltx.Rollback()
-	tx := &Tx{tx: sqltx, q: sqltx, ctx: ctx, wd: wd, dialect: db.dialect, now: db.Now(), stmts: stmts}
+	tx := &Tx{tx: sqltx, q: sqltx, ctx: ctx, wd: wd, dialect: db.dialect, now: db.Now(), stmts: stmts, mailOn: db.MailOn}
 	if pool == db.write && !db.dialect.concurrentWriters() {
 		// The writer took SQLite's write lock at BEGIN (IMMEDIATE), the
 		// one wait the watchdog must be able to end; past it no statement

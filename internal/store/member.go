@@ -5,8 +5,10 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	taskbox "github.com/taskboxhq/taskbox"
@@ -16,7 +18,7 @@ var _ taskbox.MemberAdmin = (*DB)(nil)
 
 // memberSelect reads a member; scanMember takes its columns.
 const memberSelect = `SELECT id, account_id, name, email, role, timezone, created_at, removed_at,
-	CASE WHEN password_hash IS NULL THEN 0 ELSE 1 END FROM team_members`
+	CASE WHEN password_hash IS NULL THEN 0 ELSE 1 END, digest, digest_hour, digest_days, default_reminders, work_start, work_end FROM team_members`
 
 func scanMember(s scanner) (*taskbox.Member, error) {
 	var (
@@ -26,10 +28,25 @@ func scanMember(s scanner) (*taskbox.Member, error) {
 		created     int64
 		removed     sql.NullInt64
 		hasPassword int
+		days        string
+		reminders   sql.NullString
+		workStart   int
+		workEnd     int
 	)
-	if err := s.Scan(&m.ID, &m.AccountID, &m.Name, &email, &role, &zone, &created, &removed, &hasPassword); err != nil {
+	if err := s.Scan(&m.ID, &m.AccountID, &m.Name, &email, &role, &zone, &created, &removed, &hasPassword,
+		&m.Digest, &m.DigestHour, &days, &reminders, &workStart, &workEnd); err != nil {
 		return nil, err
 	}
+	if err := json.Unmarshal([]byte(days), &m.DigestDays); err != nil {
+		return nil, fmt.Errorf("member %d: digest_days: %w", m.ID, err)
+	}
+	m.DefaultReminders = []string{}
+	if reminders.Valid {
+		if err := json.Unmarshal([]byte(reminders.String), &m.DefaultReminders); err != nil {
+			return nil, fmt.Errorf("member %d: default_reminders: %w", m.ID, err)
+		}
+	}
+	m.WorkHours = taskbox.WorkHoursFromMinutes(workStart, workEnd)
 	m.Email, m.Timezone, m.Role = stringPtr(email), stringPtr(zone), taskbox.Role(role)
 	m.CreatedAt, m.RemovedAt, m.HasPassword = taskbox.TimestampFromMicros(created), timestampPtr(removed), hasPassword == 1
 	return &m, nil
@@ -57,7 +74,9 @@ var errEmailTaken = taskbox.ValidationError([]taskbox.FieldError{{Field: "email"
 
 // insertMember adds a validated member to an account.
 func insertMember(ctx context.Context, tx *Tx, accountID int64, n taskbox.NewMember) (*taskbox.Member, error) {
-	m := &taskbox.Member{AccountID: accountID, Name: n.Name, Role: n.Role, CreatedAt: tx.now}
+	m := &taskbox.Member{AccountID: accountID, Name: n.Name, Role: n.Role, CreatedAt: tx.now,
+		Digest: taskbox.DigestDaily, DigestHour: taskbox.DefaultDigestHour, DigestDays: slices.Clone(taskbox.DefaultDigestDays),
+		DefaultReminders: []string{}, WorkHours: taskbox.DefaultWorkHours}
 	if n.Email != "" {
 		m.Email = &n.Email
 		var one int
@@ -256,12 +275,47 @@ func updateMember(ctx context.Context, tx *Tx, m *taskbox.Member, u *taskbox.Mem
 		email = *u.Email
 		m.Email = stringPtr(sql.NullString{String: email, Valid: email != ""})
 	}
-	_, err := tx.exec(ctx, `UPDATE team_members SET name = ?, timezone = ?, role = ?, email = ?, email_key = ? WHERE id = ?`,
-		m.Name, m.Timezone, string(m.Role), nullText(email), emailKey(email), m.ID)
+	applySettings(m, u)
+	start, end := m.WorkHours.Minutes()
+	days, _ := json.Marshal(m.DigestDays)
+	_, err := tx.exec(ctx, `UPDATE team_members SET name = ?, timezone = ?, role = ?, email = ?, email_key = ?,
+		digest = ?, digest_hour = ?, digest_days = ?, default_reminders = ?, work_start = ?, work_end = ? WHERE id = ?`,
+		m.Name, m.Timezone, string(m.Role), nullText(email), emailKey(email),
+		m.Digest, m.DigestHour, string(days), remindersJSON(m.DefaultReminders), start, end, m.ID)
 	if tx.dialect.uniqueViolation(err) {
 		return errEmailTaken
+	} else if err != nil {
+		return err
 	}
-	return err
+	return settingsChanged(ctx, tx, m)
+}
+
+// applySettings sets the notification settings of u on m.
+func applySettings(m *taskbox.Member, u *taskbox.MemberUpdate) {
+	if u.Digest != nil {
+		m.Digest = *u.Digest
+	}
+	if u.DigestHour != nil {
+		m.DigestHour = *u.DigestHour
+	}
+	if u.DigestDays != nil {
+		m.DigestDays = *u.DigestDays
+	}
+	if u.DefaultReminders != nil {
+		m.DefaultReminders = *u.DefaultReminders
+	}
+	if u.WorkHours != nil {
+		m.WorkHours = *u.WorkHours
+	}
+}
+
+// remindersJSON is a list of reminders as stored: NULL for none.
+func remindersJSON(rs []string) any {
+	if len(rs) == 0 {
+		return nil
+	}
+	b, _ := json.Marshal(rs)
+	return string(b)
 }
 
 // keepAnAdmin refuses a change that would leave m's account without an

@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	taskbox "github.com/taskboxhq/taskbox"
+	"github.com/taskboxhq/taskbox/internal/mail"
 )
 
 // axeVersion is the axe-core release the accessibility test runs, from npm.
@@ -144,6 +145,14 @@ func TestBrowserAccessibility(t *testing.T) {
 	check("focus mode")
 	run(t, ctx, chromedp.Navigate(s.URL+"/no/such/page"), chromedp.WaitVisible(chromedp.CSS("h1")))
 	check("not found")
+	run(t, ctx, chromedp.Navigate(s.URL+"/settings"), chromedp.WaitVisible(chromedp.ID("settings-save")))
+	check("settings")
+	run(t, ctx, chromedp.Clear(chromedp.ID("default_reminders")), chromedp.SendKeys(chromedp.ID("default_reminders"), "soon"),
+		chromedp.Click(chromedp.ID("settings-save")))
+	waitFor(t, ctx, `document.getElementById("default_reminders-err") !== null`)
+	check("settings with an error")
+	run(t, ctx, chromedp.Navigate(s.URL+"/unsubscribe/"+mail.UnsubscribeToken(s.mailKey(t), ownerOf(t, s, a))), chromedp.WaitVisible(chromedp.ID("unsubscribe-confirm")))
+	check("unsubscribe")
 	run(t, ctx, chromedp.EmulateViewport(360, 740), chromedp.Navigate(s.URL+"/"), chromedp.WaitVisible(chromedp.ID("f-q")))
 	check("inbox at 360 px")
 }

@@ -21,7 +21,7 @@ type pageSet struct {
 	pages map[string]*template.Template
 }
 
-var pageNames = []string{"signin", "setup", "inbox", "task", "lead", "confirm", "error", "focus"}
+var pageNames = []string{"signin", "setup", "inbox", "task", "lead", "confirm", "error", "focus", "settings", "unsubscribe"}
 
 func parsePages(assets map[string]string) (*pageSet, error) {
 	funcs := template.FuncMap{

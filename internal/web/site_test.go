@@ -51,8 +51,12 @@ func newSite(t testing.TB, o siteOptions) *site {
 	if o.logs != nil {
 		logger = slog.New(slog.NewTextHandler(o.logs, nil))
 	}
+	mailKey, err := db.MailKey(context.Background())
+	if err != nil {
+		t.Fatalf("MailKey: %v", err)
+	}
 	w := &web.Server{Accounts: db, Campaigns: db, Leads: db, Search: db, Tasks: db, Inbox: db, Members: db, Owners: db, Notes: db, Categories: db, People: db, Notices: db, Sessions: db, Logger: logger,
-		Key: key, IdleTimeout: o.idle, PageSize: o.pageSize, SignInBurst: o.signInBurst, SignInEvery: o.signInEvery}
+		Key: key, IdleTimeout: o.idle, PageSize: o.pageSize, SignInBurst: o.signInBurst, SignInEvery: o.signInEvery, MailKey: mailKey, Unsubscribe: db}
 	limit := httpapi.NewRateLimiter(o.rateLimit)
 	if limit != nil {
 		w.RateLimit = limit

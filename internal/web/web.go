@@ -73,6 +73,10 @@ type Server struct {
 	// posts) by the session's API key: serve hands it the API's limiter,
 	// so that a key's pages and API calls share one budget. Nil: none.
 	RateLimit KeyLimiter
+	// MailKey signs the unsubscribe links of mails (store.DB.MailKey), and
+	// Unsubscribe turns a digest off for one; nil: the links are refused.
+	MailKey     []byte
+	Unsubscribe Unsubscriber
 
 	pages    *pageSet
 	sessions *sealer
@@ -168,6 +172,10 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("GET /leads/{id}", s.signedIn(s.handleLeadPage))
 	mux.HandleFunc("POST /notes", s.form(s.handleAddNote))
 	mux.HandleFunc("POST /lead-maps/{id}/category", s.form(s.handleSetCategory))
+	mux.HandleFunc("GET /settings", s.signedIn(s.handleSettingsPage))
+	mux.HandleFunc("POST /settings", s.form(s.handleSettings))
+	mux.HandleFunc("GET /unsubscribe/{token}", s.handleUnsubscribePage)
+	mux.HandleFunc("POST /unsubscribe/{token}", s.handleUnsubscribe)
 	mux.HandleFunc("/", s.handleNotFound)
 	return mux
 }
