@@ -52,7 +52,11 @@ type serveConfig struct {
 	WebhookAllowPrivate bool
 	// MaxWebhooks is how many webhooks an account may have.
 	MaxWebhooks int
-	Profiles    profileFlags
+	// Worker runs the background work (webhook delivery, due times,
+	// SmartLead's received events) beside the requests; off, the server
+	// only answers requests and another server of the database does it.
+	Worker   bool
+	Profiles profileFlags
 }
 
 // validate checks every value before anything starts; each refusal names
@@ -113,6 +117,7 @@ var serveEnv = map[string]string{
 	"base-url":              "TASKBOX_BASE_URL",
 	"webhook-allow-private": "TASKBOX_WEBHOOK_ALLOW_PRIVATE",
 	"max-webhooks":          "TASKBOX_MAX_WEBHOOKS",
+	"worker":                "TASKBOX_WORKER",
 }
 
 // writeTimeout bounds writing an answer; the read timeouts are flags.
@@ -155,6 +160,7 @@ Each flag can also be set by the environment variable named in its help.`,
 	f.StringVar(&c.BaseURL, "base-url", "", "the server's public URL, for calendar feed URLs and links to task pages; default http:// and the listening address (env TASKBOX_BASE_URL)")
 	f.BoolVar(&c.WebhookAllowPrivate, "webhook-allow-private", false, "let webhooks reach loopback, private and link-local addresses, for self-hosted receivers; off, such addresses are refused after DNS resolution (env TASKBOX_WEBHOOK_ALLOW_PRIVATE=1)")
 	f.IntVar(&c.MaxWebhooks, "max-webhooks", taskbox.DefaultMaxWebhooks, "how many webhooks an account may have; one more is refused with a 422 (env TASKBOX_MAX_WEBHOOKS)")
+	f.BoolVar(&c.Worker, "worker", true, "run the background worker (webhook deliveries, due times, SmartLead's received events); --worker=false only answers requests, for a server beside others of the same database that run it (env TASKBOX_WORKER)")
 	c.Profiles.register(f)
 	cmd.PreRunE = func(cmd *cobra.Command, args []string) error {
 		return applyEnv(cmd.Flags(), serveEnv)
@@ -224,8 +230,10 @@ func (m *Main) serve(ctx context.Context, c serveConfig) (err error) {
 			Help: "Write requests run in the group commit's transactions; divided by taskbox_write_batches_total, the mean batch."},
 			func() float64 { _, r := db.WriteBatches(); return float64(r) }))
 	worker := &events.Worker{DB: db, Client: netguard.NewClient(c.WebhookAllowPrivate), Logger: logger, Metrics: events.NewMetrics(metrics)}
-	worker.Start(context.WithoutCancel(ctx))
-	defer worker.Stop()
+	if c.Worker {
+		worker.Start(context.WithoutCancel(ctx))
+		defer worker.Stop()
+	}
 	api := &httpapi.Server{Accounts: db, Campaigns: db, Leads: db, Tasks: db, Inbox: db, Members: db, Owners: db, Notes: db, Categories: db, DB: db, Logger: logger,
 		RateLimit: httpapi.NewRateLimiter(c.RateLimit), KeyFailures: httpapi.NewKeyFailures(), Metrics: metrics, Webhooks: db, Calendar: &events.Calendar{DB: db, BaseURL: c.BaseURL},
 		SmartLead: db, Rules: db, BaseURL: c.BaseURL,
