@@ -229,6 +229,12 @@ func (m *Main) serve(ctx context.Context, c serveConfig) (err error) {
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "taskbox_write_batch_requests_total",
 			Help: "Write requests run in the group commit's transactions; divided by taskbox_write_batches_total, the mean batch."},
 			func() float64 { _, r := db.WriteBatches(); return float64(r) }))
+	for _, o := range store.InboundOutcomes {
+		metrics.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "taskbox_smartlead_event_outcomes_total",
+			Help:        "SmartLead events processed by this server, by outcome: applied (rules acted), no_rule, ignored (a type taskbox does not act on, no lead or campaign), failed (given up after its tries).",
+			ConstLabels: prometheus.Labels{"outcome": o}},
+			func() float64 { return float64(db.InboundProcessed(o)) }))
+	}
 	worker := &events.Worker{DB: db, Client: netguard.NewClient(c.WebhookAllowPrivate), Logger: logger, Metrics: events.NewMetrics(metrics)}
 	if c.Worker {
 		worker.Start(context.WithoutCancel(ctx))

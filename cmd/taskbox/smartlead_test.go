@@ -181,7 +181,8 @@ func TestSmartLeadClientAgainstTheBinary(t *testing.T) {
 	slPost(t, s, path, slPayload(t, "manual_step_reached", map[string]any{
 		"campaign_id": 6060, "campaign_name": "Winter", "sl_lead_email": "piet@example.net", "lead_email": "piet@example.net",
 		"event_timestamp": "2026-01-05T11:00:00Z"}))
-	waitFor(t, 20*time.Second, "three events processed", func() bool {
+	slPost(t, s, path, `{"event_type": "EMAIL_OPEN", "stats_id": "open-1", "sl_lead_email": "ola@example.net", "campaign_id": 6060}`)
+	waitFor(t, 20*time.Second, "four events processed", func() bool {
 		ev := slEvents(t, s, key)
 		n := 0
 		for _, e := range ev {
@@ -189,8 +190,15 @@ func TestSmartLeadClientAgainstTheBinary(t *testing.T) {
 				n++
 			}
 		}
-		return n == 3
+		return n == 4
 	})
+	metrics := string(s.request(t, "GET", "/metrics", nil).Body)
+	for _, want := range []string{`taskbox_smartlead_event_outcomes_total{outcome="applied"} 3`, `taskbox_smartlead_event_outcomes_total{outcome="ignored"} 1`,
+		`taskbox_smartlead_event_outcomes_total{outcome="failed"} 0`, `taskbox_smartlead_events_received_total{event_type="other",result="stored"} 1`} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
 	tasks := slTaskList(t, s, key)
 	var reply, manual int
 	for _, tk := range tasks {

@@ -56,6 +56,8 @@ type DB struct {
 	// MaxWebhooks is how many webhooks an account may have; zero means
 	// taskbox.DefaultMaxWebhooks. serve sets it (--max-webhooks).
 	MaxWebhooks int
+	// inbound counts the SmartLead events processed, by outcome.
+	inbound inboundCounts
 }
 
 // DefaultTimeout is the Timeout that serve sets unless told otherwise.
