@@ -244,7 +244,7 @@ func (m *Main) serve(ctx context.Context, c serveConfig) (err error) {
 		RateLimit: httpapi.NewRateLimiter(c.RateLimit), KeyFailures: httpapi.NewKeyFailures(), Metrics: metrics, Webhooks: db, Calendar: &events.Calendar{DB: db, BaseURL: c.BaseURL},
 		SmartLead: db, Rules: db, BaseURL: c.BaseURL,
 		WebhookAllowPrivate: c.WebhookAllowPrivate}
-	if api.Web, err = m.webInbox(ctx, db, logger, c.SessionIdle, api.RateLimit); err != nil {
+	if api.Web, err = m.webInbox(ctx, db, logger, c.SessionIdle, api.RateLimit, c.BaseURL); err != nil {
 		return err
 	}
 	gate.set(api.Handler())
@@ -325,13 +325,13 @@ func (m *Main) logger(format string, w io.Writer) *slog.Logger {
 }
 
 // webInbox builds the web inbox's pages over the same services as the API.
-func (m *Main) webInbox(ctx context.Context, db *store.DB, logger *slog.Logger, idle time.Duration, limit *httpapi.RateLimiter) (http.Handler, error) {
+func (m *Main) webInbox(ctx context.Context, db *store.DB, logger *slog.Logger, idle time.Duration, limit *httpapi.RateLimiter, baseURL string) (http.Handler, error) {
 	key, err := db.WebSessionKey(ctx)
 	if err != nil {
 		return nil, err
 	}
 	w := &web.Server{Accounts: db, Campaigns: db, Leads: db, Search: db, Tasks: db, Inbox: db, Members: db, Owners: db, Notes: db, Categories: db, People: db, Sessions: db, Logger: logger,
-		Key: key, IdleTimeout: idle}
+		SmartLead: db, Rules: db, BaseURL: baseURL, Key: key, IdleTimeout: idle}
 	if limit != nil {
 		w.RateLimit = limit
 	}

@@ -47,6 +47,12 @@ type Server struct {
 	Members    taskbox.MemberService
 	Owners     Owners
 	People     taskbox.PasswordSignIn
+	// SmartLead and Rules serve the SmartLead settings page.
+	SmartLead taskbox.SmartLeadService
+	Rules     taskbox.RuleService
+	// BaseURL is the server's public address, which the SmartLead URL
+	// starts with; "" means the address the request came to.
+	BaseURL string
 	// Counter and Deleter default to Inbox when it has those methods
 	// (store.DB does).
 	Counter taskbox.TaskCounter
@@ -162,6 +168,12 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("GET /leads/{id}", s.signedIn(s.handleLeadPage))
 	mux.HandleFunc("POST /notes", s.form(s.handleAddNote))
 	mux.HandleFunc("POST /lead-maps/{id}/category", s.form(s.handleSetCategory))
+	if s.SmartLead != nil && s.Rules != nil {
+		mux.HandleFunc("GET /settings/smartlead", s.signedIn(s.handleSmartLeadPage))
+		mux.HandleFunc("POST /settings/smartlead/connect", s.form(s.handleConnectSmartLead))
+		mux.HandleFunc("POST /settings/smartlead/rules/{id}", s.form(s.handleEditRule))
+		mux.HandleFunc("POST /settings/smartlead/rules/{id}/enabled", s.form(s.handleRuleEnabled))
+	}
 	mux.HandleFunc("/", s.handleNotFound)
 	return mux
 }

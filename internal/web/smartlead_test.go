@@ -1,0 +1,104 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	taskbox "github.com/taskboxhq/taskbox"
+)
+
+// The SmartLead settings page works without JavaScript: it makes the URL
+// (shown once) with a secret key, lists the events received with what the
+// rules did, and turns rules off and edits them through forms that carry
+// the CSRF token; a refused edit comes back with its error under the field.
+func TestSmartLeadSettingsPage(t *testing.T) {
+	s := newSite(t, siteOptions{})
+	a := s.account(t, "Acme", "")
+	c := browserClient(t)
+	csrf := s.signIn(t, c, a.Key)
+	page := s.URL + "/settings/smartlead"
+
+	p := do(t, c, "GET", page, nil)
+	if p.Status != http.StatusOK || !strings.Contains(p.Body, "Not connected yet") || !strings.Contains(p.Body, `href="/settings/smartlead"`) {
+		t.Fatalf("first visit = %d:\n%.3000s", p.Status, p.Body)
+	}
+	if p := do(t, c, "POST", page+"/connect", url.Values{"secret_key": {"s3"}}); p.Status != http.StatusForbidden {
+		t.Errorf("connect without the CSRF token = %d", p.Status)
+	}
+	if _, err := s.DB.SmartLeadSetup(a.ctx); err != nil {
+		t.Fatal(err)
+	}
+	p = do(t, c, "POST", page+"/connect", url.Values{"csrf": {csrf}, "secret_key": {"s3cret"}})
+	hook := htmlUnescape(regexpFind(p.Body, `id="hook-url"[^>]*value="([^"]+)"`))
+	if p.Status != http.StatusOK || !strings.HasPrefix(hook, s.URL+"/hooks/smartlead/slh_") || !strings.Contains(p.Body, "shown only now") {
+		t.Fatalf("connect = %d, url %q:\n%.3000s", p.Status, hook, p.Body)
+	}
+	if !strings.Contains(p.Body, "events must carry its secret key") || strings.Count(p.Body, `class="card rule"`) != 6 {
+		t.Errorf("after connecting the page lacks the secret's state or the six rules:\n%.4000s", p.Body)
+	}
+	if p := do(t, c, "GET", page, nil); strings.Contains(p.Body, "slh_") {
+		t.Error("the URL is shown again on a later visit")
+	}
+
+	ev := `{"event_type":"EMAIL_REPLY","stats_id":"p1","sl_lead_email":"zoe@example.com","sl_email_lead_map_id":881,"campaign_id":77,"campaign_name":"Spring","secret_key":"s3cret","reply_message":{"text":"Yes, call me"}}`
+	resp, err := http.Post(hook, "application/json", strings.NewReader(ev))
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("POST hook = %v, %v", resp, err)
+	}
+	resp.Body.Close()
+	if p := do(t, c, "GET", page, nil); !strings.Contains(p.Body, "Waiting to be processed") || !strings.Contains(p.Body, "zoe@example.com") {
+		t.Errorf("the pending event is not listed:\n%.5000s", p.Body)
+	}
+	if _, err := s.DB.ProcessInbound(context.Background(), 10); err != nil {
+		t.Fatal(err)
+	}
+	if p := do(t, c, "GET", page, nil); !strings.Contains(p.Body, "created task") || !strings.Contains(p.Body, "reply kept") {
+		t.Errorf("the event does not say what the rules did:\n%.5000s", p.Body)
+	}
+
+	rules, err := s.DB.ListRules(a.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, snooze := rules[0], rules[3]
+	p = do(t, c, "POST", fmt.Sprintf("%s/rules/%d/enabled", page, snooze.ID), url.Values{"csrf": {csrf}, "enabled": {"off"}})
+	if p.Status != http.StatusSeeOther || p.Header.Get("Location") != fmt.Sprintf("/settings/smartlead#rule-%d", snooze.ID) {
+		t.Errorf("turn off = %d %s", p.Status, p.Header.Get("Location"))
+	}
+	edit := url.Values{"csrf": {csrf}, "name": {"Replies in turn"}, "task_name": {"Answer {{lead.email}}"}, "priority": {"HIGH"},
+		"due": {"PT2H"}, "business_hours": {"on"}, "assignee": {"round_robin"}}
+	if p := do(t, c, "POST", fmt.Sprintf("%s/rules/%d", page, first.ID), edit); p.Status != http.StatusSeeOther {
+		t.Errorf("edit = %d:\n%.3000s", p.Status, p.Body)
+	}
+	edit.Set("due", "two hours")
+	edit.Set("name", "Broken")
+	p = do(t, c, "POST", fmt.Sprintf("%s/rules/%d", page, first.ID), edit)
+	if p.Status != http.StatusUnprocessableEntity || !strings.Contains(p.Body, "ISO 8601 duration") || !strings.Contains(p.Body, `value="two hours"`) {
+		t.Errorf("a bad due = %d, want 422 with the error and the typed value:\n%.6000s", p.Status, p.Body)
+	}
+	rules, err = s.DB.ListRules(a.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ct := rules[0].Then.CreateTask
+	if rules[0].Name != "Replies in turn" || ct == nil || ct.Due != "PT2H" || !ct.BusinessHours || ct.Priority != taskbox.PriorityHigh ||
+		string(ct.Assignee) != `"round_robin"` || rules[3].Enabled {
+		t.Errorf("rules after the forms = %+v / %+v, %v", rules[0], ct, rules[3].Enabled)
+	}
+	if p := do(t, c, "POST", page+"/rules/999999/enabled", url.Values{"csrf": {csrf}, "enabled": {"on"}}); p.Status != http.StatusNotFound || !strings.Contains(p.Body, "no such SmartLead rule") {
+		t.Errorf("unknown rule = %d", p.Status)
+	}
+	// Another account's rule is not found.
+	b := s.account(t, "Other", "")
+	if _, err := s.DB.ConnectSmartLead(b.ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	theirs, _ := s.DB.ListRules(b.ctx)
+	if p := do(t, c, "POST", fmt.Sprintf("%s/rules/%d/enabled", page, theirs[0].ID), url.Values{"csrf": {csrf}, "enabled": {"off"}}); p.Status != http.StatusNotFound {
+		t.Errorf("another account's rule = %d", p.Status)
+	}
+}
