@@ -7,7 +7,9 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/chromedp/chromedp"
 	taskbox "github.com/taskboxhq/taskbox"
 )
 
@@ -100,5 +102,84 @@ func TestSmartLeadSettingsPage(t *testing.T) {
 	theirs, _ := s.DB.ListRules(b.ctx)
 	if p := do(t, c, "POST", fmt.Sprintf("%s/rules/%d/enabled", page, theirs[0].ID), url.Values{"csrf": {csrf}, "enabled": {"off"}}); p.Status != http.StatusNotFound {
 		t.Errorf("another account's rule = %d", p.Status)
+	}
+}
+
+// checkAxe runs axe-core on the tab's page, light and dark, and fails on
+// a serious or critical violation (as TestBrowserAccessibility does).
+func checkAxe(t *testing.T, ctx context.Context, src, name string) {
+	t.Helper()
+	waitFor(t, ctx, `document.readyState === "complete"`)
+	run(t, ctx, chromedp.Evaluate[chromedp.Void](src+";void 0"))
+	for _, scheme := range []string{"light", "dark"} {
+		setScheme(t, ctx, scheme)
+		bad, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`axe.run(document, {resultTypes: ["violations"]}).then(function(r){
+			return r.violations.filter(function(v){ return v.impact === "serious" || v.impact === "critical"; }).map(function(v){
+				return v.impact + " " + v.id + ": " + v.help + " — " + v.nodes.slice(0, 3).map(function(n){ return n.target.join(" "); }).join(" | ");
+			});
+		})`, chromedp.EvalAwaitPromise))
+		if err != nil {
+			t.Fatalf("%s: axe.run: %v", name, err)
+		}
+		for _, v := range bad {
+			t.Errorf("%s (%s): %s", name, scheme, v)
+		}
+	}
+	setScheme(t, ctx, "")
+}
+
+// In Chromium: the header's link leads to the SmartLead page, the URL is
+// made and shown, an event SmartLead sends appears with what the rules
+// did, a rule is turned off and a refused edit says why under its field;
+// axe-core finds no serious violation on the page in those states, wide
+// and narrow.
+func TestBrowserSmartLeadSettings(t *testing.T) {
+	src := axeSource(t)
+	ctx := tabWithin(t, "Europe/Berlin", 3*time.Minute)
+	s := newSite(t, siteOptions{})
+	a := s.account(t, "Acme", "")
+	run(t, ctx, chromedp.EmulateViewport(1280, 900))
+	signInWithBrowser(t, ctx, s, a.Key)
+	run(t, ctx, chromedp.Click(chromedp.CSS("a.navlink")), chromedp.WaitVisible(chromedp.ID("connect")))
+	checkAxe(t, ctx, src, "not connected")
+	run(t, ctx, chromedp.SendKeys(chromedp.ID("secret-key"), "s3cret"), chromedp.Click(chromedp.ID("connect")),
+		chromedp.WaitVisible(chromedp.ID("hook-url")))
+	hook := eval[string](t, ctx, `document.getElementById("hook-url").value`)
+	if !strings.HasPrefix(hook, s.URL+"/hooks/smartlead/slh_") {
+		t.Fatalf("hook url = %q", hook)
+	}
+	checkAxe(t, ctx, src, "the new URL")
+	ev := `{"event_type":"EMAIL_REPLY","stats_id":"b1","sl_lead_email":"zoe@example.com","campaign_id":"77","secret_key":"s3cret","preview_text":"Call me"}`
+	resp, err := http.Post(hook, "application/json", strings.NewReader(ev))
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("POST hook = %v, %v", resp, err)
+	}
+	resp.Body.Close()
+	if _, err := s.DB.ProcessInbound(context.Background(), 10); err != nil {
+		t.Fatal(err)
+	}
+	run(t, ctx, chromedp.Navigate(s.URL+"/settings/smartlead"), chromedp.WaitVisible(chromedp.CSS("table.events")))
+	if got := eval[string](t, ctx, `document.querySelector("table.events tbody").innerText`); !strings.Contains(got, "created task") {
+		t.Errorf("events table = %q", got)
+	}
+	rules, err := s.DB.ListRules(a.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	off := fmt.Sprintf("#rule-%d", rules[3].ID)
+	run(t, ctx, chromedp.Click(chromedp.CSS(off+" form.inline button")))
+	waitFor(t, ctx, `document.querySelector("`+off+` .state") && document.querySelector("`+off+` .state").textContent === "Off"`)
+	first := fmt.Sprintf("#rule-%d", rules[0].ID)
+	run(t, ctx, chromedp.Click(chromedp.CSS(first+" summary")), chromedp.WaitVisible(chromedp.CSS(first+" input[name=due]")),
+		chromedp.SetValue(chromedp.CSS(first+" input[name=due]"), "soon"), chromedp.Click(chromedp.CSS(first+" .ruleform button.primary")))
+	waitFor(t, ctx, `document.querySelector("`+first+` details[open] .err") !== null`)
+	if got := eval[string](t, ctx, `document.querySelector("`+first+` details .err").textContent`); !strings.Contains(got, "ISO 8601") {
+		t.Errorf("the due's error = %q", got)
+	}
+	checkAxe(t, ctx, src, "a refused edit")
+	run(t, ctx, chromedp.EmulateViewport(360, 740), chromedp.Navigate(s.URL+"/settings/smartlead"), chromedp.WaitVisible(chromedp.ID("rules-h")))
+	checkAxe(t, ctx, src, "at 360 px")
+	if w := eval[float64](t, ctx, `document.documentElement.scrollWidth`); w > 362 {
+		t.Errorf("the page is %v px wide at 360 px: %v", w, eval[[]string](t, ctx, `Array.from(document.querySelectorAll("main *")).filter(function(e){return e.getBoundingClientRect().right > 362}).slice(0, 8).map(function(e){return e.tagName + "." + e.className + "#" + e.id + " " + Math.round(e.getBoundingClientRect().right)})`))
 	}
 }
