@@ -183,3 +183,31 @@ func TestBrowserSmartLeadSettings(t *testing.T) {
 		t.Errorf("the page is %v px wide at 360 px: %v", w, eval[[]string](t, ctx, `Array.from(document.querySelectorAll("main *")).filter(function(e){return e.getBoundingClientRect().right > 362}).slice(0, 8).map(function(e){return e.tagName + "." + e.className + "#" + e.id + " " + Math.round(e.getBoundingClientRect().right)})`))
 	}
 }
+
+// A member who is not an admin sees the page without its forms, and its
+// posts are refused (403): the URL and the rules are an admin's.
+func TestSmartLeadSettingsPageForMembers(t *testing.T) {
+	s := newSite(t, siteOptions{})
+	a := s.account(t, "Acme", "")
+	if _, err := s.DB.ConnectSmartLead(a.ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	m := a.member(t, s, taskbox.NewMember{Name: "Ben", Email: "ben@example.com", Role: taskbox.RoleMember})
+	c := browserClient(t)
+	csrf := s.signIn(t, c, m.Key.Secret)
+	p := do(t, c, "GET", s.URL+"/settings/smartlead", nil)
+	if p.Status != http.StatusOK || strings.Contains(p.Body, `id="connect-form"`) || strings.Contains(p.Body, "Turn off") ||
+		!strings.Contains(p.Body, "An admin of the account makes the URL") || strings.Count(p.Body, `class="card rule"`) != 6 {
+		t.Errorf("member's page = %d:\n%.4000s", p.Status, p.Body)
+	}
+	if p := do(t, c, "POST", s.URL+"/settings/smartlead/connect", url.Values{"csrf": {csrf}}); p.Status != http.StatusForbidden {
+		t.Errorf("member's connect = %d", p.Status)
+	}
+	rules, _ := s.DB.ListRules(a.ctx)
+	if p := do(t, c, "POST", fmt.Sprintf("%s/settings/smartlead/rules/%d/enabled", s.URL, rules[0].ID), url.Values{"csrf": {csrf}, "enabled": {"off"}}); p.Status != http.StatusForbidden {
+		t.Errorf("member's turn off = %d", p.Status)
+	}
+	if rules, _ := s.DB.ListRules(a.ctx); !rules[0].Enabled {
+		t.Error("a member turned a rule off")
+	}
+}
