@@ -221,3 +221,56 @@ func TestSmartLeadClientAgainstTheBinary(t *testing.T) {
 	}
 	s.stopCleanly(t)
 }
+
+// TestSmartLeadTwoServersOneTask: two servers on one PostgreSQL database,
+// both running their workers, each receive the same events (SmartLead's
+// retries reaching the other one) at once: each event is stored and
+// processed once, one task per lead.
+func TestSmartLeadTwoServersOneTask(t *testing.T) {
+	if testdb.Backend() != "postgres" {
+		t.Skipf("needs PostgreSQL: set %s", testdb.PostgresEnv)
+	}
+	dsn := testdb.NewDSN(t)
+	a := startServer(t, dsn)
+	b := startServer(t, dsn)
+	key := a.Key
+	path := slConnect(t, a, key, "")
+	const n = 12
+	done := make(chan struct{})
+	var events []string
+	for i := range n {
+		events = append(events, slPayload(t, "email_reply", map[string]any{"stats_id": fmt.Sprintf("two-%d", i),
+			"sl_lead_email": fmt.Sprintf("lead%d@example.com", i), "sl_email_lead_map_id": 990000 + i}))
+	}
+	for _, s := range []*server{a, b} {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for _, ev := range events {
+				if err := call(s, "POST", path, "", ev, nil); err != nil {
+					t.Error(err)
+				}
+			}
+		}()
+	}
+	<-done
+	<-done
+	waitFor(t, 30*time.Second, "every event processed", func() bool {
+		ev := slEvents(t, b, key)
+		for _, e := range ev {
+			if e.Status != "done" {
+				return false
+			}
+		}
+		return len(ev) == n
+	})
+	tasks := slTaskList(t, a, key)
+	per := map[int64]int{}
+	for _, tk := range tasks {
+		per[tk.LeadMapID]++
+	}
+	if len(tasks) != n || len(per) != n {
+		t.Errorf("%d tasks over %d lead maps, want %d and %d: %v", len(tasks), len(per), n, n, per)
+	}
+	a.stopCleanly(t)
+	b.stopCleanly(t)
+}
