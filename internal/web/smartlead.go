@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	taskbox "github.com/taskboxhq/taskbox"
 )
@@ -92,8 +93,13 @@ func (s *Server) renderSmartLead(w http.ResponseWriter, r *http.Request, v *visi
 	if hookURL == "" {
 		hookURL = "YOUR_TASKBOX_URL"
 	}
-	body, _ := json.MarshalIndent(map[string]any{"id": nil, "name": "Replies to taskbox", "webhook_url": hookURL,
-		"event_types": taskbox.SmartLeadEventTypes, "categories": smartLeadCategories}, "", "  ")
+	body, _ := json.MarshalIndent(struct {
+		ID         *int64   `json:"id"`
+		Name       string   `json:"name"`
+		URL        string   `json:"webhook_url"`
+		EventTypes []string `json:"event_types"`
+		Categories []string `json:"categories"`
+	}{nil, "Replies to taskbox", hookURL, taskbox.SmartLeadEventTypes, smartLeadCategories}, "", "  ")
 	d.APIBody = string(body)
 	s.render(w, status, "smartlead", layoutData{Title: "SmartLead", CSRF: v.CSRF, Actor: v.Actor, Page: d,
 		Flash: takeFlash(w, r), Return: "/settings/smartlead"})
@@ -130,7 +136,7 @@ func newRuleView(r *taskbox.Rule, members []*taskbox.Member) ruleView {
 		v.Kind = "upgrade"
 		v.Then = "make the open task " + priorityWord(u.Priority)
 		if u.Due != "" {
-			v.Then += ", due within " + u.Due
+			v.Then += ", due within " + durationWords(u.Due)
 		}
 		if u.Create != nil {
 			v.Task = u.Create
@@ -139,7 +145,7 @@ func newRuleView(r *taskbox.Rule, members []*taskbox.Member) ruleView {
 	case t.CompleteOpenTasks:
 		v.Kind, v.Then = "complete", "complete the open tasks"
 	case t.SnoozeOpenTasks != "":
-		v.Kind, v.Then = "snooze", "snooze the open tasks for "+t.SnoozeOpenTasks
+		v.Kind, v.Then = "snooze", "snooze the open tasks for "+durationWords(t.SnoozeOpenTasks)
 	}
 	if v.Task != nil {
 		kind, id, _ := v.Task.AssigneeKind()
@@ -155,7 +161,7 @@ func newRuleView(r *taskbox.Rule, members []*taskbox.Member) ruleView {
 func taskWords(c *taskbox.RuleTask, members []*taskbox.Member) string {
 	s := fmt.Sprintf("“%s”, %s", c.Name, priorityWord(c.Priority))
 	if c.Due != "" {
-		s += ", due in " + c.Due
+		s += ", due in " + durationWords(c.Due)
 		if c.BusinessHours {
 			s += " of working hours"
 		}
@@ -175,6 +181,30 @@ func taskWords(c *taskbox.RuleTask, members []*taskbox.Member) string {
 		s += ", unassigned"
 	}
 	return s
+}
+
+// durationWords says an ISO 8601 duration in words: PT4H is "4 hours",
+// P1DT2H30M "1 day 2 hours 30 minutes". One it cannot read is shown as is.
+func durationWords(iso string) string {
+	d, ok := taskbox.ParseDuration(iso)
+	if !ok || d <= 0 {
+		return iso
+	}
+	var parts []string
+	for _, u := range []struct {
+		name string
+		size time.Duration
+	}{{"day", 24 * time.Hour}, {"hour", time.Hour}, {"minute", time.Minute}, {"second", time.Second}} {
+		if n := d / u.size; n > 0 {
+			d -= n * u.size
+			word := u.name
+			if n > 1 {
+				word += "s"
+			}
+			parts = append(parts, fmt.Sprintf("%d %s", n, word))
+		}
+	}
+	return strings.Join(parts, " ")
 }
 
 // handleConnectSmartLead makes or rotates the URL, and shows it once.

@@ -39,7 +39,9 @@ func TestSmartLeadSettingsPage(t *testing.T) {
 	if p.Status != http.StatusOK || !strings.HasPrefix(hook, s.URL+"/hooks/smartlead/slh_") || !strings.Contains(p.Body, "shown only now") {
 		t.Fatalf("connect = %d, url %q:\n%.3000s", p.Status, hook, p.Body)
 	}
-	if !strings.Contains(p.Body, "events must carry its secret key") || strings.Count(p.Body, `class="card rule"`) != 6 {
+	if !strings.Contains(p.Body, "events must carry its secret key") || strings.Count(p.Body, `class="card rule"`) != 6 ||
+		!strings.Contains(p.Body, "due in 4 hours") || !strings.Contains(p.Body, "snooze the open tasks for 7 days") ||
+		!strings.Contains(p.Body, `&#34;id&#34;: null,`) {
 		t.Errorf("after connecting the page lacks the secret's state or the six rules:\n%.4000s", p.Body)
 	}
 	if p := do(t, c, "GET", page, nil); strings.Contains(p.Body, "slh_") {
@@ -149,6 +151,7 @@ func TestBrowserSmartLeadSettings(t *testing.T) {
 		t.Fatalf("hook url = %q", hook)
 	}
 	checkAxe(t, ctx, src, "the new URL")
+	screenshot(t, ctx, "smartlead-url")
 	ev := `{"event_type":"EMAIL_REPLY","stats_id":"b1","sl_lead_email":"zoe@example.com","campaign_id":"77","secret_key":"s3cret","preview_text":"Call me"}`
 	resp, err := http.Post(hook, "application/json", strings.NewReader(ev))
 	if err != nil || resp.StatusCode != http.StatusOK {
@@ -177,6 +180,7 @@ func TestBrowserSmartLeadSettings(t *testing.T) {
 		t.Errorf("the due's error = %q", got)
 	}
 	checkAxe(t, ctx, src, "a refused edit")
+	screenshot(t, ctx, "smartlead-edit")
 	run(t, ctx, chromedp.EmulateViewport(360, 740), chromedp.Navigate(s.URL+"/settings/smartlead"), chromedp.WaitVisible(chromedp.ID("rules-h")))
 	checkAxe(t, ctx, src, "at 360 px")
 	if w := eval[float64](t, ctx, `document.documentElement.scrollWidth`); w > 362 {
