@@ -35,7 +35,8 @@ type inboundView struct {
 // ruleView is a rule as the page shows it, with its edit form.
 type ruleView struct {
 	*taskbox.Rule
-	On, When, Then string
+	Title          string // the saved rule's name (the form may hold another)
+	On, When, Then string // the saved rule in words
 	Kind           string // create, upgrade, complete, snooze
 	Task           *taskbox.RuleTask
 	Assignee       string // lead_owner, round_robin, none or the member's id
@@ -113,7 +114,7 @@ var smartLeadCategories = []string{"Interested", "Meeting Request", "Information
 // newRuleView says a rule in words.
 func newRuleView(r *taskbox.Rule, members []*taskbox.Member) ruleView {
 	v := ruleView{Rule: r, On: strings.Join(r.On, ", "), Categories: strings.Join(r.When.Categories, ", "),
-		ByCategory: slices.Contains(r.On, taskbox.SLLeadCategoryUpdated)}
+		ByCategory: slices.Contains(r.On, taskbox.SLLeadCategoryUpdated), Title: r.Name}
 	var when []string
 	if len(r.When.Categories) > 0 {
 		when = append(when, "category is "+strings.Join(r.When.Categories, ", "))
@@ -275,6 +276,11 @@ func (s *Server) handleEditRule(w http.ResponseWriter, r *http.Request, v *visit
 		s.fail(w, r, err)
 		return
 	}
+	var d struct{ Members []*taskbox.Member }
+	if d.Members, err = s.Members.ListMembers(r.Context()); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	f := r.PostForm
 	name := f.Get("name")
 	patch := &taskbox.RulePatch{Name: &name}
@@ -299,7 +305,8 @@ func (s *Server) handleEditRule(w http.ResponseWriter, r *http.Request, v *visit
 		// The form comes back as typed, with its errors.
 		typed := *rule
 		patch.Apply(&typed)
-		rv := newRuleView(&typed, nil)
+		rv, saved := newRuleView(&typed, nil), newRuleView(rule, d.Members)
+		rv.Title, rv.On, rv.When, rv.Then = saved.Title, saved.On, saved.When, saved.Then
 		rv.Categories = f.Get("categories")
 		rv.Errors, rv.Open = errs, true
 		s.renderSmartLead(w, r, v, http.StatusUnprocessableEntity, "", &rv)

@@ -84,6 +84,9 @@ func TestSmartLeadSettingsPage(t *testing.T) {
 	if p.Status != http.StatusUnprocessableEntity || !strings.Contains(p.Body, "ISO 8601 duration") || !strings.Contains(p.Body, `value="two hours"`) {
 		t.Errorf("a bad due = %d, want 422 with the error and the typed value:\n%.6000s", p.Status, p.Body)
 	}
+	if !strings.Contains(p.Body, "<bdi>Replies in turn</bdi>") || !strings.Contains(p.Body, "due in 2 hours of working hours") {
+		t.Errorf("a refused edit's heading and summary are not the saved rule's:\n%.6000s", p.Body)
+	}
 	rules, err = s.DB.ListRules(a.ctx)
 	if err != nil {
 		t.Fatal(err)
