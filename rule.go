@@ -155,21 +155,27 @@ func Render(tmpl string, vars map[string]string) string {
 }
 
 // WorkingHours are when a member works: the ISO weekdays (1 Monday … 7
-// Sunday) and the hours [Start, End) in Loc.
+// Sunday) and, on those days, the minutes of the day [Start, End) in Loc.
 type WorkingHours struct {
 	Days       []int
-	Start, End int
+	Start, End int // minutes since midnight: 9*60 is 09:00
 	Loc        *time.Location
 }
 
 // DefaultWorkingHours is 09:00–17:00, Monday to Friday.
 func DefaultWorkingHours(loc *time.Location) WorkingHours {
-	return WorkingHours{Days: []int{1, 2, 3, 4, 5}, Start: 9, End: 17, Loc: loc}
+	return WorkingHours{Days: []int{1, 2, 3, 4, 5}, Start: 9 * 60, End: 17 * 60, Loc: loc}
 }
 
-// Add counts d from start in working time only.
+// at is the wall-clock time minutes into t's day, in w.Loc.
+func (w WorkingHours) at(t time.Time, minutes int) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), minutes/60, minutes%60, 0, 0, w.Loc)
+}
+
+// Add counts d from start in working time only. Hours that are not
+// working hours (no days, an empty day, no zone) count d as it is.
 func (w WorkingHours) Add(start time.Time, d time.Duration) time.Time {
-	if w.Loc == nil || len(w.Days) == 0 || w.End <= w.Start {
+	if w.Loc == nil || len(w.Days) == 0 || w.End <= w.Start || w.Start < 0 || w.End > 24*60 {
 		return start.Add(d)
 	}
 	t := start.In(w.Loc)
@@ -178,8 +184,7 @@ func (w WorkingHours) Add(start time.Time, d time.Duration) time.Time {
 		if day == 0 {
 			day = 7
 		}
-		open := time.Date(t.Year(), t.Month(), t.Day(), w.Start, 0, 0, 0, w.Loc)
-		shut := time.Date(t.Year(), t.Month(), t.Day(), w.End, 0, 0, 0, w.Loc)
+		open, shut := w.at(t, w.Start), w.at(t, w.End)
 		if slices.Contains(w.Days, day) && t.Before(shut) {
 			if t.Before(open) {
 				t = open

@@ -191,6 +191,17 @@ type SmartLeadService interface {
 	// for a secret_key that differs. A repeated event is no error.
 	ReceiveSmartLead(ctx context.Context, token string, e *SmartLeadEvent) (stored bool, err error)
 	ListSmartLeadEvents(ctx context.Context, limit int) ([]*InboundEvent, error)
+	// SmartLeadSetup says whether the account has an integration and
+	// since when, without its URL (only its token's hash is kept).
+	SmartLeadSetup(ctx context.Context) (*SmartLeadSetup, error)
+}
+
+// SmartLeadSetup is the state of an account's integration.
+type SmartLeadSetup struct {
+	Connected bool
+	SecretSet bool // payloads must carry the secret_key
+	CreatedAt *Timestamp
+	RotatedAt *Timestamp // the URL's token was made then
 }
 
 // CampaignStatusActive is the status of a campaign mirrored from SmartLead.

@@ -59,7 +59,7 @@ func TestServeHelpNamesTheEnvironment(t *testing.T) {
 	}
 	for _, want := range []string{"--addr", "--db", "--rate-limit", "--demo", "--log-format", "--shutdown-timeout", "--db-timeout", "--db-wait",
 		"--session-idle-timeout", "TASKBOX_SESSION_IDLE_TIMEOUT", "--base-url", "--webhook-allow-private", "TASKBOX_BASE_URL", "TASKBOX_WEBHOOK_ALLOW_PRIVATE",
-		"--max-webhooks", "TASKBOX_MAX_WEBHOOKS",
+		"--max-webhooks", "TASKBOX_MAX_WEBHOOKS", "--worker", "TASKBOX_WORKER",
 		"TASKBOX_ADDR", "TASKBOX_DB_TIMEOUT", "TASKBOX_DATABASE_URL", "TASKBOX_RATE_LIMIT", "TASKBOX_LOG_FORMAT", "127.0.0.1:8080"} {
 		if !strings.Contains(res.Stdout, want) {
 			t.Errorf("serve --help does not mention %s:\n%s", want, res.Stdout)

@@ -56,6 +56,10 @@ type serveConfig struct {
 	// SMTPURL and MailFrom turn mail on (digests, reminders); "" is off.
 	SMTPURL  string
 	MailFrom string
+	// Worker runs the background work (webhook delivery, due times,
+	// SmartLead's received events) beside the requests; off, the server
+	// only answers requests and another server of the database does it.
+	Worker   bool
 	Profiles profileFlags
 }
 
@@ -126,6 +130,7 @@ var serveEnv = map[string]string{
 	"max-webhooks":          "TASKBOX_MAX_WEBHOOKS",
 	"smtp-url":              "TASKBOX_SMTP_URL",
 	"mail-from":             "TASKBOX_MAIL_FROM",
+	"worker":                "TASKBOX_WORKER",
 }
 
 // writeTimeout bounds writing an answer; the read timeouts are flags.
@@ -170,6 +175,7 @@ Each flag can also be set by the environment variable named in its help.`,
 	f.IntVar(&c.MaxWebhooks, "max-webhooks", taskbox.DefaultMaxWebhooks, "how many webhooks an account may have; one more is refused with a 422 (env TASKBOX_MAX_WEBHOOKS)")
 	f.StringVar(&c.SMTPURL, "smtp-url", "", "the mail server for digests and reminder mails: smtp://USER:PASSWORD@HOST:587 (STARTTLS, required with credentials), smtp://HOST:25 (a local relay; STARTTLS when offered) or smtps://USER:PASSWORD@HOST:465 (implicit TLS); mail is off without it (env TASKBOX_SMTP_URL)")
 	f.StringVar(&c.MailFrom, "mail-from", "", "the From of the mails, such as \"taskbox <tasks@example.com>\"; required with --smtp-url (env TASKBOX_MAIL_FROM)")
+	f.BoolVar(&c.Worker, "worker", true, "run the background worker (webhook deliveries, due times, SmartLead's received events); --worker=false only answers requests, for a server beside others of the same database that run it (env TASKBOX_WORKER)")
 	c.Profiles.register(f)
 	cmd.PreRunE = func(cmd *cobra.Command, args []string) error {
 		return applyEnv(cmd.Flags(), serveEnv)
@@ -238,6 +244,12 @@ func (m *Main) serve(ctx context.Context, c serveConfig) (err error) {
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "taskbox_write_batch_requests_total",
 			Help: "Write requests run in the group commit's transactions; divided by taskbox_write_batches_total, the mean batch."},
 			func() float64 { _, r := db.WriteBatches(); return float64(r) }))
+	for _, o := range store.InboundOutcomes {
+		metrics.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "taskbox_smartlead_event_outcomes_total",
+			Help:        "SmartLead events processed by this server, by outcome: applied (rules acted), no_rule, ignored (a type taskbox does not act on, no lead or campaign), failed (given up after its tries).",
+			ConstLabels: prometheus.Labels{"outcome": o}},
+			func() float64 { return float64(db.InboundProcessed(o)) }))
+	}
 	worker := &events.Worker{DB: db, Client: netguard.NewClient(c.WebhookAllowPrivate), Logger: logger, Metrics: events.NewMetrics(metrics)}
 	if c.SMTPURL != "" {
 		db.MailOn = true
@@ -246,13 +258,15 @@ func (m *Main) serve(ctx context.Context, c serveConfig) (err error) {
 		}
 		logger.Info("mail on", "smtp", worker.Mail.Sender.(*mail.Sender).Addr())
 	}
-	worker.Start(context.WithoutCancel(ctx))
-	defer worker.Stop()
+	if c.Worker {
+		worker.Start(context.WithoutCancel(ctx))
+		defer worker.Stop()
+	}
 	api := &httpapi.Server{Accounts: db, Campaigns: db, Leads: db, Tasks: db, Inbox: db, Members: db, Owners: db, Notes: db, Categories: db, DB: db, Logger: logger,
 		RateLimit: httpapi.NewRateLimiter(c.RateLimit), KeyFailures: httpapi.NewKeyFailures(), Metrics: metrics, Webhooks: db, LeadReminders: db, Calendar: &events.Calendar{DB: db, BaseURL: c.BaseURL},
 		SmartLead: db, Rules: db, BaseURL: c.BaseURL,
 		WebhookAllowPrivate: c.WebhookAllowPrivate}
-	if api.Web, err = m.webInbox(ctx, db, logger, c.SessionIdle, api.RateLimit); err != nil {
+	if api.Web, err = m.webInbox(ctx, db, logger, c.SessionIdle, api.RateLimit, c.BaseURL); err != nil {
 		return err
 	}
 	gate.set(api.Handler())
@@ -346,7 +360,7 @@ func (m *Main) logger(format string, w io.Writer) *slog.Logger {
 }
 
 // webInbox builds the web inbox's pages over the same services as the API.
-func (m *Main) webInbox(ctx context.Context, db *store.DB, logger *slog.Logger, idle time.Duration, limit *httpapi.RateLimiter) (http.Handler, error) {
+func (m *Main) webInbox(ctx context.Context, db *store.DB, logger *slog.Logger, idle time.Duration, limit *httpapi.RateLimiter, baseURL string) (http.Handler, error) {
 	key, err := db.WebSessionKey(ctx)
 	if err != nil {
 		return nil, err
@@ -356,7 +370,7 @@ func (m *Main) webInbox(ctx context.Context, db *store.DB, logger *slog.Logger, 
 		return nil, err
 	}
 	w := &web.Server{Accounts: db, Campaigns: db, Leads: db, Search: db, Tasks: db, Inbox: db, Members: db, Owners: db, Notes: db, Categories: db, People: db, Notices: db, Sessions: db, Logger: logger,
-		Key: key, IdleTimeout: idle, MailKey: mailKey, Unsubscribe: db}
+		SmartLead: db, Rules: db, BaseURL: baseURL, Key: key, IdleTimeout: idle, MailKey: mailKey, Unsubscribe: db}
 	if limit != nil {
 		w.RateLimit = limit
 	}

@@ -625,3 +625,38 @@ func TestSmartLead_OutOfOfficeAndUnsubscribe(t *testing.T) {
 		t.Fatalf("tasks = %+v, want completed", tasks)
 	}
 }
+
+// TestSmartLead_BusinessHours: a rule's due time in business hours counts
+// the assignee's working hours in the assignee's zone, else the account's.
+func TestSmartLead_BusinessHours(t *testing.T) {
+	a := tbNewAPI(t)
+	acct := a.Account(t, "sl", "Europe/Berlin")
+	path, data := a.slConnect(t, acct.Key, "")
+	tokyo := a.Member(t, acct, taskbox.NewMember{Name: "Aiko", Email: "aiko@example.com", Role: taskbox.RoleMember, Timezone: "Asia/Tokyo"})
+	friday := time.Date(2026, 3, 6, 7, 0, 0, 0, time.UTC) // 16:00 in Tokyo, 08:00 in Berlin
+	a.DB.Now = func() taskbox.Timestamp { return taskbox.Timestamp{Time: friday} }
+	first := data["rules"].([]any)[0].(map[string]any)
+	for i, c := range []struct {
+		assignee string
+		want     time.Time
+	}{
+		{fmt.Sprint(tokyo.ID), time.Date(2026, 3, 9, 3, 0, 0, 0, time.UTC)}, // Monday 12:00 in Tokyo
+		{"null", time.Date(2026, 3, 6, 12, 0, 0, 0, time.UTC)},              // Friday 13:00 in Berlin: 4 hours from 09:00
+	} {
+		r := a.Do(t, http.MethodPatch, fmt.Sprintf("/api/v1/rules/%v", first["id"]), acct.Key,
+			`{"then":{"create_task":{"name":"Reply to {{lead.email}}","due":"PT4H","business_hours":true,"assignee":`+c.assignee+`}}}`)
+		tbWantStatus(t, r, http.StatusOK)
+		ev := slExample(t, "email_reply")
+		ev["sl_lead_email"], ev["sl_email_lead_map_id"], ev["stats_id"] = fmt.Sprintf("bh%d@example.com", i), 6100+i, fmt.Sprintf("bh-%d", i)
+		a.slSend(t, path, ev)
+		a.slProcess(t)
+		for _, task := range a.slTasks(t, acct.Key) {
+			if task.LeadMapID != int64(6100+i) {
+				continue
+			}
+			if due, err := time.Parse(time.RFC3339, task.DueDate); err != nil || !due.Equal(c.want) {
+				t.Errorf("assignee %s: due %q, want %s", c.assignee, task.DueDate, c.want.Format(time.RFC3339))
+			}
+		}
+	}
+}

@@ -61,6 +61,8 @@ type DB struct {
 	// a mail server does not pile up mails that a later one would send
 	// all at once. Every server of one database should say the same.
 	MailOn bool
+	// inbound counts the SmartLead events processed, by outcome.
+	inbound inboundCounts
 }
 
 // DefaultTimeout is the Timeout that serve sets unless told otherwise.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	taskbox "github.com/taskboxhq/taskbox"
@@ -37,6 +38,7 @@ func (db *DB) ProcessInbound(ctx context.Context, limit int) (n int, err error) 
 			id      int64
 			perr    error
 			claimed bool
+			outcome string
 		)
 		err = db.inWrite(ctx, func(tx *Tx) error {
 			if got, err := tx.dialect.tryXactLock(ctx, tx, inboundLock); err != nil || !got {
@@ -62,8 +64,12 @@ func (db *DB) ProcessInbound(ctx context.Context, limit int) (n int, err error) 
 			if perr = p.run(ctx, accountID); perr != nil {
 				return perr
 			}
+			outcome = p.outcome()
 			return p.finish(ctx, id, inboundDone)
 		})
+		if err == nil && claimed {
+			db.inbound.count(outcome)
+		}
 		if err != nil && perr != nil && ctx.Err() == nil {
 			// The event's own fault (or an outage): count the try, and give
 			// up after a few, recording why.
@@ -80,13 +86,64 @@ func (db *DB) ProcessInbound(ctx context.Context, limit int) (n int, err error) 
 }
 
 func (db *DB) failInbound(ctx context.Context, id int64, cause error) error {
-	return db.inWrite(ctx, func(tx *Tx) error {
+	var status string
+	err := db.inWrite(ctx, func(tx *Tx) error {
 		res, _ := json.Marshal([]string{"processing failed: " + cause.Error()})
-		_, err := tx.exec(ctx, `UPDATE smartlead_inbound SET attempts = attempts + 1,
+		if _, err := tx.exec(ctx, `UPDATE smartlead_inbound SET attempts = attempts + 1,
 			status = CASE WHEN attempts + 1 >= ? THEN ? ELSE status END, result = ? WHERE id = ? AND status = ?`,
-			maxInboundAttempts, inboundFailed, string(res), id, inboundPending)
-		return err
+			maxInboundAttempts, inboundFailed, string(res), id, inboundPending); err != nil {
+			return err
+		}
+		return tx.queryRow(ctx, `SELECT status FROM smartlead_inbound WHERE id = ?`, id).Scan(&status)
 	})
+	if err == nil && status == inboundFailed {
+		db.inbound.count(OutcomeFailed)
+	}
+	return err
+}
+
+// What became of a processed SmartLead event, as /metrics counts it.
+const (
+	OutcomeApplied = "applied" // one rule or more matched and acted
+	OutcomeNoRule  = "no_rule" // mirrored, but no enabled rule matched
+	OutcomeIgnored = "ignored" // an event type taskbox does not act on, or no lead or campaign in it
+	OutcomeFailed  = "failed"  // processing failed maxInboundAttempts times; the event is marked failed
+)
+
+// InboundOutcomes are the outcomes, in the order /metrics lists them.
+var InboundOutcomes = []string{OutcomeApplied, OutcomeNoRule, OutcomeIgnored, OutcomeFailed}
+
+// inboundCounts counts the events this process processed, by outcome.
+type inboundCounts struct{ applied, noRule, ignored, failed atomic.Int64 }
+
+func (c *inboundCounts) count(outcome string) {
+	switch outcome {
+	case OutcomeApplied:
+		c.applied.Add(1)
+	case OutcomeNoRule:
+		c.noRule.Add(1)
+	case OutcomeIgnored:
+		c.ignored.Add(1)
+	case OutcomeFailed:
+		c.failed.Add(1)
+	}
+}
+
+// InboundProcessed returns how many SmartLead events this process
+// processed with the outcome (one of InboundOutcomes) since it opened the
+// store.
+func (db *DB) InboundProcessed(outcome string) int64 {
+	switch outcome {
+	case OutcomeApplied:
+		return db.inbound.applied.Load()
+	case OutcomeNoRule:
+		return db.inbound.noRule.Load()
+	case OutcomeIgnored:
+		return db.inbound.ignored.Load()
+	case OutcomeFailed:
+		return db.inbound.failed.Load()
+	}
+	return 0
 }
 
 // processing is one event being processed, in its transaction.
@@ -100,6 +157,18 @@ type processing struct {
 	owner     sql.NullInt64
 	lead      *taskbox.Lead
 	results   []string
+	ignored   bool // nothing to act on: see OutcomeIgnored
+	matched   int  // rules that matched
+}
+
+func (p *processing) outcome() string {
+	switch {
+	case p.ignored:
+		return OutcomeIgnored
+	case p.matched > 0:
+		return OutcomeApplied
+	}
+	return OutcomeNoRule
 }
 
 func (p *processing) say(format string, args ...any) {
@@ -132,14 +201,17 @@ func (p *processing) run(ctx context.Context, accountID int64) error {
 	acct.CreatedAt = time.UnixMicro(created).UTC()
 	p.account = acct
 	if !knownEvent(e.EventType) {
+		p.ignored = true
 		p.say("event type %q is not one taskbox acts on: nothing done", e.EventType)
 		return nil
 	}
 	switch {
 	case e.LeadEmail == "" || !taskbox.ValidEmail(e.LeadEmail):
+		p.ignored = true
 		p.say("no lead email in the event (sl_lead_email, lead_email, to_email, lead_data.email): nothing done")
 		return nil
 	case e.CampaignID <= 0:
+		p.ignored = true
 		p.say("no campaign_id in the event: nothing done")
 		return nil
 	}
@@ -160,6 +232,7 @@ func (p *processing) run(ctx context.Context, accountID int64) error {
 		if !r.Matches(e) {
 			continue
 		}
+		p.matched++
 		if err := p.apply(ctx, r); err != nil {
 			return fmt.Errorf("%s: %w", r, err)
 		}

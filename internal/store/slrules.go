@@ -135,27 +135,17 @@ func clip(s string, n int) string {
 }
 
 // dueIn is now plus d, counted in the member's working hours when
-// business is set (09:00–17:00, Monday to Friday, in the member's zone,
-// else the account's).
+// business is set (see workingHours).
 func (p *processing) dueIn(ctx context.Context, d time.Duration, business bool, memberID int64) (time.Time, error) {
 	now := p.tx.now.Time.Truncate(time.Second)
 	if !business {
 		return now.Add(d), nil
 	}
-	loc := p.account.Location()
-	if memberID != 0 {
-		var tz sql.NullString
-		err := p.tx.queryRow(ctx, `SELECT timezone FROM team_members WHERE id = ?`, memberID).Scan(&tz)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return time.Time{}, err
-		}
-		if tz.Valid {
-			if l, err := time.LoadLocation(tz.String); err == nil {
-				loc = l
-			}
-		}
+	wh, err := workingHours(ctx, p.tx, memberID, p.account.Location())
+	if err != nil {
+		return time.Time{}, err
 	}
-	return taskbox.DefaultWorkingHours(loc).Add(now, d), nil
+	return wh.Add(now, d), nil
 }
 
 // nextMember takes the next member in turn: the account's active members

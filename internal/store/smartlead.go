@@ -155,6 +155,27 @@ func (db *DB) ListSmartLeadEvents(ctx context.Context, limit int) (out []*taskbo
 	return out, err
 }
 
+// SmartLeadSetup reads the state of the actor's account's integration.
+func (db *DB) SmartLeadSetup(ctx context.Context) (*taskbox.SmartLeadSetup, error) {
+	actor, err := taskbox.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var (
+		secret           sql.NullString
+		created, updated int64
+	)
+	err = db.readRow(ctx, `SELECT secret_hash, created_at, updated_at FROM smartlead_integrations WHERE account_id = ?`,
+		[]any{actor.AccountID()}, &secret, &created, &updated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return &taskbox.SmartLeadSetup{}, nil
+	} else if err != nil {
+		return nil, err
+	}
+	c, u := taskbox.TimestampFromMicros(created), taskbox.TimestampFromMicros(updated)
+	return &taskbox.SmartLeadSetup{Connected: true, SecretSet: secret.Valid, CreatedAt: &c, RotatedAt: &u}, nil
+}
+
 // InboundCounts counts the received events by status, for /metrics.
 func (db *DB) InboundCounts(ctx context.Context) (map[string]int64, error) {
 	out := map[string]int64{}

@@ -18,6 +18,7 @@ type leadData struct {
 	Campaigns  []*taskbox.LeadCampaignMap
 	Categories []*taskbox.Category
 	Notes      []noteView
+	Replies    []replyView // kept from SmartLead's events
 	Open, Done taskList
 	Return     string
 }
@@ -62,6 +63,7 @@ func (s *Server) handleLeadPage(w http.ResponseWriter, r *http.Request, v *visit
 		return
 	}
 	d.Notes = noteViews(notes, d.Campaigns, v)
+	d.Replies = replyViews(lead.Replies, 0, v)
 	q := r.URL.Query()
 	for _, l := range []struct {
 		list         *taskList

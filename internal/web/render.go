@@ -21,7 +21,7 @@ type pageSet struct {
 	pages map[string]*template.Template
 }
 
-var pageNames = []string{"signin", "setup", "inbox", "task", "lead", "confirm", "error", "focus", "settings", "unsubscribe"}
+var pageNames = []string{"signin", "setup", "inbox", "task", "lead", "confirm", "error", "focus", "settings", "unsubscribe", "smartlead"}
 
 func parsePages(assets map[string]string) (*pageSet, error) {
 	funcs := template.FuncMap{
@@ -169,6 +169,8 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		msg := "There is no such task in your inbox."
 		if m := taskbox.ErrorMessage(err); strings.HasPrefix(m, "Lead") {
 			msg = "There is no such lead in your campaigns."
+		} else if strings.HasPrefix(m, "Rule") {
+			msg = "There is no such SmartLead rule in your account."
 		}
 		s.renderError(w, r, http.StatusNotFound, msg)
 	case taskbox.EUNAVAILABLE:

@@ -8,7 +8,7 @@ import (
 )
 
 // TestTaskPageShowsSmartLeadReplies: a reply SmartLead sent is on the page
-// of the task it made, as text.
+// of the task it made and on the lead's page, as text.
 func TestTaskPageShowsSmartLeadReplies(t *testing.T) {
 	s := newSite(t, siteOptions{})
 	a := s.account(t, "acme", "")
@@ -40,6 +40,12 @@ func TestTaskPageShowsSmartLeadReplies(t *testing.T) {
 	for _, want := range []string{"Replies from SmartLead", "Re: pricing", "Send the &lt;b&gt;deck&lt;/b&gt; please"} {
 		if !strings.Contains(p.Body, want) {
 			t.Errorf("the task page lacks %q", want)
+		}
+	}
+	p = do(t, c, "GET", s.URL+"/leads/"+itoa(lead.ID), nil)
+	for _, want := range []string{"Replies from SmartLead", "Re: pricing", "Send the &lt;b&gt;deck&lt;/b&gt; please"} {
+		if !strings.Contains(p.Body, want) {
+			t.Errorf("the lead page lacks %q", want)
 		}
 	}
 }

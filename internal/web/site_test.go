@@ -56,7 +56,7 @@ func newSite(t testing.TB, o siteOptions) *site {
 		t.Fatalf("MailKey: %v", err)
 	}
 	w := &web.Server{Accounts: db, Campaigns: db, Leads: db, Search: db, Tasks: db, Inbox: db, Members: db, Owners: db, Notes: db, Categories: db, People: db, Notices: db, Sessions: db, Logger: logger,
-		Key: key, IdleTimeout: o.idle, PageSize: o.pageSize, SignInBurst: o.signInBurst, SignInEvery: o.signInEvery, MailKey: mailKey, Unsubscribe: db}
+		SmartLead: db, Rules: db, Key: key, IdleTimeout: o.idle, PageSize: o.pageSize, SignInBurst: o.signInBurst, SignInEvery: o.signInEvery, MailKey: mailKey, Unsubscribe: db}
 	limit := httpapi.NewRateLimiter(o.rateLimit)
 	if limit != nil {
 		w.RateLimit = limit
@@ -65,7 +65,8 @@ func newSite(t testing.TB, o siteOptions) *site {
 	if err != nil {
 		t.Fatalf("web.Handler: %v", err)
 	}
-	api := &httpapi.Server{Accounts: db, Campaigns: db, Leads: db, Tasks: db, Inbox: db, Members: db, Owners: db, Notes: db, Categories: db, DB: db, Logger: logger, Web: pages, RateLimit: limit}
+	api := &httpapi.Server{Accounts: db, Campaigns: db, Leads: db, Tasks: db, Inbox: db, Members: db, Owners: db, Notes: db, Categories: db, DB: db, Logger: logger, Web: pages, RateLimit: limit,
+		SmartLead: db, Rules: db}
 	var srv *httptest.Server
 	if o.tls {
 		srv = httptest.NewTLSServer(api.Handler())

@@ -45,6 +45,32 @@ type replyView struct {
 	AtISO, AtText         string
 }
 
+// replyViews are the kept replies of a lead for the page, those of one
+// lead map (0: all of them).
+func replyViews(replies *[]taskbox.Reply, leadMapID int64, v *visit) []replyView {
+	if replies == nil {
+		return nil
+	}
+	var out []replyView
+	for _, rp := range *replies {
+		if leadMapID != 0 && rp.LeadMapID != leadMapID {
+			continue
+		}
+		rv := replyView{Text: rp.Text}
+		if rp.Subject != nil {
+			rv.Subject = *rp.Subject
+		}
+		if rp.AppURL != nil && (strings.HasPrefix(*rp.AppURL, "https://") || strings.HasPrefix(*rp.AppURL, "http://")) {
+			rv.AppURL = *rp.AppURL
+		}
+		if rp.Time != nil {
+			rv.AtISO, rv.AtText = rp.Time.String(), rp.Time.In(v.Zone).Format("Mon 2 Jan 2006 15:04")
+		}
+		out = append(out, rv)
+	}
+	return out
+}
+
 // othersPageSize is how many of the lead's other tasks a page lists.
 const othersPageSize = 10
 
@@ -122,24 +148,7 @@ func (s *Server) renderTask(w http.ResponseWriter, r *http.Request, v *visit, st
 			d.Notes = append(d.Notes, noteViews([]*taskbox.Note{n}, nil, v)...)
 		}
 	}
-	if lead.Replies != nil {
-		for _, rp := range *lead.Replies {
-			if rp.LeadMapID != task.LeadMapID {
-				continue
-			}
-			rv := replyView{Text: rp.Text}
-			if rp.Subject != nil {
-				rv.Subject = *rp.Subject
-			}
-			if rp.AppURL != nil && (strings.HasPrefix(*rp.AppURL, "https://") || strings.HasPrefix(*rp.AppURL, "http://")) {
-				rv.AppURL = *rp.AppURL
-			}
-			if rp.Time != nil {
-				rv.AtISO, rv.AtText = rp.Time.String(), rp.Time.In(v.Zone).Format("Mon 2 Jan 2006 15:04")
-			}
-			d.Replies = append(d.Replies, rv)
-		}
-	}
+	d.Replies = replyViews(lead.Replies, task.LeadMapID, v)
 	s.render(w, status, "task", layoutData{Title: task.Name, CSRF: v.CSRF, Actor: v.Actor, Page: d,
 		Flash: takeFlash(w, r), Return: safeReturn(r.URL.RequestURI()), Notices: s.notices(r)})
 }

@@ -47,6 +47,12 @@ type Server struct {
 	Members    taskbox.MemberService
 	Owners     Owners
 	People     taskbox.PasswordSignIn
+	// SmartLead and Rules serve the SmartLead settings page.
+	SmartLead taskbox.SmartLeadService
+	Rules     taskbox.RuleService
+	// BaseURL is the server's public address, which the SmartLead URL
+	// starts with; "" means the address the request came to.
+	BaseURL string
 	// Counter and Deleter default to Inbox when it has those methods
 	// (store.DB does).
 	Counter taskbox.TaskCounter
@@ -176,6 +182,12 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("POST /settings", s.form(s.handleSettings))
 	mux.HandleFunc("GET /unsubscribe/{token}", s.handleUnsubscribePage)
 	mux.HandleFunc("POST /unsubscribe/{token}", s.handleUnsubscribe)
+	if s.SmartLead != nil && s.Rules != nil {
+		mux.HandleFunc("GET /settings/smartlead", s.signedIn(s.handleSmartLeadPage))
+		mux.HandleFunc("POST /settings/smartlead/connect", s.form(s.handleConnectSmartLead))
+		mux.HandleFunc("POST /settings/smartlead/rules/{id}", s.form(s.handleEditRule))
+		mux.HandleFunc("POST /settings/smartlead/rules/{id}/enabled", s.form(s.handleRuleEnabled))
+	}
 	mux.HandleFunc("/", s.handleNotFound)
 	return mux
 }
