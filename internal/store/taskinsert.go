@@ -121,9 +121,22 @@ const leadMapLookup = `SELECT lm.campaign_id, lm.lead_id, l.email, l.first_name,
 var insertTaskSQLite = `INSERT INTO tasks (account_id, lead_map_id, campaign_id, lead_id, ` + inputColumns("") +
 	`) VALUES (` + placeholders(4+len(taskInputs)) + `)`
 
+// indexTasksSQLite writes the search text (task_search, migration 00010)
+// of the tasks with ids from first to last, all of them new: one statement
+// for the whole batch, so that FTS5 writes one segment of its index a batch
+// rather than one a task (see migration 00015).
+const indexTasksSQLite = `INSERT INTO task_search (rowid, body)
+	SELECT t.id, t.name || ' ' || COALESCE(t.description, '') || ' ' || l.email || ' ' || COALESCE(l.first_name, '') || ' ' ||
+	       COALESCE(l.last_name, '') || ' ' || COALESCE(l.company_name, '')
+	FROM tasks t JOIN leads l ON l.id = t.lead_id WHERE t.id BETWEEN ? AND ?`
+
 // insertTasks, on SQLite, looks each lead map up and inserts its task:
-// two prepared statements a task, no round trip.
+// two prepared statements a task, no round trip; then the batch's search
+// text in one statement. Ids only grow (AUTOINCREMENT) and the writer is
+// alone, so the batch's tasks are all the tasks from its first id to its
+// last.
 func (sqliteDialect) insertTasks(ctx context.Context, tx *Tx, ns []*newTask) error {
+	var firstID, lastID int64
 	args := make([]any, 4+len(taskInputs))
 	for _, n := range ns {
 		t := n.t
@@ -150,8 +163,16 @@ func (sqliteDialect) insertTasks(ctx context.Context, tx *Tx, ns []*newTask) err
 		if t.ID, err = tx.insert(ctx, insertTaskSQLite, args...); err != nil {
 			return err
 		}
+		if firstID == 0 {
+			firstID = t.ID
+		}
+		lastID = t.ID
 	}
-	return nil
+	if firstID == 0 {
+		return nil
+	}
+	_, err := tx.exec(ctx, indexTasksSQLite, firstID, lastID)
+	return err
 }
 
 // insertTasksPostgres inserts a whole batch in one statement, one round
