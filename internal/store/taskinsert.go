@@ -178,8 +178,10 @@ func (sqliteDialect) insertTasks(ctx context.Context, tx *Tx, ns []*newTask) err
 // insertTasksPostgres inserts a whole batch in one statement, one round
 // trip: the rows travel as one array per column, are joined to their lead
 // maps (a row whose lead map is not its account's drops out), take their
-// ids from the sequence in their order and are inserted; the answer names each inserted
-// row by its place in the arrays (ord), with its lead and campaign.
+// ids from the sequence in their order and are inserted with their search
+// text (migration 00015: no trigger reads the lead again for each row); the
+// answer names each inserted row by its place in the arrays (ord), with its
+// lead and campaign.
 var insertTasksPostgres = func() string {
 	types := []string{"?::bigint[]", "?::bigint[]"}
 	for _, in := range taskInputs {
@@ -190,16 +192,20 @@ var insertTasksPostgres = func() string {
 	// create's tasks take ascending ids in the order of its list.
 	return `WITH i AS (
 		SELECT nextval('tasks_id_seq') AS id, j.* FROM (
-			SELECT i.ord, i.account_id, i.lead_map_id, lm.campaign_id, lm.lead_id, lm.category_id, ` +
+			SELECT i.ord, i.account_id, i.lead_map_id, lm.campaign_id, lm.lead_id, lm.category_id,
+				l.email, l.first_name, l.last_name, l.company_name, ` +
 		strings.Replace(inputColumns("i."), "i.assignee_id", "CASE WHEN i.assignee_id = -1 THEN lm.team_member_id ELSE i.assignee_id END AS assignee_id", 1) + `
 			FROM unnest(` + strings.Join(types, ", ") + `) WITH ORDINALITY AS i(account_id, lead_map_id, ` + inputColumns("") + `, ord)
 			JOIN lead_maps lm ON lm.id = i.lead_map_id AND lm.account_id = i.account_id
+			JOIN leads l ON l.id = lm.lead_id
 			ORDER BY i.ord) j),
-	t AS (INSERT INTO tasks (id, account_id, lead_map_id, campaign_id, lead_id, ` + inputColumns("") + `)
-		SELECT id, account_id, lead_map_id, campaign_id, lead_id, ` + inputColumns("") + ` FROM i)
-	SELECT i.ord, i.id, i.campaign_id, i.lead_id, l.email, l.first_name, l.last_name, l.company_name, c.name, lc.id, lc.name,
+	t AS (INSERT INTO tasks (id, account_id, lead_map_id, campaign_id, lead_id, ` + inputColumns("") + `, search_text)
+		SELECT id, account_id, lead_map_id, campaign_id, lead_id, ` + inputColumns("") + `,
+			name || ' ' || COALESCE(description, '') || ' ' || email || ' ' || COALESCE(first_name, '') || ' ' ||
+			COALESCE(last_name, '') || ' ' || COALESCE(company_name, '') FROM i)
+	SELECT i.ord, i.id, i.campaign_id, i.lead_id, i.email, i.first_name, i.last_name, i.company_name, c.name, lc.id, lc.name,
 		i.assignee_id, m.name
-	FROM i JOIN leads l ON l.id = i.lead_id JOIN campaigns c ON c.id = i.campaign_id
+	FROM i JOIN campaigns c ON c.id = i.campaign_id
 	LEFT JOIN lead_categories lc ON lc.id = i.category_id LEFT JOIN team_members m ON m.id = i.assignee_id`
 }()
 
