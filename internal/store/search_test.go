@@ -8,6 +8,7 @@ import (
 	"time"
 
 	taskbox "github.com/taskboxhq/taskbox"
+	"github.com/taskboxhq/taskbox/internal/store"
 )
 
 // Search finds a task by its own words and by its lead's email, first and
@@ -203,7 +204,11 @@ func TestSearch_FindsEveryNewTask(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, err := db.CreateTask(f.ctx, &taskbox.TaskCreate{LeadMapID: f.mapIDs[0], Name: fmt.Sprintf("gathered qz%03dq", i)})
+			name := fmt.Sprintf("gathered qz%03dq", i)
+			task, err := db.CreateTask(f.ctx, &taskbox.TaskCreate{LeadMapID: f.mapIDs[0], Name: name})
+			if err == nil {
+				err = sameTask(db, f, task, name)
+			}
 			errs <- err
 		}()
 	}
@@ -220,11 +225,33 @@ func TestSearch_FindsEveryNewTask(t *testing.T) {
 	if err == nil {
 		t.Fatal("a bulk create with another account's lead map succeeded")
 	}
-	if _, err := db.BulkCreateTasks(f.ctx, []*taskbox.TaskCreate{
-		{LeadMapID: f.mapIDs[0], Name: "bulk qzb4q"}, {LeadMapID: f.mapIDs[0], Name: "bulk qzb5q"}}, nil); err != nil {
+	bulk, err := db.BulkCreateTasks(f.ctx, []*taskbox.TaskCreate{
+		{LeadMapID: f.mapIDs[0], Name: "bulk qzb4q"}, {LeadMapID: f.mapIDs[0], Name: "bulk qzb5q"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, task := range bulk {
+		if err := sameTask(db, f, task, fmt.Sprintf("bulk qzb%dq", 4+i)); err != nil {
+			t.Error(err)
+		}
+	}
+	// 21 at once: statements of 16, 4 and 1 rows (rowChunks), each task
+	// answered with its own id.
+	var many []*taskbox.TaskCreate
+	for i := range 21 {
+		many = append(many, &taskbox.TaskCreate{LeadMapID: f.mapIDs[0], Name: fmt.Sprintf("many qzm%02dq", i)})
+	}
+	manyTasks, err := db.BulkCreateTasks(f.ctx, many, nil)
+	if err != nil {
 		t.Fatal(err)
 	}
 	words := []string{"qzb4q", "qzb5q"}
+	for i, task := range manyTasks {
+		if err := sameTask(db, f, task, many[i].Name); err != nil {
+			t.Error(err)
+		}
+		words = append(words, fmt.Sprintf("qzm%02dq", i))
+	}
 	for i := range n {
 		words = append(words, fmt.Sprintf("qz%03dq", i))
 	}
@@ -238,4 +265,17 @@ func TestSearch_FindsEveryNewTask(t *testing.T) {
 			t.Errorf("search %q of a refused bulk create: %d, %v; want 0", w, c, err)
 		}
 	}
+}
+
+// sameTask checks that the task answered for a create is the one stored
+// under its id.
+func sameTask(db *store.DB, f *fixture, task *taskbox.Task, name string) error {
+	stored, err := db.FindTaskByID(f.ctx, task.ID)
+	if err != nil {
+		return err
+	}
+	if task.Name != name || stored.Name != name {
+		return fmt.Errorf("task %d: answered %q, stored %q, want %q", task.ID, task.Name, stored.Name, name)
+	}
+	return nil
 }

@@ -118,8 +118,15 @@ const leadMapLookup = `SELECT lm.campaign_id, lm.lead_id, l.email, l.first_name,
 	LEFT JOIN lead_categories lc ON lc.id = lm.category_id LEFT JOIN team_members o ON o.id = lm.team_member_id
 	WHERE lm.id = ? AND lm.account_id = ?`
 
-var insertTaskSQLite = `INSERT INTO tasks (account_id, lead_map_id, campaign_id, lead_id, ` + inputColumns("") +
-	`) VALUES (` + placeholders(4+len(taskInputs)) + `)`
+// insertTasksSQLite inserts tasks many a statement, in the fixed VALUES
+// lists of rowChunks.
+var insertTasksSQLite = func() *rowInsert {
+	cols := []column{{"account_id", "bigint"}, {"lead_map_id", "bigint"}, {"campaign_id", "bigint"}, {"lead_id", "bigint"}}
+	for _, in := range taskInputs {
+		cols = append(cols, column{in.column, in.pgType})
+	}
+	return newRowInsert("tasks", cols, "")
+}()
 
 // indexTasksSQLite writes the search text (task_search, migration 00010)
 // of the tasks with ids from first to last, all of them new: one statement
@@ -130,14 +137,16 @@ const indexTasksSQLite = `INSERT INTO task_search (rowid, body)
 	       COALESCE(l.last_name, '') || ' ' || COALESCE(l.company_name, '')
 	FROM tasks t JOIN leads l ON l.id = t.lead_id WHERE t.id BETWEEN ? AND ?`
 
-// insertTasks, on SQLite, looks each lead map up and inserts its task:
-// two prepared statements a task, no round trip; then the batch's search
-// text in one statement. Ids only grow (AUTOINCREMENT) and the writer is
-// alone, so the batch's tasks are all the tasks from its first id to its
-// last.
+// insertTasks, on SQLite, looks each lead map up, then inserts the tasks
+// found in a few multi-row statements and their search text in one. Ids
+// only grow (AUTOINCREMENT), the rows of one statement take them in their
+// order, and the writer is alone: a statement's tasks have the ids up to
+// its last insert id, and the batch's tasks are all the tasks from its
+// first id to its last.
 func (sqliteDialect) insertTasks(ctx context.Context, tx *Tx, ns []*newTask) error {
-	var firstID, lastID int64
-	args := make([]any, 4+len(taskInputs))
+	ins := insertTasksSQLite
+	rows := make([]any, 0, len(ns)*ins.cols)
+	found := make([]*taskbox.Task, 0, len(ns))
 	for _, n := range ns {
 		t := n.t
 		var (
@@ -154,24 +163,37 @@ func (sqliteDialect) insertTasks(ctx context.Context, tx *Tx, ns []*newTask) err
 		}
 		t.Lead.FirstName, t.Lead.LastName, t.Lead.CompanyName = stringPtr(first), stringPtr(last), stringPtr(company)
 		t.LeadCategory = leadCategory(catID, catName)
-		args[0], args[1], args[2], args[3] = n.actor.AccountID(), t.LeadMapID, t.CampaignID, t.LeadID
-		for i, in := range taskInputs {
-			if args[4+i] = in.value(n); args[4+i] == ownersAssignee {
-				args[4+i], t.Assignee = nullInt(owner), memberRef(owner, ownerName)
+		rows = append(rows, n.actor.AccountID(), t.LeadMapID, t.CampaignID, t.LeadID)
+		for _, in := range taskInputs {
+			v := in.value(n)
+			if v == ownersAssignee {
+				v, t.Assignee = nullInt(owner), memberRef(owner, ownerName)
 			}
+			rows = append(rows, v)
 		}
-		if t.ID, err = tx.insert(ctx, insertTaskSQLite, args...); err != nil {
-			return err
-		}
-		if firstID == 0 {
-			firstID = t.ID
-		}
-		lastID = t.ID
+		found = append(found, t)
 	}
-	if firstID == 0 {
+	if len(found) == 0 {
 		return nil
 	}
-	_, err := tx.exec(ctx, indexTasksSQLite, firstID, lastID)
+	next := found
+	for i, size := range rowChunks {
+		for len(next) >= size {
+			res, err := tx.exec(ctx, ins.chunks[i], rows[:size*ins.cols]...)
+			if err != nil {
+				return err
+			}
+			last, err := res.LastInsertId()
+			if err != nil {
+				return err
+			}
+			for j, t := range next[:size] {
+				t.ID = last - int64(size-1-j)
+			}
+			next, rows = next[size:], rows[size*ins.cols:]
+		}
+	}
+	_, err := tx.exec(ctx, indexTasksSQLite, found[0].ID, found[len(found)-1].ID)
 	return err
 }
 
