@@ -1,13 +1,16 @@
 package httpapi_test
 
 import (
+	"context"
 	"encoding/json"
 	"log/slog"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
+	taskbox "github.com/taskboxhq/taskbox"
 	"github.com/taskboxhq/taskbox/internal/events"
 	"github.com/taskboxhq/taskbox/internal/httpapi"
 	"github.com/taskboxhq/taskbox/internal/ratelimit"
@@ -15,11 +18,12 @@ import (
 )
 
 // Requests answered 401 are limited per client address: after the burst,
-// the address gets 429 RATE_LIMIT_EXCEEDED (Retry-After, X-RateLimit
-// headers, retry_after) before any key is looked up, a valid key included;
-// another IPv4 address, or an IPv6 address in another /64, is not held up,
-// while one in the same /64 is. Requests with a valid key cost nothing,
-// and the per-key limit of valid keys is untouched.
+// an invalid key from the address gets 429 RATE_LIMIT_EXCEEDED
+// (Retry-After, X-RateLimit headers, retry_after) instead of 401, while a
+// valid key from it is still served; another IPv4 address, or an IPv6
+// address in another /64, is not held up, while one in the same /64 is.
+// Requests with a valid key cost nothing, and the per-key limit of valid
+// keys is untouched.
 func TestFailedKeysLimitedPerAddress(t *testing.T) {
 	tdb := testdb.Open(t)
 	acct := (&tbAPI{DB: tdb.DB}).Account(t, "keys", "")
@@ -52,7 +56,7 @@ func TestFailedKeysLimitedPerAddress(t *testing.T) {
 
 	const addr = "192.0.2.7:4000"
 	// A valid key costs the address nothing (its own limit is 1/s, burst 2).
-	for i := range 2 {
+	for i := range 1 {
 		if w := get(addr, acct.Key); w.Code != 200 {
 			t.Fatalf("valid key %d: %d %s", i, w.Code, w.Body)
 		}
@@ -62,7 +66,7 @@ func TestFailedKeysLimitedPerAddress(t *testing.T) {
 			t.Fatalf("failed key %d: %d %s, want 401", i, w.Code, w.Body)
 		}
 	}
-	for _, key := range []string{"tbx_wrong", acct.Key} {
+	for _, key := range []string{"tbx_wrong", "", "tbx_wrong"} {
 		w := get(addr, key)
 		if w.Code != 429 || code(w) != "RATE_LIMIT_EXCEEDED" {
 			t.Fatalf("after 3 failed keys, key %.8s…: %d %s, want 429", key, w.Code, w.Body)
@@ -77,6 +81,10 @@ func TestFailedKeysLimitedPerAddress(t *testing.T) {
 		if w.Header().Get("Content-Type") != "application/json" {
 			t.Errorf("Content-Type %q", w.Header().Get("Content-Type"))
 		}
+	}
+	// A valid key from the blocked address is looked up and served.
+	if w := get(addr, acct.Key); w.Code != 200 {
+		t.Fatalf("valid key from the blocked address: %d %s, want 200", w.Code, w.Body)
 	}
 	if w := get("198.51.100.1:1", "tbx_wrong"); w.Code != 401 {
 		t.Errorf("another IPv4 address: %d, want 401", w.Code)
@@ -101,4 +109,115 @@ func TestFailedKeysLimitedPerAddress(t *testing.T) {
 	if w := get("[::ffff:192.0.2.7]:1", "tbx_wrong"); w.Code != 429 {
 		t.Errorf("the IPv4 address written as IPv6: %d, want 429", w.Code)
 	}
+}
+
+// slowAccounts holds every Authenticate until release is closed, so that
+// many requests are in flight at once, as under load on a busy database;
+// fail, when set, is what a lookup returns instead (a busy or timed-out
+// database).
+type slowAccounts struct {
+	taskbox.AccountService
+	arrived chan struct{}
+	release chan struct{}
+	fail    error
+}
+
+func (a *slowAccounts) Authenticate(ctx context.Context, key string) (*taskbox.Actor, error) {
+	a.arrived <- struct{}{}
+	<-a.release
+	if a.fail != nil {
+		return nil, a.fail
+	}
+	return a.AccountService.Authenticate(ctx, key)
+}
+
+// Many requests with a valid key in flight at once from one address, more
+// than the address's allowance of failed keys, are all served: the
+// allowance counts failures after the lookup, not requests before it. A
+// lookup that fails (the database busy or out of time) is a 503 and
+// counts as no failure: invalid keys from the address still get 401 up to
+// the limit, then 429, while the valid key is still served.
+func TestValidKeysNeverLimitedByAddress(t *testing.T) {
+	tdb := testdb.Open(t)
+	acct := (&tbAPI{DB: tdb.DB}).Account(t, "busy", "")
+	const burst, inFlight = 3, 40
+	accounts := &slowAccounts{AccountService: tdb.DB, arrived: make(chan struct{}, inFlight), release: make(chan struct{})}
+	s := &httpapi.Server{Accounts: accounts, Campaigns: tdb.DB, Leads: tdb.DB, Tasks: tdb.DB, Inbox: tdb.DB, DB: tdb.DB,
+		Logger: slog.New(slog.DiscardHandler), Webhooks: tdb.DB, Calendar: &events.Calendar{DB: tdb.DB, BaseURL: tbBaseURL},
+		KeyFailures: ratelimit.NewFailures(burst, time.Hour)}
+	h := s.Handler()
+	get := func(key string) int {
+		req := httptest.NewRequest("GET", "/api/v1/campaigns", nil)
+		req.Header.Set("Authorization", "Bearer "+key)
+		req.RemoteAddr = "127.0.0.1:40000"
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		return w.Code
+	}
+	concurrently := func(key string) map[int]int {
+		codes := make(chan int, inFlight)
+		for range inFlight {
+			go func() { codes <- get(key) }()
+		}
+		// All in flight before any lookup ends; one answered without a
+		// lookup answers early.
+		got := map[int]int{}
+		for arrived, answered := 0, 0; arrived+answered < inFlight; {
+			select {
+			case <-accounts.arrived:
+				arrived++
+			case c := <-codes:
+				got[c]++
+				answered++
+			}
+		}
+		close(accounts.release)
+		for n := 0; n < inFlight; n++ {
+			if sum(got) == inFlight {
+				break
+			}
+			got[<-codes]++
+		}
+		accounts.release = make(chan struct{})
+		return got
+	}
+
+	if got := concurrently(acct.Key); got[200] != inFlight {
+		t.Fatalf("%d valid-key requests in flight at once: answers %v, want all 200", inFlight, got)
+	}
+	accounts.fail = taskbox.Errorf(taskbox.EUNAVAILABLE, "The database is busy.")
+	if got := concurrently("tbx_" + strings.Repeat("0", 48)); got[503] != inFlight {
+		t.Fatalf("lookups that fail: answers %v, want all 503", got)
+	}
+	accounts.fail = nil
+	release := func() { close(accounts.release); accounts.release = make(chan struct{}) }
+	call := func(key string) int {
+		code := make(chan int)
+		go func() { code <- get(key) }()
+		select {
+		case <-accounts.arrived:
+			release()
+			return <-code
+		case c := <-code: // answered without a lookup
+			return c
+		}
+	}
+	for i := range burst {
+		if c := call("tbx_wrong_key_with_enough_length_" + strconv.Itoa(i)); c != 401 {
+			t.Fatalf("invalid key %d after failed lookups: %d, want 401 (a failed lookup must not count)", i, c)
+		}
+	}
+	if c := call("tbx_wrong_key_with_enough_length_x"); c != 429 {
+		t.Fatalf("invalid key past the limit: %d, want 429", c)
+	}
+	if got := concurrently(acct.Key); got[200] != inFlight {
+		t.Fatalf("valid-key requests from the blocked address: answers %v, want all 200", got)
+	}
+}
+
+func sum(m map[int]int) (n int) {
+	for _, v := range m {
+		n += v
+	}
+	return n
 }

@@ -215,19 +215,15 @@ func (p *headerProbe) WriteHeader(status int)      { p.status = status }
 
 // auth runs h for the actor of the request's API key: the api_key query
 // parameter, as SmartLead takes it, or an Authorization: Bearer header.
-// A key over its rate limit gets 429, and so does a request from an
-// address that sent too many invalid keys (takeKeyAttempt).
+// A key over its rate limit gets 429, and so does an invalid key from an
+// address that sent too many of them (keyFailed); a valid key is looked up
+// first and never refused for its address's failures.
 func (s *Server) auth(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		q, err := url.ParseQuery(r.URL.RawQuery)
 		if err != nil || !taskbox.TextValues(q) {
 			s.Error(w, r, taskbox.Errorf(taskbox.EBADREQUEST,
 				"The query string is malformed: it must be name=value pairs joined by &, percent-encoded UTF-8 without NUL characters."))
-			return
-		}
-		refund, err := s.takeKeyAttempt(w, r)
-		if err != nil {
-			s.Error(w, r, err)
 			return
 		}
 		key := q.Get("api_key")
@@ -237,13 +233,16 @@ func (s *Server) auth(h http.HandlerFunc) http.HandlerFunc {
 				key = strings.TrimSpace(v)
 			}
 		}
+		var actor *taskbox.Actor
 		if key == "" {
-			s.Error(w, r, taskbox.Errorf(taskbox.EUNAUTHORIZED, "Invalid API Key"))
-			return
+			err = taskbox.Errorf(taskbox.EUNAUTHORIZED, "Invalid API Key")
+		} else {
+			actor, err = s.Accounts.Authenticate(r.Context(), key)
 		}
-		actor, err := s.Accounts.Authenticate(r.Context(), key)
-		if taskbox.ErrorCode(err) != taskbox.EUNAUTHORIZED {
-			refund() // only a refused key counts against the address
+		if taskbox.ErrorCode(err) == taskbox.EUNAUTHORIZED {
+			// Only a key that is definitely refused counts against the
+			// address, after its lookup: a valid key always passes.
+			err = s.keyFailed(w, r, err)
 		}
 		if err != nil {
 			s.Error(w, r, err)

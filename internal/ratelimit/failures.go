@@ -39,6 +39,21 @@ func (f *Failures) Take(addr netip.Prefix, now time.Time) (refund func(), wait, 
 	return func() { res.CancelAt(now) }, 0, 0
 }
 
+// Fail counts, at now, one failed attempt of addr's: it takes a token from
+// addr's bucket when there is one, and otherwise returns how long until
+// there is (wait) and until the bucket is full again (full). Unlike Take,
+// it is called after the attempt was checked, so that an attempt that does
+// not fail never touches the bucket: concurrent attempts that succeed
+// cannot use up an address's allowance of failures.
+func (f *Failures) Fail(addr netip.Prefix, now time.Time) (wait, full time.Duration) {
+	if ok, tokens := f.buckets.Allow(addr, now); !ok {
+		wait = time.Duration((1 - tokens) * float64(f.every))
+		wait = max(wait, time.Nanosecond)
+		return wait, wait + time.Duration(f.buckets.Burst()-1)*f.every
+	}
+	return 0, 0
+}
+
 // ClientAddress is what failed attempts are counted by: the peer's IPv4
 // address, or its IPv6 /64, which one host usually holds whole, from a
 // request's RemoteAddr. Behind a proxy every client shares the proxy's.

@@ -1,11 +1,14 @@
 package store_test
 
 import (
+	"fmt"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
 	taskbox "github.com/taskboxhq/taskbox"
+	"github.com/taskboxhq/taskbox/internal/store"
 )
 
 // Search finds a task by its own words and by its lead's email, first and
@@ -183,4 +186,96 @@ func TestSearch_DenseWord(t *testing.T) {
 	if n, err := db.CountTasks(f.ctx, taskbox.TaskFilter{Query: "pricing call"}); err != nil || n != 0 {
 		t.Errorf("count of two words %d, %v; want 0", n, err)
 	}
+}
+
+// Every created task is found by its search text, whichever way it was
+// created: gathered by the group commit with others, in a bulk create with
+// a lead map of another account in its middle (left out, its neighbours
+// indexed), or alone (the search text is written once a batch, migration
+// 00015).
+func TestSearch_FindsEveryNewTask(t *testing.T) {
+	db := newTestDB(t)
+	f := newFixture(t, db, "every", "UTC", 1)
+	other := newFixture(t, db, "stranger", "UTC", 1)
+	const n = 40
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			name := fmt.Sprintf("gathered qz%03dq", i)
+			task, err := db.CreateTask(f.ctx, &taskbox.TaskCreate{LeadMapID: f.mapIDs[0], Name: name})
+			if err == nil {
+				err = sameTask(db, f, task, name)
+			}
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err := db.BulkCreateTasks(f.ctx, []*taskbox.TaskCreate{
+		{LeadMapID: f.mapIDs[0], Name: "bulk qzb1q"}, {LeadMapID: other.mapIDs[0], Name: "bulk qzb2q"},
+		{LeadMapID: f.mapIDs[0], Name: "bulk qzb3q"}}, nil)
+	if err == nil {
+		t.Fatal("a bulk create with another account's lead map succeeded")
+	}
+	bulk, err := db.BulkCreateTasks(f.ctx, []*taskbox.TaskCreate{
+		{LeadMapID: f.mapIDs[0], Name: "bulk qzb4q"}, {LeadMapID: f.mapIDs[0], Name: "bulk qzb5q"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, task := range bulk {
+		if err := sameTask(db, f, task, fmt.Sprintf("bulk qzb%dq", 4+i)); err != nil {
+			t.Error(err)
+		}
+	}
+	// 21 at once: statements of 16, 4 and 1 rows (rowChunks), each task
+	// answered with its own id.
+	var many []*taskbox.TaskCreate
+	for i := range 21 {
+		many = append(many, &taskbox.TaskCreate{LeadMapID: f.mapIDs[0], Name: fmt.Sprintf("many qzm%02dq", i)})
+	}
+	manyTasks, err := db.BulkCreateTasks(f.ctx, many, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	words := []string{"qzb4q", "qzb5q"}
+	for i, task := range manyTasks {
+		if err := sameTask(db, f, task, many[i].Name); err != nil {
+			t.Error(err)
+		}
+		words = append(words, fmt.Sprintf("qzm%02dq", i))
+	}
+	for i := range n {
+		words = append(words, fmt.Sprintf("qz%03dq", i))
+	}
+	for _, w := range words {
+		if c, err := db.CountTasks(f.ctx, taskbox.TaskFilter{Query: w, Status: "all"}); err != nil || c != 1 {
+			t.Errorf("search %q: %d, %v; want 1", w, c, err)
+		}
+	}
+	for _, w := range []string{"qzb1q", "qzb2q", "qzb3q"} {
+		if c, err := db.CountTasks(f.ctx, taskbox.TaskFilter{Query: w, Status: "all"}); err != nil || c != 0 {
+			t.Errorf("search %q of a refused bulk create: %d, %v; want 0", w, c, err)
+		}
+	}
+}
+
+// sameTask checks that the task answered for a create is the one stored
+// under its id.
+func sameTask(db *store.DB, f *fixture, task *taskbox.Task, name string) error {
+	stored, err := db.FindTaskByID(f.ctx, task.ID)
+	if err != nil {
+		return err
+	}
+	if task.Name != name || stored.Name != name {
+		return fmt.Errorf("task %d: answered %q, stored %q, want %q", task.ID, task.Name, stored.Name, name)
+	}
+	return nil
 }

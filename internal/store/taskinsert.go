@@ -121,13 +121,35 @@ const leadMapLookup = `SELECT lm.campaign_id, lm.lead_id, l.email, l.first_name,
 	LEFT JOIN lead_categories lc ON lc.id = lm.category_id LEFT JOIN team_members o ON o.id = lm.team_member_id
 	WHERE lm.id = ? AND lm.account_id = ?`
 
-var insertTaskSQLite = `INSERT INTO tasks (account_id, lead_map_id, campaign_id, lead_id, ` + inputColumns("") +
-	`) VALUES (` + placeholders(4+len(taskInputs)) + `)`
+// insertTasksSQLite inserts tasks many a statement, in the fixed VALUES
+// lists of rowChunks.
+var insertTasksSQLite = func() *rowInsert {
+	cols := []column{{"account_id", "bigint"}, {"lead_map_id", "bigint"}, {"campaign_id", "bigint"}, {"lead_id", "bigint"}}
+	for _, in := range taskInputs {
+		cols = append(cols, column{in.column, in.pgType})
+	}
+	return newRowInsert("tasks", cols, "")
+}()
 
-// insertTasks, on SQLite, looks each lead map up and inserts its task:
-// two prepared statements a task, no round trip.
+// indexTasksSQLite writes the search text (task_search, migration 00010)
+// of the tasks with ids from first to last, all of them new: one statement
+// for the whole batch, so that FTS5 writes one segment of its index a batch
+// rather than one a task (see migration 00015).
+const indexTasksSQLite = `INSERT INTO task_search (rowid, body)
+	SELECT t.id, t.name || ' ' || COALESCE(t.description, '') || ' ' || l.email || ' ' || COALESCE(l.first_name, '') || ' ' ||
+	       COALESCE(l.last_name, '') || ' ' || COALESCE(l.company_name, '')
+	FROM tasks t JOIN leads l ON l.id = t.lead_id WHERE t.id BETWEEN ? AND ?`
+
+// insertTasks, on SQLite, looks each lead map up, then inserts the tasks
+// found in a few multi-row statements and their search text in one. Ids
+// only grow (AUTOINCREMENT), the rows of one statement take them in their
+// order, and the writer is alone: a statement's tasks have the ids up to
+// its last insert id, and the batch's tasks are all the tasks from its
+// first id to its last.
 func (sqliteDialect) insertTasks(ctx context.Context, tx *Tx, ns []*newTask) error {
-	args := make([]any, 4+len(taskInputs))
+	ins := insertTasksSQLite
+	rows := make([]any, 0, len(ns)*ins.cols)
+	found := make([]*taskbox.Task, 0, len(ns))
 	for _, n := range ns {
 		t := n.t
 		var (
@@ -144,24 +166,47 @@ func (sqliteDialect) insertTasks(ctx context.Context, tx *Tx, ns []*newTask) err
 		}
 		t.Lead.FirstName, t.Lead.LastName, t.Lead.CompanyName = stringPtr(first), stringPtr(last), stringPtr(company)
 		t.LeadCategory = leadCategory(catID, catName)
-		args[0], args[1], args[2], args[3] = n.actor.AccountID(), t.LeadMapID, t.CampaignID, t.LeadID
-		for i, in := range taskInputs {
-			if args[4+i] = in.value(n); in.column == "assignee_id" && args[4+i] == ownersAssignee {
-				args[4+i], t.Assignee = nullInt(owner), memberRef(owner, ownerName)
+		rows = append(rows, n.actor.AccountID(), t.LeadMapID, t.CampaignID, t.LeadID)
+		for _, in := range taskInputs {
+			v := in.value(n)
+			if in.column == "assignee_id" && v == ownersAssignee {
+				v, t.Assignee = nullInt(owner), memberRef(owner, ownerName)
 			}
+			rows = append(rows, v)
 		}
-		if t.ID, err = tx.insert(ctx, insertTaskSQLite, args...); err != nil {
-			return err
+		found = append(found, t)
+	}
+	if len(found) == 0 {
+		return nil
+	}
+	next := found
+	for i, size := range rowChunks {
+		for len(next) >= size {
+			res, err := tx.exec(ctx, ins.chunks[i], rows[:size*ins.cols]...)
+			if err != nil {
+				return err
+			}
+			last, err := res.LastInsertId()
+			if err != nil {
+				return err
+			}
+			for j, t := range next[:size] {
+				t.ID = last - int64(size-1-j)
+			}
+			next, rows = next[size:], rows[size*ins.cols:]
 		}
 	}
-	return nil
+	_, err := tx.exec(ctx, indexTasksSQLite, found[0].ID, found[len(found)-1].ID)
+	return err
 }
 
 // insertTasksPostgres inserts a whole batch in one statement, one round
 // trip: the rows travel as one array per column, are joined to their lead
 // maps (a row whose lead map is not its account's drops out), take their
-// ids from the sequence in their order and are inserted; the answer names each inserted
-// row by its place in the arrays (ord), with its lead and campaign.
+// ids from the sequence in their order and are inserted with their search
+// text (migration 00015: no trigger reads the lead again for each row); the
+// answer names each inserted row by its place in the arrays (ord), with its
+// lead and campaign.
 var insertTasksPostgres = func() string {
 	types := []string{"?::bigint[]", "?::bigint[]"}
 	for _, in := range taskInputs {
@@ -172,16 +217,20 @@ var insertTasksPostgres = func() string {
 	// create's tasks take ascending ids in the order of its list.
 	return `WITH i AS (
 		SELECT nextval('tasks_id_seq') AS id, j.* FROM (
-			SELECT i.ord, i.account_id, i.lead_map_id, lm.campaign_id, lm.lead_id, lm.category_id, ` +
+			SELECT i.ord, i.account_id, i.lead_map_id, lm.campaign_id, lm.lead_id, lm.category_id,
+				l.email, l.first_name, l.last_name, l.company_name, ` +
 		strings.Replace(inputColumns("i."), "i.assignee_id", "CASE WHEN i.assignee_id = -1 THEN lm.team_member_id ELSE i.assignee_id END AS assignee_id", 1) + `
 			FROM unnest(` + strings.Join(types, ", ") + `) WITH ORDINALITY AS i(account_id, lead_map_id, ` + inputColumns("") + `, ord)
 			JOIN lead_maps lm ON lm.id = i.lead_map_id AND lm.account_id = i.account_id
+			JOIN leads l ON l.id = lm.lead_id
 			ORDER BY i.ord) j),
-	t AS (INSERT INTO tasks (id, account_id, lead_map_id, campaign_id, lead_id, ` + inputColumns("") + `)
-		SELECT id, account_id, lead_map_id, campaign_id, lead_id, ` + inputColumns("") + ` FROM i)
-	SELECT i.ord, i.id, i.campaign_id, i.lead_id, l.email, l.first_name, l.last_name, l.company_name, c.name, lc.id, lc.name,
+	t AS (INSERT INTO tasks (id, account_id, lead_map_id, campaign_id, lead_id, ` + inputColumns("") + `, search_text)
+		SELECT id, account_id, lead_map_id, campaign_id, lead_id, ` + inputColumns("") + `,
+			name || ' ' || COALESCE(description, '') || ' ' || email || ' ' || COALESCE(first_name, '') || ' ' ||
+			COALESCE(last_name, '') || ' ' || COALESCE(company_name, '') FROM i)
+	SELECT i.ord, i.id, i.campaign_id, i.lead_id, i.email, i.first_name, i.last_name, i.company_name, c.name, lc.id, lc.name,
 		i.assignee_id, m.name
-	FROM i JOIN leads l ON l.id = i.lead_id JOIN campaigns c ON c.id = i.campaign_id
+	FROM i JOIN campaigns c ON c.id = i.campaign_id
 	LEFT JOIN lead_categories lc ON lc.id = i.category_id LEFT JOIN team_members m ON m.id = i.assignee_id`
 }()
 
