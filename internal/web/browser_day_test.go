@@ -498,7 +498,14 @@ func TestBrowserFocusMode(t *testing.T) {
 	signInWithBrowser(t, ctx, s, a.Key)
 	run(t, ctx, chromedp.Evaluate[chromedp.Void](`document.activeElement.blur()`), chromedp.KeyEvent("n"))
 	waitFor(t, ctx, `location.pathname === "/focus" && document.getElementById("focus-h").textContent === "First due" && document.readyState === "complete" && document.documentElement.classList.contains("js")`)
+	// a note added beside the task stays on the same task; typing n and x
+	// in the note does not skip or complete
+	run(t, ctx, chromedp.Click(chromedp.ID("note-text")), chromedp.SendKeys(chromedp.ID("note-text"), "next call in January"),
+		chromedp.Click(chromedp.CSS("#note-form button")))
+	waitFor(t, ctx, `document.readyState === "complete" && document.getElementById("focus-h").textContent === "First due" && document.querySelector("#notes .note .text") && document.querySelector("#notes .note .text").textContent === "next call in January"`)
 	screenshot(t, ctx, "focus")
+	run(t, ctx, chromedp.Evaluate[chromedp.Void](`document.activeElement.blur()`))
+	waitFor(t, ctx, `document.documentElement.classList.contains("js")`)
 	run(t, ctx, chromedp.KeyEvent("n"))
 	waitFor(t, ctx, `document.getElementById("focus-h").textContent === "Second due" && document.readyState === "complete" && document.documentElement.classList.contains("js")`)
 	run(t, ctx, chromedp.KeyEvent("x"))
