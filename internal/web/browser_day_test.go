@@ -524,6 +524,7 @@ func TestBrowserInlineEdit(t *testing.T) {
 	s := newSite(t, siteOptions{})
 	a := s.account(t, "Acme", "", "ann@example.com")
 	task := a.task(t, s, "ann@example.com", "Call Ann", taskbox.PriorityLow, "")
+	bo := a.member(t, s, taskbox.NewMember{Name: "Bo", Email: "bo@acme.example"})
 	signInWithBrowser(t, ctx, s, a.Key)
 	row := fmt.Sprintf("task-%d", task.ID)
 	run(t, ctx, chromedp.Focus(chromedp.ID(row)), chromedp.KeyEvent("e"))
@@ -535,11 +536,15 @@ func TestBrowserInlineEdit(t *testing.T) {
 	screenshot(t, ctx, "inline-edit")
 	run(t, ctx, chromedp.SetValue(chromedp.CSS("form.inline input[name=due_date]"), "2030-01-02"),
 		chromedp.SetValue(chromedp.CSS("form.inline input[name=due_time]"), "10:30"),
-		chromedp.SetValue(chromedp.CSS("form.inline select[name=priority]"), "HIGH"),
+		chromedp.SetValue(chromedp.CSS("form.inline select[name=priority]"), "HIGH"))
+	if got := eval[string](t, ctx, `document.querySelector("form.inline select[name=assignee]").value`); got != "none" {
+		t.Errorf("the inline edit's assignee starts at %q, not none", got)
+	}
+	run(t, ctx, chromedp.SetValue(chromedp.CSS("form.inline select[name=assignee]"), itoa(bo.ID)),
 		chromedp.Click(chromedp.CSS("form.inline button.primary")))
 	waitFor(t, ctx, `document.querySelector("#toast .flash") && document.querySelector("#toast .flash").textContent.indexOf("Saved “Call Ann”: High,") === 0 && document.activeElement.id === "`+row+`"`)
 	got, _ := a.find(t, s, task.ID)
-	if got.Priority != taskbox.PriorityHigh || got.Due == nil || !got.Due.At.Equal(mustTime(t, "2030-01-02T09:30:00Z")) {
-		t.Errorf("after the inline edit: %s due %v", got.Priority, got.Due)
+	if got.Priority != taskbox.PriorityHigh || got.Due == nil || !got.Due.At.Equal(mustTime(t, "2030-01-02T09:30:00Z")) || got.Assignee == nil || got.Assignee.ID != bo.ID {
+		t.Errorf("after the inline edit: %s due %v assignee %v", got.Priority, got.Due, got.Assignee)
 	}
 }
