@@ -220,8 +220,8 @@ func TestBrowserSearchFindsLeads(t *testing.T) {
 }
 
 // The bulk bar: hidden until a row is ticked, then at the bottom of the
-// window; select-all per section; move, change priority, delete (asking
-// once), complete and undo; completing one row keeps the others ticked.
+// window; select-all per section; move, change priority, assign, delete
+// (asking once), complete and undo; completing one row keeps the others ticked.
 func TestBrowserBulkBar(t *testing.T) {
 	ctx := tab(t, "UTC")
 	// A row to click is brought to the middle of the window first, clear
@@ -243,6 +243,7 @@ func TestBrowserBulkBar(t *testing.T) {
 	}
 	n1 := a.task(t, s, "ann@example.com", "Loose end", taskbox.PriorityLow, "")
 	n2 := a.task(t, s, "ann@example.com", "Another loose end", taskbox.PriorityLow, "")
+	bo := a.member(t, s, taskbox.NewMember{Name: "Bo", Email: "bo@acme.example"})
 	run(t, ctx, chromedp.EmulateViewport(1280, 500))
 	signInWithBrowser(t, ctx, s, a.Key)
 	if eval[string](t, ctx, `getComputedStyle(document.getElementById("bulkbar")).display`) != "none" {
@@ -273,6 +274,16 @@ func TestBrowserBulkBar(t *testing.T) {
 	for _, task := range up[:2] {
 		if got, _ := a.find(t, s, task.ID); got.Priority != taskbox.PriorityHigh {
 			t.Errorf("%q is %s", task.Name, got.Priority)
+		}
+	}
+
+	// Assign: the ticked rows go to a member, and the rows say so.
+	run(t, ctx, click(fmt.Sprintf("#sel-%d", up[0].ID)), click(fmt.Sprintf("#sel-%d", up[1].ID)),
+		chromedp.SetValue(chromedp.ID("bulk-assignee"), itoa(bo.ID)), chromedp.Click(chromedp.ID("bulk-assign")))
+	waitFor(t, ctx, fmt.Sprintf(`document.querySelector("#toast .flash").textContent === "Assigned 2 tasks." && document.querySelector("#task-%d .assignee").textContent.indexOf("Bo") >= 0`, up[1].ID))
+	for _, task := range up[:2] {
+		if got, _ := a.find(t, s, task.ID); got.Assignee == nil || got.Assignee.ID != bo.ID {
+			t.Errorf("%q is assigned to %v", task.Name, got.Assignee)
 		}
 	}
 
