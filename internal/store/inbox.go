@@ -299,6 +299,11 @@ func (db *DB) CountSections(ctx context.Context, f taskbox.TaskFilter) (*taskbox
 	sums = append(sums, "COALESCE(SUM(CASE WHEN t.status = ? THEN 1 ELSE 0 END), 0)")
 	args = append(args, string(taskbox.StatusCompleted))
 	where, whereArgs := taskConditions(db.dialect, actor.AccountID(), f, plan)
+	if len(f.Priorities) > 0 || f.CampaignID != 0 {
+		// the condition of the partial indexes tasks_count_priority and
+		// tasks_count_campaign (migration 00014), true of every task
+		where = append(where, "t.due_all_day >= 0")
+	}
 	from := "tasks t"
 	if f.LeadCategoryID != 0 {
 		from += " JOIN lead_maps lm ON lm.id = t.lead_map_id"
