@@ -524,6 +524,12 @@ func TestBrowserFocusMode(t *testing.T) {
 	if got, _ := a.find(t, s, second.ID); got.Status != taskbox.StatusCompleted {
 		t.Error("x did not complete the task in focus mode")
 	}
+	// at 360 px the notes go below the task, and nothing overflows
+	run(t, ctx, chromedp.EmulateViewport(360, 740))
+	if eval[bool](t, ctx, `document.getElementById("notes").getBoundingClientRect().top < document.getElementById("focus-complete").getBoundingClientRect().bottom || document.documentElement.scrollWidth > innerWidth`) {
+		t.Error("at 360 px the notes are not below the task, or the page overflows")
+	}
+	screenshot(t, ctx, "focus-narrow")
 	if got, _ := a.find(t, s, first.ID); got.Status != taskbox.StatusPending {
 		t.Error("the skipped task changed")
 	}
