@@ -80,7 +80,7 @@ func TestPasswordSignInAndMyTasks(t *testing.T) {
 	}
 	team := do(t, c, "GET", s.URL+"/?assignee=all", nil)
 	if sectionOf(team.Body, mine.ID) == "" || sectionOf(team.Body, bos.ID) == "" || sectionOf(team.Body, nobody.ID) == "" ||
-		!strings.Contains(team.Body, `<span class="assignee"><span class="visually-hidden">Assigned to </span><bdi>Bo</bdi></span>`) {
+		!strings.Contains(team.Body, `<span class="assignee" data-assignee="`+itoa(bo.ID)+`"><span class="visually-hidden">Assigned to </span><bdi>Bo</bdi></span>`) {
 		t.Fatalf("the team's inbox lacks tasks or assignees")
 	}
 	if un := do(t, c, "GET", s.URL+"/?assignee=none", nil); sectionOf(un.Body, nobody.ID) == "" || sectionOf(un.Body, mine.ID) != "" {
