@@ -374,6 +374,10 @@ type InboxService interface {
 // filters.
 type TaskCounter interface {
 	CountTasks(ctx context.Context, f TaskFilter) (int, error)
+	// CountSections counts the inbox's sections (Overdue, Today, Upcoming,
+	// No due date, Completed) of the tasks f selects, its Status and Due
+	// aside, at once.
+	CountSections(ctx context.Context, f TaskFilter) (*Summary, error)
 }
 
 // TaskBulkDeleter deletes many tasks of the actor's account, all or none.

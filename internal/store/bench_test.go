@@ -73,6 +73,23 @@ func BenchmarkInbox(b *testing.B) {
 			return err
 		})
 	})
+	// The web inbox under filters counts every section at once
+	// (CountSections): a priority (a third of the tasks), a campaign (all of
+	// them: the benchmark has one), a rare search and a common one.
+	for name, f := range map[string]taskbox.TaskFilter{
+		"SectionsHigh":          {Priorities: []taskbox.Priority{taskbox.PriorityHigh}},
+		"SectionsCampaign":      {CampaignID: 1},
+		"SectionsSearchCompany": {Query: "company 1414"},
+		"SectionsSearchPricing": {Query: "pricing"},
+	} {
+		b.Run("Count"+name, func(b *testing.B) {
+			f.Now = now
+			timeCalls(b, func() error {
+				_, err := db.CountSections(ctx, f)
+				return err
+			})
+		})
+	}
 	b.Run("CompletedNewestFirst", func(b *testing.B) {
 		timeCalls(b, func() error {
 			_, err := db.ListTasks(ctx, taskbox.TaskFilter{Status: "completed", Sort: "-completed_at", Limit: 25, Now: now})

@@ -266,24 +266,45 @@ func (db *DB) Summarize(ctx context.Context, loc *time.Location, now time.Time) 
 
 // SummarizeFor counts the inbox sections of the tasks an assignee filter
 // selects. The day counts are kept per account, not per assignee, so it
-// counts the tasks themselves, in one statement: a team member's tasks are
+// counts the tasks themselves (CountSections): a team member's tasks are
 // few beside the account's.
 func (db *DB) SummarizeFor(ctx context.Context, loc *time.Location, now time.Time, a taskbox.AssigneeFilter) (*taskbox.Summary, error) {
 	if a.Any() {
 		return db.Summarize(ctx, loc, now)
 	}
+	s, err := db.CountSections(ctx, taskbox.TaskFilter{Location: loc, Now: now, Assignee: a})
+	if err != nil {
+		return nil, err
+	}
+	s.Snoozed, err = db.CountTasks(ctx, taskbox.TaskFilter{Location: loc, Now: now, Assignee: a,
+		Status: string(taskbox.StatusPending), Snoozed: taskbox.SnoozedOnly})
+	return s, err
+}
+
+// CountSections counts the inbox sections (Overdue, Today, Upcoming, No due
+// date, Completed) of the tasks f selects, its Status, Due, Sort, Limit and
+// Cursor aside: the web inbox's exact counts under filters. It is one
+// statement that reads each selected task once, in the index that its
+// filters seek (tasks_count_priority, tasks_count_campaign, the assignee's,
+// or the search's matches), rather than a count per section.
+func (db *DB) CountSections(ctx context.Context, f taskbox.TaskFilter) (*taskbox.Summary, error) {
 	actor, err := taskbox.RequireActor(ctx)
 	if err != nil {
 		return nil, err
 	}
-	a = a.Resolve(actor)
-	if loc == nil {
-		loc = actor.Account.Location()
+	if f.Location == nil {
+		f.Location = actor.Account.Location()
 	}
-	if now.IsZero() {
-		now = db.Now().Time
+	if f.Now.IsZero() {
+		f.Now = db.Now().Time
 	}
-	w := taskbox.NewWindow(now, loc)
+	f.Assignee = f.Assignee.Resolve(actor)
+	f.Status, f.Due = "all", ""
+	plan, err := db.planSearch(ctx, f.Query)
+	if err != nil {
+		return nil, err
+	}
+	w := taskbox.NewWindow(f.Now, f.Location)
 	var sums []string
 	var args []any
 	for _, due := range []string{taskbox.DueOverdue, taskbox.DueToday, taskbox.DueUpcoming, taskbox.DueNone} {
@@ -293,12 +314,20 @@ func (db *DB) SummarizeFor(ctx context.Context, loc *time.Location, now time.Tim
 	}
 	sums = append(sums, "COALESCE(SUM(CASE WHEN t.status = ? THEN 1 ELSE 0 END), 0)")
 	args = append(args, string(taskbox.StatusCompleted))
-	cond, condArgs := assigneeCondition(a)
-	args = append(append(args, actor.AccountID(), string(taskbox.StatusPending), string(taskbox.StatusCompleted)), condArgs...)
-	query := "SELECT " + strings.Join(sums, ", ") + " FROM tasks t WHERE t.account_id = ? AND t.status IN (?, ?) AND " + cond
+	where, whereArgs := taskConditions(db.dialect, actor.AccountID(), f, plan)
+	if len(f.Priorities) > 0 || f.CampaignID != 0 {
+		// the condition of the partial indexes tasks_count_priority and
+		// tasks_count_campaign (migration 00014), true of every task
+		where = append(where, "t.due_all_day >= 0")
+	}
+	from := "tasks t"
+	if f.LeadCategoryID != 0 {
+		from += " JOIN lead_maps lm ON lm.id = t.lead_map_id"
+	}
+	query := "SELECT " + strings.Join(sums, ", ") + " FROM " + from + " WHERE " + strings.Join(where, " AND ")
 	s := &taskbox.Summary{}
 	err = db.inStatement(ctx, func(tx *Tx) error {
-		return tx.queryRow(ctx, query, args...).Scan(&s.Overdue, &s.Today, &s.Upcoming, &s.NoDueDate, &s.Completed)
+		return tx.queryRow(ctx, query, append(args, whereArgs...)...).Scan(&s.Overdue, &s.Today, &s.Upcoming, &s.NoDueDate, &s.Completed)
 	})
 	return s, err
 }

@@ -20,11 +20,15 @@ const statusDeleted = "deleted"
 // noDueSort is the due_sort of a task without a due date: after every date.
 const noDueSort = math.MaxInt64
 
-// taskSelect reads a task with its lead and campaign; scanTask takes its columns.
+// taskSelect reads a task with its lead and campaign; scanTask takes its
+// columns. It joins campaigns with LEFT JOIN, though every task has one, so
+// that SQLite keeps tasks as the outer loop: with an inner join and a
+// campaign filter it started from the (one-row) campaigns and sorted every
+// task of the campaign (1.2 s at 1,000,000 tasks, against 1 ms).
 const taskSelect = `SELECT t.id, t.lead_map_id, t.name, t.description, t.priority, t.due_date, t.status,
 	t.created_at, t.updated_at, t.completed_at, t.completed_by, t.campaign_id, t.lead_id,
 	l.email, l.first_name, l.last_name, l.company_name, c.name, t.assignee_id, m.name, lc.id, lc.name, t.snoozed_until, t.recurrence, t.reminders
-	FROM tasks t JOIN leads l ON l.id = t.lead_id JOIN campaigns c ON c.id = t.campaign_id
+	FROM tasks t JOIN leads l ON l.id = t.lead_id LEFT JOIN campaigns c ON c.id = t.campaign_id
 	LEFT JOIN team_members m ON m.id = t.assignee_id
 	JOIN lead_maps lm ON lm.id = t.lead_map_id LEFT JOIN lead_categories lc ON lc.id = lm.category_id`
 

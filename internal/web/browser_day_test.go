@@ -220,8 +220,8 @@ func TestBrowserSearchFindsLeads(t *testing.T) {
 }
 
 // The bulk bar: hidden until a row is ticked, then at the bottom of the
-// window; select-all per section; move, change priority, delete (asking
-// once), complete and undo; completing one row keeps the others ticked.
+// window; select-all per section; move, change priority, assign, delete
+// (asking once), complete and undo; completing one row keeps the others ticked.
 func TestBrowserBulkBar(t *testing.T) {
 	ctx := tab(t, "UTC")
 	// A row to click is brought to the middle of the window first, clear
@@ -243,6 +243,7 @@ func TestBrowserBulkBar(t *testing.T) {
 	}
 	n1 := a.task(t, s, "ann@example.com", "Loose end", taskbox.PriorityLow, "")
 	n2 := a.task(t, s, "ann@example.com", "Another loose end", taskbox.PriorityLow, "")
+	bo := a.member(t, s, taskbox.NewMember{Name: "Bo", Email: "bo@acme.example"})
 	run(t, ctx, chromedp.EmulateViewport(1280, 500))
 	signInWithBrowser(t, ctx, s, a.Key)
 	if eval[string](t, ctx, `getComputedStyle(document.getElementById("bulkbar")).display`) != "none" {
@@ -273,6 +274,16 @@ func TestBrowserBulkBar(t *testing.T) {
 	for _, task := range up[:2] {
 		if got, _ := a.find(t, s, task.ID); got.Priority != taskbox.PriorityHigh {
 			t.Errorf("%q is %s", task.Name, got.Priority)
+		}
+	}
+
+	// Assign: the ticked rows go to a member, and the rows say so.
+	run(t, ctx, click(fmt.Sprintf("#sel-%d", up[0].ID)), click(fmt.Sprintf("#sel-%d", up[1].ID)),
+		chromedp.SetValue(chromedp.ID("bulk-assignee"), itoa(bo.ID)), chromedp.Click(chromedp.ID("bulk-assign")))
+	waitFor(t, ctx, fmt.Sprintf(`document.querySelector("#toast .flash").textContent === "Assigned 2 tasks." && document.querySelector("#task-%d .assignee").textContent.indexOf("Bo") >= 0`, up[1].ID))
+	for _, task := range up[:2] {
+		if got, _ := a.find(t, s, task.ID); got.Assignee == nil || got.Assignee.ID != bo.ID {
+			t.Errorf("%q is assigned to %v", task.Name, got.Assignee)
 		}
 	}
 
@@ -498,7 +509,14 @@ func TestBrowserFocusMode(t *testing.T) {
 	signInWithBrowser(t, ctx, s, a.Key)
 	run(t, ctx, chromedp.Evaluate[chromedp.Void](`document.activeElement.blur()`), chromedp.KeyEvent("n"))
 	waitFor(t, ctx, `location.pathname === "/focus" && document.getElementById("focus-h").textContent === "First due" && document.readyState === "complete" && document.documentElement.classList.contains("js")`)
+	// a note added beside the task stays on the same task; typing n and x
+	// in the note does not skip or complete
+	run(t, ctx, chromedp.Click(chromedp.ID("note-text")), chromedp.SendKeys(chromedp.ID("note-text"), "next call in January"),
+		chromedp.Click(chromedp.CSS("#note-form button")))
+	waitFor(t, ctx, `document.readyState === "complete" && document.getElementById("focus-h").textContent === "First due" && document.querySelector("#notes .note .text") && document.querySelector("#notes .note .text").textContent === "next call in January"`)
 	screenshot(t, ctx, "focus")
+	run(t, ctx, chromedp.Evaluate[chromedp.Void](`document.activeElement.blur()`))
+	waitFor(t, ctx, `document.documentElement.classList.contains("js")`)
 	run(t, ctx, chromedp.KeyEvent("n"))
 	waitFor(t, ctx, `document.getElementById("focus-h").textContent === "Second due" && document.readyState === "complete" && document.documentElement.classList.contains("js")`)
 	run(t, ctx, chromedp.KeyEvent("x"))
@@ -506,6 +524,12 @@ func TestBrowserFocusMode(t *testing.T) {
 	if got, _ := a.find(t, s, second.ID); got.Status != taskbox.StatusCompleted {
 		t.Error("x did not complete the task in focus mode")
 	}
+	// at 360 px the notes go below the task, and nothing overflows
+	run(t, ctx, chromedp.EmulateViewport(360, 740))
+	if eval[bool](t, ctx, `document.getElementById("notes").getBoundingClientRect().top < document.getElementById("focus-complete").getBoundingClientRect().bottom || document.documentElement.scrollWidth > innerWidth`) {
+		t.Error("at 360 px the notes are not below the task, or the page overflows")
+	}
+	screenshot(t, ctx, "focus-narrow")
 	if got, _ := a.find(t, s, first.ID); got.Status != taskbox.StatusPending {
 		t.Error("the skipped task changed")
 	}
@@ -517,6 +541,7 @@ func TestBrowserInlineEdit(t *testing.T) {
 	s := newSite(t, siteOptions{})
 	a := s.account(t, "Acme", "", "ann@example.com")
 	task := a.task(t, s, "ann@example.com", "Call Ann", taskbox.PriorityLow, "")
+	bo := a.member(t, s, taskbox.NewMember{Name: "Bo", Email: "bo@acme.example"})
 	signInWithBrowser(t, ctx, s, a.Key)
 	row := fmt.Sprintf("task-%d", task.ID)
 	run(t, ctx, chromedp.Focus(chromedp.ID(row)), chromedp.KeyEvent("e"))
@@ -528,11 +553,15 @@ func TestBrowserInlineEdit(t *testing.T) {
 	screenshot(t, ctx, "inline-edit")
 	run(t, ctx, chromedp.SetValue(chromedp.CSS("form.inline input[name=due_date]"), "2030-01-02"),
 		chromedp.SetValue(chromedp.CSS("form.inline input[name=due_time]"), "10:30"),
-		chromedp.SetValue(chromedp.CSS("form.inline select[name=priority]"), "HIGH"),
+		chromedp.SetValue(chromedp.CSS("form.inline select[name=priority]"), "HIGH"))
+	if got := eval[string](t, ctx, `document.querySelector("form.inline select[name=assignee]").value`); got != "none" {
+		t.Errorf("the inline edit's assignee starts at %q, not none", got)
+	}
+	run(t, ctx, chromedp.SetValue(chromedp.CSS("form.inline select[name=assignee]"), itoa(bo.ID)),
 		chromedp.Click(chromedp.CSS("form.inline button.primary")))
 	waitFor(t, ctx, `document.querySelector("#toast .flash") && document.querySelector("#toast .flash").textContent.indexOf("Saved “Call Ann”: High,") === 0 && document.activeElement.id === "`+row+`"`)
 	got, _ := a.find(t, s, task.ID)
-	if got.Priority != taskbox.PriorityHigh || got.Due == nil || !got.Due.At.Equal(mustTime(t, "2030-01-02T09:30:00Z")) {
-		t.Errorf("after the inline edit: %s due %v", got.Priority, got.Due)
+	if got.Priority != taskbox.PriorityHigh || got.Due == nil || !got.Due.At.Equal(mustTime(t, "2030-01-02T09:30:00Z")) || got.Assignee == nil || got.Assignee.ID != bo.ID {
+		t.Errorf("after the inline edit: %s due %v assignee %v", got.Priority, got.Due, got.Assignee)
 	}
 }

@@ -24,7 +24,15 @@ type focusData struct {
 	Inbox    string // the inbox with the same filters
 	Return   string
 	Filtered bool
+	// the lead's notes, newest first, beside the task (at most focusNotes)
+	Notes     []noteView
+	MoreNotes int // notes not shown
+	LeadMapID int64
 }
+
+// focusNotes is how many of the lead's notes focus mode shows; the lead's
+// page has them all.
+const focusNotes = 5
 
 func (s *Server) handleFocus(w http.ResponseWriter, r *http.Request, v *visit) {
 	q := r.URL.Query()
@@ -63,9 +71,34 @@ func (s *Server) handleFocus(w http.ResponseWriter, r *http.Request, v *visit) {
 			}
 			next.Add("skip", strconv.FormatInt(t.ID, 10))
 			d.Skip = "/focus?" + next.Encode()
+			if err := s.focusNotes(r, v, t, &d); err != nil {
+				s.fail(w, r, err)
+				return
+			}
 			break
 		}
 	}
 	s.render(w, http.StatusOK, "focus", layoutData{Title: "Next task", CSRF: v.CSRF, Actor: v.Actor, Page: d,
 		Flash: takeFlash(w, r), Return: d.Return, Notices: s.notices(r)})
+}
+
+// focusNotes reads the notes of the task's lead, in all its campaigns, for
+// the column beside the task, where a note can be added to the task's lead
+// map.
+func (s *Server) focusNotes(r *http.Request, v *visit, t *taskbox.Task, d *focusData) error {
+	d.LeadMapID = t.LeadMapID
+	notes, err := s.Notes.ListLeadNotes(r.Context(), t.LeadID)
+	if err != nil {
+		return err
+	}
+	campaigns, err := s.Leads.ListLeadCampaigns(r.Context(), t.LeadID)
+	if err != nil {
+		return err
+	}
+	if len(notes) > focusNotes {
+		d.MoreNotes = len(notes) - focusNotes
+		notes = notes[:focusNotes]
+	}
+	d.Notes = noteViews(notes, campaigns, v)
+	return nil
 }

@@ -306,13 +306,21 @@ func (s *Server) renderInbox(w http.ResponseWriter, r *http.Request, v *visit, s
 	if d.Empty {
 		d.Add.Open = true
 	}
-	if d.CompletedCount, err = s.count(ctx, f, v, completedSection.Key, sm); err != nil {
-		s.fail(w, r, err)
-		return
+	// under filters the counts are exact: every section's at once
+	counts := sm
+	if f.Active() {
+		if counts, err = s.Counter.CountSections(ctx, f.taskFilter(v, "")); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 	}
-	if d.SnoozedCount, err = s.count(ctx, f, v, snoozedSection.Key, sm); err != nil {
-		s.fail(w, r, err)
-		return
+	d.CompletedCount = count(counts, completedSection.Key)
+	d.SnoozedCount = sm.Snoozed
+	if f.Active() {
+		if d.SnoozedCount, err = s.Counter.CountTasks(ctx, f.taskFilter(v, snoozedSection.Key)); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 	}
 	list := sections
 	if f.Completed {
@@ -323,7 +331,7 @@ func (s *Server) renderInbox(w http.ResponseWriter, r *http.Request, v *visit, s
 	window := taskbox.NewWindow(v.Now, v.Zone)
 	total := 0
 	for _, sec := range list {
-		sv, err := s.section(ctx, f, v, sec, sm, window)
+		sv, err := s.section(ctx, f, v, sec, counts, window)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -366,15 +374,12 @@ func searchRefusal(err error) string {
 
 // section reads one section: its count, its rows (as many as shown) and
 // the link that shows a page more.
-func (s *Server) section(ctx context.Context, f filter, v *visit, sec sectionDef, sm *taskbox.Summary, window taskbox.Window) (sectionView, error) {
+func (s *Server) section(ctx context.Context, f filter, v *visit, sec sectionDef, counts *taskbox.Summary, window taskbox.Window) (sectionView, error) {
 	sv := sectionView{sectionDef: sec}
 	if f.Active() {
 		sv.Empty = "No task here matches the filters."
 	}
-	var err error
-	if sv.Count, err = s.count(ctx, f, v, sec.Key, sm); err != nil {
-		return sv, err
-	}
+	sv.Count = count(counts, sec.Key)
 	shown := max(f.Shown[sec.Key], s.PageSize)
 	tasks, err := s.listTasks(ctx, f.taskFilter(v, sec.Key), shown+1)
 	if err != nil {
@@ -396,14 +401,11 @@ func (s *Server) section(ctx context.Context, f filter, v *visit, sec sectionDef
 	return sv, nil
 }
 
-// count is a section's number of tasks: from the summary, or counted
-// exactly under the filters.
-func (s *Server) count(ctx context.Context, f filter, v *visit, key string, sm *taskbox.Summary) (int, error) {
-	if f.Active() {
-		return s.Counter.CountTasks(ctx, f.taskFilter(v, key))
-	}
+// count is a section's number of tasks in a summary: the inbox's, or the
+// exact counts under the filters (CountSections).
+func count(sm *taskbox.Summary, key string) int {
 	return map[string]int{taskbox.DueOverdue: sm.Overdue, taskbox.DueToday: sm.Today, taskbox.DueUpcoming: sm.Upcoming,
-		taskbox.DueNone: sm.NoDueDate, completedSection.Key: sm.Completed, snoozedSection.Key: sm.Snoozed}[key], nil
+		taskbox.DueNone: sm.NoDueDate, completedSection.Key: sm.Completed, snoozedSection.Key: sm.Snoozed}[key]
 }
 
 // listTasks reads up to n tasks of a filter, a page of at most 100 at a time.

@@ -88,6 +88,28 @@ func TestFocusMode(t *testing.T) {
 	if !strings.Contains(p.Body, "<bdi>Soon one</bdi>") {
 		t.Fatal("skip did not go to the next task")
 	}
+	// The lead's notes are beside the task, and a note added there comes
+	// back to the same task.
+	if !strings.Contains(p.Body, `id="notes"`) || !strings.Contains(p.Body, "No notes yet.") {
+		t.Error("focus mode shows no notes column")
+	}
+	note := do(t, c, "POST", s.URL+"/notes", url.Values{"csrf": {token}, "return": {skip},
+		"lead_map": {regexpFind(p.Body, `name="lead_map" value="(\d+)"`)}, "note": {"Asked for <the> 50-seat price"}})
+	if note.Status != http.StatusSeeOther || note.Header.Get("Location") != skip+"#notes" {
+		t.Fatalf("a note from focus mode: %d to %q", note.Status, note.Header.Get("Location"))
+	}
+	p = do(t, c, "GET", s.URL+skip, nil)
+	if !strings.Contains(p.Body, "<bdi>Soon one</bdi>") || !strings.Contains(p.Body, `<p class="text">Asked for &lt;the&gt; 50-seat price</p>`) ||
+		!strings.Contains(p.Body, "Note added.") {
+		t.Error("the note added in focus mode is not beside the task")
+	}
+	for i := 0; i < 6; i++ {
+		do(t, c, "POST", s.URL+"/notes", url.Values{"csrf": {token}, "return": {skip}, "lead_map": {itoa(soon.LeadMapID)}, "note": {"more " + itoa(int64(i))}})
+	}
+	if p = do(t, c, "GET", s.URL+skip, nil); strings.Count(p.Body, `<li class="note"`) != 5 ||
+		!strings.Contains(p.Body, `href="/leads/`+itoa(soon.LeadID)+`#notes">2 older notes on the lead's page</a>`) || !strings.Contains(p.Body, "more 5") {
+		t.Errorf("focus mode shows %d notes, not the newest 5 and a link to the rest", strings.Count(p.Body, `<li class="note"`))
+	}
 	done := do(t, c, "POST", s.URL+"/tasks/"+itoa(soon.ID)+"/complete", url.Values{"csrf": {token}, "return": {skip}})
 	if done.Status != http.StatusSeeOther || done.Header.Get("Location") != skip {
 		t.Fatalf("complete from focus mode: %d to %q", done.Status, done.Header.Get("Location"))

@@ -226,6 +226,20 @@ func (s *Server) handleInlineEdit(w http.ResponseWriter, r *http.Request, v *vis
 	if oldDate, oldClock := dueFields(task.Due, v.Zone); date != oldDate || clock != oldClock {
 		u.DueDateSet, u.DueDate = true, dueInput(date, clock, v.Zone)
 	}
+	// the assignee, when the row's form has one: a member's id or "none"
+	switch raw := r.PostForm.Get("assignee"); raw {
+	case "":
+	case "none":
+		u.AssigneeSet = task.Assignee != nil
+	default:
+		id, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil || id <= 0 {
+			setFlash(w, r, flash{Message: "The change was not saved. Choose whom to assign the task to from the list."})
+			http.Redirect(w, r, backTo(r, 0), http.StatusSeeOther)
+			return
+		}
+		u.AssigneeSet, u.AssigneeID = task.Assignee == nil || task.Assignee.ID != id, id
+	}
 	task, err = s.Inbox.UpdateTask(r.Context(), task.ID, u)
 	if errs, ok := fieldErrors(err, r.PostForm); ok {
 		msg := "The change was not saved."
@@ -234,6 +248,9 @@ func (s *Server) handleInlineEdit(w http.ResponseWriter, r *http.Request, v *vis
 				msg += " " + e
 			}
 		}
+		if errs["assignee_id"] != "" {
+			msg += " That team member is no longer on the team: choose another."
+		}
 		setFlash(w, r, flash{Message: msg})
 		http.Redirect(w, r, backTo(r, 0), http.StatusSeeOther)
 		return
@@ -241,8 +258,13 @@ func (s *Server) handleInlineEdit(w http.ResponseWriter, r *http.Request, v *vis
 		s.fail(w, r, err)
 		return
 	}
-	setFlash(w, r, flash{Message: "Saved " + quoted(task.Name) + ": " + priorityWord(task.Priority) + ", " +
-		dueLabel(task.Due, task.Status, taskbox.NewWindow(v.Now, v.Zone)) + "."})
+	msg := "Saved " + quoted(task.Name) + ": " + priorityWord(task.Priority) + ", " + dueLabel(task.Due, task.Status, taskbox.NewWindow(v.Now, v.Zone))
+	if u.AssigneeSet && task.Assignee != nil {
+		msg += ", assigned to " + task.Assignee.Name
+	} else if u.AssigneeSet {
+		msg += ", unassigned"
+	}
+	setFlash(w, r, flash{Message: msg + "."})
 	http.Redirect(w, r, backTo(r, 0), http.StatusSeeOther)
 }
 

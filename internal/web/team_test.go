@@ -80,7 +80,7 @@ func TestPasswordSignInAndMyTasks(t *testing.T) {
 	}
 	team := do(t, c, "GET", s.URL+"/?assignee=all", nil)
 	if sectionOf(team.Body, mine.ID) == "" || sectionOf(team.Body, bos.ID) == "" || sectionOf(team.Body, nobody.ID) == "" ||
-		!strings.Contains(team.Body, `<span class="assignee"><span class="visually-hidden">Assigned to </span><bdi>Bo</bdi></span>`) {
+		!strings.Contains(team.Body, `<span class="assignee" data-assignee="`+itoa(bo.ID)+`"><span class="visually-hidden">Assigned to </span><bdi>Bo</bdi></span>`) {
 		t.Fatalf("the team's inbox lacks tasks or assignees")
 	}
 	if un := do(t, c, "GET", s.URL+"/?assignee=none", nil); sectionOf(un.Body, nobody.ID) == "" || sectionOf(un.Body, mine.ID) != "" {
@@ -300,5 +300,55 @@ func TestBulkAssign(t *testing.T) {
 	post("none")
 	if got := assignees(); got[0] != 0 || got[1] != 0 {
 		t.Fatalf("after unassigning: %v", got)
+	}
+}
+
+// The row's inline edit (e) assigns the task to a member or to nobody; a
+// member of another account, or a value that is no member, changes nothing
+// and says why.
+func TestInlineAssign(t *testing.T) {
+	s := newSite(t, siteOptions{})
+	a := s.account(t, "acme", "", "ann@example.com")
+	other := s.account(t, "other", "", "zed@example.com")
+	bo := a.member(t, s, taskbox.NewMember{Name: "Bo", Email: "bo@acme.example"})
+	stranger := other.member(t, s, taskbox.NewMember{Name: "Stranger"})
+	task := a.task(t, s, "ann@example.com", "Call Ann", taskbox.PriorityLow, "")
+	c := browserClient(t)
+	token := s.signIn(t, c, a.Key)
+	if p := do(t, c, "GET", s.URL+"/", nil); !strings.Contains(p.Body, `data-assignee="none"`) {
+		t.Fatal("the row does not say it has no assignee")
+	}
+	edit := func(assignee string) page {
+		return do(t, c, "POST", s.URL+"/tasks/"+itoa(task.ID)+"/inline", url.Values{"csrf": {token}, "return": {"/"},
+			"focus": {itoa(task.ID)}, "due_date": {""}, "due_time": {""}, "priority": {"LOW"}, "assignee": {assignee}})
+	}
+	assignee := func() int64 {
+		got, err := a.find(t, s, task.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Assignee == nil {
+			return 0
+		}
+		return got.Assignee.ID
+	}
+	if p := edit(itoa(bo.ID)); p.Status != http.StatusSeeOther || assignee() != bo.ID {
+		t.Fatalf("inline assign: %d, assignee %d", p.Status, assignee())
+	}
+	if p := do(t, c, "GET", s.URL+"/", nil); !strings.Contains(p.Body, "Saved “Call Ann”: Low, No due date, assigned to Bo.") ||
+		!strings.Contains(p.Body, `data-assignee="`+itoa(bo.ID)+`"`) {
+		t.Errorf("after the inline assign the page says %q", regexpFind(p.Body, `(Saved[^<]*)`))
+	}
+	for _, bad := range []struct{ value, says string }{{itoa(stranger.ID), "no longer on the team"}, {"x", "Choose whom to assign the task to"}} {
+		edit(bad.value)
+		if assignee() != bo.ID {
+			t.Fatalf("assignee %q changed the task", bad.value)
+		}
+		if p := do(t, c, "GET", s.URL+"/", nil); !strings.Contains(p.Body, bad.says) {
+			t.Errorf("assignee %q: the page does not say %q", bad.value, bad.says)
+		}
+	}
+	if edit("none"); assignee() != 0 {
+		t.Error("none did not unassign")
 	}
 }

@@ -215,3 +215,6 @@ var errUnwired = errors.New("web: the inbox service cannot count or bulk-delete 
 
 func (unwired) CountTasks(context.Context, taskbox.TaskFilter) (int, error) { return 0, errUnwired }
 func (unwired) DeleteTasks(context.Context, []int64) error                  { return errUnwired }
+func (unwired) CountSections(context.Context, taskbox.TaskFilter) (*taskbox.Summary, error) {
+	return nil, errUnwired
+}

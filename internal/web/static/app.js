@@ -401,7 +401,7 @@
     });
   }
 
-  // e edits the due date and priority of the row in focus, in the row.
+  // e edits the due date, priority and assignee of the row in focus, in the row.
   function inlineEdit(row) {
     if (row.querySelector("form.inline")) return;
     var bulk = $("bulk") || $("rowforms"), time = row.querySelector("time.due"), prio = row.querySelector(".prio");
@@ -430,6 +430,18 @@
     f.elements.due_date.value = date;
     f.elements.due_time.value = clock;
     f.elements.priority.value = p;
+    // the assignee, from the bulk bar's list of members, where there is one
+    var members = $("bulk-assignee"), who = row.querySelector("[data-assignee]");
+    if (members && who) {
+      var label = document.createElement("label"), sel = document.createElement("select");
+      label.textContent = "Assignee ";
+      sel.name = "assignee";
+      Array.prototype.forEach.call(members.options, function (o) { if (o.value) sel.appendChild(o.cloneNode(true)); });
+      sel.value = who.getAttribute("data-assignee");
+      label.appendChild(sel);
+      f.insertBefore(label, f.querySelector("button.primary"));
+      f.insertBefore(document.createTextNode(" "), f.querySelector("button.primary"));
+    }
     f.addEventListener("keydown", function (ev) { if (ev.key === "Escape") { ev.preventDefault(); f.remove(); row.focus(); } });
     f.querySelector("[data-cancel]").addEventListener("click", function () { f.remove(); row.focus(); });
     row.querySelector(".body").appendChild(f);
