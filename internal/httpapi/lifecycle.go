@@ -21,7 +21,9 @@ func (s *Server) handleUpdateTask(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u := decodeTaskUpdate(o, true)
-	if u.Validate(&fe, taskbox.ActorFromContext(r.Context()).Account.Location(), ""); fe != nil {
+	if fe != nil {
+		// As create-task: the service validates a well-typed body.
+		u.Validate(&fe, taskbox.ActorFromContext(r.Context()).Account.Location(), "")
 		s.Error(w, r, fe.Err())
 		return
 	}

@@ -15,8 +15,10 @@ func (s *Server) handleCreateTask(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c := decodeTaskCreate(o)
-	actor := taskbox.ActorFromContext(r.Context())
-	if c.Validate(&fe, actor.Account.Location(), ""); fe != nil {
+	if fe != nil {
+		// The service validates a well-typed body; one with type errors
+		// is answered here, with the rules it breaks besides.
+		c.Validate(&fe, taskbox.ActorFromContext(r.Context()).Account.Location(), "")
 		s.Error(w, r, fe.Err())
 		return
 	}
