@@ -44,11 +44,7 @@ func (s *Server) handleSetStatus(status taskbox.Status) http.HandlerFunc {
 
 func (s *Server) respondUpdate(w http.ResponseWriter, r *http.Request, id int64, u *taskbox.TaskUpdate) {
 	task, err := s.Inbox.UpdateTask(r.Context(), id, u)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	writeData(w, task)
+	s.respond(w, r, task, err)
 }
 
 // decodeTaskUpdate reads the fields of a PATCH body (all of them) or of a
@@ -106,11 +102,7 @@ func (s *Server) handleTaskEvents(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	events, err := s.Inbox.ListTaskEvents(r.Context(), id)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	writeData(w, events)
+	s.respond(w, r, events, err)
 }
 
 // handleLeadTasks is SmartLead's GET /api/v1/crm/leads/tasks/{id}.
@@ -121,9 +113,5 @@ func (s *Server) handleLeadTasks(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	tasks, err := s.Inbox.ListLeadTasks(r.Context(), id)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	writeData(w, tasks)
+	s.respond(w, r, tasks, err)
 }

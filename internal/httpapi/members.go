@@ -10,11 +10,7 @@ import (
 // members, oldest first.
 func (s *Server) handleListMembers(w http.ResponseWriter, r *http.Request) {
 	members, err := s.Members.ListMembers(r.Context())
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	writeData(w, members)
+	s.respond(w, r, members, err)
 }
 
 // handleGetMember is GET /api/v1/team-members/{id}.
@@ -25,11 +21,7 @@ func (s *Server) handleGetMember(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m, err := s.Members.FindMemberByID(r.Context(), id)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	writeData(w, m)
+	s.respond(w, r, m, err)
 }
 
 // handleUpdateMember is PATCH /api/v1/team-members/{id}: name and timezone
@@ -52,11 +44,7 @@ func (s *Server) handleUpdateMember(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m, err := s.Members.UpdateMember(r.Context(), id, u)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	writeData(w, m)
+	s.respond(w, r, m, err)
 }
 
 // decodeMemberUpdate reads a member PATCH body; type errors go to o's

@@ -28,6 +28,16 @@ func writeData(w http.ResponseWriter, v any) {
 	}
 }
 
+// respond answers err, or 200 with v as data: the end of a handler that
+// passes a service's answer on.
+func (s *Server) respond(w http.ResponseWriter, r *http.Request, v any, err error) {
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeData(w, v)
+}
+
 // writeTasks answers 200 with {"ok": true, "data": task} or, when task is
 // nil, with list as data, and with list's "next_cursor": next when
 // withCursor. The bytes are those writeJSON would write, made without

@@ -12,11 +12,7 @@ import (
 // the order they are evaluated.
 func (s *Server) handleListRules(w http.ResponseWriter, r *http.Request) {
 	rules, err := s.Rules.ListRules(r.Context())
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	writeData(w, rules)
+	s.respond(w, r, rules, err)
 }
 
 // handleCreateRule is POST /api/v1/rules (admin).
@@ -35,11 +31,7 @@ func (s *Server) handleCreateRule(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out, err := s.Rules.CreateRule(r.Context(), rule)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	writeData(w, out)
+	s.respond(w, r, out, err)
 }
 
 // handleUpdateRule is PATCH /api/v1/rules/{id} (admin): the fields given
@@ -62,11 +54,7 @@ func (s *Server) handleUpdateRule(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out, err := s.Rules.UpdateRule(r.Context(), id, p)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	writeData(w, out)
+	s.respond(w, r, out, err)
 }
 
 // handleDeleteRule is DELETE /api/v1/rules/{id} (admin).
