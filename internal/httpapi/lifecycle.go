@@ -9,13 +9,8 @@ import (
 // handleUpdateTask is PATCH …/tasks/{id}: merge semantics, only the fields
 // present change; null clears description and due_date.
 func (s *Server) handleUpdateTask(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "Task")
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
 	var fe taskbox.FieldErrors
-	o, _, err := readJSON(w, r, MaxBody, false, &fe)
+	id, o, err := readUpdate(w, r, "Task", &fe)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -96,22 +91,10 @@ func (s *Server) handleDeleteTask(w http.ResponseWriter, r *http.Request) {
 
 // handleTaskEvents is the audit trail: GET …/tasks/{id}/events.
 func (s *Server) handleTaskEvents(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "Task")
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	events, err := s.Inbox.ListTaskEvents(r.Context(), id)
-	s.respond(w, r, events, err)
+	serveByID(s, w, r, "Task", s.Inbox.ListTaskEvents)
 }
 
 // handleLeadTasks is SmartLead's GET /api/v1/crm/leads/tasks/{id}.
 func (s *Server) handleLeadTasks(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "Lead")
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	tasks, err := s.Inbox.ListLeadTasks(r.Context(), id)
-	s.respond(w, r, tasks, err)
+	serveByID(s, w, r, "Lead", s.Inbox.ListLeadTasks)
 }

@@ -15,25 +15,14 @@ func (s *Server) handleListMembers(w http.ResponseWriter, r *http.Request) {
 
 // handleGetMember is GET /api/v1/team-members/{id}.
 func (s *Server) handleGetMember(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "Team member")
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	m, err := s.Members.FindMemberByID(r.Context(), id)
-	s.respond(w, r, m, err)
+	serveByID(s, w, r, "Team member", s.Members.FindMemberByID)
 }
 
 // handleUpdateMember is PATCH /api/v1/team-members/{id}: name and timezone
 // (null: the account's), by an admin or the member itself; role by an admin.
 func (s *Server) handleUpdateMember(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "Team member")
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
 	var fe taskbox.FieldErrors
-	o, _, err := readJSON(w, r, MaxBody, false, &fe)
+	id, o, err := readUpdate(w, r, "Team member", &fe)
 	if err != nil {
 		s.Error(w, r, err)
 		return

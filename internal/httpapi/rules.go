@@ -37,13 +37,8 @@ func (s *Server) handleCreateRule(w http.ResponseWriter, r *http.Request) {
 // handleUpdateRule is PATCH /api/v1/rules/{id} (admin): the fields given
 // change.
 func (s *Server) handleUpdateRule(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "Rule")
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
 	var fe taskbox.FieldErrors
-	o, _, err := readJSON(w, r, MaxBody, false, &fe)
+	id, o, err := readUpdate(w, r, "Rule", &fe)
 	if err != nil {
 		s.Error(w, r, err)
 		return

@@ -52,15 +52,5 @@ func decodeTaskCreate(o object) *taskbox.TaskCreate {
 
 // handleGetTask returns one task.
 func (s *Server) handleGetTask(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "Task")
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	task, err := s.Tasks.FindTaskByID(r.Context(), id)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	writeData(w, task)
+	serveByID(s, w, r, "Task", s.Tasks.FindTaskByID)
 }
