@@ -94,11 +94,7 @@ func (m *Main) campaignsShowCommand(r *remote) *cobra.Command {
 		Long:  "Show one campaign.\n" + remoteHelp,
 		Args:  usageArgs(cobra.ExactArgs(1)),
 		RunE: remoteRun(func(cmd *cobra.Command, args []string) error {
-			id, err := positiveID(args[0], "campaign")
-			if err != nil {
-				return err
-			}
-			cl, err := r.client(cmd)
+			id, cl, err := r.idClient(cmd, args[0], "campaign")
 			if err != nil {
 				return err
 			}

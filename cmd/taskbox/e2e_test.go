@@ -398,12 +398,18 @@ func TestShutdownDrainsRequestsInFlight(t *testing.T) {
 	}
 	defer conn.Close()
 	body := `{"email_lead_map_id": 2433664091, "name": "Sent across a shutdown"}`
-	head := fmt.Sprintf("POST %s HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n",
+	// With Expect: 100-continue the server answers "100 Continue" when the
+	// handler first reads the body: then the request is in flight.
+	head := fmt.Sprintf("POST %s HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n",
 		withKey(createTaskPath, s.Key), s.Addr, len(body))
-	if _, err := conn.Write([]byte(head + body[:10])); err != nil {
+	if _, err := conn.Write([]byte(head)); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(100 * time.Millisecond) // let the server read the head: the request is in flight
+	_ = conn.SetReadDeadline(time.Now().Add(15 * time.Second))
+	answers := bufio.NewReader(conn)
+	if cont, err := http.ReadResponse(answers, nil); err != nil || cont.StatusCode != http.StatusContinue {
+		t.Fatalf("the request's head: %v, %v; want 100 Continue", cont, err)
+	}
 
 	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
@@ -425,11 +431,10 @@ func TestShutdownDrainsRequestsInFlight(t *testing.T) {
 		t.Fatal("the server exited with a request in flight")
 	}
 
-	if _, err := conn.Write([]byte(body[10:])); err != nil {
+	if _, err := conn.Write([]byte(body)); err != nil {
 		t.Fatal(err)
 	}
-	_ = conn.SetReadDeadline(time.Now().Add(15 * time.Second))
-	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	resp, err := http.ReadResponse(answers, nil)
 	if err != nil {
 		t.Fatalf("the request in flight got no answer: %v", err)
 	}

@@ -22,11 +22,7 @@ characters, is refused. With --json: {"id", "email_lead_map_id", "note_message",
 "created_at"}, the id a string as SmartLead gives it.` + "\n" + remoteHelp,
 		Args: usageArgs(cobra.ExactArgs(2)),
 		RunE: remoteRun(func(cmd *cobra.Command, args []string) error {
-			mapID, err := positiveID(args[0], "lead map")
-			if err != nil {
-				return err
-			}
-			cl, err := r.client(cmd)
+			mapID, cl, err := r.idClient(cmd, args[0], "lead map")
 			if err != nil {
 				return err
 			}
@@ -63,11 +59,7 @@ campaigns, newest first. With --json, the array SmartLead's
 GET /crm/leads/notes/{lead_id} answers.` + "\n" + remoteHelp,
 		Args: usageArgs(cobra.ExactArgs(1)),
 		RunE: remoteRun(func(cmd *cobra.Command, args []string) error {
-			leadID, err := positiveID(args[0], "lead")
-			if err != nil {
-				return err
-			}
-			cl, err := r.client(cmd)
+			leadID, cl, err := r.idClient(cmd, args[0], "lead")
 			if err != nil {
 				return err
 			}
@@ -125,11 +117,7 @@ task of the lead map shows it as lead_category. With --json:
 {"email_lead_map_id", "lead_category": {"id", "name"} | null}.` + "\n" + remoteHelp,
 		Args: usageArgs(cobra.ExactArgs(2)),
 		RunE: remoteRun(func(cmd *cobra.Command, args []string) error {
-			mapID, err := positiveID(args[0], "lead map")
-			if err != nil {
-				return err
-			}
-			cl, err := r.client(cmd)
+			mapID, cl, err := r.idClient(cmd, args[0], "lead map")
 			if err != nil {
 				return err
 			}

@@ -113,6 +113,18 @@ func (r *remote) client(cmd *cobra.Command) (*client.Client, error) {
 	return c, nil
 }
 
+// idClient parses arg as the id of a what (a usage error if it is no
+// positive integer) and returns it with a client of the resolved server:
+// the first steps of a command about one object.
+func (r *remote) idClient(cmd *cobra.Command, arg, what string) (int64, *client.Client, error) {
+	id, err := positiveID(arg, what)
+	if err != nil {
+		return 0, nil, err
+	}
+	cl, err := r.client(cmd)
+	return id, cl, err
+}
+
 // remoteError makes a server's refusal readable, field by field, keeping
 // its code for the exit code.
 func remoteError(err error) error {

@@ -335,6 +335,18 @@ func pathID(r *http.Request, what string) (int64, error) {
 	return pathValueID(r, "id", what)
 }
 
+// readUpdate reads a change of the object at the path's id: the id, then
+// the JSON body (an id that names nothing is answered before the body is
+// read); type errors go to fe.
+func readUpdate(w http.ResponseWriter, r *http.Request, what string, fe *taskbox.FieldErrors) (int64, object, error) {
+	id, err := pathID(r, what)
+	if err != nil {
+		return 0, object{}, err
+	}
+	o, _, err := readJSON(w, r, MaxBody, false, fe)
+	return id, o, err
+}
+
 // pathValueID reads the path's wildcard name as pathID reads "id".
 func pathValueID(r *http.Request, name, what string) (int64, error) {
 	s := r.PathValue(name)

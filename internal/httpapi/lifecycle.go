@@ -9,19 +9,16 @@ import (
 // handleUpdateTask is PATCH …/tasks/{id}: merge semantics, only the fields
 // present change; null clears description and due_date.
 func (s *Server) handleUpdateTask(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "Task")
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
 	var fe taskbox.FieldErrors
-	o, _, err := readJSON(w, r, MaxBody, false, &fe)
+	id, o, err := readUpdate(w, r, "Task", &fe)
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
 	u := decodeTaskUpdate(o, true)
-	if u.Validate(&fe, taskbox.ActorFromContext(r.Context()).Account.Location(), ""); fe != nil {
+	if fe != nil {
+		// As create-task: the service validates a well-typed body.
+		u.Validate(&fe, taskbox.ActorFromContext(r.Context()).Account.Location(), "")
 		s.Error(w, r, fe.Err())
 		return
 	}
@@ -42,11 +39,7 @@ func (s *Server) handleSetStatus(status taskbox.Status) http.HandlerFunc {
 
 func (s *Server) respondUpdate(w http.ResponseWriter, r *http.Request, id int64, u *taskbox.TaskUpdate) {
 	task, err := s.Inbox.UpdateTask(r.Context(), id, u)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	writeData(w, task)
+	s.respond(w, r, task, err)
 }
 
 // decodeTaskUpdate reads the fields of a PATCH body (all of them) or of a
@@ -108,30 +101,10 @@ func (s *Server) handleDeleteTask(w http.ResponseWriter, r *http.Request) {
 
 // handleTaskEvents is the audit trail: GET …/tasks/{id}/events.
 func (s *Server) handleTaskEvents(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "Task")
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	events, err := s.Inbox.ListTaskEvents(r.Context(), id)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	writeData(w, events)
+	serveByID(s, w, r, "Task", s.Inbox.ListTaskEvents)
 }
 
 // handleLeadTasks is SmartLead's GET /api/v1/crm/leads/tasks/{id}.
 func (s *Server) handleLeadTasks(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "Lead")
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	tasks, err := s.Inbox.ListLeadTasks(r.Context(), id)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	writeData(w, tasks)
+	serveByID(s, w, r, "Lead", s.Inbox.ListLeadTasks)
 }

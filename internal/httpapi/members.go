@@ -12,38 +12,19 @@ import (
 // members, oldest first.
 func (s *Server) handleListMembers(w http.ResponseWriter, r *http.Request) {
 	members, err := s.Members.ListMembers(r.Context())
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	writeData(w, members)
+	s.respond(w, r, members, err)
 }
 
 // handleGetMember is GET /api/v1/team-members/{id}.
 func (s *Server) handleGetMember(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "Team member")
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	m, err := s.Members.FindMemberByID(r.Context(), id)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	writeData(w, m)
+	serveByID(s, w, r, "Team member", s.Members.FindMemberByID)
 }
 
 // handleUpdateMember is PATCH /api/v1/team-members/{id}: name and timezone
 // (null: the account's), by an admin or the member itself; role by an admin.
 func (s *Server) handleUpdateMember(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "Team member")
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
 	var fe taskbox.FieldErrors
-	o, _, err := readJSON(w, r, MaxBody, false, &fe)
+	id, o, err := readUpdate(w, r, "Team member", &fe)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -54,11 +35,7 @@ func (s *Server) handleUpdateMember(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m, err := s.Members.UpdateMember(r.Context(), id, u)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	writeData(w, m)
+	s.respond(w, r, m, err)
 }
 
 // decodeMemberUpdate reads a member PATCH body; type errors go to o's

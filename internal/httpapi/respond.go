@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 	"sync"
@@ -26,6 +27,28 @@ func writeData(w http.ResponseWriter, v any) {
 	default:
 		writeJSON(w, http.StatusOK, envelope{OK: true, Data: v})
 	}
+}
+
+// respond answers err, or 200 with v as data: the end of a handler that
+// passes a service's answer on.
+func (s *Server) respond(w http.ResponseWriter, r *http.Request, v any, err error) {
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeData(w, v)
+}
+
+// serveByID answers what find returns for the path's id (what names the
+// object in the 404 of an id that names nothing).
+func serveByID[T any](s *Server, w http.ResponseWriter, r *http.Request, what string, find func(context.Context, int64) (T, error)) {
+	id, err := pathID(r, what)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	v, err := find(r.Context(), id)
+	s.respond(w, r, v, err)
 }
 
 // writeTasks answers 200 with {"ok": true, "data": task} or, when task is

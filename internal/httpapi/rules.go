@@ -12,11 +12,7 @@ import (
 // the order they are evaluated.
 func (s *Server) handleListRules(w http.ResponseWriter, r *http.Request) {
 	rules, err := s.Rules.ListRules(r.Context())
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	writeData(w, rules)
+	s.respond(w, r, rules, err)
 }
 
 // handleCreateRule is POST /api/v1/rules (admin).
@@ -35,23 +31,14 @@ func (s *Server) handleCreateRule(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out, err := s.Rules.CreateRule(r.Context(), rule)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	writeData(w, out)
+	s.respond(w, r, out, err)
 }
 
 // handleUpdateRule is PATCH /api/v1/rules/{id} (admin): the fields given
 // change.
 func (s *Server) handleUpdateRule(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "Rule")
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
 	var fe taskbox.FieldErrors
-	o, _, err := readJSON(w, r, MaxBody, false, &fe)
+	id, o, err := readUpdate(w, r, "Rule", &fe)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -62,11 +49,7 @@ func (s *Server) handleUpdateRule(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out, err := s.Rules.UpdateRule(r.Context(), id, p)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	writeData(w, out)
+	s.respond(w, r, out, err)
 }
 
 // handleDeleteRule is DELETE /api/v1/rules/{id} (admin).

@@ -250,6 +250,48 @@ func TestUpdateTeamMember(t *testing.T) {
 	tbWantError(t, a.Post(t, path, "", `{}`), http.StatusUnauthorized, "UNAUTHORIZED")
 }
 
+// update-team-member with the wrong field names some clients send (SPEC
+// §8: lead_id and campaign_id for the lead map, member_id or a member's
+// name for the member) is a 422 naming the missing required field, in
+// SPEC §2's words, and changes nothing.
+func TestUpdateTeamMemberWrongFieldNames(t *testing.T) {
+	t.Parallel()
+	a := tbNewAPI(t)
+	acct := a.Account(t, "wrong-names", "")
+	mapID := a.LeadMap(t, acct.Key, "lead@wrong-names.example")
+	ana := a.Member(t, acct, taskbox.NewMember{Name: "Ana"})
+	const (
+		mapMissing    = `{"field":"email_lead_map_id","message":"is required"}`
+		memberMissing = `{"field":"team_member_id","message":"is required (null unassigns the lead)"}`
+	)
+	answer := func(message string, details ...string) string {
+		return fmt.Sprintf(`{"ok":false,"message":%q,"error":{"code":"VALIDATION_ERROR","message":%q,"details":[%s]}}`,
+			message, message, strings.Join(details, ","))
+	}
+	for _, c := range []struct{ body, want string }{
+		{fmt.Sprintf(`{"lead_id":%d,"team_member_id":%d}`, mapID, ana.ID),
+			answer("Invalid field: email_lead_map_id is required.", mapMissing)},
+		{fmt.Sprintf(`{"lead_id":%d,"campaign_id":1,"team_member_id":%d}`, mapID, ana.ID),
+			answer("Invalid field: email_lead_map_id is required.", mapMissing)},
+		{fmt.Sprintf(`{"email_lead_map_id":%d,"member_id":%d}`, mapID, ana.ID),
+			answer("Invalid field: team_member_id is required (null unassigns the lead).", memberMissing)},
+		{fmt.Sprintf(`{"email_lead_map_id":%d,"team_member":"Ana"}`, mapID),
+			answer("Invalid field: team_member_id is required (null unassigns the lead).", memberMissing)},
+		{fmt.Sprintf(`{"lead_id":%d,"campaign_id":1,"member_id":%d}`, mapID, ana.ID),
+			answer("2 fields are invalid: email_lead_map_id, team_member_id.", mapMissing, memberMissing)},
+	} {
+		r := a.Post(t, "/api/v1/master-inbox/update-team-member", acct.Key, c.body)
+		tbWantError(t, r, http.StatusUnprocessableEntity, "VALIDATION_ERROR")
+		if got := strings.TrimSpace(string(r.Body)); got != c.want {
+			t.Errorf("%s:\n got %s\nwant %s", c.body, got, c.want)
+		}
+	}
+	task, _ := a.CreateTask(t, acct.Key, tbTaskBody(mapID, nil))
+	if r := a.Get(t, fmt.Sprintf("/api/v1/master-inbox/tasks/%d", task.ID), acct.Key); !strings.Contains(string(r.Body), `,"assignee":null,"lead_category":`) {
+		t.Errorf("a refused update-team-member gave the lead map an owner: %s", r.Body)
+	}
+}
+
 // assignee_id on create-task, bulk-create, PATCH and bulk-update: digit
 // strings, null, and 422s naming the field for what is no member of the
 // account; "assignee" ends every task answer; the inbox and the summary

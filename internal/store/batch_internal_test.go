@@ -18,25 +18,36 @@ import (
 // openBackend opens a migrated store on the test run's backend: a new
 // SQLite file, or a new database on TASKBOX_TEST_POSTGRES's server.
 func openBackend(t *testing.T) *DB {
-	ctx := context.Background()
+	return openDSN(t, backendDSN(t))
+}
+
+// backendDSN makes an empty database on the test run's backend and
+// returns its DSN.
+func backendDSN(t *testing.T) string {
 	admin := os.Getenv("TASKBOX_TEST_POSTGRES")
-	dsn := filepath.Join(t.TempDir(), "taskbox.db")
-	if admin != "" {
-		b := make([]byte, 6)
-		_, _ = rand.Read(b)
-		name := "taskbox_internal_" + hex.EncodeToString(b)
-		conn, err := sql.Open("pgx", admin)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := conn.Exec(`CREATE DATABASE ` + name); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { conn.Exec(`DROP DATABASE IF EXISTS ` + name + ` WITH (FORCE)`); conn.Close() })
-		u, _ := url.Parse(admin)
-		u.Path = "/" + name
-		dsn = u.String()
+	if admin == "" {
+		return filepath.Join(t.TempDir(), "taskbox.db")
 	}
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	name := "taskbox_internal_" + hex.EncodeToString(b)
+	conn, err := sql.Open("pgx", admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.Exec(`CREATE DATABASE ` + name); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Exec(`DROP DATABASE IF EXISTS ` + name + ` WITH (FORCE)`); conn.Close() })
+	u, _ := url.Parse(admin)
+	u.Path = "/" + name
+	return u.String()
+}
+
+// openDSN opens and migrates the store at dsn, closed at the test's end;
+// opened twice, it is two servers on one database.
+func openDSN(t *testing.T, dsn string) *DB {
+	ctx := context.Background()
 	db, err := Open(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)
@@ -92,19 +103,20 @@ func validCreate(t *testing.T, mapID int64, name, due string) *taskbox.TaskCreat
 
 // On PostgreSQL, where other writers commit while a batch runs, a change
 // that joins a batch after a webhook was created and acknowledged on
-// another writer is queued for that webhook: the batch does not keep the
-// webhooks it read at its start.
+// another writer (here another server's) is queued for that webhook: the
+// batch does not keep the webhooks it read at its start.
 func TestGroupCommit_SeesWebhookCommittedDuringTheBatch(t *testing.T) {
 	if os.Getenv("TASKBOX_TEST_POSTGRES") == "" {
 		t.Skip("PostgreSQL only: SQLite's one writer commits webhooks in the batches themselves")
 	}
 	ctx := context.Background()
-	db := openBackend(t)
+	dsn := backendDSN(t)
+	db, other := openDSN(t, dsn), openDSN(t, dsn)
 	f := newBatchFixture(t, db)
-	db.writer.maxTime = time.Minute
+	h := writeByHand(db)
 
 	gate1, held1 := make(chan struct{}), make(chan struct{})
-	errs := make(chan error, 10)
+	errs := make(chan error, 2)
 	go func() {
 		errs <- db.inWrite(ctx, func(tx *Tx) error {
 			if _, err := createTask(ctx, tx, f.actor, validCreate(t, f.mapID, "T1", "")); err != nil {
@@ -115,26 +127,28 @@ func TestGroupCommit_SeesWebhookCommittedDuringTheBatch(t *testing.T) {
 			return nil
 		})
 	}()
+	h.waitQueued(t, 1)
+	committed := h.commitInBackground()
 	<-held1
-	if _, err := db.CreateWebhook(f.actx, &taskbox.WebhookCreate{URL: "https://example.com/hook", Events: []string{taskbox.EventTypeTaskCreated}}); err != nil {
+	if _, err := other.CreateWebhook(f.actx, &taskbox.WebhookCreate{URL: "https://example.com/hook", Events: []string{taskbox.EventTypeTaskCreated}}); err != nil {
 		t.Fatal(err)
 	}
-	// The other writers are busy, so the next create joins the first batch.
-	gate2 := occupyOtherWriters(t, db, errs)
 	var t2 *taskbox.Task
 	go func() {
 		var err error
 		t2, err = db.CreateTask(f.actx, validCreate(t, f.mapID, "T2, created after the webhook", ""))
 		errs <- err
 	}()
-	time.Sleep(200 * time.Millisecond)
+	h.waitQueued(t, 1) // T2 waits while T1's batch runs, and joins it
 	close(gate1)
-	time.Sleep(200 * time.Millisecond)
-	close(gate2)
-	for range db.writerCount() + 1 {
+	<-committed
+	for range 2 {
 		if err := <-errs; err != nil {
 			t.Fatal(err)
 		}
+	}
+	if b, r := db.WriteBatches(); b != 1 || r != 2 {
+		t.Fatalf("%d requests in %d batches, want T1 and T2 in one", r, b)
 	}
 	var outbox sql.NullInt64
 	if err := db.readRow(ctx, `SELECT outbox FROM task_events WHERE task_id = ?`, []any{t2.ID}, &outbox); err != nil {
@@ -196,10 +210,7 @@ func TestGroupCommit_ChangeToATaskCreatedInTheSameBatch(t *testing.T) {
 	ctx := context.Background()
 	db := openBackend(t)
 	f := newBatchFixture(t, db)
-	db.writer.maxTime = time.Minute
-	errs := make(chan error, 10)
-	gate := holdWriters(db, 1, errs)
-	others := occupyOtherWriters(t, db, errs)
+	h := writeByHand(db)
 	var created *taskbox.Task
 	createErr := make(chan error, 1)
 	go func() {
@@ -207,28 +218,21 @@ func TestGroupCommit_ChangeToATaskCreatedInTheSameBatch(t *testing.T) {
 		created, err = db.CreateTask(f.actx, validCreate(t, f.mapID, "x", "2030-01-01T09:00:00Z"))
 		createErr <- err
 	}()
-	time.Sleep(100 * time.Millisecond)
+	h.waitQueued(t, 1)
 	updateErr := make(chan error, 1)
 	go func() {
 		_, err := db.UpdateTask(f.actx, 1, &taskbox.TaskUpdate{Status: ptr(taskbox.StatusCompleted)})
 		updateErr <- err
 	}()
-	time.Sleep(100 * time.Millisecond)
-	close(gate)
-	time.Sleep(100 * time.Millisecond)
-	close(others)
-	for range db.writerCount() {
-		if err := <-errs; err != nil {
-			t.Fatal(err)
-		}
-	}
+	h.waitQueued(t, 2)
+	h.commit()
 	if err := <-createErr; err != nil {
 		t.Fatal(err)
 	}
 	if err := <-updateErr; taskbox.ErrorCode(err) != taskbox.ENOTFOUND {
 		t.Fatalf("the completion of the task its batch creates: %v; want NOT_FOUND", err)
 	}
-	if b, r := db.WriteBatches(); r-b < 2 {
+	if b, r := db.WriteBatches(); b != 1 || r != 2 {
 		t.Fatalf("%d requests in %d batches: the create and the completion did not share one", r, b)
 	}
 	got, err := db.FindTaskByID(f.actx, created.ID)
@@ -290,35 +294,40 @@ func TestGroupCommit_ManyConcurrentCreates(t *testing.T) {
 	}
 }
 
-// occupyOtherWriters keeps every group-commit writer but one busy (on
-// PostgreSQL, which runs several) until the returned channel is closed, so
-// that the requests that come next join the one writer's batch. Each
-// writer's result goes to errs.
-func occupyOtherWriters(t *testing.T, db *DB, errs chan<- error) chan struct{} {
+// handWriter is a group commit that no goroutine runs: writes queue in its
+// buffer in the order they come, and the test commits them by hand, all in
+// one batch. A test waits for a write to be queued (waitQueued) before it
+// sends the next, so that the order in the batch is the test's own and
+// nothing waits on a sleep.
+type handWriter struct{ g *groupCommit }
+
+// writeByHand stops db's writers and gives db a handWriter instead.
+func writeByHand(db *DB) *handWriter {
+	db.writer.close()
+	db.writer = &groupCommit{db: db, reqs: make(chan *writeReq, 16), closing: make(chan struct{}), maxTime: time.Minute}
+	return &handWriter{db.writer}
+}
+
+// waitQueued waits until n writes are queued.
+func (h *handWriter) waitQueued(t *testing.T, n int) {
 	t.Helper()
-	return holdWriters(db, db.writerCount()-1, errs)
+	for deadline := time.Now().Add(10 * time.Second); len(h.g.reqs) < n; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d writes queued after 10s, want %d", len(h.g.reqs), n)
+		}
+	}
 }
 
-// holdWriters starts n writes that each hold a writer, in a batch of its
-// own, until the returned channel is closed; each result goes to errs.
-func holdWriters(db *DB, n int, errs chan<- error) chan struct{} {
-	gate := make(chan struct{})
-	for range n {
-		held := make(chan struct{})
-		go func() {
-			errs <- db.inWrite(context.Background(), func(*Tx) error { close(held); <-gate; return nil })
-		}()
-		<-held
-	}
-	return gate
-}
+// commit runs the first queued write and every write queued while it runs
+// in one batch, as a writer does.
+func (h *handWriter) commit() { h.g.commit(<-h.g.reqs) }
 
-// writerCount is how many group-commit writers the store runs.
-func (db *DB) writerCount() int {
-	if db.dialect.concurrentWriters() {
-		return pgWriters
-	}
-	return 1
+// commitInBackground commits as commit does, in a goroutine; the channel
+// is closed once the batch is answered.
+func (h *handWriter) commitInBackground() <-chan struct{} {
+	done := make(chan struct{})
+	go func() { defer close(done); h.commit() }()
+	return done
 }
 
 // A bulk create's tasks take ascending ids in the order of its list,

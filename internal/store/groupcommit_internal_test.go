@@ -88,8 +88,8 @@ func TestGroupCommit_DeadlockedRequestRunsAgain(t *testing.T) {
 	}
 }
 
-// In one batch (the two requests that came while a batch ran join it), a
-// request that fails after its writes leaves none of them,
+// In one batch (the second request, queued while the first waits, joins
+// its batch), a request that fails after its writes leaves none of them,
 // not even the rows the batch inserts at its end (its audit row and its
 // task's timer), while its batch mate's task, audit row and timer commit.
 func TestGroupCommit_FailedRequestLeavesNoLaterRows(t *testing.T) {
@@ -98,13 +98,10 @@ func TestGroupCommit_FailedRequestLeavesNoLaterRows(t *testing.T) {
 	f := newBatchFixture(t, db)
 	create := func(name string) *taskbox.TaskCreate { return validCreate(t, f.mapID, name, "2030-01-01T09:00:00Z") }
 
-	db.writer.maxTime = time.Minute // a slow machine still batches the two
-	errs := make(chan error, 10)
-	release := holdWriters(db, 1, errs)
-	b0, r0 := db.WriteBatches() // the busy batch is counted once it ends
-	others := occupyOtherWriters(t, db, errs)
+	h := writeByHand(db)
+	errs := make(chan error, 2)
 	go func() { _, err := db.CreateTask(f.actx, create("kept")); errs <- err }()
-	time.Sleep(100 * time.Millisecond) // "kept" waits first
+	h.waitQueued(t, 1) // "kept" waits first
 	failed := errors.New("fails after its writes")
 	go func() {
 		errs <- db.inWrite(ctx, func(tx *Tx) error {
@@ -114,23 +111,14 @@ func TestGroupCommit_FailedRequestLeavesNoLaterRows(t *testing.T) {
 			return failed
 		})
 	}()
-	time.Sleep(100 * time.Millisecond)
-	close(release)
-	var got []error
-	for range 3 {
-		got = append(got, <-errs)
-	}
+	h.waitQueued(t, 2)
+	h.commit()
+	got := []error{<-errs, <-errs}
 	if n := len(slices.DeleteFunc(got, func(err error) bool { return err == nil })); n != 1 || !errors.Is(got[0], failed) {
 		t.Fatalf("errors %v, want only the failing request's", got)
 	}
-	if b, r := db.WriteBatches(); b-b0 != 1 || r-r0 != 3 {
-		t.Fatalf("%d batches of %d requests, want the two that waited in the busy one", b-b0, r-r0)
-	}
-	close(others)
-	for range db.writerCount() - 1 {
-		if err := <-errs; err != nil {
-			t.Fatal(err)
-		}
+	if b, r := db.WriteBatches(); b != 1 || r != 2 {
+		t.Fatalf("%d batches of %d requests, want the two in one", b, r)
 	}
 	for _, q := range []string{`SELECT COUNT(*) FROM tasks`, `SELECT COUNT(*) FROM task_events`, `SELECT COUNT(*) FROM timers WHERE armed = 1`} {
 		var n int
