@@ -105,8 +105,19 @@ type Actor struct {
 	MemberID   int64
 	MemberName string
 	MemberRole Role
+	// MemberTimezone is the member's own zone, "" for the account's.
+	MemberTimezone string
 	// RuleID is the SmartLead rule acting (KeyName names it), 0 otherwise.
 	RuleID int64
+}
+
+// Location is the actor's time zone: its member's, else the account's.
+// A snooze to a date means 09:00 there.
+func (a *Actor) Location() *time.Location {
+	if a.MemberTimezone != "" {
+		return (&Account{Timezone: a.MemberTimezone}).Location()
+	}
+	return a.Account.Location()
 }
 
 // AccountID returns the actor's account id.

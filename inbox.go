@@ -47,6 +47,7 @@ type TaskFilter struct {
 	Sort           string // one of TaskSorts; "" means due_date
 	Limit          int    // 1–100
 	Cursor         string // from TaskPage.NextCursor
+	Snoozed        string // SnoozedExclude (default), SnoozedOnly or SnoozedAll
 	Location       *time.Location
 	Now            time.Time // "now" for the due windows; zero means the clock
 }
@@ -193,6 +194,7 @@ type Summary struct {
 	Upcoming  int `json:"upcoming"`
 	NoDueDate int `json:"no_due_date"`
 	Completed int `json:"completed"`
+	Snoozed   int `json:"snoozed"`
 }
 
 // TaskUpdate is a PATCH: only the fields set change. Description and due
@@ -209,6 +211,21 @@ type TaskUpdate struct {
 	// AssigneeSet says assignee_id was given: AssigneeID, or none when 0.
 	AssigneeSet bool
 	AssigneeID  int64
+	// SnoozeSet: snoozed_until is present (null: unsnooze). Snooze is its
+	// raw text, SnoozeField its name in the body ("until" for …/snooze);
+	// Validate parses it into SnoozedUntil. Whether it is in the future
+	// is the store's to check, by its clock.
+	SnoozeSet    bool
+	Snooze       *string
+	SnoozeField  string
+	SnoozedUntil *time.Time
+	// SnoozeZone is where a snooze to a date means 09:00: the member's
+	// zone (Actor.Location); nil: the zone Validate is given.
+	SnoozeZone    *time.Location
+	RecurrenceSet bool
+	Recurrence    *Recurrence // nil with RecurrenceSet: no longer recurring
+	RemindersSet  bool
+	Reminders     []string
 }
 
 // Validate normalises and checks the fields present, like TaskCreate.
@@ -233,11 +250,46 @@ func (u *TaskUpdate) Validate(fe *FieldErrors, loc *time.Location, prefix string
 	if u.Status != nil && *u.Status != StatusPending && *u.Status != StatusCompleted {
 		fe.Add(prefix+"status", "must be pending or completed")
 	}
+	if u.Snooze != nil && !fe.Has(prefix+u.snoozeField()) {
+		zone := loc
+		if u.SnoozeZone != nil {
+			zone = u.SnoozeZone
+		}
+		if t, err := ParseSnoozeUntil(*u.Snooze, zone); err != nil {
+			fe.Add(prefix+u.snoozeField(), SnoozeUntilRule)
+		} else {
+			u.SnoozedUntil = &t
+		}
+	}
+	if u.Recurrence != nil && !fe.Has(prefix+"recurrence") {
+		u.Recurrence.Validate(fe, prefix+"recurrence")
+	}
+	if u.RemindersSet && !fe.Has(prefix+"reminders") {
+		ValidateReminders(fe, prefix+"reminders", u.Reminders)
+	}
+}
+
+// SnoozeFieldName names the snooze's time in the body.
+func (u *TaskUpdate) SnoozeFieldName() string { return u.snoozeField() }
+
+func (u *TaskUpdate) snoozeField() string {
+	if u.SnoozeField == "" {
+		return "snoozed_until"
+	}
+	return u.SnoozeField
+}
+
+// CheckSnooze records in fe a snooze that does not end after now.
+func (u *TaskUpdate) CheckSnooze(fe *FieldErrors, now time.Time, prefix string) {
+	if u.SnoozedUntil != nil && !u.SnoozedUntil.After(now) && !fe.Has(prefix+u.snoozeField()) {
+		fe.Add(prefix+u.snoozeField(), SnoozeUntilRule)
+	}
 }
 
 // Empty reports whether the update changes nothing.
 func (u *TaskUpdate) Empty() bool {
-	return u.Name == nil && !u.DescriptionSet && u.Priority == nil && !u.DueDateSet && u.Status == nil && !u.AssigneeSet
+	return u.Name == nil && !u.DescriptionSet && u.Priority == nil && !u.DueDateSet && u.Status == nil && !u.AssigneeSet &&
+		!u.SnoozeSet && !u.RecurrenceSet && !u.RemindersSet
 }
 
 // TaskEvent is one entry of a task's audit trail.

@@ -79,6 +79,12 @@ type Task struct {
 	Assignee    *MemberRef    `json:"assignee"`
 	// LeadCategory is the category of the task's lead map, nil for none.
 	LeadCategory *LeadCategory `json:"lead_category"`
+	// SnoozedUntil hides the task from the inbox until then (see snooze.go).
+	SnoozedUntil *Timestamp `json:"snoozed_until"`
+	// Recurrence makes completing the task create its next occurrence.
+	Recurrence *Recurrence `json:"recurrence"`
+	// Reminders are ISO 8601 durations before the due time (see reminder.go).
+	Reminders []string `json:"reminders"`
 }
 
 // TaskLead is the lead a task is for, as the inbox shows it.
@@ -105,6 +111,8 @@ type TaskCreate struct {
 	Priority    Priority // "" means MEDIUM
 	DueDate     *string
 	Due         *Due
+	Recurrence  *Recurrence
+	Reminders   []string // nil: none
 	// AssigneeSet says assignee_id was given: AssigneeID, or none when 0
 	// (null). Without it the task takes its lead map's owner.
 	AssigneeSet bool
@@ -138,6 +146,12 @@ func (c *TaskCreate) Validate(fe *FieldErrors, loc *time.Location, prefix string
 		} else {
 			c.Due = &d
 		}
+	}
+	if c.Recurrence != nil && !fe.Has(prefix+"recurrence") {
+		c.Recurrence.Validate(fe, prefix+"recurrence")
+	}
+	if !fe.Has(prefix + "reminders") {
+		ValidateReminders(fe, prefix+"reminders", c.Reminders)
 	}
 }
 

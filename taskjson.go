@@ -92,6 +92,35 @@ func (t *Task) AppendJSON(b []byte, escapeHTML bool) []byte {
 		b = AppendJSONString(b, c.Name, escapeHTML)
 		b = append(b, '}')
 	}
+	b = append(b, `,"snoozed_until":`...)
+	if t.SnoozedUntil == nil {
+		b = append(b, "null"...)
+	} else {
+		b = t.SnoozedUntil.appendJSON(b)
+	}
+	b = append(b, `,"recurrence":`...)
+	if rc := t.Recurrence; rc == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, `{"rule":`...)
+		b = AppendJSONString(b, rc.Rule, escapeHTML)
+		b = append(b, `,"from":`...)
+		b = AppendJSONString(b, rc.From, escapeHTML)
+		b = append(b, '}')
+	}
+	b = append(b, `,"reminders":`...)
+	if t.Reminders == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i, r := range t.Reminders {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = AppendJSONString(b, r, escapeHTML)
+		}
+		b = append(b, ']')
+	}
 	return append(b, '}')
 }
 

@@ -178,6 +178,19 @@ func randomTask(r *rand.Rand) *Task {
 	if r.IntN(2) == 0 {
 		t.LeadCategory = &LeadCategory{ID: randomInt(r), Name: randomString(r)}
 	}
+	if r.IntN(2) == 0 {
+		s := Timestamp{randomTime(r)}
+		t.SnoozedUntil = &s
+	}
+	if r.IntN(2) == 0 {
+		t.Recurrence = &Recurrence{Rule: randomString(r), From: randomString(r)}
+	}
+	switch r.IntN(3) {
+	case 0:
+		t.Reminders = []string{}
+	case 1:
+		t.Reminders = []string{randomString(r), randomString(r)}
+	}
 	return t
 }
 
@@ -196,7 +209,8 @@ func TestTaskAppendJSON(t *testing.T) {
 		CompletedBy: &ActorRef{Type: "api_key", ID: 5, Name: "CRM <sync>", Member: &MemberRef{ID: 6, Name: "Ana & Bo"}},
 		Lead:        &TaskLead{ID: 4, Email: "lead@example.com", FirstName: &first},
 		Campaign:    &TaskCampaign{ID: 3, Name: "Q4 & more"},
-		Assignee:    &MemberRef{ID: 6, Name: "Ana <sales>"}, LeadCategory: &LeadCategory{ID: 1000, Name: "Hot <lead> & co"}})
+		Assignee:    &MemberRef{ID: 6, Name: "Ana <sales>"}, LeadCategory: &LeadCategory{ID: 1000, Name: "Hot <lead> & co"},
+		SnoozedUntil: &done, Recurrence: &Recurrence{Rule: "FREQ=WEEKLY;BYDAY=MO", From: "due"}, Reminders: []string{"PT15M", "P1D"}})
 	r := rand.New(rand.NewPCG(1, 2))
 	for range 20000 {
 		checkTaskJSON(t, randomTask(r))
@@ -214,7 +228,8 @@ func FuzzTaskAppendJSON(f *testing.F) {
 		task := &Task{ID: n, LeadMapID: -n, Name: s, Description: &s, Priority: Priority(s), Due: &due,
 			CreatedAt: TimestampFromMicros(n % (1 << 50)), Status: Status(s), UpdatedAt: Now(), CompletedAt: &Timestamp{},
 			CompletedBy: &ActorRef{Type: s, Name: s, Member: &MemberRef{ID: n, Name: s}}, Lead: &TaskLead{Email: s, FirstName: &s, LastName: &s, CompanyName: &s},
-			Campaign: &TaskCampaign{Name: s}, Assignee: &MemberRef{ID: -n, Name: s}, LeadCategory: &LeadCategory{ID: n, Name: s}}
+			Campaign: &TaskCampaign{Name: s}, Assignee: &MemberRef{ID: -n, Name: s}, LeadCategory: &LeadCategory{ID: n, Name: s},
+			SnoozedUntil: &Timestamp{}, Recurrence: &Recurrence{Rule: s, From: s}, Reminders: []string{s, s}}
 		checkTaskJSON(t, task)
 		checkTaskJSON(t, &Task{Name: s, Lead: &TaskLead{Email: "x"}})
 		for _, escapeHTML := range []bool{true, false} {

@@ -16,14 +16,18 @@ const (
 	EventTypeTaskDeleted   = "TASK_DELETED"
 	EventTypeTaskDue       = "TASK_DUE"
 	EventTypeTaskAssigned  = "TASK_ASSIGNED"
-	EventTypeNoteCreated   = "NOTE_CREATED"
+	// EventTypeTaskUnsnoozed: a snoozed task's time came; it is back.
+	EventTypeTaskUnsnoozed = "TASK_UNSNOOZED"
+	// EventTypeTaskReminder: one of a task's reminders came.
+	EventTypeTaskReminder = "TASK_REMINDER"
+	EventTypeNoteCreated  = "NOTE_CREATED"
 )
 
 // WebhookEventTypes lists every event type a webhook can subscribe to.
 var WebhookEventTypes = []string{
 	EventTypeTaskCreated, EventTypeTaskUpdated, EventTypeTaskCompleted,
 	EventTypeTaskReopened, EventTypeTaskDeleted, EventTypeTaskDue, EventTypeTaskAssigned,
-	EventTypeNoteCreated,
+	EventTypeNoteCreated, EventTypeTaskUnsnoozed, EventTypeTaskReminder, EventTypeLeadReminder,
 }
 
 // DefaultMaxWebhooks is how many webhooks an account may have unless the

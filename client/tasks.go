@@ -24,16 +24,19 @@ var (
 
 // taskBody is the wire form of a create-task body.
 type taskBody struct {
-	LeadMapID   int64            `json:"email_lead_map_id"`
-	Name        string           `json:"name"`
-	Description *string          `json:"description,omitempty"`
-	Priority    taskbox.Priority `json:"priority,omitempty"`
-	DueDate     *string          `json:"due_date,omitempty"`
-	AssigneeID  any              `json:"assignee_id,omitempty"` // an id, or null; absent: the lead map's owner
+	LeadMapID   int64               `json:"email_lead_map_id"`
+	Name        string              `json:"name"`
+	Description *string             `json:"description,omitempty"`
+	Priority    taskbox.Priority    `json:"priority,omitempty"`
+	DueDate     *string             `json:"due_date,omitempty"`
+	AssigneeID  any                 `json:"assignee_id,omitempty"` // an id, or null; absent: the lead map's owner
+	Recurrence  *taskbox.Recurrence `json:"recurrence,omitempty"`
+	Reminders   []string            `json:"reminders,omitempty"`
 }
 
 func newTaskBody(c *taskbox.TaskCreate) taskBody {
-	b := taskBody{LeadMapID: c.LeadMapID, Name: c.Name, Description: c.Description, Priority: c.Priority, DueDate: c.DueDate}
+	b := taskBody{LeadMapID: c.LeadMapID, Name: c.Name, Description: c.Description, Priority: c.Priority, DueDate: c.DueDate,
+		Recurrence: recurrenceBody(c.Recurrence), Reminders: c.Reminders}
 	if c.AssigneeSet {
 		b.AssigneeID = assigneeValue(c.AssigneeID)
 	}
@@ -42,6 +45,14 @@ func newTaskBody(c *taskbox.TaskCreate) taskBody {
 		b.DueDate = &s
 	}
 	return b
+}
+
+// recurrenceBody is r as sent: an empty From means the server's default.
+func recurrenceBody(r *taskbox.Recurrence) *taskbox.Recurrence {
+	if r == nil || r.From != "" {
+		return r
+	}
+	return &taskbox.Recurrence{Rule: r.Rule, From: taskbox.RecurFromDue}
 }
 
 // CreateTask is POST /api/v1/master-inbox/create-task. The due date is
@@ -137,6 +148,7 @@ func filterQuery(f taskbox.TaskFilter) url.Values {
 		set("limit", strconv.Itoa(f.Limit))
 	}
 	set("cursor", f.Cursor)
+	set("snoozed", f.Snoozed)
 	set("tz", zoneName(f.Location))
 	return q
 }
@@ -215,6 +227,25 @@ func updateBody(u *taskbox.TaskUpdate) map[string]any {
 	if u.AssigneeSet {
 		b["assignee_id"] = assigneeValue(u.AssigneeID)
 	}
+	if u.SnoozeSet {
+		switch {
+		case u.Snooze != nil:
+			b["snoozed_until"] = *u.Snooze
+		case u.SnoozedUntil != nil:
+			b["snoozed_until"] = u.SnoozedUntil.UTC().Format(time.RFC3339Nano)
+		default:
+			b["snoozed_until"] = nil
+		}
+	}
+	if u.RecurrenceSet {
+		b["recurrence"] = recurrenceBody(u.Recurrence)
+	}
+	if u.RemindersSet {
+		b["reminders"] = u.Reminders
+		if u.Reminders == nil {
+			b["reminders"] = []string{}
+		}
+	}
 	return b
 }
 
@@ -236,6 +267,23 @@ func (cl *Client) CompleteTask(ctx context.Context, id int64) (*taskbox.Task, er
 func (cl *Client) ReopenTask(ctx context.Context, id int64) (*taskbox.Task, error) {
 	var out data[*taskbox.Task]
 	err := cl.do(ctx, call{method: "POST", path: idPath("/api/v1/master-inbox/tasks/%d/reopen", id), policy: unsafe}, &out)
+	return out.Data, err
+}
+
+// SnoozeTask is POST /api/v1/master-inbox/tasks/{id}/snooze: until is a
+// date-time, or a date (09:00 that day in the zone of the key's member,
+// else the account's).
+func (cl *Client) SnoozeTask(ctx context.Context, id int64, until string) (*taskbox.Task, error) {
+	var out data[*taskbox.Task]
+	err := cl.do(ctx, call{method: "POST", path: idPath("/api/v1/master-inbox/tasks/%d/snooze", id),
+		body: map[string]string{"until": until}, policy: unsafe}, &out)
+	return out.Data, err
+}
+
+// UnsnoozeTask is POST /api/v1/master-inbox/tasks/{id}/unsnooze.
+func (cl *Client) UnsnoozeTask(ctx context.Context, id int64) (*taskbox.Task, error) {
+	var out data[*taskbox.Task]
+	err := cl.do(ctx, call{method: "POST", path: idPath("/api/v1/master-inbox/tasks/%d/unsnooze", id), policy: unsafe}, &out)
 	return out.Data, err
 }
 
@@ -266,10 +314,11 @@ func (cl *Client) BulkCreateTasks(ctx context.Context, cs []*taskbox.TaskCreate,
 }
 
 // BulkUpdateTasks is POST /api/v1/master-inbox/tasks/bulk-update: the same
-// status, priority or due date on every task of b.IDs, or on none.
+// status, priority, due date or snooze on every task of b.IDs, or on none.
 func (cl *Client) BulkUpdateTasks(ctx context.Context, b *taskbox.BulkUpdate) ([]*taskbox.Task, error) {
 	set := updateBody(&taskbox.TaskUpdate{Priority: b.Set.Priority, DueDateSet: b.Set.DueDateSet,
-		DueDate: b.Set.DueDate, Due: b.Set.Due, Status: b.Set.Status, AssigneeSet: b.Set.AssigneeSet, AssigneeID: b.Set.AssigneeID})
+		DueDate: b.Set.DueDate, Due: b.Set.Due, Status: b.Set.Status, AssigneeSet: b.Set.AssigneeSet, AssigneeID: b.Set.AssigneeID,
+		SnoozeSet: b.Set.SnoozeSet, Snooze: b.Set.Snooze, SnoozedUntil: b.Set.SnoozedUntil})
 	ids := b.IDs
 	if ids == nil {
 		ids = []int64{}

@@ -139,8 +139,33 @@ func printTask(w io.Writer, t *taskbox.Task) error {
 		{"Lead", taskLeadEmail(t)}, {"Lead map", fmt.Sprint(t.LeadMapID)}, {"Campaign", taskCampaign(t)},
 		{"Assignee", taskAssignee(t)},
 		{"Created", t.CreatedAt.String()}, {"Updated", t.UpdatedAt.String()}, {"Completed", completed},
+		{"Snoozed until", snoozedText(t)}, {"Repeats", repeatText(t)}, {"Reminders", remindersText(t)},
 	} {
 		fmt.Fprintf(tw, "%s:\t%s\n", kv[0], printable(kv[1]))
 	}
 	return tw.Flush()
+}
+
+// snoozedText is when a task's snooze ends, or "-".
+func snoozedText(t *taskbox.Task) string {
+	if t.SnoozedUntil == nil {
+		return "-"
+	}
+	return t.SnoozedUntil.String()
+}
+
+// remindersText lists a task's reminders, or "-".
+func remindersText(t *taskbox.Task) string {
+	if len(t.Reminders) == 0 {
+		return "-"
+	}
+	return strings.Join(t.Reminders, ", ") + " before the due time"
+}
+
+// repeatText says a task's recurrence in words, with its rule, or "-".
+func repeatText(t *taskbox.Task) string {
+	if t.Recurrence == nil {
+		return "-"
+	}
+	return fmt.Sprintf("%s, from the %s (%s)", t.Recurrence.Words(), t.Recurrence.From, t.Recurrence.Rule)
 }

@@ -249,7 +249,7 @@ func (m *Main) serve(ctx context.Context, c serveConfig) (err error) {
 	worker.Start(context.WithoutCancel(ctx))
 	defer worker.Stop()
 	api := &httpapi.Server{Accounts: db, Campaigns: db, Leads: db, Tasks: db, Inbox: db, Members: db, Owners: db, Notes: db, Categories: db, DB: db, Logger: logger,
-		RateLimit: httpapi.NewRateLimiter(c.RateLimit), KeyFailures: httpapi.NewKeyFailures(), Metrics: metrics, Webhooks: db, Calendar: &events.Calendar{DB: db, BaseURL: c.BaseURL},
+		RateLimit: httpapi.NewRateLimiter(c.RateLimit), KeyFailures: httpapi.NewKeyFailures(), Metrics: metrics, Webhooks: db, LeadReminders: db, Calendar: &events.Calendar{DB: db, BaseURL: c.BaseURL},
 		SmartLead: db, Rules: db, BaseURL: c.BaseURL,
 		WebhookAllowPrivate: c.WebhookAllowPrivate}
 	if api.Web, err = m.webInbox(ctx, db, logger, c.SessionIdle, api.RateLimit); err != nil {
@@ -355,7 +355,7 @@ func (m *Main) webInbox(ctx context.Context, db *store.DB, logger *slog.Logger, 
 	if err != nil {
 		return nil, err
 	}
-	w := &web.Server{Accounts: db, Campaigns: db, Leads: db, Search: db, Tasks: db, Inbox: db, Members: db, Owners: db, Notes: db, Categories: db, People: db, Sessions: db, Logger: logger,
+	w := &web.Server{Accounts: db, Campaigns: db, Leads: db, Search: db, Tasks: db, Inbox: db, Members: db, Owners: db, Notes: db, Categories: db, People: db, Notices: db, Sessions: db, Logger: logger,
 		Key: key, IdleTimeout: idle, MailKey: mailKey, Unsubscribe: db}
 	if limit != nil {
 		w.RateLimit = limit

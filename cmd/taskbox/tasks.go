@@ -17,12 +17,12 @@ func (m *Main) tasksCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "tasks",
 		Short: "Work the inbox's tasks on a server",
-		Long:  "Create, list, show, change, complete, reopen and delete tasks on a taskbox server.\n" + remoteHelp,
+		Long:  "Create, list, show, change, complete, reopen, snooze and delete tasks on a taskbox server.\n" + remoteHelp,
 	}
 	r.addRemoteFlags(group(cmd))
 	cmd.AddCommand(m.tasksCreateCommand(r), m.tasksListCommand(r), m.tasksShowCommand(r), m.tasksUpdateCommand(r),
 		m.tasksStatusCommand(r, "complete", taskbox.StatusCompleted), m.tasksStatusCommand(r, "reopen", taskbox.StatusPending),
-		m.tasksDeleteCommand(r), m.tasksAssignCommand(r))
+		m.tasksDeleteCommand(r), m.tasksAssignCommand(r), m.tasksSnoozeCommand(r), m.tasksUnsnoozeCommand(r))
 	return cmd
 }
 
@@ -41,6 +41,8 @@ func (m *Main) tasksCreateCommand(r *remote) *cobra.Command {
 	var (
 		c                             taskbox.TaskCreate
 		email, desc, prio, due, idKey string
+		repeat, repeatFrom            string
+		reminders                     []string
 		campaign                      int64
 	)
 	cmd := &cobra.Command{
@@ -49,7 +51,10 @@ func (m *Main) tasksCreateCommand(r *remote) *cobra.Command {
 		Long: `Create a task for one lead in one campaign: its lead map, given by id
 (--lead-map) or found by the lead's email (--email; a lead in several
 campaigns needs --campaign). --due takes 2025-12-15T09:00:00Z, a time with an
-offset, a time without one (the account's zone) or a date (all day).` + "\n" + remoteHelp,
+offset, a time without one (the account's zone) or a date (all day).
+--repeat makes it recurring: an RFC 5545 rule such as FREQ=WEEKLY;BYDAY=MO,TH;
+completing it creates the next occurrence, due at the rule's next time after
+the due time (--repeat-from due, the default) or after the completion.` + "\n" + remoteHelp,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: remoteRun(func(cmd *cobra.Command, args []string) error {
 			if (c.LeadMapID == 0) == (email == "") {
@@ -72,6 +77,10 @@ offset, a time without one (the account's zone) or a date (all day).` + "\n" + r
 				c.DueDate = &due
 			}
 			c.Priority = taskbox.Priority(strings.ToUpper(prio))
+			if repeat != "" {
+				c.Recurrence = &taskbox.Recurrence{Rule: repeat, From: repeatFrom}
+			}
+			c.Reminders = reminders
 			if idKey != "" {
 				c.Idempotency = &taskbox.Idempotency{Key: idKey}
 			}
@@ -91,6 +100,9 @@ offset, a time without one (the account's zone) or a date (all day).` + "\n" + r
 	f.StringVar(&prio, "priority", "", "LOW, MEDIUM (the default) or HIGH")
 	f.StringVar(&due, "due", "", "when it is due: a date-time or a date")
 	f.StringVar(&idKey, "idempotency-key", "", "an Idempotency-Key, so that running the command again creates nothing (default: a random one)")
+	f.StringVar(&repeat, "repeat", "", "make it recurring: an RRULE such as FREQ=WEEKLY;BYDAY=MO,TH")
+	f.StringVar(&repeatFrom, "repeat-from", "", "with --repeat: due (the default) or completion")
+	f.StringArrayVar(&reminders, "remind", nil, "a reminder before the due time, an ISO 8601 duration (PT15M, P1D); up to 5 times")
 	_ = cmd.MarkFlagRequired("name")
 	return cmd
 }
@@ -215,6 +227,7 @@ printed: {"data": [tasks], "next_cursor": "…" or null}.` + "\n" + remoteHelp,
 	fl.StringVar(&f.Cursor, "cursor", "", "the next_cursor of the previous page")
 	fl.StringVar(&tz, "tz", "", "IANA time zone of the due windows (default: the account's)")
 	fl.BoolVar(&all, "all", false, "every page, not just the first")
+	fl.StringVar(&f.Snoozed, "snoozed", "", "snoozed tasks: false (left out, the default), true (only them) or all")
 	return cmd
 }
 
@@ -296,10 +309,13 @@ func (m *Main) tasksShowCommand(r *remote) *cobra.Command {
 func (m *Main) tasksUpdateCommand(r *remote) *cobra.Command {
 	var (
 		name, desc, prio, due, status string
-		clearDesc, clearDue           bool
+		repeat, repeatFrom            string
+		reminders                     []string
+		clearDesc, clearDue, noRepeat bool
+		noReminders                   bool
 	)
 	cmd := &cobra.Command{
-		Use:   "update ID [--name …] [--description … | --clear-description] [--priority …] [--due … | --clear-due] [--status …]",
+		Use:   "update ID [--name …] [--description … | --clear-description] [--priority …] [--due … | --clear-due] [--status …] [--repeat RULE [--repeat-from …] | --no-repeat]",
 		Short: "Change a task's fields",
 		Long:  "Change the fields given; the others stay as they are.\n" + remoteHelp,
 		Args:  usageArgs(cobra.ExactArgs(1)),
@@ -333,6 +349,15 @@ func (m *Main) tasksUpdateCommand(r *remote) *cobra.Command {
 				s := taskbox.Status(status)
 				u.Status = &s
 			}
+			if fl.Changed("remind") || noReminders {
+				u.RemindersSet, u.Reminders = true, reminders
+			}
+			if fl.Changed("repeat") || noRepeat {
+				u.RecurrenceSet = true
+				if !noRepeat {
+					u.Recurrence = &taskbox.Recurrence{Rule: repeat, From: repeatFrom}
+				}
+			}
 			if u.Empty() {
 				return usageError(errors.New("nothing to change: give at least one of the flags"))
 			}
@@ -355,6 +380,13 @@ func (m *Main) tasksUpdateCommand(r *remote) *cobra.Command {
 	f.StringVar(&due, "due", "", "the new due date-time or date")
 	f.BoolVar(&clearDue, "clear-due", false, "remove the due date")
 	f.StringVar(&status, "status", "", "pending or completed")
+	f.StringVar(&repeat, "repeat", "", "make it recurring: an RRULE such as FREQ=WEEKLY;BYDAY=MO,TH")
+	f.StringVar(&repeatFrom, "repeat-from", "", "with --repeat: due (the default) or completion")
+	f.BoolVar(&noRepeat, "no-repeat", false, "end its series: it no longer recurs")
+	f.StringArrayVar(&reminders, "remind", nil, "its reminders (they replace the others): ISO 8601 durations before the due time")
+	f.BoolVar(&noReminders, "no-reminders", false, "remove its reminders")
+	cmd.MarkFlagsMutuallyExclusive("remind", "no-reminders")
+	cmd.MarkFlagsMutuallyExclusive("repeat", "no-repeat")
 	cmd.MarkFlagsMutuallyExclusive("description", "clear-description")
 	cmd.MarkFlagsMutuallyExclusive("due", "clear-due")
 	return cmd

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	taskbox "github.com/taskboxhq/taskbox"
+	"github.com/taskboxhq/taskbox/internal/store"
 )
 
 // dueEvents returns the TASK_DUE deliveries r got, by task id.
@@ -166,8 +167,8 @@ func TestTaskDuePassedWithNobodySubscribed(t *testing.T) {
 	if n, err := e.db.DispatchOutbox(e.ctx, 100); err != nil || n != 1 {
 		t.Fatalf("DispatchOutbox = %d, %v", n, err)
 	}
-	if n, err := e.db.FireDueTimers(e.ctx, 100); err != nil || n != 0 {
-		t.Fatalf("FireDueTimers = %d, %v: the timer of a passed due time with no TASK_DUE subscriber was left armed", n, err)
+	if fired, err := e.db.FireTimers(e.ctx, 100); err != nil || fired[store.TimerDue] != 0 {
+		t.Fatalf("FireTimers = %v, %v: the timer of a passed due time with no TASK_DUE subscriber was left armed", fired, err)
 	}
 	e.drain(t, w)
 	if got := types(r.deliveries()); len(got) != 1 || got[0] != taskbox.EventTypeTaskCreated {
@@ -209,8 +210,8 @@ func TestChangesNobodyWantsStayOutOfTheOutbox(t *testing.T) {
 	}
 
 	e.clock.Advance(2 * time.Hour)
-	if n, err := e.db.FireDueTimers(e.ctx, 100); err != nil || n != 2 {
-		t.Fatalf("FireDueTimers = %d, %v, want both tasks' timers, armed by the creates themselves", n, err)
+	if fired, err := e.db.FireTimers(e.ctx, 100); err != nil || fired[store.TimerDue] != 2 {
+		t.Fatalf("FireTimers = %v, %v, want both tasks' timers, armed by the creates themselves", fired, err)
 	}
 
 	if _, err := e.db.UpdateTask(e.ctx, task.ID, &taskbox.TaskUpdate{Status: ptr(taskbox.StatusCompleted)}); err != nil {

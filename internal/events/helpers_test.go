@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -172,7 +173,9 @@ func (r *receiver) serve(w http.ResponseWriter, req *http.Request) {
 	if d.Event.Type == taskbox.EventTypeNoteCreated {
 		data = &d.Note
 	}
-	if err := json.Unmarshal(d.Event.Data, data); err != nil {
+	if !strings.HasPrefix(d.Event.Type, "TASK_") && d.Event.Type != taskbox.EventTypeNoteCreated {
+		// not a task event (LEAD_REMINDER): its test reads the data
+	} else if err := json.Unmarshal(d.Event.Data, data); err != nil {
 		r.t.Errorf("data %s: %v", d.Event.Data, err)
 	}
 	if d.EventID != d.Event.ID {

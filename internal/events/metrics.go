@@ -17,6 +17,9 @@ type Metrics struct {
 	Latency prometheus.Histogram
 	// DueFired counts TASK_DUE events fired by this server.
 	DueFired prometheus.Counter
+	// TimersFired counts the timers this server fired, by kind (due,
+	// unsnooze, …).
+	TimersFired *prometheus.CounterVec
 	// OutboxFailures counts failed tries to dispatch a task change.
 	OutboxFailures prometheus.Counter
 	// OutboxParked counts the task changes this server parked after
@@ -50,6 +53,8 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Help: "How long webhook delivery attempts took.", Buckets: []float64{.01, .05, .1, .25, .5, 1, 2.5, 5, 10}}),
 		DueFired: prometheus.NewCounter(prometheus.CounterOpts{Name: "taskbox_task_due_fired_total",
 			Help: "TASK_DUE events fired by this server."}),
+		TimersFired: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "taskbox_timers_fired_total",
+			Help: "Timers fired by this server, by kind: due, unsnooze, task_reminder, lead_reminder."}, []string{"kind"}),
 		OutboxFailures: prometheus.NewCounter(prometheus.CounterOpts{Name: "taskbox_outbox_failures_total",
 			Help: "Failed tries to dispatch a task change into webhook deliveries."}),
 		OutboxParked: prometheus.NewCounter(prometheus.CounterOpts{Name: "taskbox_outbox_parked_total",
@@ -66,7 +71,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Help: "Mails given up after their retries ran out."}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.Delivered, m.Failed, m.Retries, m.Attempts, m.Latency, m.DueFired, m.OutboxFailures, m.OutboxParked, m.QueueDepth, m.InboundProcessed,
+		reg.MustRegister(m.Delivered, m.Failed, m.Retries, m.Attempts, m.Latency, m.DueFired, m.TimersFired, m.OutboxFailures, m.OutboxParked, m.QueueDepth, m.InboundProcessed,
 			m.MailsSent, m.MailRetries, m.MailsFailed)
 	}
 	return m

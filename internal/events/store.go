@@ -11,12 +11,14 @@ import (
 // The events package asks of the database only what each part needs;
 // *store.DB has all of it, and a test can give the worker a fake.
 
-// Outbox turns task changes and due timers into webhook deliveries.
+// Outbox turns task changes and timers (TASK_DUE, unsnooze, reminders)
+// into webhook deliveries.
 type Outbox interface {
 	// DispatchOutbox returns how many changes it dispatched; a change
 	// that failed to dispatch makes the error a *store.OutboxError.
 	DispatchOutbox(ctx context.Context, limit int) (int, error)
-	FireDueTimers(ctx context.Context, limit int) (int, error)
+	// FireTimers returns how many timers of each kind it fired.
+	FireTimers(ctx context.Context, limit int) (map[string]int, error)
 }
 
 // Deliveries is the queue of webhook deliveries.

@@ -45,7 +45,8 @@ func (p Policy) next(now, since time.Time) (status string, at time.Time) {
 }
 
 // Worker runs the event pipeline of one server: every Poll it dispatches
-// the outbox, fires the due TASK_DUE timers and claims due deliveries,
+// the outbox, fires the timers whose time has come (TASK_DUE and the
+// others of store.FireTimers) and claims due deliveries,
 // which it sends concurrently. Several servers on one PostgreSQL database
 // each run one; the store's locks keep them from doing the same work twice.
 type Worker struct {
@@ -183,10 +184,13 @@ func (w *Worker) Tick(ctx context.Context) (started int) {
 	} else {
 		w.Metrics.InboundProcessed.Add(float64(n))
 	}
-	if n, err := w.DB.FireDueTimers(ctx, batch); err != nil {
-		w.warn(ctx, "fire due timers", err)
+	if n, err := w.DB.FireTimers(ctx, batch); err != nil {
+		w.warn(ctx, "fire timers", err)
 	} else {
-		w.Metrics.DueFired.Add(float64(n))
+		w.Metrics.DueFired.Add(float64(n[store.TimerDue]))
+		for kind, k := range n {
+			w.Metrics.TimersFired.WithLabelValues(kind).Add(float64(k))
+		}
 	}
 	w.sendMails(ctx)
 	w.full = len(w.sem) == cap(w.sem) // every slot busy: claim when one frees

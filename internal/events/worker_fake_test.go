@@ -39,7 +39,7 @@ func (f *fakeStore) DispatchOutbox(context.Context, int) (int, error) {
 	return 0, err
 }
 
-func (f *fakeStore) FireDueTimers(context.Context, int) (int, error) { return 0, f.fireErr }
+func (f *fakeStore) FireTimers(context.Context, int) (map[string]int, error) { return nil, f.fireErr }
 
 func (f *fakeStore) ProcessInbound(context.Context, int) (int, error) { return 0, nil }
 
@@ -139,7 +139,7 @@ func TestWorkerOverAFakeStore(t *testing.T) {
 		}
 	}
 	out := log.String()
-	if n := strings.Count(out, "fire due timers"); n != 1 {
+	if n := strings.Count(out, "fire timers"); n != 1 {
 		t.Errorf("the failing step was logged %d times in two ticks, want once:\n%s", n, out)
 	}
 	for _, want := range []string{"level=ERROR msg=\"task change parked", "event=7", "level=WARN msg=\"task change failed to dispatch; tried again later\" event=8"} {

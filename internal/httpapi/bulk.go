@@ -76,7 +76,7 @@ func (s *Server) handleBulkUpdate(w http.ResponseWriter, r *http.Request) {
 	} else if so, ok := o.sub(raw, "set"); ok {
 		b.Set = *decodeTaskUpdate(so, false)
 		if b.Set.Empty() {
-			fe.Add("set", "must set status, priority, due_date or assignee_id")
+			fe.Add("set", "must set status, priority, due_date, assignee_id or snoozed_until")
 		}
 	}
 	b.Set.Validate(&fe, taskbox.ActorFromContext(r.Context()).Account.Location(), "set.")

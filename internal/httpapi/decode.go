@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"unicode/utf8"
@@ -423,4 +424,48 @@ func valueEnd(b []byte, start int) int {
 		}
 	}
 	return len(b)
+}
+
+// recurrence reads a task's recurrence, {"rule", "from"}; nil when absent
+// or null (or malformed, which it records).
+func (o object) recurrence() *taskbox.Recurrence {
+	raw := o.raw("recurrence")
+	if raw == nil {
+		return nil
+	}
+	ro, ok := o.sub(raw, o.prefix+"recurrence")
+	if !ok {
+		return nil
+	}
+	r := &taskbox.Recurrence{}
+	if rule := ro.string("rule", true); rule != nil {
+		r.Rule = *rule
+	}
+	if from := ro.string("from", false); from != nil {
+		if r.From = *from; r.From == "" {
+			ro.fe.Add(ro.prefix+"from", "must be due or completion") // "" would read as absent
+		}
+	}
+	return r
+}
+
+// reminders reads a task's reminders, an array of strings; empty when
+// absent or null.
+func (o object) reminders() []string {
+	v := o.raw("reminders")
+	if v == nil {
+		return []string{}
+	}
+	var items []json.RawMessage
+	if v[0] != '[' || json.Unmarshal(v, &items) != nil {
+		o.fe.Add(o.prefix+"reminders", "must be an array of ISO 8601 durations")
+		return nil
+	}
+	out := make([]string, len(items))
+	for i, raw := range items {
+		if len(raw) == 0 || raw[0] != '"' || json.Unmarshal(raw, &out[i]) != nil {
+			o.fe.Add(fmt.Sprintf("%sreminders[%d]", o.prefix, i), "must be a string")
+		}
+	}
+	return out
 }

@@ -31,10 +31,26 @@ func tbFuzzTask(f *testing.F, h http.Handler, key, name string) int64 {
 func FuzzUpdateTask(f *testing.F) {
 	h, key, _ := tbFuzzAPI(f)
 	id := tbFuzzTask(f, h, key.Secret, "fuzzed by PATCH")
-	fields := regexp.MustCompile(`^(name|description|priority|due_date|status|assignee_id)$`)
+	fields := regexp.MustCompile(`^(name|description|priority|due_date|status|assignee_id|snoozed_until|recurrence(\.(rule|from))?|reminders(\[\d+\])?)$`)
 	f.Add([]byte(`{"status": "completed", "priority": "LOW", "due_date": null}`))
+	f.Add([]byte(`{"snoozed_until": "2099-01-01", "recurrence": {"rule": "FREQ=WEEKLY;BYDAY=MO", "from": "completion"}, "reminders": ["PT15M", "P1D"]}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		rec := tbFuzzSend(h, key.Secret, http.MethodPatch, fmt.Sprintf("%s/%d", tbTasksPath, id), body)
+		if out := tbFuzzAnswer(t, rec, body, fields, 200, 400, 413, 422); out != nil {
+			tbFuzzCheckTask(t, h, key.Secret, out)
+		}
+	})
+}
+
+// FuzzSnoozeTask fuzzes POST …/tasks/{id}/snooze on one existing task.
+func FuzzSnoozeTask(f *testing.F) {
+	h, key, _ := tbFuzzAPI(f)
+	id := tbFuzzTask(f, h, key.Secret, "fuzzed by snooze")
+	fields := regexp.MustCompile(`^until$`)
+	f.Add([]byte(`{"until": "2099-01-01"}`))
+	f.Add([]byte(`{"until": "2099-01-01T09:00:00+02:00"}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		rec := tbFuzzSend(h, key.Secret, http.MethodPost, fmt.Sprintf("%s/%d/snooze", tbTasksPath, id), body)
 		if out := tbFuzzAnswer(t, rec, body, fields, 200, 400, 413, 422); out != nil {
 			tbFuzzCheckTask(t, h, key.Secret, out)
 		}
@@ -44,7 +60,7 @@ func FuzzUpdateTask(f *testing.F) {
 // FuzzBulkCreate fuzzes POST …/tasks/bulk-create.
 func FuzzBulkCreate(f *testing.F) {
 	h, key, _ := tbFuzzAPI(f)
-	fields := regexp.MustCompile(`^tasks(\[\d+\](\.(email_lead_map_id|name|description|priority|due_date|assignee_id))?)?$`)
+	fields := regexp.MustCompile(`^tasks(\[\d+\](\.(email_lead_map_id|name|description|priority|due_date|assignee_id|recurrence(\.(rule|from))?|reminders(\[\d+\])?))?)?$`)
 	f.Add([]byte(`{"tasks": [{"email_lead_map_id": 2433664091, "name": "one"}, {"email_lead_map_id": "2433664091", "name": "two", "due_date": "2025-12-15"}]}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		rec := tbFuzzSend(h, key.Secret, http.MethodPost, tbBulkCreatePath, body)
@@ -68,7 +84,7 @@ func FuzzBulkUpdate(f *testing.F) {
 	for i := 0; i < 3; i++ {
 		ids = append(ids, tbFuzzTask(f, h, key.Secret, fmt.Sprint("bulk ", i)))
 	}
-	fields := regexp.MustCompile(`^(ids(\[\d+\])?|set(\.(status|priority|due_date|assignee_id))?)$`)
+	fields := regexp.MustCompile(`^(ids(\[\d+\])?|set(\.(status|priority|due_date|assignee_id|snoozed_until))?)$`)
 	f.Add([]byte(fmt.Sprintf(`{"ids": [%d, %d], "set": {"status": "completed", "priority": "HIGH"}}`, ids[0], ids[2])))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		rec := tbFuzzSend(h, key.Secret, http.MethodPost, tbBulkUpdatePath, body)
@@ -126,6 +142,32 @@ func FuzzAddLeads(f *testing.F) {
 			if !taskbox.ValidEmail(l.Email) || l.LeadID <= 0 || l.LeadMapID <= 0 {
 				t.Fatalf("lead %+v in %s", l, out)
 			}
+		}
+	})
+}
+
+// FuzzSetReminder fuzzes SmartLead's POST …/set-reminder.
+func FuzzSetReminder(f *testing.F) {
+	h, key, _ := tbFuzzAPI(f)
+	fields := regexp.MustCompile(`^(email_lead_map_id|email_stats_id|message|reminder_time)$`)
+	f.Add([]byte(`{"email_lead_map_id": 2433664091, "email_stats_id": "9", "message": "Call", "reminder_time": "2099-01-01T09:00:00Z"}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		rec := tbFuzzSend(h, key.Secret, http.MethodPost, "/api/v1/master-inbox/set-reminder", body)
+		if out := tbFuzzAnswer(t, rec, body, fields, 200, 400, 404, 413, 422); out != nil && !json.Valid(out) {
+			t.Fatalf("set-reminder answered %s", out)
+		}
+	})
+}
+
+// FuzzListReminders fuzzes SmartLead's POST …/reminders.
+func FuzzListReminders(f *testing.F) {
+	h, key, _ := tbFuzzAPI(f)
+	fields := regexp.MustCompile(`^(offset|limit|sortBy|filters(\.(search|campaignId|campaignTeamMemberId|leadCategories(\.(categoryIdsIn|categoryIdsNotIn))?))?)$`)
+	f.Add([]byte(`{"offset": 0, "limit": 5, "sortBy": "REMINDER_TIME_DESC", "filters": {"search": "a", "leadCategories": {"categoryIdsIn": [1]}}}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		rec := tbFuzzSend(h, key.Secret, http.MethodPost, "/api/v1/master-inbox/reminders", body)
+		if out := tbFuzzAnswer(t, rec, body, fields, 200, 400, 413, 422); out != nil && !json.Valid(out) {
+			t.Fatalf("reminders answered %s", out)
 		}
 	})
 }

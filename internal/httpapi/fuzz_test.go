@@ -135,7 +135,7 @@ func tbFuzzAnswer(t *testing.T, rec *httptest.ResponseRecorder, input any, field
 }
 
 // tbFuzzTaskFields are the fields a create-task body can be faulted on.
-var tbFuzzTaskFields = regexp.MustCompile(`^(email_lead_map_id|name|description|priority|due_date|assignee_id)$`)
+var tbFuzzTaskFields = regexp.MustCompile(`^(email_lead_map_id|name|description|priority|due_date|assignee_id|recurrence(\.(rule|from))?|reminders(\[\d+\])?)$`)
 
 // tbFuzzCheckTask checks a 200 answer and that GET of the task answers the same.
 func tbFuzzCheckTask(t *testing.T, h http.Handler, key string, out []byte) {

@@ -61,7 +61,7 @@ func tbOpenStore(t testing.TB) (*store.DB, string) {
 // tbHandler is the API as main wires it, logging nowhere.
 func tbHandler(db *store.DB) http.Handler {
 	s := &httpapi.Server{Accounts: db, Campaigns: db, Leads: db, Tasks: db, Inbox: db, Notes: db, Categories: db, DB: db, Logger: slog.New(slog.DiscardHandler),
-		Webhooks: db, Calendar: &events.Calendar{DB: db, BaseURL: tbBaseURL}, Members: db, Owners: db,
+		Webhooks: db, LeadReminders: db, Calendar: &events.Calendar{DB: db, BaseURL: tbBaseURL}, Members: db, Owners: db,
 		SmartLead: db, Rules: db}
 	return s.Handler()
 }

@@ -102,6 +102,13 @@ func parseTaskFilter(q url.Values, acct *taskbox.Account) (f taskbox.TaskFilter,
 	if f.Limit, err = intParam(q.Get("limit"), "limit", 20, 1, 100); err != nil {
 		return f, badParam("limit", "must be an integer from 1 to 100")
 	}
+	switch f.Snoozed = q.Get("snoozed"); f.Snoozed {
+	case taskbox.SnoozedExclude, taskbox.SnoozedOnly, taskbox.SnoozedAll:
+	case "false":
+		f.Snoozed = taskbox.SnoozedExclude
+	default:
+		return f, badParam("snoozed", "must be true, false or all")
+	}
 	f.Cursor = q.Get("cursor")
 	return f, f.Validate()
 }

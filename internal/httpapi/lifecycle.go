@@ -50,7 +50,8 @@ func (s *Server) respondUpdate(w http.ResponseWriter, r *http.Request, id int64,
 }
 
 // decodeTaskUpdate reads the fields of a PATCH body (all of them) or of a
-// bulk update's "set" (status, priority, due_date and assignee_id).
+// bulk update's "set" (status, priority, due_date, assignee_id and
+// snoozed_until).
 func decodeTaskUpdate(o object, all bool) *taskbox.TaskUpdate {
 	u := &taskbox.TaskUpdate{}
 	if all && o.has("name") {
@@ -70,6 +71,15 @@ func decodeTaskUpdate(o object, all bool) *taskbox.TaskUpdate {
 	}
 	if o.has("due_date") {
 		u.DueDateSet, u.DueDate = true, o.string("due_date", false)
+	}
+	if o.has("snoozed_until") {
+		u.SnoozeSet, u.Snooze = true, o.string("snoozed_until", false)
+	}
+	if all && o.has("reminders") {
+		u.RemindersSet, u.Reminders = true, o.reminders()
+	}
+	if all && o.has("recurrence") {
+		u.RecurrenceSet, u.Recurrence = true, o.recurrence()
 	}
 	if o.has("status") {
 		st := taskbox.Status("")

@@ -308,7 +308,7 @@ func TestOpenAPICatchesDrift(t *testing.T) {
 	task := `{"id":1,"email_lead_map_id":2433664091,"name":"x","description":null,"priority":"HIGH","due_date":"2025-12-15",` +
 		`"created_at":"2025-12-01T10:00:00.000Z","status":"pending","updated_at":"2025-12-01T10:00:00.000Z","completed_at":null,` +
 		`"campaign_id":3,"lead_id":4,"completed_by":null,"lead":{"id":4,"email":"a@b.example","first_name":null,"last_name":null,` +
-		`"company_name":null},"campaign":{"id":3,"name":"c"},"assignee":null,"lead_category":null}`
+		`"company_name":null},"campaign":{"id":3,"name":"c"},"assignee":null,"lead_category":null,"snoozed_until":null,"recurrence":null,"reminders":[]}`
 	jh := http.Header{"Content-Type": {"application/json"}}
 	get := httptest.NewRequest(http.MethodGet, "/api/v1/master-inbox/tasks/1", nil)
 	post := func(body string) *http.Request { // a client's request, whose body can be read again

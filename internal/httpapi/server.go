@@ -47,6 +47,8 @@ type Server struct {
 	SmartLead taskbox.SmartLeadService
 	Rules     taskbox.RuleService
 	BaseURL   string
+	// LeadReminders serves SmartLead's set-reminder and reminders list.
+	LeadReminders taskbox.LeadReminderService
 	// WebhookAllowPrivate accepts webhook URLs written with a loopback,
 	// private or link-local address (serve --webhook-allow-private).
 	WebhookAllowPrivate bool

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -87,7 +88,8 @@ type slTask struct {
 	Assignee  *struct {
 		ID int64 `json:"id"`
 	} `json:"assignee"`
-	Category *struct {
+	SnoozedUntil *string `json:"snoozed_until"`
+	Category     *struct {
 		ID   int64  `json:"id"`
 		Name string `json:"name"`
 	} `json:"lead_category"`
@@ -96,7 +98,7 @@ type slTask struct {
 // slTasks lists every task of the account (all statuses).
 func (a *tbAPI) slTasks(t testing.TB, key string) []slTask {
 	t.Helper()
-	r := a.Get(t, "/api/v1/master-inbox/tasks?status=all&limit=100", key)
+	r := a.Get(t, "/api/v1/master-inbox/tasks?status=all&snoozed=all&limit=100", key)
 	tbWantStatus(t, r, http.StatusOK)
 	var env struct {
 		Data []slTask `json:"data"`
@@ -512,8 +514,84 @@ func TestSmartLead_ReceiverLatency(t *testing.T) {
 	}
 }
 
+// TestSmartLead_OutOfOfficeSnoozes: the Out Of Office rule snoozes the lead
+// map's open task for 7 days as a snooze through the API does: out of the
+// inbox, counted as snoozed, audited, and back when its unsnooze timer
+// fires, once.
+func TestSmartLead_OutOfOfficeSnoozes(t *testing.T) {
+	a := tbNewAPI(t)
+	var clock atomic.Int64
+	start := time.Date(2025, 3, 29, 12, 0, 0, 0, time.UTC)
+	clock.Store(start.UnixMicro())
+	a.DB.Now = func() taskbox.Timestamp { return taskbox.TimestampFromMicros(clock.Load()) }
+	acct := a.Account(t, "sl", "")
+	path, _ := a.slConnect(t, acct.Key, "")
+	a.slSend(t, path, slExample(t, "email_reply"))
+	ooo := slExample(t, "lead_category_updated")
+	ooo["lead_email"], ooo["campaign_id"], ooo["event_timestamp"] = "jamesparker75+2@gmail.com", 9181, "2025-03-29T11:00:00Z"
+	delete(ooo, "to_email")
+	delete(ooo, "lead_data")
+	ooo["app_url"] = "https://app.smartlead.ai/app/master-inbox?leadMap=1438627"
+	ooo["lead_category"] = map[string]any{"new_id": 6, "new_name": "Out Of Office"}
+	a.slSend(t, path, ooo)
+	a.slProcess(t)
+
+	until := start.AddDate(0, 0, 7)
+	tasks := a.slTasks(t, acct.Key)
+	if len(tasks) != 1 || tasks[0].SnoozedUntil == nil || *tasks[0].SnoozedUntil != until.Format("2006-01-02T15:04:05.000Z") {
+		t.Fatalf("tasks = %+v, want one snoozed until %v", tasks, until)
+	}
+	id := tasks[0].ID
+	r := a.Get(t, "/api/v1/integrations/smartlead/events", acct.Key)
+	if !strings.Contains(string(r.Body), "snoozed 1 open task(s) until 2025-04-05T12:00:00Z") {
+		t.Errorf("events = %s", r.Body)
+	}
+	summary := func() string {
+		r := a.Get(t, "/api/v1/master-inbox/tasks/summary", acct.Key)
+		tbWantStatus(t, r, http.StatusOK)
+		return string(tbField(t, tbField(t, r.Body, "data"), "snoozed"))
+	}
+	if got := summary(); got != "1" {
+		t.Errorf("summary snoozed = %s, want 1", got)
+	}
+	r = a.Get(t, "/api/v1/master-inbox/tasks", acct.Key)
+	if strings.Contains(string(r.Body), fmt.Sprintf(`"id":%d,`, id)) {
+		t.Errorf("inbox lists the snoozed task: %s", r.Body)
+	}
+	r = a.Get(t, fmt.Sprintf("/api/v1/master-inbox/tasks/%d/events", id), acct.Key)
+	if !strings.Contains(string(r.Body), `"snoozed_until"`) {
+		t.Errorf("audit trail = %s", r.Body)
+	}
+
+	// A second before the end nothing fires; at the end it fires once.
+	fire := func() int {
+		fired, err := a.DB.FireTimers(context.Background(), 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fired[store.TimerUnsnooze]
+	}
+	clock.Store(until.Add(-time.Second).UnixMicro())
+	if n := fire(); n != 0 {
+		t.Fatalf("fired %d unsnooze timers before the end", n)
+	}
+	clock.Store(until.UnixMicro())
+	if n := fire(); n != 1 {
+		t.Fatalf("fired %d unsnooze timers at the end, want 1", n)
+	}
+	if n := fire(); n != 0 {
+		t.Fatalf("fired %d unsnooze timers again", n)
+	}
+	if tasks := a.slTasks(t, acct.Key); len(tasks) != 1 || tasks[0].SnoozedUntil != nil {
+		t.Fatalf("tasks = %+v, want unsnoozed", tasks)
+	}
+	if got := summary(); got != "0" {
+		t.Errorf("summary snoozed = %s after the end, want 0", got)
+	}
+}
+
 // TestSmartLead_OutOfOfficeAndUnsubscribe: Out Of Office says what snooze
-// did (or that this build has none); LEAD_UNSUBSCRIBED completes the open
+// did; LEAD_UNSUBSCRIBED completes the open
 // task; a custom category unknown to taskbox is created by name.
 func TestSmartLead_OutOfOfficeAndUnsubscribe(t *testing.T) {
 	a := tbNewAPI(t)

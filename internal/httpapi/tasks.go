@@ -45,6 +45,10 @@ func decodeTaskCreate(o object) *taskbox.TaskCreate {
 	}
 	c.DueDate = o.string("due_date", false)
 	c.AssigneeSet, c.AssigneeID = o.memberID("assignee_id")
+	c.Recurrence = o.recurrence()
+	if o.has("reminders") {
+		c.Reminders = o.reminders()
+	}
 	return c
 }
 

@@ -362,7 +362,7 @@ func TestTaskAssignee(t *testing.T) {
 		tbWantError(t, a.Get(t, "/api/v1/master-inbox/tasks/summary?"+bad, acct.Key), http.StatusBadRequest, "BAD_REQUEST")
 	}
 	r = a.Get(t, "/api/v1/master-inbox/tasks/summary?assignee=me", ana.Key)
-	if got := strings.TrimSpace(string(r.Body)); got != `{"ok":true,"data":{"overdue":0,"today":0,"upcoming":0,"no_due_date":1,"completed":0}}` {
+	if got := strings.TrimSpace(string(r.Body)); got != `{"ok":true,"data":{"overdue":0,"today":0,"upcoming":0,"no_due_date":1,"completed":0,"snoozed":0}}` {
 		t.Fatalf("summary of me: %s", got)
 	}
 	// A page of one, then the next by its cursor, under the filter.

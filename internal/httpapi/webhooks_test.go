@@ -82,7 +82,7 @@ func TestWebhookCreateRules(t *testing.T) {
 	t.Parallel()
 	api := tbNewAPI(t)
 	a := api.Account(t, "A", "")
-	const anyEvent = "must be one of TASK_CREATED, TASK_UPDATED, TASK_COMPLETED, TASK_REOPENED, TASK_DELETED, TASK_DUE, TASK_ASSIGNED, NOTE_CREATED"
+	const anyEvent = "must be one of TASK_CREATED, TASK_UPDATED, TASK_COMPLETED, TASK_REOPENED, TASK_DELETED, TASK_DUE, TASK_ASSIGNED, NOTE_CREATED, TASK_UNSNOOZED, TASK_REMINDER, LEAD_REMINDER"
 	const badURL = "must be an absolute http or https URL without credentials"
 	const private = "must not point at a loopback, private or link-local address"
 	for _, c := range []struct {
@@ -103,13 +103,13 @@ func TestWebhookCreateRules(t *testing.T) {
 		{"ipv6 loopback", `{"url": "http://[::1]/hook", "events": ["TASK_CREATED"]}`, map[string]string{"url": private}},
 		{"missing events", `{"url": "https://hooks.example.com/"}`, map[string]string{"events": "is required"}},
 		{"events not an array", `{"url": "https://hooks.example.com/", "events": "TASK_CREATED"}`, map[string]string{"events": "must be an array"}},
-		{"empty events", `{"url": "https://hooks.example.com/", "events": []}`, map[string]string{"events": "must list at least one of TASK_CREATED, TASK_UPDATED, TASK_COMPLETED, TASK_REOPENED, TASK_DELETED, TASK_DUE, TASK_ASSIGNED, NOTE_CREATED"}},
+		{"empty events", `{"url": "https://hooks.example.com/", "events": []}`, map[string]string{"events": "must list at least one of TASK_CREATED, TASK_UPDATED, TASK_COMPLETED, TASK_REOPENED, TASK_DELETED, TASK_DUE, TASK_ASSIGNED, NOTE_CREATED, TASK_UNSNOOZED, TASK_REMINDER, LEAD_REMINDER"}},
 		{"unknown event", `{"url": "https://hooks.example.com/", "events": ["TASK_CREATED", "TASK_EXPLODED"]}`, map[string]string{"events[1]": anyEvent}},
 		{"lower-case event", `{"url": "https://hooks.example.com/", "events": ["task_created"]}`, map[string]string{"events[0]": anyEvent}},
 		{"repeated event", `{"url": "https://hooks.example.com/", "events": ["TASK_DUE", "TASK_DUE"]}`, map[string]string{"events[1]": "is listed twice"}},
 		{"event not a string", `{"url": "https://hooks.example.com/", "events": [7]}`, map[string]string{"events[0]": "must be a string"}},
 		{"indexes kept", `{"url": "https://hooks.example.com/", "events": ["TASK_DUE", null, "NOPE"]}`, map[string]string{"events[1]": "must be a string", "events[2]": anyEvent}},
-		{"everything wrong", `{"url": "mailto:x@example.com", "events": []}`, map[string]string{"url": badURL, "events": "must list at least one of TASK_CREATED, TASK_UPDATED, TASK_COMPLETED, TASK_REOPENED, TASK_DELETED, TASK_DUE, TASK_ASSIGNED, NOTE_CREATED"}},
+		{"everything wrong", `{"url": "mailto:x@example.com", "events": []}`, map[string]string{"url": badURL, "events": "must list at least one of TASK_CREATED, TASK_UPDATED, TASK_COMPLETED, TASK_REOPENED, TASK_DELETED, TASK_DUE, TASK_ASSIGNED, NOTE_CREATED, TASK_UNSNOOZED, TASK_REMINDER, LEAD_REMINDER"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			e := tbWantError(t, api.Post(t, "/api/v1/webhooks", a.Key, c.body), http.StatusUnprocessableEntity, "VALIDATION_ERROR")

@@ -225,11 +225,11 @@ func (db *DB) readKey(ctx context.Context, hash string) (*taskbox.Actor, int64, 
 	read := time.Now()
 	var role string
 	err := db.readRow(ctx, `
-		SELECT k.id, k.name, k.last_used_at, a.id, a.name, a.timezone, a.created_at, m.id, m.name, m.role
+		SELECT k.id, k.name, k.last_used_at, a.id, a.name, a.timezone, a.created_at, m.id, m.name, m.role, COALESCE(m.timezone, '')
 		FROM api_keys k JOIN accounts a ON a.id = k.account_id JOIN team_members m ON m.id = k.member_id
 		WHERE k.hash = ? AND k.revoked_at IS NULL AND m.removed_at IS NULL`, []any{hash},
 		&actor.KeyID, &actor.KeyName, &used, &actor.Account.ID, &actor.Account.Name, &actor.Account.Timezone, &created,
-		&actor.MemberID, &actor.MemberName, &role)
+		&actor.MemberID, &actor.MemberName, &role, &actor.MemberTimezone)
 	if err != nil {
 		return nil, 0, err
 	}

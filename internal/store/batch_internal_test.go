@@ -149,7 +149,7 @@ func TestGroupCommit_SeesWebhookCommittedDuringTheBatch(t *testing.T) {
 // it: a timer whose task still has changes in the outbox waits for the
 // dispatcher, here a task created already past due with a webhook on
 // TASK_CREATED and TASK_DUE, its timer looked at before the outbox.
-func TestFireDueTimers_WaitsForTheTasksOutbox(t *testing.T) {
+func TestFireTimers_DueWaitsForTheTasksOutbox(t *testing.T) {
 	ctx := context.Background()
 	db := openBackend(t)
 	f := newBatchFixture(t, db)
@@ -161,14 +161,14 @@ func TestFireDueTimers_WaitsForTheTasksOutbox(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n, err := db.FireDueTimers(ctx, 100); err != nil || n != 0 {
-		t.Fatalf("FireDueTimers before the dispatch = %d, %v; want 0: TASK_CREATED is not queued yet", n, err)
+	if fired, err := db.FireTimers(ctx, 100); err != nil || fired[TimerDue] != 0 {
+		t.Fatalf("FireTimers before the dispatch = %v, %v; want 0: TASK_CREATED is not queued yet", fired, err)
 	}
 	if n, err := db.DispatchOutbox(ctx, 100); err != nil || n != 1 {
 		t.Fatalf("DispatchOutbox = %d, %v", n, err)
 	}
-	if n, err := db.FireDueTimers(ctx, 100); err != nil || n != 1 {
-		t.Fatalf("FireDueTimers after the dispatch = %d, %v; want 1", n, err)
+	if fired, err := db.FireTimers(ctx, 100); err != nil || fired[TimerDue] != 1 {
+		t.Fatalf("FireTimers after the dispatch = %v, %v; want 1", fired, err)
 	}
 	var order []string
 	rows, err := db.read.QueryContext(ctx, db.dialect.rebind(`SELECT event_type FROM webhook_deliveries WHERE task_id = ? ORDER BY id`), task.ID)
@@ -236,7 +236,7 @@ func TestGroupCommit_ChangeToATaskCreatedInTheSameBatch(t *testing.T) {
 		t.Fatalf("task %d: %v, %v; want it pending", created.ID, got, err)
 	}
 	var armed int
-	if err := db.readRow(ctx, `SELECT armed FROM task_due_timers WHERE task_id = ?`, []any{created.ID}, &armed); err != nil || armed != 1 {
+	if err := db.readRow(ctx, `SELECT armed FROM timers WHERE kind = 'due' AND subject_id = ?`, []any{created.ID}, &armed); err != nil || armed != 1 {
 		t.Errorf("the new task's timer: armed %d, %v; want armed", armed, err)
 	}
 }
@@ -285,7 +285,7 @@ func TestGroupCommit_ManyConcurrentCreates(t *testing.T) {
 	if events, outbox := count(`SELECT COUNT(*) FROM task_events`), count(`SELECT COUNT(*) FROM task_events WHERE outbox = 1`); events != tasks || outbox != tasks {
 		t.Errorf("%d audit rows, %d of them in the outbox; want %d and %d", events, outbox, tasks, tasks)
 	}
-	if timers := count(`SELECT COUNT(*) FROM task_due_timers`); timers != withDue {
+	if timers := count(`SELECT COUNT(*) FROM timers WHERE kind = 'due'`); timers != withDue {
 		t.Errorf("%d timers, want one for each of the %d tasks with a due date", timers, withDue)
 	}
 }

@@ -90,10 +90,10 @@ var (
 		{"actor", "text"}, {"at", "bigint"}, {"changes", "text"}, {"task", "text"}, {"outbox", "integer"}}, "")
 	// A new task's first timer. A change to the task in the same batch
 	// (its id guessed) may have written the row already: that one stands,
-	// and FireDueTimers disarms a timer the task no longer matches.
-	timerInsert = newRowInsert("task_due_timers", []column{{"task_id", "bigint"}, {"account_id", "bigint"},
-		{"due_key", "text"}, {"fire_at", "bigint"}, {"armed", "integer"}, {"fired_key", "text"}},
-		` ON CONFLICT (task_id) DO NOTHING`)
+	// and its firer disarms a timer the task no longer matches.
+	timerInsert = newRowInsert("timers", []column{{"kind", "text"}, {"subject_id", "bigint"}, {"slot", "text"},
+		{"account_id", "bigint"}, {"armed_key", "text"}, {"fire_at", "bigint"}, {"armed", "integer"}, {"fired_key", "text"}},
+		` ON CONFLICT (kind, subject_id, slot) DO NOTHING`)
 )
 
 func newLaterRows() *laterRows {
@@ -110,7 +110,7 @@ func (l *laterRows) write(ctx context.Context, tx *Tx) error {
 		return fmt.Errorf("insert task events: %w", err)
 	}
 	if err := l.timers.write(ctx, tx); err != nil {
-		return fmt.Errorf("insert due timers: %w", err)
+		return fmt.Errorf("insert timers: %w", err)
 	}
 	return nil
 }

@@ -68,8 +68,9 @@ func (db *DB) BulkUpdateTasks(ctx context.Context, b *taskbox.BulkUpdate) ([]*ta
 	} else if len(b.IDs) > taskbox.MaxBulk {
 		fe.Add("ids", "must hold at most 1000 task ids")
 	}
+	b.Set.SnoozeZone = actor.Location() // a date means 09:00 in the member's zone
 	b.Set.Validate(&fe, actor.Account.Location(), "set.")
-	if fe != nil {
+	if b.Set.CheckSnooze(&fe, db.Now().Time, "set."); fe != nil {
 		return nil, fe.Err()
 	}
 	tasks := make([]*taskbox.Task, len(b.IDs))

@@ -18,6 +18,19 @@ func dayOf(dueSort int64) int64 {
 	return d
 }
 
+// statusSnoozed is the day counts' status of a pending task that is
+// snoozed, so that the summary's sections, which count status pending,
+// leave it out.
+const statusSnoozed taskbox.Status = "snoozed"
+
+// countStatus is the status a task is counted under.
+func countStatus(t *taskbox.Task) taskbox.Status {
+	if t.Status == taskbox.StatusPending && t.SnoozedUntil != nil {
+		return statusSnoozed
+	}
+	return t.Status
+}
+
 // countTask adds delta to the day count of a task with this status and due
 // date, in the transaction that changes the task; the change is gathered
 // and written once per day at the batch's end (see dayCounts).
@@ -59,14 +72,23 @@ func (c dayCounter) count(allDayOnly bool, lo, hi int64) (int, error) {
 	return head + middle + tail, err
 }
 
-// indexed counts in the tasks indexes.
+// indexed counts in the tasks indexes. Pending tasks that are snoozed are
+// counted under their own status, as in the day counts; that condition
+// reads the rows of the (at most two) partial days.
 func (c dayCounter) indexed(allDayOnly bool, lo, hi int64) (int, error) {
-	query := `SELECT COUNT(*) FROM tasks WHERE account_id = ? AND status = ? AND due_sort >= ? AND due_sort < ?`
+	status, snooze := c.status, ""
+	switch status {
+	case string(taskbox.StatusPending):
+		snooze = ` AND snoozed_until IS NULL`
+	case string(statusSnoozed):
+		status, snooze = string(taskbox.StatusPending), ` AND snoozed_until IS NOT NULL`
+	}
+	query := `SELECT COUNT(*) FROM tasks WHERE account_id = ? AND status = ? AND due_sort >= ? AND due_sort < ?` + snooze
 	if allDayOnly {
-		query = `SELECT COUNT(*) FROM tasks WHERE account_id = ? AND status = ? AND due_all_day = 1 AND due_sort >= ? AND due_sort < ?`
+		query = `SELECT COUNT(*) FROM tasks WHERE account_id = ? AND status = ? AND due_all_day = 1 AND due_sort >= ? AND due_sort < ?` + snooze
 	}
 	var n int
-	err := c.tx.queryRow(c.ctx, query, c.account, c.status, lo, hi).Scan(&n)
+	err := c.tx.queryRow(c.ctx, query, c.account, status, lo, hi).Scan(&n)
 	return n, err
 }
 

@@ -132,7 +132,7 @@ func TestGroupCommit_FailedRequestLeavesNoLaterRows(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for _, q := range []string{`SELECT COUNT(*) FROM tasks`, `SELECT COUNT(*) FROM task_events`, `SELECT COUNT(*) FROM task_due_timers WHERE armed = 1`} {
+	for _, q := range []string{`SELECT COUNT(*) FROM tasks`, `SELECT COUNT(*) FROM task_events`, `SELECT COUNT(*) FROM timers WHERE armed = 1`} {
 		var n int
 		if err := db.readRow(ctx, q, nil, &n); err != nil || n != 1 {
 			t.Errorf("%s = %d, %v; want 1, the kept task's", q, n, err)

@@ -126,6 +126,13 @@ func taskConditions(d dialect, accountID int64, f taskbox.TaskFilter, plan searc
 	default: // all
 		add("t.status IN (?, ?)", string(taskbox.StatusPending), string(taskbox.StatusCompleted))
 	}
+	switch f.Snoozed {
+	case taskbox.SnoozedOnly:
+		add("t.snoozed_until IS NOT NULL")
+	case taskbox.SnoozedAll:
+	default:
+		add("t.snoozed_until IS NULL")
+	}
 	if len(f.Priorities) > 0 {
 		ranks := make([]any, len(f.Priorities))
 		for i, p := range f.Priorities {
@@ -208,7 +215,8 @@ func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-// Summarize counts the actor's inbox sections in loc at now. A window's
+// Summarize counts the actor's inbox sections in loc at now; snoozed
+// tasks are in none of them, only in Snoozed. A window's
 // timed tasks are all its tasks less the all-day ones in its range, and its
 // all-day tasks are counted over their own range (see dayCounter).
 func (db *DB) Summarize(ctx context.Context, loc *time.Location, now time.Time) (*taskbox.Summary, error) {
@@ -244,12 +252,14 @@ func (db *DB) Summarize(ctx context.Context, loc *time.Location, now time.Time) 
 			}
 			*dests[i] = all - allDayThere + allDay
 		}
-		var err1, err2 error
+		var err1, err2, err3 error
 		noDue := dayOf(noDueSort)
 		s.NoDueDate, err1 = pending.days(false, noDue, noDue+1)
 		completed := dayCounter{ctx, tx, actor.AccountID(), string(taskbox.StatusCompleted)}
 		s.Completed, err2 = completed.days(false, math.MinInt64, math.MaxInt64)
-		return errors.Join(err1, err2)
+		snoozed := dayCounter{ctx, tx, actor.AccountID(), string(statusSnoozed)}
+		s.Snoozed, err3 = snoozed.days(false, math.MinInt64, math.MaxInt64)
+		return errors.Join(err1, err2, err3)
 	})
 	return s, err
 }

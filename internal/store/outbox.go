@@ -274,7 +274,7 @@ type hook struct {
 	events map[string]bool
 }
 
-// dispatch is one DispatchOutbox or FireDueTimers transaction, with the
+// dispatch is one DispatchOutbox or FireTimers transaction, with the
 // webhooks of the accounts it has met.
 type dispatch struct {
 	tx    *Tx
@@ -297,15 +297,14 @@ func (d *dispatch) row(ctx context.Context, r outboxRow) error {
 }
 
 // setDueTimer arms, re-arms or cancels a task's TASK_DUE timer after a
-// change of type typ, in the change's transaction; FireDueTimers fires it.
+// change of type typ, in the change's transaction; fireDue fires it.
 // dueWanted says whether a webhook of the account subscribes to TASK_DUE.
 func setDueTimer(ctx context.Context, tx *Tx, account *taskbox.Account, t *taskbox.Task, typ string, dueWanted bool) error {
 	if typ == taskbox.EventDeleted || t.Status != taskbox.StatusPending || t.Due == nil {
 		if typ == taskbox.EventCreated {
 			return nil // a new task has no timer to cancel
 		}
-		_, err := tx.exec(ctx, `UPDATE task_due_timers SET armed = 0 WHERE task_id = ?`, t.ID)
-		return err
+		return disarmTimers(ctx, tx, TimerDue, t.ID)
 	}
 	dueKey := t.Due.String()
 	fireAt := DueFireAt(*t.Due, account.Location())
@@ -316,8 +315,7 @@ func setDueTimer(ctx context.Context, tx *Tx, account *taskbox.Account, t *taskb
 		if passed {
 			armed, fired = 0, dueKey
 		}
-		args := []any{t.ID, account.ID, dueKey, fireAt.UnixMicro(), armed, fired}
-		tx.later.timers.add(args...)
+		tx.later.timers.add(TimerDue, t.ID, "", account.ID, dueKey, fireAt.UnixMicro(), armed, fired)
 		return nil
 	}
 	if passed {
@@ -326,21 +324,13 @@ func setDueTimer(ctx context.Context, tx *Tx, account *taskbox.Account, t *taskb
 		// behind, without a firing transaction per task (SmartLead's own
 		// example sends a past due date, so bursts of such creates are the
 		// common case).
-		_, err := tx.exec(ctx, `INSERT INTO task_due_timers (task_id, account_id, due_key, fire_at, armed, fired_key) VALUES (?, ?, ?, ?, 0, ?)
-			ON CONFLICT (task_id) DO UPDATE SET due_key = excluded.due_key, fire_at = excluded.fire_at, armed = 0, fired_key = excluded.due_key`,
-			t.ID, account.ID, dueKey, fireAt.UnixMicro(), dueKey)
-		return err
+		return markTimerFired(ctx, tx, TimerDue, t.ID, "", account.ID, dueKey, fireAt.UnixMicro())
 	}
 	// A new due date arms the timer (moving it back to one that already
 	// fired too); a change that keeps the due date arms it only if it has
 	// not fired for it: renaming a task after its TASK_DUE, or reopening
 	// it, fires nothing more.
-	_, err := tx.exec(ctx, `INSERT INTO task_due_timers (task_id, account_id, due_key, fire_at, armed) VALUES (?, ?, ?, ?, 1)
-		ON CONFLICT (task_id) DO UPDATE SET due_key = excluded.due_key, fire_at = excluded.fire_at,
-		armed = CASE WHEN task_due_timers.due_key <> excluded.due_key THEN 1
-			WHEN task_due_timers.fired_key = excluded.due_key THEN 0 ELSE 1 END`,
-		t.ID, account.ID, dueKey, fireAt.UnixMicro())
-	return err
+	return armTimer(ctx, tx, TimerDue, t.ID, "", account.ID, dueKey, fireAt.UnixMicro())
 }
 
 // DueFireAt is when a due date's TASK_DUE fires: its instant, or for an
@@ -442,75 +432,27 @@ func fanOut(ctx context.Context, tx *Tx, d *dispatch, ev eventBody, about subjec
 	return nil
 }
 
-// dueUndispatched keeps a timer whose task has changes still in the outbox.
-const dueUndispatched = ` AND NOT EXISTS (SELECT 1 FROM task_events e WHERE e.task_id = task_due_timers.task_id AND e.outbox = 1)`
-
-// FireDueTimers sends TASK_DUE for up to limit armed timers whose time has
-// come (by db.Now) and disarms them, in one transaction. On PostgreSQL each
-// timer is taken with FOR UPDATE SKIP LOCKED, so several servers fire
-// different timers and none fires one twice; SQLite has one writer. A
-// timer waits while its task has changes in the outbox, so that a task's
-// TASK_DUE is queued after the deliveries of the changes before it (its
-// TASK_CREATED first). A timer whose task is gone, done or due at another
-// time than it was armed for (which every change sets in its transaction,
-// so only a timer left from an older version or from a change to a task
-// created in the same batch) is disarmed without firing.
-func (db *DB) FireDueTimers(ctx context.Context, limit int) (n int, err error) {
-	now := db.Now().Micros()
-	var one int
-	err = db.readRow(ctx, `SELECT 1 FROM task_due_timers WHERE armed = 1 AND fire_at <= ?`+dueUndispatched+` LIMIT 1`, []any{now}, &one)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, nil // nothing due
-	} else if err != nil {
+// fireDue sends a task's TASK_DUE. A timer whose task is gone, done or
+// due at another time than it was armed for (which every change sets in
+// its transaction, so only a timer left from an older version or from a
+// change to a task created in the same batch) is stale.
+func fireDue(ctx context.Context, tx *Tx, d *dispatch, t timer) (fireOutcome, error) {
+	task, err := findTask(ctx, tx, t.accountID, t.subjectID, false)
+	if err != nil && taskbox.ErrorCode(err) != taskbox.ENOTFOUND {
 		return 0, err
 	}
-	err = db.inWrite(ctx, func(tx *Tx) error {
-		type timer struct {
-			taskID, accountID, fireAt int64
-			dueKey                    string
-		}
-		lock := tx.dialect.skipLocked("")
-		rows, err := tx.query(ctx, `SELECT task_id, account_id, fire_at, due_key FROM task_due_timers
-			WHERE armed = 1 AND fire_at <= ?`+dueUndispatched+` ORDER BY fire_at, task_id LIMIT ?`+lock, now, limit)
-		if err != nil {
-			return err
-		}
-		var timers []timer
-		for rows.Next() {
-			var t timer
-			if err := rows.Scan(&t.taskID, &t.accountID, &t.fireAt, &t.dueKey); err != nil {
-				rows.Close()
-				return err
-			}
-			timers = append(timers, t)
-		}
-		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
-			return err
-		}
-		d := &dispatch{tx: tx, hooks: map[int64][]*hook{}}
-		for _, t := range timers {
-			task, err := findTask(ctx, tx, t.accountID, t.taskID, false)
-			if err != nil && taskbox.ErrorCode(err) != taskbox.ENOTFOUND {
-				return err
-			}
-			if err != nil || task.Status != taskbox.StatusPending || task.Due == nil || task.Due.String() != t.dueKey {
-				if _, err := tx.exec(ctx, `UPDATE task_due_timers SET armed = 0 WHERE task_id = ?`, t.taskID); err != nil {
-					return err
-				}
-				continue
-			}
-			data := task.AppendJSON(nil, true) // json.Marshal's bytes
-			ev := eventBody{ID: fmt.Sprintf("evt_due_%d_%d", t.taskID, t.fireAt), Type: taskbox.EventTypeTaskDue,
-				OccurredAt: taskbox.TimestampFromMicros(t.fireAt), AccountID: t.accountID, Data: data}
-			if err := fanOut(ctx, tx, d, ev, subject{taskID: t.taskID}); err != nil {
-				return err
-			}
-			if _, err := tx.exec(ctx, `UPDATE task_due_timers SET armed = 0, fired_key = due_key WHERE task_id = ?`, t.taskID); err != nil {
-				return err
-			}
-			n++
-		}
-		return nil
-	})
-	return n, err
+	if err != nil || task.Status != taskbox.StatusPending || task.Due == nil || task.Due.String() != t.armedKey {
+		return stale, nil
+	}
+	return fired, fireTaskEvent(ctx, d, t, task, taskbox.EventTypeTaskDue, "evt_due")
+}
+
+// fireTaskEvent queues timer t's event about a task, with the task as it
+// is now. Its id is prefix, the task's id and the firing time, so that a
+// timer fired again for the same time is the same event.
+func fireTaskEvent(ctx context.Context, d *dispatch, t timer, task *taskbox.Task, typ, prefix string) error {
+	data := task.AppendJSON(nil, true) // json.Marshal's bytes
+	ev := eventBody{ID: fmt.Sprintf("%s_%d_%d", prefix, task.ID, t.fireAt), Type: typ,
+		OccurredAt: taskbox.TimestampFromMicros(t.fireAt), AccountID: t.accountID, Data: data}
+	return fanOut(ctx, d.tx, d, ev, subject{taskID: task.ID})
 }

@@ -29,7 +29,7 @@ var dummyHash = sync.OnceValue(func() []byte {
 var errSignIn = taskbox.Errorf(taskbox.EUNAUTHORIZED, "The email or the password is wrong.")
 
 // memberActorSelect reads the actor of a member signed in to the web inbox.
-const memberActorSelect = `SELECT m.id, m.name, m.role, m.session_gen, m.password_hash,
+const memberActorSelect = `SELECT m.id, m.name, m.role, COALESCE(m.timezone, ''), m.session_gen, m.password_hash,
 	a.id, a.name, a.timezone, a.created_at
 	FROM team_members m JOIN accounts a ON a.id = m.account_id`
 
@@ -41,7 +41,7 @@ func scanMemberActor(row *sql.Row) (*taskbox.Actor, int64, string, error) {
 		hash    sql.NullString
 		created int64
 	)
-	err := row.Scan(&actor.MemberID, &actor.MemberName, &role, &gen, &hash,
+	err := row.Scan(&actor.MemberID, &actor.MemberName, &role, &actor.MemberTimezone, &gen, &hash,
 		&actor.Account.ID, &actor.Account.Name, &actor.Account.Timezone, &created)
 	if err != nil {
 		return nil, 0, "", err

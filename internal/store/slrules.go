@@ -265,36 +265,23 @@ func (p *processing) completeOpen(ctx context.Context, actor *taskbox.Actor, r *
 	return nil
 }
 
-// snoozeOpen snoozes the lead map's open tasks when this build has
-// snooze (the tasks' snoozed_until column); else it says so and leaves
-// them.
+// snoozeOpen snoozes the lead map's open tasks for dur from now, as a
+// snooze through the API does (updateTask): an audit entry and
+// TASK_UPDATED each, the day counts, and the unsnooze timer that brings
+// them back with TASK_UNSNOOZED. A task snoozed already is snoozed anew
+// until then.
 func (p *processing) snoozeOpen(ctx context.Context, actor *taskbox.Actor, r *taskbox.Rule, dur string) error {
 	tasks, err := p.openTasks(ctx)
 	if err != nil {
 		return err
 	}
-	if _, err := p.tx.exec(ctx, `SAVEPOINT snooze_probe`); err != nil {
-		return err
-	}
-	_, probe := p.tx.exec(ctx, `SELECT snoozed_until FROM tasks WHERE 1 = 0`)
-	if _, err := p.tx.exec(ctx, `ROLLBACK TO SAVEPOINT snooze_probe`); err != nil {
-		return err
-	}
-	if probe != nil {
-		p.say("%s: snooze is not available in this build; %d open task(s) left as they are", r, len(tasks))
-		return nil
-	}
-	d, _ := taskbox.ParseDuration(dur)
-	until := p.tx.now.Add(d)
+	d, _ := taskbox.ParseDuration(dur) // checked when the rule was stored
+	until := p.tx.now.Add(d).UTC()
 	for _, t := range tasks {
-		if _, err := p.tx.exec(ctx, `UPDATE tasks SET snoozed_until = ?, updated_at = ? WHERE id = ?`, until.UnixMicro(), p.tx.now.Micros(), t.ID); err != nil {
-			return err
-		}
-		if err := recordTaskEvent(ctx, p.tx, actor, t, taskbox.EventUpdated, map[string]taskbox.Change{
-			"snoozed_until": {Old: nil, New: taskbox.Timestamp{Time: until.UTC()}}}); err != nil {
+		if err := updateTask(ctx, p.tx, actor, t, &taskbox.TaskUpdate{SnoozeSet: true, SnoozedUntil: &until}); err != nil {
 			return err
 		}
 	}
-	p.say("%s: snoozed %d open task(s) until %s", r, len(tasks), until.UTC().Format(time.RFC3339))
+	p.say("%s: snoozed %d open task(s) until %s", r, len(tasks), until.Format(time.RFC3339))
 	return nil
 }

@@ -23,7 +23,7 @@ const noDueSort = math.MaxInt64
 // taskSelect reads a task with its lead and campaign; scanTask takes its columns.
 const taskSelect = `SELECT t.id, t.lead_map_id, t.name, t.description, t.priority, t.due_date, t.status,
 	t.created_at, t.updated_at, t.completed_at, t.completed_by, t.campaign_id, t.lead_id,
-	l.email, l.first_name, l.last_name, l.company_name, c.name, t.assignee_id, m.name, lc.id, lc.name
+	l.email, l.first_name, l.last_name, l.company_name, c.name, t.assignee_id, m.name, lc.id, lc.name, t.snoozed_until, t.recurrence, t.reminders
 	FROM tasks t JOIN leads l ON l.id = t.lead_id JOIN campaigns c ON c.id = t.campaign_id
 	LEFT JOIN team_members m ON m.id = t.assignee_id
 	JOIN lead_maps lm ON lm.id = t.lead_map_id LEFT JOIN lead_categories lc ON lc.id = lm.category_id`
@@ -113,6 +113,20 @@ func givenAssignee(ctx context.Context, tx *Tx, n *newTask) error {
 	return err
 }
 
+// recurrenceColumns is the stored form of a new task's recurrence: its
+// JSON, and its series' start (the due time, which a next occurrence
+// carries on from its predecessor).
+func recurrenceColumns(r *taskbox.Recurrence, due *taskbox.Due) (recurrence, start any) {
+	if r == nil {
+		return nil, nil
+	}
+	b, _ := json.Marshal(r)
+	if due != nil {
+		start = due.At.UnixMicro()
+	}
+	return string(b), start
+}
+
 // dueColumns is the stored form of a due date.
 func dueColumns(d *taskbox.Due) (dueDate any, dueSort int64, allDay int) {
 	if d == nil {
@@ -125,7 +139,7 @@ func dueColumns(d *taskbox.Due) (dueDate any, dueSort int64, allDay int) {
 }
 
 // recordTaskEvent appends to a task's audit trail, in the change's
-// transaction, and keeps the task's TASK_DUE timer in step with it. The
+// transaction, and keeps the task's timers (TASK_DUE, reminders) in step with it. The
 // row is also the change's outbox entry: it carries the task as it is
 // after the change (the webhook event's data) and outbox = 1 until the
 // dispatcher (package events) has fanned it out, so the event commits or
@@ -155,7 +169,10 @@ func recordTaskEvent(ctx context.Context, tx *Tx, actor *taskbox.Actor, t *taskb
 	}
 	args := []any{actor.AccountID(), t.ID, typ, string(who), tx.now.Micros(), ch, snapshot, outbox}
 	tx.later.events.add(args...)
-	return setDueTimer(ctx, tx, actor.Account, t, typ, wanted[taskbox.EventTypeTaskDue])
+	if err := setDueTimer(ctx, tx, actor.Account, t, typ, wanted[taskbox.EventTypeTaskDue]); err != nil {
+		return err
+	}
+	return setReminderTimers(ctx, tx, actor.Account, t, typ)
 }
 
 // FindTaskByID returns a task of the actor's account that is not deleted.
@@ -212,17 +229,31 @@ func scanTask(s scanner) (*taskbox.Task, error) {
 		catName              sql.NullString
 		rank                 int
 		created, updated     int64
-		completed            sql.NullInt64
+		completed, snoozed   sql.NullInt64
 		status               string
 		assigneeID           sql.NullInt64
 		assigneeName         sql.NullString
+		recurrence, remind   sql.NullString
 	)
 	if err := s.Scan(&t.ID, &t.LeadMapID, &t.Name, &desc, &rank, &due, &status,
 		&created, &updated, &completed, &by, &t.CampaignID, &t.LeadID,
-		&t.Lead.Email, &first, &last, &company, &t.Campaign.Name, &assigneeID, &assigneeName, &catID, &catName); err != nil {
+		&t.Lead.Email, &first, &last, &company, &t.Campaign.Name, &assigneeID, &assigneeName, &catID, &catName, &snoozed, &recurrence, &remind); err != nil {
 		return nil, err
 	}
 	t.Assignee = memberRef(assigneeID, assigneeName)
+	t.SnoozedUntil = timestampPtr(snoozed)
+	t.Reminders = []string{}
+	if remind.Valid {
+		if err := json.Unmarshal([]byte(remind.String), &t.Reminders); err != nil {
+			return nil, fmt.Errorf("task %d reminders: %w", t.ID, err)
+		}
+	}
+	if recurrence.Valid {
+		t.Recurrence = &taskbox.Recurrence{}
+		if err := json.Unmarshal([]byte(recurrence.String), t.Recurrence); err != nil {
+			return nil, fmt.Errorf("task %d recurrence: %w", t.ID, err)
+		}
+	}
 	t.Description, t.Priority, t.Status = stringPtr(desc), taskbox.PriorityFromRank(rank), taskbox.Status(status)
 	t.CreatedAt, t.UpdatedAt, t.CompletedAt = taskbox.TimestampFromMicros(created), taskbox.TimestampFromMicros(updated), timestampPtr(completed)
 	t.Lead.ID, t.Campaign.ID = t.LeadID, t.CampaignID

@@ -25,7 +25,7 @@ func (n *newTask) begin(now taskbox.Timestamp) *newTask {
 	c := n.c
 	n.t = &taskbox.Task{
 		LeadMapID: c.LeadMapID, Name: c.Name, Description: c.Description, Priority: c.Priority, Due: c.Due,
-		Status: taskbox.StatusPending, CreatedAt: now, UpdatedAt: now,
+		Recurrence: c.Recurrence, Reminders: remindersOf(c.Reminders), Status: taskbox.StatusPending, CreatedAt: now, UpdatedAt: now,
 		Lead: &taskbox.TaskLead{}, Campaign: &taskbox.TaskCampaign{},
 	}
 	return n
@@ -52,6 +52,9 @@ var taskInputs = []taskInput{
 	{"created_at", "bigint", func(n *newTask) any { return n.t.CreatedAt.Micros() }},
 	{"updated_at", "bigint", func(n *newTask) any { return n.t.UpdatedAt.Micros() }},
 	{"assignee_id", "bigint", assigneeInput},
+	{"recurrence", "text", func(n *newTask) any { r, _ := recurrenceColumns(n.t.Recurrence, n.t.Due); return r }},
+	{"recurrence_start", "bigint", func(n *newTask) any { _, s := recurrenceColumns(n.t.Recurrence, n.t.Due); return s }},
+	{"reminders", "text", func(n *newTask) any { return remindersColumn(n.t.Reminders) }},
 }
 
 // ownersAssignee is the assignee_id input of a create without one: the
@@ -100,7 +103,7 @@ func createTasks(ctx context.Context, tx *Tx, ns []*newTask) error {
 		}
 		t := n.t
 		t.Lead.ID, t.Campaign.ID = t.LeadID, t.CampaignID
-		if err := countTask(ctx, tx, n.actor.AccountID(), t.Status, t.Due, 1); err != nil {
+		if err := countTask(ctx, tx, n.actor.AccountID(), countStatus(t), t.Due, 1); err != nil {
 			return err
 		}
 		if err := recordTaskEvent(ctx, tx, n.actor, t, taskbox.EventCreated, nil); err != nil {
@@ -143,7 +146,7 @@ func (sqliteDialect) insertTasks(ctx context.Context, tx *Tx, ns []*newTask) err
 		t.LeadCategory = leadCategory(catID, catName)
 		args[0], args[1], args[2], args[3] = n.actor.AccountID(), t.LeadMapID, t.CampaignID, t.LeadID
 		for i, in := range taskInputs {
-			if args[4+i] = in.value(n); args[4+i] == ownersAssignee {
+			if args[4+i] = in.value(n); in.column == "assignee_id" && args[4+i] == ownersAssignee {
 				args[4+i], t.Assignee = nullInt(owner), memberRef(owner, ownerName)
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 
 	taskbox "github.com/taskboxhq/taskbox"
 )
@@ -18,7 +19,9 @@ func (db *DB) UpdateTask(ctx context.Context, id int64, u *taskbox.TaskUpdate) (
 		return nil, err
 	}
 	var fe taskbox.FieldErrors
-	if u.Validate(&fe, actor.Account.Location(), ""); fe != nil {
+	u.SnoozeZone = actor.Location() // a date means 09:00 in the member's zone
+	u.Validate(&fe, actor.Account.Location(), "")
+	if u.CheckSnooze(&fe, db.Now().Time, ""); fe != nil {
 		return nil, fe.Err()
 	}
 	err = db.inWrite(ctx, func(tx *Tx) error {
@@ -32,9 +35,10 @@ func (db *DB) UpdateTask(ctx context.Context, id int64, u *taskbox.TaskUpdate) (
 
 // updateTask applies u to t, stores t and records the audit entries: one
 // "updated" entry with the changed fields, and one "completed" or
-// "reopened" entry when the status changes.
+// "reopened" entry when the status changes. Completing a recurring task
+// creates its next occurrence (see nextOccurrence).
 func updateTask(ctx context.Context, tx *Tx, actor *taskbox.Actor, t *taskbox.Task, u *taskbox.TaskUpdate) error {
-	oldStatus, oldDue := t.Status, t.Due
+	oldDue, oldCount := t.Due, countStatus(t)
 	changes := map[string]taskbox.Change{}
 	if u.Name != nil && *u.Name != t.Name {
 		changes["name"] = taskbox.Change{Old: t.Name, New: *u.Name}
@@ -64,6 +68,15 @@ func updateTask(ctx context.Context, tx *Tx, actor *taskbox.Actor, t *taskbox.Ta
 		assigned = map[string]taskbox.Change{"assignee": {Old: t.Assignee, New: to}}
 		t.Assignee = to
 	}
+	recurrenceChanged := u.RecurrenceSet && !equalPtr(t.Recurrence, u.Recurrence)
+	if recurrenceChanged {
+		changes["recurrence"] = taskbox.Change{Old: t.Recurrence, New: u.Recurrence}
+		t.Recurrence = u.Recurrence
+	}
+	if u.RemindersSet && !slices.Equal(t.Reminders, remindersOf(u.Reminders)) {
+		changes["reminders"] = taskbox.Change{Old: t.Reminders, New: remindersOf(u.Reminders)}
+		t.Reminders = remindersOf(u.Reminders)
+	}
 	statusEvent := ""
 	if u.Status != nil && *u.Status != t.Status {
 		statusEvent = taskbox.EventReopened
@@ -74,6 +87,9 @@ func updateTask(ctx context.Context, tx *Tx, actor *taskbox.Actor, t *taskbox.Ta
 			t.CompletedAt, t.CompletedBy = &now, &ref
 		}
 		t.Status = *u.Status
+	}
+	if err := applySnooze(t, u, changes); err != nil {
+		return err
 	}
 	if len(changes) == 0 && statusEvent == "" && assigned == nil {
 		return nil
@@ -90,14 +106,30 @@ func updateTask(ctx context.Context, tx *Tx, actor *taskbox.Actor, t *taskbox.Ta
 		assigneeID = t.Assignee.ID
 	}
 	if _, err := tx.exec(ctx, `UPDATE tasks SET name = ?, description = ?, priority = ?, due_date = ?, due_sort = ?,
-		due_all_day = ?, status = ?, completed_at = ?, completed_by = ?, updated_at = ?, assignee_id = ? WHERE id = ?`,
+		due_all_day = ?, status = ?, completed_at = ?, completed_by = ?, updated_at = ?, assignee_id = ?, snoozed_until = ? WHERE id = ?`,
 		t.Name, t.Description, t.Priority.Rank(), dueDate, dueSort, allDay, string(t.Status),
-		nullMicros(t.CompletedAt), by, tx.now.Micros(), assigneeID, t.ID); err != nil {
+		nullMicros(t.CompletedAt), by, tx.now.Micros(), assigneeID, nullMicros(t.SnoozedUntil), t.ID); err != nil {
 		return fmt.Errorf("update task %d: %w", t.ID, err)
 	}
-	if oldStatus != t.Status || dueString(oldDue) != dueString(t.Due) {
-		if err := errors.Join(countTask(ctx, tx, actor.AccountID(), oldStatus, oldDue, -1),
-			countTask(ctx, tx, actor.AccountID(), t.Status, t.Due, 1)); err != nil {
+	if _, ok := changes["reminders"]; ok {
+		if _, err := tx.exec(ctx, `UPDATE tasks SET reminders = ? WHERE id = ?`, remindersColumn(t.Reminders), t.ID); err != nil {
+			return fmt.Errorf("update task %d: %w", t.ID, err)
+		}
+	}
+	if recurrenceChanged {
+		recurrence, start := recurrenceColumns(t.Recurrence, t.Due)
+		if _, err := tx.exec(ctx, `UPDATE tasks SET recurrence = ?, recurrence_start = ? WHERE id = ?`, recurrence, start, t.ID); err != nil {
+			return fmt.Errorf("update task %d: %w", t.ID, err)
+		}
+	}
+	if oldCount != countStatus(t) || dueString(oldDue) != dueString(t.Due) {
+		if err := errors.Join(countTask(ctx, tx, actor.AccountID(), oldCount, oldDue, -1),
+			countTask(ctx, tx, actor.AccountID(), countStatus(t), t.Due, 1)); err != nil {
+			return err
+		}
+	}
+	if _, ok := changes["snoozed_until"]; ok {
+		if err := setUnsnoozeTimer(ctx, tx, actor.AccountID(), t); err != nil {
 			return err
 		}
 	}
@@ -111,12 +143,18 @@ func updateTask(ctx context.Context, tx *Tx, actor *taskbox.Actor, t *taskbox.Ta
 			return err
 		}
 	}
-	if statusEvent != "" {
-		old := taskbox.StatusCompleted
-		if statusEvent == taskbox.EventCompleted {
-			old = taskbox.StatusPending
-		}
-		return recordTaskEvent(ctx, tx, actor, t, statusEvent, map[string]taskbox.Change{"status": {Old: old, New: t.Status}})
+	if statusEvent == "" {
+		return nil
+	}
+	old := taskbox.StatusCompleted
+	if statusEvent == taskbox.EventCompleted {
+		old = taskbox.StatusPending
+	}
+	if err := recordTaskEvent(ctx, tx, actor, t, statusEvent, map[string]taskbox.Change{"status": {Old: old, New: t.Status}}); err != nil {
+		return err
+	}
+	if statusEvent == taskbox.EventCompleted && t.Recurrence != nil {
+		return nextOccurrence(ctx, tx, actor, t)
 	}
 	return nil
 }
@@ -190,7 +228,8 @@ func deleteTask(ctx context.Context, tx *Tx, actor *taskbox.Actor, id int64) err
 		statusDeleted, tx.now.Micros(), tx.now.Micros(), id); err != nil {
 		return fmt.Errorf("delete task %d: %w", id, err)
 	}
-	if err := countTask(ctx, tx, actor.AccountID(), t.Status, t.Due, -1); err != nil {
+	if err := errors.Join(countTask(ctx, tx, actor.AccountID(), countStatus(t), t.Due, -1),
+		disarmTimers(ctx, tx, TimerUnsnooze, id)); err != nil {
 		return err
 	}
 	return recordTaskEvent(ctx, tx, actor, t, taskbox.EventDeleted, map[string]taskbox.Change{"task": {Old: t, New: nil}})

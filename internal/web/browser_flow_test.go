@@ -273,3 +273,54 @@ func TestBrowserServerGone(t *testing.T) {
 	screenshot(t, ctx, "server-gone")
 	checkContrast(t, ctx, ".flash.error", ".none", ".prio-HIGH")
 }
+
+// Snooze from the keyboard: s on a focused row opens its menu on its
+// first choice, the arrow keys choose, Enter snoozes; Esc closes the menu
+// and gives the row its focus back; on a snoozed row (Snoozed view) s goes
+// to its Unsnooze button.
+func TestBrowserKeyboardSnooze(t *testing.T) {
+	ctx := tab(t, "Asia/Tokyo")
+	s := newSite(t, siteOptions{})
+	a := s.account(t, "Acme", "", "ann@example.com")
+	first := a.task(t, s, "ann@example.com", "First", taskbox.PriorityHigh, "")
+	second := a.task(t, s, "ann@example.com", "Second", taskbox.PriorityLow, "")
+	signInWithBrowser(t, ctx, s, a.Key)
+	row := func(id int64) string { return fmt.Sprintf(`document.getElementById("task-%d")`, id) }
+
+	// Esc closes the menu and goes back to the row.
+	waitFor(t, ctx, row(second.ID)+` && `+row(second.ID)+`.tabIndex === 0`)
+	run(t, ctx, chromedp.Focus(chromedp.ID(fmt.Sprintf("task-%d", second.ID))), chromedp.KeyEvent("s"))
+	waitFor(t, ctx, row(second.ID)+`.querySelector("details.snooze").open && document.activeElement.value === "later"`)
+	screenshot(t, ctx, "keyboard-snooze-menu")
+	run(t, ctx, chromedp.KeyEvent(kb.Escape))
+	waitFor(t, ctx, `!`+row(second.ID)+`.querySelector("details.snooze").open && document.activeElement === `+row(second.ID))
+
+	// s, ↓ (tomorrow morning), Enter: snoozed until 09:00 tomorrow in Tokyo.
+	run(t, ctx, chromedp.Focus(chromedp.ID(fmt.Sprintf("task-%d", first.ID))), chromedp.KeyEvent("s"))
+	waitFor(t, ctx, `document.activeElement.value === "later"`)
+	run(t, ctx, chromedp.KeyEvent(kb.ArrowDown))
+	waitFor(t, ctx, `document.activeElement.value === "tomorrow" && document.activeElement.checked`)
+	run(t, ctx, chromedp.KeyEvent(kb.Enter))
+	waitFor(t, ctx, `!`+row(first.ID))
+	got, err := a.find(t, s, first.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	now := time.Now().In(tokyo)
+	want := time.Date(now.Year(), now.Month(), now.Day()+1, 9, 0, 0, 0, tokyo)
+	if got.SnoozedUntil == nil || !got.SnoozedUntil.Equal(want) {
+		t.Fatalf("snoozed_until = %v, want %v", got.SnoozedUntil, want)
+	}
+
+	// In the Snoozed view, s on the row goes to its Unsnooze button.
+	run(t, ctx, chromedp.Navigate(s.URL+"/?view=snoozed"))
+	waitFor(t, ctx, row(first.ID)+` && `+row(first.ID)+`.tabIndex === 0`)
+	run(t, ctx, chromedp.Focus(chromedp.ID(fmt.Sprintf("task-%d", first.ID))), chromedp.KeyEvent("s"))
+	waitFor(t, ctx, `document.activeElement.closest("form.unsnooze") !== null`)
+	run(t, ctx, chromedp.KeyEvent(kb.Enter))
+	waitFor(t, ctx, `!`+row(first.ID))
+	if got, _ := a.find(t, s, first.ID); got.SnoozedUntil != nil {
+		t.Errorf("Unsnooze from the keyboard left snoozed_until = %v", got.SnoozedUntil)
+	}
+}

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"time"
 
 	taskbox "github.com/taskboxhq/taskbox"
 )
@@ -20,6 +21,7 @@ const (
 	bulkReschedule = "reschedule"
 	bulkDelete     = "delete"
 	bulkAssign     = "assign" // bulk_assignee: a member's id, or "none"
+	bulkSnooze     = "snooze" // until later today, tomorrow morning or next week (see snoozeUntil)
 )
 
 // handleBulk applies the chosen action to the ticked tasks, then goes back.
@@ -112,6 +114,14 @@ func bulkChange(action string, r *http.Request, v *visit, n int) (u *taskbox.Tas
 			}
 			return &taskbox.TaskUpdate{AssigneeSet: true, AssigneeID: id}, "Assigned " + tasks + ".", ""
 		}
+	case bulkSnooze:
+		until, ok := snoozeUntil(r.PostForm.Get("bulk_snooze"), "", v)
+		if !ok || r.PostForm.Get("bulk_snooze") == "pick" {
+			return nil, "", "Choose how long to snooze the ticked tasks."
+		}
+		until = until.UTC().Truncate(time.Second)
+		return &taskbox.TaskUpdate{SnoozeSet: true, SnoozedUntil: &until},
+			"Snoozed " + tasks + " until " + until.In(v.Zone).Format("Mon 2 Jan 15:04") + ".", ""
 	}
 	return nil, "", "Choose what to do with the ticked tasks."
 }

@@ -29,7 +29,7 @@ type focusData struct {
 func (s *Server) handleFocus(w http.ResponseWriter, r *http.Request, v *visit) {
 	q := r.URL.Query()
 	f := readFilter(q, v.Actor)
-	f.Completed = false
+	f.Completed, f.Snoozed = false, false
 	skipped := map[int64]bool{}
 	var skips []string
 	for _, raw := range q["skip"] {
@@ -44,12 +44,12 @@ func (s *Server) handleFocus(w http.ResponseWriter, r *http.Request, v *visit) {
 		s.fail(w, r, err)
 		return
 	}
-	d := focusData{Inbox: pageURL(f.query(false)), Filtered: f.Active()}
+	d := focusData{Inbox: pageURL(f.query("")), Filtered: f.Active()}
 	if d.Open, err = s.Counter.CountTasks(r.Context(), tf); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	base := f.query(false)
+	base := f.query("")
 	base["skip"] = skips
 	d.Return = "/focus?" + base.Encode()
 	for _, t := range tasks {

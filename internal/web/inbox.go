@@ -28,7 +28,9 @@ type sectionDef struct{ Key, Title, Empty string }
 
 // inboxData is the inbox page.
 type inboxData struct {
+	Notices        []*taskbox.Notice // reminders shown atop the inbox until dismissed
 	Completed      bool
+	Snoozed        bool // the Snoozed view
 	Filter         filter
 	Campaigns      []*taskbox.Campaign
 	Members        []*taskbox.Member   // for the assignee filter
@@ -36,13 +38,15 @@ type inboxData struct {
 	Categories     []*taskbox.Category // the lead categories, for the filter
 	Sections       []sectionView
 	CompletedCount int  // in the Views bar: under the filters when some are on
+	SnoozedCount   int  // in the Views bar, likewise
 	Empty          bool // the account has no task at all (of this assignee)
 	NoMatch        bool // filters are on and nothing matches
 	AllDone        bool // no open task, but some completed
 	Add            taskForm
 	Return         string // this page's URL, where forms come back to
-	ViewOpen       string // the Open and Completed views with these filters
+	ViewOpen       string // the Open, Completed and Snoozed views with these filters
 	ViewDone       string
+	ViewSnoozed    string
 	ViewFocus      string // focus mode under these filters
 	ClearFilters   string
 	Origin         string // for the curl example
@@ -68,6 +72,12 @@ type rowView struct {
 	Selectable bool   // the row has a checkbox for bulk actions
 	Selected   bool
 	Next       int64 // the row to focus when this one leaves the list
+	// SnoozedText is when the task's snooze ends, in the visitor's zone;
+	// MinSnooze the earliest time the row's picker offers.
+	SnoozedText, SnoozedISO, MinSnooze string
+	// CSRF and Return, when set, give the row its own snooze and
+	// unsnooze forms.
+	CSRF, Return string
 }
 
 // filter is the inbox's state as the query string gives it: the filters,
@@ -86,6 +96,7 @@ type filter struct {
 	Assignee string
 	// def is the actor's default Assignee, which the page's URL leaves out.
 	def      string
+	Snoozed  bool           // the Snoozed view
 	Shown    map[string]int // section key → rows shown, when more than a page
 	Selected map[int64]bool // ticked rows
 }
@@ -108,7 +119,8 @@ func defaultAssignee(a *taskbox.Actor) string {
 
 func readFilter(q url.Values, actor *taskbox.Actor) filter {
 	f := filter{Q: strings.TrimSpace(q.Get("q")), Priorities: map[string]bool{}, Completed: q.Get("view") == "completed",
-		Assignee: defaultAssignee(actor), def: defaultAssignee(actor), Shown: map[string]int{}, Selected: map[int64]bool{}}
+		Snoozed: q.Get("view") == "snoozed", Assignee: defaultAssignee(actor), def: defaultAssignee(actor),
+		Shown: map[string]int{}, Selected: map[int64]bool{}}
 	switch a := q.Get("assignee"); a {
 	case "me", "none", "all":
 		f.Assignee = a
@@ -124,7 +136,7 @@ func readFilter(q url.Values, actor *taskbox.Actor) filter {
 	}
 	f.CampaignID, _ = strconv.ParseInt(q.Get("campaign"), 10, 64)
 	f.CategoryID, _ = strconv.ParseInt(q.Get("category"), 10, 64)
-	for _, sec := range append(sections[:len(sections):len(sections)], completedSection) {
+	for _, sec := range append(sections[:len(sections):len(sections)], completedSection, snoozedSection) {
 		if n, err := strconv.Atoi(q.Get("show_" + sec.Key)); err == nil && n > 0 {
 			f.Shown[sec.Key] = min(n, maxShown)
 		}
@@ -154,11 +166,23 @@ func (f filter) More() int {
 	return n
 }
 
-// query is the filters as a query string, in the view asked for.
-func (f filter) query(completed bool) url.Values {
+// view is the view the filter shows: "", "completed" or "snoozed".
+func (f filter) view() string {
+	switch {
+	case f.Completed:
+		return completedSection.Key
+	case f.Snoozed:
+		return snoozedSection.Key
+	}
+	return ""
+}
+
+// query is the filters as a query string, in the view asked for ("" is
+// the Open view).
+func (f filter) query(view string) url.Values {
 	q := url.Values{}
-	if completed {
-		q.Set("view", "completed")
+	if view != "" {
+		q.Set("view", view)
 	}
 	if f.Q != "" {
 		q.Set("q", f.Q)
@@ -192,8 +216,8 @@ func (f filter) assigneeFilter() taskbox.AssigneeFilter {
 // state is the page's URL: the filters and the rows shown per section
 // (ticked rows are added by the post that comes back, see withSelection).
 func (f filter) state() url.Values {
-	q := f.query(f.Completed)
-	for _, sec := range append(sections[:len(sections):len(sections)], completedSection) {
+	q := f.query(f.view())
+	for _, sec := range append(sections[:len(sections):len(sections)], completedSection, snoozedSection) {
 		if n := f.Shown[sec.Key]; n > 0 {
 			q.Set("show_"+sec.Key, strconv.Itoa(n))
 		}
@@ -216,6 +240,9 @@ func (f filter) taskFilter(v *visit, due string) taskbox.TaskFilter {
 	}
 	if due == completedSection.Key {
 		tf.Status, tf.Due, tf.Sort = string(taskbox.StatusCompleted), "", "-completed_at"
+	}
+	if due == snoozedSection.Key {
+		tf.Due, tf.Snoozed = "", taskbox.SnoozedOnly
 	}
 	for _, p := range []taskbox.Priority{taskbox.PriorityHigh, taskbox.PriorityMedium, taskbox.PriorityLow} {
 		if f.Priorities[string(p)] {
@@ -250,10 +277,11 @@ func (s *Server) renderInbox(w http.ResponseWriter, r *http.Request, v *visit, s
 		return
 	}
 	add.Prefix = "add"
-	d := inboxData{Completed: f.Completed, Filter: f, Add: add, Zone: v.Zone.String(), Origin: origin(r),
-		Return: pageURL(f.state()), ViewOpen: pageURL(f.query(false)), ViewDone: pageURL(f.query(true)),
-		ViewFocus:    "/focus" + strings.TrimPrefix(pageURL(f.query(false)), "/"),
-		ClearFilters: pageURL(filter{Completed: f.Completed, Assignee: f.Assignee, def: f.def}.query(f.Completed))}
+	d := inboxData{Completed: f.Completed, Snoozed: f.Snoozed, Filter: f, Add: add, Zone: v.Zone.String(), Origin: origin(r),
+		Return: pageURL(f.state()), ViewOpen: pageURL(f.query("")), ViewDone: pageURL(f.query(completedSection.Key)),
+		ViewSnoozed:  pageURL(f.query(snoozedSection.Key)),
+		ViewFocus:    "/focus" + strings.TrimPrefix(pageURL(f.query("")), "/"),
+		ClearFilters: pageURL(filter{Assignee: f.Assignee, def: f.def}.query(f.view()))}
 	ctx := r.Context()
 	var err error
 	if d.Campaigns, err = s.Campaigns.ListCampaigns(ctx); err != nil {
@@ -263,6 +291,12 @@ func (s *Server) renderInbox(w http.ResponseWriter, r *http.Request, v *visit, s
 	if d.Members, err = s.Members.ListMembers(ctx); err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	if s.Notices != nil {
+		if d.Notices, err = s.Notices.ListNotices(ctx); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 	}
 	if d.Categories, err = s.Categories.ListCategories(ctx); err != nil {
 		s.fail(w, r, err)
@@ -275,7 +309,7 @@ func (s *Server) renderInbox(w http.ResponseWriter, r *http.Request, v *visit, s
 		return
 	}
 	d.Views = views(f)
-	d.Empty = sm.Overdue+sm.Today+sm.Upcoming+sm.NoDueDate+sm.Completed == 0
+	d.Empty = sm.Overdue+sm.Today+sm.Upcoming+sm.NoDueDate+sm.Completed+sm.Snoozed == 0
 	if d.Empty {
 		d.Add.Open = true
 	}
@@ -283,9 +317,15 @@ func (s *Server) renderInbox(w http.ResponseWriter, r *http.Request, v *visit, s
 		s.fail(w, r, err)
 		return
 	}
+	if d.SnoozedCount, err = s.count(ctx, f, v, snoozedSection.Key, sm); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	list := sections
 	if f.Completed {
 		list = []sectionDef{completedSection}
+	} else if f.Snoozed {
+		list = []sectionDef{snoozedSection}
 	}
 	window := taskbox.NewWindow(v.Now, v.Zone)
 	total := 0
@@ -299,10 +339,12 @@ func (s *Server) renderInbox(w http.ResponseWriter, r *http.Request, v *visit, s
 		d.Sections = append(d.Sections, sv)
 	}
 	d.NoMatch = f.Active() && total == 0
-	d.AllDone = !f.Active() && !f.Completed && total == 0 && sm.Completed > 0
+	d.AllDone = !f.Active() && !f.Completed && !f.Snoozed && total == 0 && sm.Completed > 0
 	title := "Open tasks"
 	if f.Completed {
 		title = "Completed tasks"
+	} else if f.Snoozed {
+		title = "Snoozed tasks"
 	}
 	s.render(w, status, "inbox", layoutData{Title: title, CSRF: v.CSRF, Actor: v.Actor, Page: d,
 		Flash: takeFlash(w, r), Return: d.Return})
@@ -310,10 +352,10 @@ func (s *Server) renderInbox(w http.ResponseWriter, r *http.Request, v *visit, s
 
 // views are the links of the inbox's assignee views, the member's own
 // tasks and the team's, each with the page's other filters and its
-// Open/Completed view.
+// Open/Completed/Snoozed view.
 func views(f filter) []viewLink {
 	link := func(label, assignee string) viewLink {
-		q := f.query(f.Completed)
+		q := f.query(f.view())
 		q.Set("assignee", assignee) // even the default: the link says which it is
 		return viewLink{Label: label, Href: pageURL(q), Current: f.Assignee == assignee}
 	}
@@ -354,6 +396,7 @@ func (s *Server) section(ctx context.Context, f filter, v *visit, sec sectionDef
 	for _, t := range tasks {
 		row := newRow(t, window)
 		row.Form, row.Selectable, row.Selected = "bulk", !f.Completed, f.Selected[t.ID]
+		row.CSRF, row.Return = v.CSRF, pageURL(f.state())
 		sv.Rows = append(sv.Rows, row)
 	}
 	linkNeighbours(sv.Rows)
@@ -367,7 +410,7 @@ func (s *Server) count(ctx context.Context, f filter, v *visit, key string, sm *
 		return s.Counter.CountTasks(ctx, f.taskFilter(v, key))
 	}
 	return map[string]int{taskbox.DueOverdue: sm.Overdue, taskbox.DueToday: sm.Today, taskbox.DueUpcoming: sm.Upcoming,
-		taskbox.DueNone: sm.NoDueDate, completedSection.Key: sm.Completed}[key], nil
+		taskbox.DueNone: sm.NoDueDate, completedSection.Key: sm.Completed, snoozedSection.Key: sm.Snoozed}[key], nil
 }
 
 // listTasks reads up to n tasks of a filter, a page of at most 100 at a time.
@@ -400,7 +443,12 @@ func linkNeighbours(rows []rowView) {
 }
 
 func newRow(t *taskbox.Task, w taskbox.Window) rowView {
-	row := rowView{Task: t, DueText: dueLabel(t.Due, t.Status, w), Done: t.Status == taskbox.StatusCompleted}
+	row := rowView{Task: t, DueText: dueLabel(t.Due, t.Status, w), Done: t.Status == taskbox.StatusCompleted,
+		MinSnooze: w.Now.In(w.TodayStart.Location()).Format("2006-01-02T15:04")}
+	if t.SnoozedUntil != nil {
+		row.SnoozedISO = t.SnoozedUntil.String()
+		row.SnoozedText = "Snoozed until " + t.SnoozedUntil.In(w.TodayStart.Location()).Format("Mon 2 Jan 15:04")
+	}
 	if t.Due != nil {
 		row.DueISO = t.Due.String()
 		row.Overdue = t.Status == taskbox.StatusPending && w.Classify(t.Due) == taskbox.DueOverdue

@@ -79,6 +79,9 @@ func (s *Server) handleLeadPage(w http.ResponseWriter, r *http.Request, v *visit
 		for _, t := range page.Tasks {
 			row := newRow(t, window)
 			row.Form = "rowforms"
+			if l.status == "pending" {
+				row.CSRF, row.Return = v.CSRF, d.Return
+			}
 			l.list.Rows = append(l.list.Rows, row)
 		}
 		if page.NextCursor != nil {

@@ -36,6 +36,9 @@ func parsePages(assets map[string]string) (*pageSet, error) {
 			return *p
 		},
 		"args": func(v ...any) []any { return v },
+		"repeatWords": func(r *taskbox.Recurrence) string {
+			return "Repeats " + r.Words() + ", counted from the " + map[string]string{"due": "due date", "completion": "completion"}[r.From]
+		},
 		"itoa": func(i int64) string { return strconv.FormatInt(i, 10) },
 	}
 	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/parts.html",

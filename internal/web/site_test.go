@@ -55,7 +55,7 @@ func newSite(t testing.TB, o siteOptions) *site {
 	if err != nil {
 		t.Fatalf("MailKey: %v", err)
 	}
-	w := &web.Server{Accounts: db, Campaigns: db, Leads: db, Search: db, Tasks: db, Inbox: db, Members: db, Owners: db, Notes: db, Categories: db, People: db, Sessions: db, Logger: logger,
+	w := &web.Server{Accounts: db, Campaigns: db, Leads: db, Search: db, Tasks: db, Inbox: db, Members: db, Owners: db, Notes: db, Categories: db, People: db, Notices: db, Sessions: db, Logger: logger,
 		Key: key, IdleTimeout: o.idle, PageSize: o.pageSize, SignInBurst: o.signInBurst, SignInEvery: o.signInEvery, MailKey: mailKey, Unsubscribe: db}
 	limit := httpapi.NewRateLimiter(o.rateLimit)
 	if limit != nil {

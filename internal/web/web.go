@@ -54,7 +54,10 @@ type Server struct {
 	// Sessions remembers signed-out sessions; without it signing out only
 	// clears the browser's cookie.
 	Sessions taskbox.WebSessionService
-	Logger   *slog.Logger
+	// Notices are the reminders shown atop the inbox until dismissed
+	// (nil: none).
+	Notices taskbox.NoticeService
+	Logger  *slog.Logger
 	// Key seals and signs session cookies; every server of one database
 	// must use the same key (store.DB.WebSessionKey).
 	Key []byte
@@ -161,6 +164,9 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("POST /tasks/{id}/reopen", s.form(s.handleSetStatus(taskbox.StatusPending)))
 	mux.HandleFunc("POST /tasks/{id}/assign", s.form(s.handleAssign))
 	mux.HandleFunc("POST /tasks/{id}/owner", s.form(s.handleLeadOwner))
+	mux.HandleFunc("POST /notices/{id}/dismiss", s.form(s.handleDismissNotice))
+	mux.HandleFunc("POST /tasks/{id}/snooze", s.form(s.handleSnooze))
+	mux.HandleFunc("POST /tasks/{id}/unsnooze", s.form(s.handleUnsnooze))
 	mux.HandleFunc("GET /tasks/{id}/delete", s.signedIn(s.handleConfirmDelete))
 	mux.HandleFunc("POST /tasks/{id}/delete", s.form(s.handleDeleteTask))
 	mux.HandleFunc("GET /leads/{id}", s.signedIn(s.handleLeadPage))

@@ -372,10 +372,33 @@
     } else if (key === "e" && onRow) {
       ev.preventDefault();
       setTimeout(function () { inlineEdit(cur); }, 0);
+    } else if (key === "s" && onRow) {
+      var menu = cur.querySelector("details.snooze"), un = cur.querySelector("form.unsnooze button");
+      if (menu) { ev.preventDefault(); openSnooze(cur, menu); }
+      else if (un) { ev.preventDefault(); un.tabIndex = 0; un.focus(); }
     } else if (key === " " && onRow) {
       var box = cur.querySelector("input.sel");
       if (box) { ev.preventDefault(); box.checked = !box.checked; syncBulk(); announce(box.checked ? "Ticked." : "Unticked."); }
     }
+  }
+
+  // s opens the snooze menu of the row in focus: its choices take Tab and
+  // the arrow keys, Enter snoozes, Escape closes it and goes back to the row.
+  function openSnooze(row, menu) {
+    var controls = menu.querySelectorAll("form input, form button");
+    controls.forEach(function (c) { c.tabIndex = 0; });
+    menu.open = true;
+    var first = menu.querySelector("input[type=radio]:checked") || menu.querySelector("input[type=radio]");
+    if (first) first.focus();
+    menu.addEventListener("keydown", function esc(e) {
+      if (e.key !== "Escape") return;
+      e.preventDefault();
+      e.stopPropagation();
+      menu.removeEventListener("keydown", esc);
+      menu.open = false;
+      controls.forEach(function (c) { c.tabIndex = -1; });
+      row.focus();
+    });
   }
 
   // e edits the due date and priority of the row in focus, in the row.
@@ -418,7 +441,7 @@
   function rovingRows(root) {
     root.querySelectorAll("li.task").forEach(function (li) {
       li.tabIndex = 0;
-      li.querySelectorAll("a, button, input").forEach(function (c) { c.tabIndex = -1; });
+      li.querySelectorAll("a, button, input, select, summary").forEach(function (c) { c.tabIndex = -1; });
     });
   }
 

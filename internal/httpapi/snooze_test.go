@@ -1,0 +1,159 @@
+package httpapi_test
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	taskbox "github.com/taskboxhq/taskbox"
+)
+
+// snoozedUntil reads a task answer's snoozed_until ("null" when not snoozed).
+func snoozedUntil(t *testing.T, r *tbResp) string {
+	t.Helper()
+	tbWantStatus(t, r, http.StatusOK)
+	return string(tbField(t, tbField(t, r.Body, "data"), "snoozed_until"))
+}
+
+func TestSnooze_HidesTheTaskUntilUnsnoozed(t *testing.T) {
+	api := tbNewAPI(t)
+	acct := api.Account(t, "snooze", "Asia/Tokyo")
+	lm := api.LeadMap(t, acct.Key, "lead@example.com")
+	task, _ := api.CreateTask(t, acct.Key, tbTaskBody(lm, map[string]string{"due_date": `"2020-01-01"`}))
+	other, _ := api.CreateTask(t, acct.Key, tbTaskBody(lm, nil))
+
+	// A date means 09:00 that day in the account's zone (Tokyo: 00:00Z).
+	day := time.Now().AddDate(0, 0, 3).Format(time.DateOnly)
+	r := api.Post(t, fmt.Sprintf("%s/%d/snooze", tbTasksPath, task.ID), acct.Key, `{"until": "`+day+`"}`)
+	if got := snoozedUntil(t, r); got != `"`+day+`T00:00:00.000Z"` {
+		t.Fatalf("snoozed_until = %s, want %sT00:00:00.000Z", got, day)
+	}
+	// The due date is untouched, and the key order holds: snoozed_until
+	// and recurrence after the existing fields.
+	if !strings.Contains(string(r.Body), `"due_date":"2020-01-01"`) || !strings.Contains(string(r.Body), `"campaign":{`) ||
+		strings.Index(string(r.Body), `"snoozed_until"`) < strings.Index(string(r.Body), `"campaign":{`) ||
+		!strings.HasSuffix(strings.TrimSpace(string(r.Body)), `"recurrence":null,"reminders":[]}}`) {
+		t.Errorf("snoozed task: %s", r.Body)
+	}
+
+	ids := func(query string) string {
+		var page tbList
+		r := api.Get(t, tbTasksPath+query, acct.Key)
+		tbWantStatus(t, r, http.StatusOK)
+		tbDecode(t, r.Body, &page)
+		var out []string
+		for _, raw := range page.Data {
+			out = append(out, string(tbField(t, raw, "id")))
+		}
+		return strings.Join(out, ",")
+	}
+	one, two := fmt.Sprint(task.ID), fmt.Sprint(other.ID)
+	for query, want := range map[string]string{
+		"": two, "?snoozed=false": two, "?snoozed=true": one, "?snoozed=all": one + "," + two,
+		"?due=overdue": "", "?due=overdue&snoozed=all": one, "?status=all": two,
+	} {
+		if got := ids(query); got != want {
+			t.Errorf("inbox%s = [%s], want [%s]", query, got, want)
+		}
+	}
+	r = api.Get(t, tbTasksPath+"/summary", acct.Key)
+	tbWantStatus(t, r, http.StatusOK)
+	if want := `{"ok":true,"data":{"overdue":0,"today":0,"upcoming":0,"no_due_date":1,"completed":0,"snoozed":1}}`; strings.TrimSpace(string(r.Body)) != want {
+		t.Errorf("summary = %s, want %s", r.Body, want)
+	}
+
+	// Unsnooze: back at once, counted again; the audit trail has both.
+	r = api.Post(t, fmt.Sprintf("%s/%d/unsnooze", tbTasksPath, task.ID), acct.Key, ``)
+	if got := snoozedUntil(t, r); got != "null" {
+		t.Fatalf("after unsnooze snoozed_until = %s", got)
+	}
+	if got := ids(""); got != one+","+two {
+		t.Errorf("inbox after unsnooze = [%s]", got)
+	}
+	r = api.Get(t, tbTasksPath+"/summary", acct.Key)
+	if want := `{"ok":true,"data":{"overdue":1,"today":0,"upcoming":0,"no_due_date":1,"completed":0,"snoozed":0}}`; strings.TrimSpace(string(r.Body)) != want {
+		t.Errorf("summary = %s, want %s", r.Body, want)
+	}
+	r = api.Get(t, fmt.Sprintf("%s/%d/events", tbTasksPath, task.ID), acct.Key)
+	if n := strings.Count(string(r.Body), `"snoozed_until":{"old"`); n != 2 {
+		t.Errorf("%d snoozed_until changes in the trail, want 2: %s", n, r.Body)
+	}
+
+	// Bulk: set.snoozed_until snoozes both, null unsnoozes them; a
+	// date-time with an offset is kept as its instant.
+	until := time.Now().Add(48 * time.Hour).UTC().Truncate(time.Second)
+	body := fmt.Sprintf(`{"ids": [%d, %d], "set": {"snoozed_until": %q}}`, task.ID, other.ID, until.In(time.FixedZone("", 2*3600)).Format(time.RFC3339))
+	r = api.Post(t, tbTasksPath+"/bulk-update", acct.Key, body)
+	tbWantStatus(t, r, http.StatusOK)
+	if n := strings.Count(string(r.Body), `"snoozed_until":"`+until.Format(taskbox.TimestampLayout)+`"`); n != 2 {
+		t.Errorf("bulk snooze: %s", r.Body)
+	}
+	if got := ids(""); got != "" {
+		t.Errorf("inbox after bulk snooze = [%s]", got)
+	}
+	r = api.Post(t, tbTasksPath+"/bulk-update", acct.Key, fmt.Sprintf(`{"ids": [%d, %d], "set": {"snoozed_until": null}}`, task.ID, other.ID))
+	if n := strings.Count(string(r.Body), `"snoozed_until":null`); n != 2 {
+		t.Errorf("bulk unsnooze: %s", r.Body)
+	}
+
+	// Completing a snoozed task ends its snooze.
+	api.Post(t, fmt.Sprintf("%s/%d/snooze", tbTasksPath, task.ID), acct.Key, `{"until": "`+day+`"}`)
+	r = api.Post(t, fmt.Sprintf("%s/%d/complete", tbTasksPath, task.ID), acct.Key, ``)
+	if got := snoozedUntil(t, r); got != "null" {
+		t.Errorf("a completed task stays snoozed: %s", r.Body)
+	}
+	r = api.Get(t, tbTasksPath+"/summary", acct.Key)
+	if want := `{"ok":true,"data":{"overdue":0,"today":0,"upcoming":0,"no_due_date":1,"completed":1,"snoozed":0}}`; strings.TrimSpace(string(r.Body)) != want {
+		t.Errorf("summary = %s, want %s", r.Body, want)
+	}
+}
+
+func TestSnooze_Rules(t *testing.T) {
+	api := tbNewAPI(t)
+	acct := api.Account(t, "rules", "")
+	stranger := api.Account(t, "stranger", "")
+	lm := api.LeadMap(t, acct.Key, "lead@example.com")
+	task, _ := api.CreateTask(t, acct.Key, tbTaskBody(lm, nil))
+	done, _ := api.CreateTask(t, acct.Key, tbTaskBody(lm, nil))
+	api.Post(t, fmt.Sprintf("%s/%d/complete", tbTasksPath, done.ID), acct.Key, ``)
+	path := fmt.Sprintf("%s/%d/snooze", tbTasksPath, task.ID)
+	past := time.Now().Add(-time.Minute).UTC().Format(time.RFC3339)
+	for _, c := range []struct{ name, path, body, field, msg string }{
+		{"missing until", path, `{}`, "until", "is required"},
+		{"null until", path, `{"until": null}`, "until", "is required"},
+		{"number", path, `{"until": 5}`, "until", "must be a string"},
+		{"words", path, `{"until": "next Tuesday"}`, "until", taskbox.SnoozeUntilRule},
+		{"bad date", path, `{"until": "2030-13-01"}`, "until", taskbox.SnoozeUntilRule},
+		{"past", path, `{"until": "` + past + `"}`, "until", taskbox.SnoozeUntilRule},
+		{"yesterday", path, `{"until": "2001-01-01"}`, "until", taskbox.SnoozeUntilRule},
+		{"completed", fmt.Sprintf("%s/%d/snooze", tbTasksPath, done.ID), `{"until": "2099-01-01"}`, "until", "cannot snooze a completed task"},
+		{"patch past", "", `{"snoozed_until": "` + past + `"}`, "snoozed_until", taskbox.SnoozeUntilRule},
+		{"bulk past", tbTasksPath + "/bulk-update", fmt.Sprintf(`{"ids": [%d], "set": {"snoozed_until": "%s"}}`, task.ID, past), "set.snoozed_until", taskbox.SnoozeUntilRule},
+		{"bulk completed", tbTasksPath + "/bulk-update", fmt.Sprintf(`{"ids": [%d, %d], "set": {"snoozed_until": "2099-01-01"}}`, task.ID, done.ID), "set.snoozed_until", "cannot snooze a completed task"},
+	} {
+		var r *tbResp
+		if c.path == "" {
+			r = api.Do(t, http.MethodPatch, fmt.Sprintf("%s/%d", tbTasksPath, task.ID), acct.Key, c.body)
+		} else {
+			r = api.Post(t, c.path, acct.Key, c.body)
+		}
+		e := tbWantError(t, r, http.StatusUnprocessableEntity, "VALIDATION_ERROR")
+		if got := e.Detail(c.field); got != c.msg {
+			t.Errorf("%s: details %v, want %s: %q", c.name, e.Error.Details, c.field, c.msg)
+		}
+	}
+	// Nothing half-stored: the bulk update that failed on its second task
+	// left the first unsnoozed.
+	if got := snoozedUntil(t, api.Get(t, fmt.Sprintf("%s/%d", tbTasksPath, task.ID), acct.Key)); got != "null" {
+		t.Errorf("a failed bulk snooze left the first task snoozed: %s", got)
+	}
+	tbWantError(t, api.Post(t, path, acct.Key, `[]`), http.StatusBadRequest, "BAD_REQUEST")
+	tbWantError(t, api.Post(t, path, acct.Key, ``), http.StatusBadRequest, "BAD_REQUEST")
+	tbWantError(t, api.Get(t, tbTasksPath+"?snoozed=yes", acct.Key), http.StatusBadRequest, "BAD_REQUEST")
+	// Another account's task is missing, in both directions.
+	tbWantError(t, api.Post(t, path, stranger.Key, `{"until": "2099-01-01"}`), http.StatusNotFound, "NOT_FOUND")
+	tbWantError(t, api.Post(t, fmt.Sprintf("%s/%d/unsnooze", tbTasksPath, task.ID), stranger.Key, ``), http.StatusNotFound, "NOT_FOUND")
+	tbWantError(t, api.Post(t, tbTasksPath+"/99999/snooze", acct.Key, `{"until": "2099-01-01"}`), http.StatusNotFound, "NOT_FOUND")
+}
