@@ -12,7 +12,7 @@ import (
 	taskbox "github.com/taskboxhq/taskbox"
 )
 
-// TimerDigest is a member's morning digest (subject: the member; slot ”;
+// TimerDigest is a member's morning digest (subject: the member; the slot empty;
 // armed_key: the local day it is armed for). It is one timer per member
 // that never ends while the member gets a digest: each firing makes the
 // day's digest (makeDigest) and moves the timer on to the next digest day
