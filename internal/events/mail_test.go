@@ -70,15 +70,13 @@ func TestDigestMail(t *testing.T) {
 		}
 		taskIDs = append(taskIDs, task.ID)
 	}
+	// The digests are the members' digest timers, fired by the worker.
 	runDigests := func() {
 		t.Helper()
-		for _, id := range []int64{kei, lou, kei + 2} {
-			if _, err := e.db.RunDigest(context.Background(), id, e.clock.Now().Time); err != nil {
-				t.Fatal(err)
-			}
+		for range 2 {
+			e.drain(t, w)
+			w.Wait()
 		}
-		e.drain(t, w)
-		w.Wait()
 	}
 	// Sunday 23:00 UTC is Monday 08:00 in Tokyo; Monday 16:00 UTC is 08:00 in Los Angeles.
 	e.clock.now = time.Date(2026, 12, 6, 23, 0, 0, 0, time.UTC)
@@ -121,6 +119,61 @@ func TestDigestMail(t *testing.T) {
 		t.Fatalf("mails sent = %v", c)
 	}
 }
+
+// A server that starts after the digest hour (the clock jumps past it),
+// and a digest hour changed to one already past, still send the day's
+// digest, once; a member whose digest is off gets none.
+func TestDigestLate(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	smtpd := mailtest.Start(t, nil, false)
+	w, _ := e.mailWorker(t, smtpd.Addr)
+	e.clock.now = time.Date(2026, 12, 7, 5, 0, 0, 0, time.UTC) // Monday
+	admin := taskbox.NewContextWithActor(context.Background(), taskbox.LocalAdmin(e.acct))
+	ana := e.addMailMember(t, "Ana", "ana@example.com", "UTC")
+	bo := e.addMailMember(t, "Bo", "bo@example.com", "UTC")
+	cy := e.addMailMember(t, "Cy", "cy@example.com", "UTC")
+	if _, err := e.db.UpdateMember(admin, bo, &taskbox.MemberUpdate{DigestHour: ptrInt(18)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.db.UpdateMember(admin, cy, &taskbox.MemberUpdate{Digest: ptrString("off")}); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []int64{ana, bo, cy} {
+		due := "2026-12-07"
+		if _, err := e.db.CreateTask(e.ctx, &taskbox.TaskCreate{LeadMapID: e.mapID, Name: "Task", DueDate: &due, Priority: taskbox.PriorityLow,
+			AssigneeSet: true, AssigneeID: id}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.clock.now = time.Date(2026, 12, 7, 14, 0, 0, 0, time.UTC) // the server was down from 05:00 to 14:00
+	e.drain(t, w)
+	w.Wait()
+	if got := smtpd.Mails(); len(got) != 1 || got[0].To[0] != "ana@example.com" {
+		t.Fatalf("after a late start: %d mails", len(got))
+	}
+	if _, err := e.db.UpdateMember(admin, bo, &taskbox.MemberUpdate{DigestHour: ptrInt(9)}); err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		e.drain(t, w)
+		w.Wait()
+	}
+	if got := smtpd.Mails(); len(got) != 2 || got[1].To[0] != "bo@example.com" {
+		t.Fatalf("after a change to a past hour: %d mails", len(got))
+	}
+	// Tuesday 09:00 (Bo's) and 08:00 (Ana's): one each, not a second Monday's.
+	e.clock.now = time.Date(2026, 12, 8, 9, 0, 0, 0, time.UTC)
+	for range 3 {
+		e.drain(t, w)
+		w.Wait()
+	}
+	if got := smtpd.Mails(); len(got) != 4 {
+		t.Fatalf("Tuesday: %d mails in all, want 4", len(got))
+	}
+}
+
+func ptrInt(n int) *int { return &n }
 
 // A mail server that refuses, then is down, is retried until it takes the
 // mail; the metrics count the failed attempts and the mail sent.

@@ -89,6 +89,10 @@ func makeDigest(ctx context.Context, tx *Tx, m *taskbox.Member, acct *taskbox.Ac
 func digestContent(ctx context.Context, tx *Tx, m *taskbox.Member, loc *time.Location, now time.Time) (*taskbox.MailData, error) {
 	data := &taskbox.MailData{MemberID: m.ID, MemberName: m.Name, Zone: loc.String()}
 	w := taskbox.NewWindow(now, loc)
+	var err error
+	if data.Reminders, err = digestReminders(ctx, tx, m, loc, w); err != nil {
+		return nil, err
+	}
 	for _, section := range []struct {
 		due  string
 		into *[]taskbox.MailTask
@@ -145,16 +149,9 @@ func leadName(l *taskbox.TaskLead) string {
 	return strings.Join(parts, " ")
 }
 
-// settingsChanged is called in the transaction of every change to a
-// member's settings or email. The digest timer is armed there once the
-// timers mechanism is in (see RunDigest meanwhile).
-func settingsChanged(ctx context.Context, tx *Tx, m *taskbox.Member) error {
-	return nil
-}
-
 // RunDigest makes a member's digest for its local day at now, when it is
-// due and not made yet, and returns the queued mail's id (0: none). It is
-// what the digest timer does when it fires.
+// due and not made yet, and returns the queued mail's id (0: none): what
+// the digest timer does when it fires (fireDigest), for tests and tools.
 func (db *DB) RunDigest(ctx context.Context, memberID int64, now time.Time) (id int64, err error) {
 	err = db.inWrite(ctx, func(tx *Tx) error {
 		id = 0

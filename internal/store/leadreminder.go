@@ -197,6 +197,10 @@ func fireLeadReminder(ctx context.Context, tx *Tx, d *dispatch, t timer) (fireOu
 	if err := addNotice(ctx, tx, t.accountID, member, nil, ev.LeadMapID, "Reminder for "+ev.LeadEmail+": "+ev.Message); err != nil {
 		return 0, err
 	}
+	if err := queueReminderMail(ctx, tx, t.accountID, member, taskbox.MailLeadReminder, fmt.Sprintf("lead_reminder:%d", t.subjectID), nil,
+		&taskbox.MailReminder{LeadMapID: ev.LeadMapID, LeadID: ev.LeadID, Lead: ev.LeadEmail, Message: ev.Message}); err != nil {
+		return 0, err
+	}
 	data, err := json.Marshal(ev)
 	if err != nil {
 		return 0, err

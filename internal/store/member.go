@@ -116,6 +116,9 @@ func (db *DB) CreateMember(ctx context.Context, n taskbox.NewMember) (out *taskb
 		if err != nil {
 			return err
 		}
+		if err := settingsChanged(ctx, tx, m); err != nil {
+			return err
+		}
 		out = &taskbox.CreatedMember{Member: *m}
 		if out.Key, err = createKey(ctx, tx, m.AccountID, m.ID, "default"); err != nil {
 			return err

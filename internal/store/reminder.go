@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"time"
 
@@ -131,6 +132,11 @@ func fireTaskReminder(ctx context.Context, tx *Tx, d *dispatch, t timer) (fireOu
 	}
 	text := "Reminder: “" + task.Name + "” is due " + task.Due.String() + "."
 	if err := addNotice(ctx, tx, t.accountID, assignee, task.ID, task.LeadMapID, text); err != nil {
+		return 0, err
+	}
+	if err := queueReminderMail(ctx, tx, t.accountID, assignee, taskbox.MailTaskReminder,
+		fmt.Sprintf("task_reminder:%d:%s:%s", task.ID, t.slot, t.armedKey), task.Due,
+		&taskbox.MailReminder{TaskID: task.ID, TaskName: task.Name, Before: t.slot}); err != nil {
 		return 0, err
 	}
 	return fired, fireTaskEvent(ctx, d, t, task, taskbox.EventTypeTaskReminder, "evt_reminder_"+t.slot)

@@ -55,7 +55,7 @@ type firer func(ctx context.Context, tx *Tx, d *dispatch, t timer) (fireOutcome,
 
 // firers are the kinds' firers.
 var firers = map[string]firer{TimerDue: fireDue, TimerUnsnooze: fireUnsnooze, TimerTaskReminder: fireTaskReminder,
-	TimerLeadReminder: fireLeadReminder}
+	TimerLeadReminder: fireLeadReminder, TimerDigest: fireDigest}
 
 // timerSet is the SQL that arms a timer for key at fireAt. A new key arms
 // it (moving back to a key that already fired too); the same key arms it

@@ -53,7 +53,16 @@ CREATE TABLE digests (
     PRIMARY KEY (member_id, day)
 );
 
+-- Each member's digest is a timer of kind digest (migration 00011's
+-- timers), armed when its settings change. The members that exist now get
+-- one that fires at once: its firing finds the member's next digest time
+-- and re-arms itself for it.
+INSERT INTO timers (kind, subject_id, slot, account_id, armed_key, fire_at, armed)
+    SELECT 'digest', id, '', account_id, '', 0, 1 FROM team_members
+    WHERE removed_at IS NULL AND email IS NOT NULL AND digest = 'daily';
+
 -- +goose Down
+DELETE FROM timers WHERE kind = 'digest';
 DROP TABLE digests;
 DROP TABLE mail_deliveries;
 ALTER TABLE team_members DROP COLUMN work_end;
