@@ -272,18 +272,12 @@ func (db *DB) SummarizeFor(ctx context.Context, loc *time.Location, now time.Tim
 	if a.Any() {
 		return db.Summarize(ctx, loc, now)
 	}
-	s, err := db.CountSections(ctx, taskbox.TaskFilter{Location: loc, Now: now, Assignee: a})
-	if err != nil {
-		return nil, err
-	}
-	s.Snoozed, err = db.CountTasks(ctx, taskbox.TaskFilter{Location: loc, Now: now, Assignee: a,
-		Status: string(taskbox.StatusPending), Snoozed: taskbox.SnoozedOnly})
-	return s, err
+	return db.CountSections(ctx, taskbox.TaskFilter{Location: loc, Now: now, Assignee: a})
 }
 
 // CountSections counts the inbox sections (Overdue, Today, Upcoming, No due
-// date, Completed) of the tasks f selects, its Status, Due, Sort, Limit and
-// Cursor aside: the web inbox's exact counts under filters. It is one
+// date, Completed, Snoozed) of the tasks f selects, its Status, Due,
+// Snoozed, Sort, Limit and Cursor aside: the web inbox's exact counts under filters. It is one
 // statement that reads each selected task once, in the index that its
 // filters seek (tasks_count_priority, tasks_count_campaign, the assignee's,
 // or the search's matches), rather than a count per section.
@@ -299,7 +293,7 @@ func (db *DB) CountSections(ctx context.Context, f taskbox.TaskFilter) (*taskbox
 		f.Now = db.Now().Time
 	}
 	f.Assignee = f.Assignee.Resolve(actor)
-	f.Status, f.Due = "all", ""
+	f.Status, f.Due, f.Snoozed = "all", "", taskbox.SnoozedAll
 	plan, err := db.planSearch(ctx, f.Query)
 	if err != nil {
 		return nil, err
@@ -307,13 +301,16 @@ func (db *DB) CountSections(ctx context.Context, f taskbox.TaskFilter) (*taskbox
 	w := taskbox.NewWindow(f.Now, f.Location)
 	var sums []string
 	var args []any
+	// a snoozed task is in Snoozed only; the others as the lists have them
+	// (taskConditions without SnoozedOnly: snoozed_until IS NULL)
 	for _, due := range []string{taskbox.DueOverdue, taskbox.DueToday, taskbox.DueUpcoming, taskbox.DueNone} {
 		cond, a := dueCondition(due, w)
-		sums = append(sums, "COALESCE(SUM(CASE WHEN t.status = ? AND "+cond+" THEN 1 ELSE 0 END), 0)")
+		sums = append(sums, "COALESCE(SUM(CASE WHEN t.status = ? AND t.snoozed_until IS NULL AND "+cond+" THEN 1 ELSE 0 END), 0)")
 		args = append(append(args, string(taskbox.StatusPending)), a...)
 	}
-	sums = append(sums, "COALESCE(SUM(CASE WHEN t.status = ? THEN 1 ELSE 0 END), 0)")
-	args = append(args, string(taskbox.StatusCompleted))
+	sums = append(sums, "COALESCE(SUM(CASE WHEN t.status = ? AND t.snoozed_until IS NULL THEN 1 ELSE 0 END), 0)",
+		"COALESCE(SUM(CASE WHEN t.status = ? AND t.snoozed_until IS NOT NULL THEN 1 ELSE 0 END), 0)")
+	args = append(args, string(taskbox.StatusCompleted), string(taskbox.StatusPending))
 	where, whereArgs := taskConditions(db.dialect, actor.AccountID(), f, plan)
 	if len(f.Priorities) > 0 || f.CampaignID != 0 {
 		// the condition of the partial indexes tasks_count_priority and
@@ -327,7 +324,7 @@ func (db *DB) CountSections(ctx context.Context, f taskbox.TaskFilter) (*taskbox
 	query := "SELECT " + strings.Join(sums, ", ") + " FROM " + from + " WHERE " + strings.Join(where, " AND ")
 	s := &taskbox.Summary{}
 	err = db.inStatement(ctx, func(tx *Tx) error {
-		return tx.queryRow(ctx, query, append(args, whereArgs...)...).Scan(&s.Overdue, &s.Today, &s.Upcoming, &s.NoDueDate, &s.Completed)
+		return tx.queryRow(ctx, query, append(args, whereArgs...)...).Scan(&s.Overdue, &s.Today, &s.Upcoming, &s.NoDueDate, &s.Completed, &s.Snoozed)
 	})
 	return s, err
 }

@@ -315,13 +315,7 @@ func (s *Server) renderInbox(w http.ResponseWriter, r *http.Request, v *visit, s
 		}
 	}
 	d.CompletedCount = count(counts, completedSection.Key)
-	d.SnoozedCount = sm.Snoozed
-	if f.Active() {
-		if d.SnoozedCount, err = s.Counter.CountTasks(ctx, f.taskFilter(v, snoozedSection.Key)); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-	}
+	d.SnoozedCount = count(counts, snoozedSection.Key)
 	list := sections
 	if f.Completed {
 		list = []sectionDef{completedSection}

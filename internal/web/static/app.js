@@ -353,6 +353,7 @@
       return;
     }
     if (key === "x" && $("focus-complete")) { ev.preventDefault(); $("focus-complete").click(); return; }
+    if (key === "s" && $("focus-snooze")) { ev.preventDefault(); openSnooze($("focus-snooze").querySelector("summary"), $("focus-snooze")); return; }
     if (!list.length) return;
     if (key === "j" || key === "k" || (onRow && (key === "ArrowDown" || key === "ArrowUp"))) {
       ev.preventDefault();
