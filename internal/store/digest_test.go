@@ -184,3 +184,44 @@ func TestDigest(t *testing.T) {
 		t.Fatalf("after the sweep: %v", counts)
 	}
 }
+
+// A task created without reminders takes its assignee's default_reminders,
+// armed like its own; one created with "reminders": [] keeps none.
+func TestDefaultRemindersOnCreate(t *testing.T) {
+	t.Parallel()
+	db := newTestDB(t)
+	f := newFixture(t, db, "defaults", "UTC", 1)
+	ana, anaCtx := f.addMember(t, db, taskbox.NewMember{Name: "Ana"})
+	if _, err := db.UpdateMember(anaCtx, ana.ID, &taskbox.MemberUpdate{DefaultReminders: &[]string{"PT15M", "P1D"}}); err != nil {
+		t.Fatal(err)
+	}
+	due := time.Now().Add(72 * time.Hour).UTC().Format(time.RFC3339)
+	create := func(c taskbox.TaskCreate) *taskbox.Task {
+		t.Helper()
+		c.LeadMapID, c.Name, c.DueDate = f.mapIDs[0], "Call", &due
+		task, err := db.CreateTask(f.ctx, &c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stored, err := db.FindTaskByID(f.ctx, task.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(stored.Reminders, task.Reminders) {
+			t.Fatalf("answered reminders %v, stored %v", task.Reminders, stored.Reminders)
+		}
+		return task
+	}
+	if got := create(taskbox.TaskCreate{AssigneeSet: true, AssigneeID: ana.ID}).Reminders; !slices.Equal(got, []string{"PT15M", "P1D"}) {
+		t.Fatalf("assigned to Ana without reminders: %v", got)
+	}
+	if got := create(taskbox.TaskCreate{AssigneeSet: true, AssigneeID: ana.ID, Reminders: []string{}}).Reminders; len(got) != 0 {
+		t.Fatalf("assigned to Ana with reminders []: %v", got)
+	}
+	if got := create(taskbox.TaskCreate{AssigneeSet: true, AssigneeID: ana.ID, Reminders: []string{"PT1H"}}).Reminders; !slices.Equal(got, []string{"PT1H"}) {
+		t.Fatalf("assigned to Ana with its own reminders: %v", got)
+	}
+	if got := create(taskbox.TaskCreate{}).Reminders; len(got) != 0 {
+		t.Fatalf("unassigned: %v", got)
+	}
+}

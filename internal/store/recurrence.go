@@ -36,8 +36,8 @@ func nextOccurrence(ctx context.Context, tx *Tx, actor *taskbox.Actor, t *taskbo
 	rec := *t.Recurrence
 	c := &taskbox.TaskCreate{
 		LeadMapID: t.LeadMapID, Name: t.Name, Description: t.Description, Priority: t.Priority, Due: due, Recurrence: &rec,
-		Reminders:   t.Reminders,
-		AssigneeSet: true, // the same assignee, or none as before
+		Reminders:   remindersOf(t.Reminders), // never nil: the series keeps its own, not the default
+		AssigneeSet: true,                     // the same assignee, or none as before
 	}
 	if t.Assignee != nil {
 		c.AssigneeID = t.Assignee.ID

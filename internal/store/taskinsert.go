@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -103,6 +104,11 @@ func createTasks(ctx context.Context, tx *Tx, ns []*newTask) error {
 		}
 		t := n.t
 		t.Lead.ID, t.Campaign.ID = t.LeadID, t.CampaignID
+		if n.c.Reminders == nil && t.Assignee != nil {
+			if err := takeDefaultReminders(ctx, tx, n.actor.AccountID(), t); err != nil {
+				return err
+			}
+		}
 		if err := countTask(ctx, tx, n.actor.AccountID(), countStatus(t), t.Due, 1); err != nil {
 			return err
 		}
@@ -111,6 +117,25 @@ func createTasks(ctx context.Context, tx *Tx, ns []*newTask) error {
 		}
 	}
 	return nil
+}
+
+// takeDefaultReminders gives a new task created without reminders its
+// assignee's default_reminders (SPEC §9), before its timers are armed.
+func takeDefaultReminders(ctx context.Context, tx *Tx, accountID int64, t *taskbox.Task) error {
+	var def sql.NullString
+	err := tx.queryRow(ctx, `SELECT default_reminders FROM team_members WHERE id = ? AND account_id = ?`, t.Assignee.ID, accountID).Scan(&def)
+	if errors.Is(err, sql.ErrNoRows) || !def.Valid || def.String == "" {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	var rs []string
+	if err := json.Unmarshal([]byte(def.String), &rs); err != nil || len(rs) == 0 {
+		return err
+	}
+	t.Reminders = rs
+	_, err = tx.exec(ctx, `UPDATE tasks SET reminders = ? WHERE id = ?`, remindersColumn(rs), t.ID)
+	return err
 }
 
 // leadMapLookup reads what a task copies from its lead map; no row when
