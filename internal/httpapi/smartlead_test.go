@@ -633,7 +633,11 @@ func TestSmartLead_BusinessHours(t *testing.T) {
 	acct := a.Account(t, "sl", "Europe/Berlin")
 	path, data := a.slConnect(t, acct.Key, "")
 	tokyo := a.Member(t, acct, taskbox.NewMember{Name: "Aiko", Email: "aiko@example.com", Role: taskbox.RoleMember, Timezone: "Asia/Tokyo"})
-	friday := time.Date(2026, 3, 6, 7, 0, 0, 0, time.UTC) // 16:00 in Tokyo, 08:00 in Berlin
+	// Omar works Sunday to Thursday, 08:30–12:00, in Dubai (UTC+4).
+	gulf := a.Member(t, acct, taskbox.NewMember{Name: "Omar", Email: "omar@example.com", Role: taskbox.RoleMember, Timezone: "Asia/Dubai"})
+	tbWantStatus(t, a.Do(t, http.MethodPatch, fmt.Sprintf("/api/v1/team-members/%d", gulf.ID), acct.Key,
+		`{"digest_days":[7,1,2,3,4],"work_hours":{"start":"08:30","end":"12:00"}}`), http.StatusOK)
+	friday := time.Date(2026, 3, 6, 7, 0, 0, 0, time.UTC) // 16:00 in Tokyo, 08:00 in Berlin, 11:00 in Dubai (not a working day)
 	a.DB.Now = func() taskbox.Timestamp { return taskbox.Timestamp{Time: friday} }
 	first := data["rules"].([]any)[0].(map[string]any)
 	for i, c := range []struct {
@@ -642,6 +646,8 @@ func TestSmartLead_BusinessHours(t *testing.T) {
 	}{
 		{fmt.Sprint(tokyo.ID), time.Date(2026, 3, 9, 3, 0, 0, 0, time.UTC)}, // Monday 12:00 in Tokyo
 		{"null", time.Date(2026, 3, 6, 12, 0, 0, 0, time.UTC)},              // Friday 13:00 in Berlin: 4 hours from 09:00
+		// Sunday 08:30–12:00 is 3.5 hours; the last half hour is Monday 08:30–09:00 in Dubai
+		{fmt.Sprint(gulf.ID), time.Date(2026, 3, 9, 5, 0, 0, 0, time.UTC)},
 	} {
 		r := a.Do(t, http.MethodPatch, fmt.Sprintf("/api/v1/rules/%v", first["id"]), acct.Key,
 			`{"then":{"create_task":{"name":"Reply to {{lead.email}}","due":"PT4H","business_hours":true,"assignee":`+c.assignee+`}}}`)
@@ -650,13 +656,18 @@ func TestSmartLead_BusinessHours(t *testing.T) {
 		ev["sl_lead_email"], ev["sl_email_lead_map_id"], ev["stats_id"] = fmt.Sprintf("bh%d@example.com", i), 6100+i, fmt.Sprintf("bh-%d", i)
 		a.slSend(t, path, ev)
 		a.slProcess(t)
+		found := false
 		for _, task := range a.slTasks(t, acct.Key) {
 			if task.LeadMapID != int64(6100+i) {
 				continue
 			}
+			found = true
 			if due, err := time.Parse(time.RFC3339, task.DueDate); err != nil || !due.Equal(c.want) {
 				t.Errorf("assignee %s: due %q, want %s", c.assignee, task.DueDate, c.want.Format(time.RFC3339))
 			}
+		}
+		if !found {
+			t.Errorf("assignee %s: no task on lead map %d", c.assignee, 6100+i)
 		}
 	}
 }

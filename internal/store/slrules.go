@@ -141,7 +141,7 @@ func (p *processing) dueIn(ctx context.Context, d time.Duration, business bool, 
 	if !business {
 		return now.Add(d), nil
 	}
-	wh, err := workingHours(ctx, p.tx, memberID, p.account.Location())
+	wh, err := workingHours(ctx, p.tx, p.account, memberID)
 	if err != nil {
 		return time.Time{}, err
 	}
