@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -118,17 +119,35 @@ func TestFailedKeysLimitedPerAddress(t *testing.T) {
 type slowAccounts struct {
 	taskbox.AccountService
 	arrived chan struct{}
+	mu      sync.Mutex // guards release and fail, which the test changes
 	release chan struct{}
 	fail    error
 }
 
 func (a *slowAccounts) Authenticate(ctx context.Context, key string) (*taskbox.Actor, error) {
+	a.mu.Lock()
+	release, fail := a.release, a.fail
+	a.mu.Unlock()
 	a.arrived <- struct{}{}
-	<-a.release
-	if a.fail != nil {
-		return nil, a.fail
+	<-release
+	if fail != nil {
+		return nil, fail
 	}
 	return a.AccountService.Authenticate(ctx, key)
+}
+
+// releaseAll lets the lookups waiting go on; later ones wait again.
+func (a *slowAccounts) releaseAll() {
+	a.mu.Lock()
+	close(a.release)
+	a.release = make(chan struct{})
+	a.mu.Unlock()
+}
+
+func (a *slowAccounts) setFail(err error) {
+	a.mu.Lock()
+	a.fail = err
+	a.mu.Unlock()
 }
 
 // Many requests with a valid key in flight at once from one address, more
@@ -171,26 +190,25 @@ func TestValidKeysNeverLimitedByAddress(t *testing.T) {
 				answered++
 			}
 		}
-		close(accounts.release)
+		accounts.releaseAll()
 		for n := 0; n < inFlight; n++ {
 			if sum(got) == inFlight {
 				break
 			}
 			got[<-codes]++
 		}
-		accounts.release = make(chan struct{})
 		return got
 	}
 
 	if got := concurrently(acct.Key); got[200] != inFlight {
 		t.Fatalf("%d valid-key requests in flight at once: answers %v, want all 200", inFlight, got)
 	}
-	accounts.fail = taskbox.Errorf(taskbox.EUNAVAILABLE, "The database is busy.")
+	accounts.setFail(taskbox.Errorf(taskbox.EUNAVAILABLE, "The database is busy."))
 	if got := concurrently("tbx_" + strings.Repeat("0", 48)); got[503] != inFlight {
 		t.Fatalf("lookups that fail: answers %v, want all 503", got)
 	}
-	accounts.fail = nil
-	release := func() { close(accounts.release); accounts.release = make(chan struct{}) }
+	accounts.setFail(nil)
+	release := accounts.releaseAll
 	call := func(key string) int {
 		code := make(chan int)
 		go func() { code <- get(key) }()
