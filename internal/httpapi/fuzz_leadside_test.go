@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"strings"
 	"testing"
 
 	taskbox "github.com/taskboxhq/taskbox"
@@ -56,10 +57,14 @@ func FuzzCreateNote(f *testing.F) {
 			t.Fatalf("create-note answer = %s", out)
 		}
 		var sent struct {
-			Note string `json:"note_message"`
+			LeadMap json.RawMessage `json:"email_lead_map_id"`
+			Note    string          `json:"note_message"`
 		}
 		if err := json.Unmarshal(body, &sent); err != nil {
 			t.Fatalf("accepted a body encoding/json refuses: %q", body)
+		}
+		if strings.Trim(string(sent.LeadMap), `"`) != "2433664091" {
+			return // another of the demo's lead maps, whose lead is another
 		}
 		list := tbFuzzSend(h, key.Secret, http.MethodGet, fmt.Sprintf("/api/v1/crm/leads/notes/%d", leadID), nil)
 		var notes struct {
