@@ -147,24 +147,7 @@ func (db *DB) RecordMailAttempt(ctx context.Context, id int64, r MailResult) err
 
 // MailCounts counts the queued mails by status, for operators and tests.
 func (db *DB) MailCounts(ctx context.Context) (map[string]int64, error) {
-	out := map[string]int64{}
-	err := db.inRead(ctx, func(tx *Tx) error {
-		rows, err := tx.query(ctx, `SELECT status, COUNT(*) FROM mail_deliveries GROUP BY status`)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var s string
-			var n int64
-			if err := rows.Scan(&s, &n); err != nil {
-				return err
-			}
-			out[s] = n
-		}
-		return rows.Err()
-	})
-	return out, err
+	return db.countByStatus(ctx, `SELECT status, COUNT(*) FROM mail_deliveries GROUP BY status`)
 }
 
 // MailKey is the server secret that signs the unsubscribe links of mails:

@@ -178,9 +178,15 @@ func (db *DB) SmartLeadSetup(ctx context.Context) (*taskbox.SmartLeadSetup, erro
 
 // InboundCounts counts the received events by status, for /metrics.
 func (db *DB) InboundCounts(ctx context.Context) (map[string]int64, error) {
+	return db.countByStatus(ctx, `SELECT status, COUNT(*) FROM smartlead_inbound GROUP BY status`)
+}
+
+// countByStatus reads a "SELECT status, COUNT(*) … GROUP BY status" query
+// (a constant of the caller's) into a map.
+func (db *DB) countByStatus(ctx context.Context, query string) (map[string]int64, error) {
 	out := map[string]int64{}
 	err := db.inRead(ctx, func(tx *Tx) error {
-		rows, err := tx.query(ctx, `SELECT status, COUNT(*) FROM smartlead_inbound GROUP BY status`)
+		rows, err := tx.query(ctx, query)
 		if err != nil {
 			return err
 		}
