@@ -68,11 +68,7 @@ func (m *Main) tasksUnsnoozeCommand(r *remote) *cobra.Command {
 		Long:  "Bring a snoozed task back into the inbox now.\n" + remoteHelp,
 		Args:  usageArgs(cobra.ExactArgs(1)),
 		RunE: remoteRun(func(cmd *cobra.Command, args []string) error {
-			id, err := taskID(args[0])
-			if err != nil {
-				return err
-			}
-			cl, err := r.client(cmd)
+			id, cl, err := r.idClient(cmd, args[0], "task")
 			if err != nil {
 				return err
 			}

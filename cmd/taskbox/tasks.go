@@ -269,11 +269,7 @@ func (m *Main) tasksShowCommand(r *remote) *cobra.Command {
 		Long:  "Show one task; with --events, its audit trail, oldest first.\n" + remoteHelp,
 		Args:  usageArgs(cobra.ExactArgs(1)),
 		RunE: remoteRun(func(cmd *cobra.Command, args []string) error {
-			id, err := taskID(args[0])
-			if err != nil {
-				return err
-			}
-			cl, err := r.client(cmd)
+			id, cl, err := r.idClient(cmd, args[0], "task")
 			if err != nil {
 				return err
 			}
@@ -400,11 +396,7 @@ func (m *Main) tasksStatusCommand(r *remote, verb string, status taskbox.Status)
 		Long:  short + ".\n" + remoteHelp,
 		Args:  usageArgs(cobra.ExactArgs(1)),
 		RunE: remoteRun(func(cmd *cobra.Command, args []string) error {
-			id, err := taskID(args[0])
-			if err != nil {
-				return err
-			}
-			cl, err := r.client(cmd)
+			id, cl, err := r.idClient(cmd, args[0], "task")
 			if err != nil {
 				return err
 			}
@@ -461,11 +453,7 @@ func (m *Main) tasksDeleteCommand(r *remote) *cobra.Command {
 		Long:  "Delete a task: it leaves every view; its audit trail keeps its last state.\n" + remoteHelp,
 		Args:  usageArgs(cobra.ExactArgs(1)),
 		RunE: remoteRun(func(cmd *cobra.Command, args []string) error {
-			id, err := taskID(args[0])
-			if err != nil {
-				return err
-			}
-			cl, err := r.client(cmd)
+			id, cl, err := r.idClient(cmd, args[0], "task")
 			if err != nil {
 				return err
 			}
