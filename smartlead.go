@@ -3,6 +3,7 @@ package taskbox
 import (
 	"context"
 	"encoding/json"
+	"strings"
 )
 
 // SmartLead's event types (SPEC.md §10). Any other event_type is recorded
@@ -206,3 +207,16 @@ type SmartLeadSetup struct {
 
 // CampaignStatusActive is the status of a campaign mirrored from SmartLead.
 const CampaignStatusActive = "ACTIVE"
+
+// SmartLeadHookURL is the address SmartLead posts an integration's events
+// to: under base (serve --base-url), else under the scheme and host the
+// request came in on.
+func SmartLeadHookURL(base string, https bool, host, token string) string {
+	if base == "" {
+		base = "http://" + host
+		if https {
+			base = "https://" + host
+		}
+	}
+	return strings.TrimRight(base, "/") + "/hooks/smartlead/" + token
+}

@@ -73,15 +73,7 @@ func (s *Server) handleConnectSmartLead(w http.ResponseWriter, r *http.Request) 
 		s.Error(w, r, err)
 		return
 	}
-	base := s.BaseURL
-	if base == "" {
-		scheme := "http"
-		if r.TLS != nil {
-			scheme = "https"
-		}
-		base = scheme + "://" + r.Host
-	}
-	out.URL = strings.TrimRight(base, "/") + "/hooks/smartlead/" + out.Token
+	out.URL = taskbox.SmartLeadHookURL(s.BaseURL, r.TLS != nil, r.Host, out.Token)
 	writeData(w, out)
 }
 

@@ -220,16 +220,8 @@ func (s *Server) handleConnectSmartLead(w http.ResponseWriter, r *http.Request, 
 		s.fail(w, r, err)
 		return
 	}
-	base := s.BaseURL
-	if base == "" {
-		scheme := "http"
-		if r.TLS != nil {
-			scheme = "https"
-		}
-		base = scheme + "://" + r.Host
-	}
 	// Rendered, not redirected: the URL is shown only in this answer.
-	s.renderSmartLead(w, r, v, http.StatusOK, strings.TrimRight(base, "/")+"/hooks/smartlead/"+integ.Token, nil)
+	s.renderSmartLead(w, r, v, http.StatusOK, taskbox.SmartLeadHookURL(s.BaseURL, r.TLS != nil, r.Host, integ.Token), nil)
 }
 
 // ruleFromPath finds the rule of the path among the account's.
