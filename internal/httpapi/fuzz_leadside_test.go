@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -117,7 +118,9 @@ func FuzzUpdateCategory(f *testing.F) {
 			if json.Unmarshal(sent.CategoryID, &s) != nil {
 				s = string(sent.CategoryID)
 			}
-			fmt.Sscan(s, &want)
+			// Base 10 as the server reads it: fmt.Sscan would take
+			// "0000000008" for octal and refuse it.
+			want, _ = strconv.ParseInt(strings.TrimSpace(s), 10, 64)
 		}
 		if (env.Data.LeadCategory == nil) != (want == 0) || (want != 0 && env.Data.LeadCategory.ID != want) {
 			t.Fatalf("after %s the task's category is %+v", body, env.Data.LeadCategory)
