@@ -39,6 +39,7 @@ type Server struct {
 	mu      sync.Mutex
 	mails   []*Mail
 	refuse  bool
+	refused int
 	srv     *smtp.Server
 	ln      net.Listener
 	tls     *tls.Config
@@ -102,6 +103,13 @@ func (s *Server) Refuse(on bool) {
 	s.mu.Unlock()
 }
 
+// Refused returns how many messages were answered 451 (see Refuse).
+func (s *Server) Refused() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.refused
+}
+
 // Mails returns the messages received so far.
 func (s *Server) Mails() []*Mail {
 	s.mu.Lock()
@@ -152,6 +160,9 @@ func (ss *session) Data(r io.Reader) error {
 	}
 	ss.s.mu.Lock()
 	refuse := ss.s.refuse
+	if refuse {
+		ss.s.refused++
+	}
 	ss.s.mu.Unlock()
 	if refuse {
 		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try again later"}
