@@ -1,6 +1,7 @@
 package events_test
 
 import (
+	"context"
 	"sort"
 	"strconv"
 	"strings"
@@ -147,5 +148,54 @@ func TestRecurrence_FromCompletionAndEnds(t *testing.T) {
 	tasks = e.pendingTasks(t)
 	if len(tasks) != 2 || dueOf(tasks[0]) != "2026-12-06T10:00:00Z" {
 		t.Errorf("no due date: %d pending, first due %s; want a day after the completion", len(tasks), dueOf(tasks[0]))
+	}
+}
+
+// The next occurrence is computed in the assignee's zone, else the
+// account's: in a UTC account, a task due Sunday 16:00Z (Monday 01:00 in
+// Tokyo) on FREQ=WEEKLY;BYDAY=MO comes back on the next Monday in Tokyo
+// for an assignee there, and on Monday in UTC for an assignee without a
+// zone or no assignee.
+func TestRecurrence_InTheAssigneesZone(t *testing.T) {
+	e := newEnv(t) // UTC; the clock is 2026-12-01T10:00:00Z
+	admin := taskbox.NewContextWithActor(context.Background(), taskbox.LocalAdmin(e.acct))
+	member := func(name, zone string) int64 {
+		m, err := e.db.CreateMember(admin, taskbox.NewMember{Name: name, Timezone: zone})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m.ID
+	}
+	tokyo, nowhere := member("Ana", "Asia/Tokyo"), member("Bo", "")
+	for _, c := range []struct {
+		what     string
+		assignee int64
+		want     string
+	}{
+		{"an assignee in Tokyo", tokyo, "2026-12-13T16:00:00Z"}, // Monday 14 December, 01:00 in Tokyo
+		{"an assignee without a zone", nowhere, "2026-12-07T16:00:00Z"},
+		{"no assignee", 0, "2026-12-07T16:00:00Z"},
+	} {
+		due := "2026-12-06T16:00:00Z" // Sunday in UTC, Monday 01:00 in Tokyo
+		task, err := e.db.CreateTask(e.ctx, &taskbox.TaskCreate{LeadMapID: e.mapID, Name: c.what, DueDate: &due,
+			AssigneeSet: true, AssigneeID: c.assignee, Recurrence: &taskbox.Recurrence{Rule: "FREQ=WEEKLY;BYDAY=MO", From: "due"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.setStatus(t, task.ID, taskbox.StatusCompleted)
+		var next *taskbox.Task
+		for _, p := range e.pendingTasks(t) {
+			if p.Name == c.what {
+				next = p
+			}
+		}
+		if next == nil || dueOf(next) != c.want {
+			t.Errorf("%s: the next occurrence is %+v, want due %s", c.what, next, c.want)
+			continue
+		}
+		if c.assignee != 0 && (next.Assignee == nil || next.Assignee.ID != c.assignee) {
+			t.Errorf("%s: the next occurrence is assigned to %+v", c.what, next.Assignee)
+		}
+		e.setStatus(t, next.ID, taskbox.StatusCompleted) // the next one after it is not looked at
 	}
 }

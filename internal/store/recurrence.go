@@ -12,7 +12,8 @@ import (
 // just completed, in the completing transaction, so that a crash can
 // neither lose it nor make two: the same lead map, text, priority and
 // recurrence, due at the rule's next time (taskbox.Recurrence.Next, in the
-// account's zone), with its own "created" entry and TASK_CREATED. The
+// assignee's zone, else the account's: the zone its reminders count in, so
+// that BYDAY=MO is Monday where the assignee works), with its own "created" entry and TASK_CREATED. The
 // completed task remembers it (next_occurrence_id): reopening it and
 // completing it again makes no second. A rule with no next time ends the
 // series.
@@ -29,7 +30,11 @@ func nextOccurrence(ctx context.Context, tx *Tx, actor *taskbox.Actor, t *taskbo
 	if seriesStart != nil {
 		from = *seriesStart
 	}
-	due := t.Recurrence.Next(t.Due, from.Time, tx.now.Time, actor.Account.Location())
+	loc, err := reminderZone(ctx, tx, actor.Account, t)
+	if err != nil {
+		return err
+	}
+	due := t.Recurrence.Next(t.Due, from.Time, tx.now.Time, loc)
 	if due == nil {
 		return nil
 	}
