@@ -175,6 +175,56 @@ func TestDigestLate(t *testing.T) {
 
 func ptrInt(n int) *int { return &n }
 
+// A digest with nothing in it sends nothing and does not use up the day
+// for a later change of settings: a task arrives after the empty 08:00
+// digest, the hour moves to one already past, and the day's digest comes,
+// once; without a change of settings no second digest is made.
+func TestDigestEmptyDoesNotUseUpTheDay(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	smtpd := mailtest.Start(t, nil, false)
+	w, _ := e.mailWorker(t, smtpd.Addr)
+	e.clock.now = time.Date(2026, 12, 7, 7, 0, 0, 0, time.UTC) // Monday
+	admin := taskbox.NewContextWithActor(context.Background(), taskbox.LocalAdmin(e.acct))
+	dee := e.addMailMember(t, "Dee", "dee@example.com", "UTC")
+	run := func() {
+		t.Helper()
+		for range 3 {
+			e.drain(t, w)
+			w.Wait()
+		}
+	}
+	e.clock.now = time.Date(2026, 12, 7, 8, 0, 0, 0, time.UTC)
+	run()
+	if got := smtpd.Mails(); len(got) != 0 {
+		t.Fatalf("an empty digest sent %d mails", len(got))
+	}
+	due := "2026-12-07"
+	if _, err := e.db.CreateTask(e.ctx, &taskbox.TaskCreate{LeadMapID: e.mapID, Name: "Late arrival", DueDate: &due, Priority: taskbox.PriorityLow,
+		AssigneeSet: true, AssigneeID: dee}); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.now = time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
+	run()
+	if got := smtpd.Mails(); len(got) != 0 {
+		t.Fatalf("a second digest on one day without a change: %d mails", len(got))
+	}
+	if _, err := e.db.UpdateMember(admin, dee, &taskbox.MemberUpdate{DigestHour: ptrInt(9)}); err != nil {
+		t.Fatal(err)
+	}
+	run()
+	if got := smtpd.Mails(); len(got) != 1 || got[0].To[0] != "dee@example.com" || !strings.Contains(got[0].Text, "Late arrival") {
+		t.Fatalf("after a change to a past hour: %d mails", len(got))
+	}
+	if _, err := e.db.UpdateMember(admin, dee, &taskbox.MemberUpdate{DigestHour: ptrInt(7)}); err != nil {
+		t.Fatal(err)
+	}
+	run()
+	if got := smtpd.Mails(); len(got) != 1 {
+		t.Fatalf("a digest sent twice on one day: %d mails", len(got))
+	}
+}
+
 // A mail server that refuses, then is down, is retried until it takes the
 // mail; the metrics count the failed attempts and the mail sent.
 func TestMailRetried(t *testing.T) {
