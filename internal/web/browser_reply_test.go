@@ -83,28 +83,28 @@ func TestBrowserReplySnippetOnInboxRows(t *testing.T) {
 	row := fmt.Sprintf("#task-%d", task.ID)
 	check := func(view string, width int) {
 		t.Helper()
-		waitFor(t, ctx, fmt.Sprintf(`document.querySelector(%q) !== null && document.readyState === "complete"`, row+" .reply bdi"))
-		if got := eval[string](t, ctx, fmt.Sprintf(`document.querySelector(%q).textContent`, row+" .reply bdi")); got != snippet {
+		waitFor(t, ctx, fmt.Sprintf(`document.querySelector(%q) !== null && document.readyState === "complete"`, row+" .row-reply bdi"))
+		if got := eval[string](t, ctx, fmt.Sprintf(`document.querySelector(%q).textContent`, row+" .row-reply bdi")); got != snippet {
 			t.Errorf("%s: the row's snippet reads %q, want %q", view, got, snippet)
 		}
-		if got := eval[string](t, ctx, fmt.Sprintf(`document.querySelector(%q).title`, row+" .reply")); got != title {
+		if got := eval[string](t, ctx, fmt.Sprintf(`document.querySelector(%q).title`, row+" .row-reply")); got != title {
 			t.Errorf("%s: the row's title is %q, want %q", view, got, title)
 		}
-		if got := eval[string](t, ctx, fmt.Sprintf(`document.querySelector(%q).textContent`, row+" .reply")); !strings.HasPrefix(got, "Latest reply: ") {
+		if got := eval[string](t, ctx, fmt.Sprintf(`document.querySelector(%q).textContent`, row+" .row-reply")); !strings.HasPrefix(got, "Latest reply: ") {
 			t.Errorf("%s: the snippet does not say what it is to a screen reader: %q", view, got)
 		}
-		if eval[bool](t, ctx, `window.__pwned !== undefined || document.querySelector("li.task .reply script") !== null`) {
+		if eval[bool](t, ctx, `window.__pwned !== undefined || document.querySelector("li.task .row-reply script") !== null`) {
 			t.Errorf("%s: the reply's <script> is markup, not text", view)
 		}
 		if eval[bool](t, ctx, `document.documentElement.innerHTML.indexOf("Beta's secret") >= 0`) {
 			t.Errorf("%s: another account's reply shows", view)
 		}
-		if n := eval[int](t, ctx, fmt.Sprintf(`document.querySelectorAll("#task-%d .reply").length`, plain.ID)); n != 0 {
+		if n := eval[int](t, ctx, fmt.Sprintf(`document.querySelectorAll("#task-%d .row-reply").length`, plain.ID)); n != 0 {
 			t.Errorf("%s: a task without a reply has %d snippets", view, n)
 		}
 		// one line, inside the row, and nothing wider than the window
 		layout := eval[string](t, ctx, fmt.Sprintf(`(function(){
-			var li = document.querySelector(%q), p = li.querySelector(".reply"), side = li.querySelector(".side");
+			var li = document.querySelector(%q), p = li.querySelector(".row-reply"), side = li.querySelector(".side");
 			var r = p.getBoundingClientRect(), l = li.getBoundingClientRect(), s = side.getBoundingClientRect();
 			var lh = parseFloat(getComputedStyle(p).fontSize) * 2;
 			var bad = [];
@@ -120,7 +120,7 @@ func TestBrowserReplySnippetOnInboxRows(t *testing.T) {
 	}
 	check("My tasks", 1280)
 	screenshot(t, ctx, "reply-snippet")
-	checkContrast(t, ctx, row+" .reply")
+	checkContrast(t, ctx, row+" .row-reply")
 
 	run(t, ctx, chromedp.Navigate(s.URL+"/?assignee=all"))
 	waitFor(t, ctx, `document.querySelector(".views a[aria-current]") && document.querySelector(".views a[aria-current]").textContent === "Team"`)
@@ -128,8 +128,16 @@ func TestBrowserReplySnippetOnInboxRows(t *testing.T) {
 
 	run(t, ctx, chromedp.EmulateViewport(360, 740), chromedp.Navigate(s.URL+"/?assignee=all"))
 	check("Team", 360)
-	if !eval[bool](t, ctx, fmt.Sprintf(`(function(){var p = document.querySelector(%q); return p.scrollWidth > p.clientWidth})()`, row+" .reply")) {
+	if !eval[bool](t, ctx, fmt.Sprintf(`(function(){var p = document.querySelector(%q); return p.scrollWidth > p.clientWidth})()`, row+" .row-reply")) {
 		t.Error("at 360 px the snippet is not cut by the row's width (no ellipsis)")
 	}
 	screenshot(t, ctx, "narrow-reply-snippet")
+
+	// the task's page still shows the reply whole, on as many lines as it takes
+	run(t, ctx, chromedp.Navigate(fmt.Sprintf("%s/tasks/%d", s.URL, task.ID)), chromedp.WaitVisible(chromedp.ID("replies")))
+	whole := eval[string](t, ctx, `(function(){var p = document.querySelector("#replies p.reply"), r = p.getBoundingClientRect();
+		return (r.height > 3 * parseFloat(getComputedStyle(p).fontSize) && p.scrollWidth <= p.clientWidth ? "" : "cut ") + p.textContent})()`)
+	if want := strings.TrimSpace(text); whole != want && whole != strings.Join(strings.Fields(text), " ") {
+		t.Errorf("the task page shows the reply as %.200q, want it whole and not cut", whole)
+	}
 }
