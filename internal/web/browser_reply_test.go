@@ -49,8 +49,9 @@ func replyTask(t *testing.T, s *site, a *account, email string) *taskbox.Task {
 // A reply SmartLead sends shows under its task's row in My tasks and in
 // the team's inbox: one line, cut with an ellipsis, as text (its <script>
 // does not run), longer in the row's title, and the row keeps its layout
-// at 1280 and 360 px. Another account's reply on the same SmartLead lead
-// map shows nowhere; a task without a reply has no snippet.
+// at 1280 and 360 px; focus mode shows the longer start. Another
+// account's reply on the same SmartLead lead map shows nowhere; a task
+// without a reply has no snippet.
 func TestBrowserReplySnippetOnInboxRows(t *testing.T) {
 	ctx := tab(t, "UTC")
 	s := newSite(t, siteOptions{})
@@ -132,6 +133,17 @@ func TestBrowserReplySnippetOnInboxRows(t *testing.T) {
 		t.Error("at 360 px the snippet is not cut by the row's width (no ellipsis)")
 	}
 	screenshot(t, ctx, "narrow-reply-snippet")
+
+	// focus mode shows the start of the reply beside the task's facts
+	run(t, ctx, chromedp.Navigate(s.URL+"/focus?assignee=all"))
+	waitFor(t, ctx, `document.querySelector(".focus-reply bdi") !== null`)
+	if got := eval[string](t, ctx, `document.querySelector(".focus-reply bdi").textContent`); got != title {
+		t.Errorf("focus mode shows the reply as %q, want %q", got, title)
+	}
+	if w := eval[int](t, ctx, `document.documentElement.scrollWidth`); w > 360 {
+		t.Errorf("focus mode is %d px wide at 360 px", w)
+	}
+	screenshot(t, ctx, "narrow-focus-reply")
 
 	// the task's page still shows the reply whole, on as many lines as it takes
 	run(t, ctx, chromedp.Navigate(fmt.Sprintf("%s/tasks/%d", s.URL, task.ID)), chromedp.WaitVisible(chromedp.ID("replies")))

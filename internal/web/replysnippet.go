@@ -24,31 +24,35 @@ const (
 // addReplySnippets gives the rows of a page's sections the snippet of
 // their lead map's latest reply, read for every row at once.
 func (s *Server) addReplySnippets(ctx context.Context, sections []sectionView) error {
-	if s.Replies == nil {
-		return nil
-	}
-	var ids []int64
-	for _, sec := range sections {
-		for _, row := range sec.Rows {
-			ids = append(ids, row.LeadMapID)
+	var rows []*rowView
+	for i := range sections {
+		for j := range sections[i].Rows {
+			rows = append(rows, &sections[i].Rows[j])
 		}
 	}
-	if len(ids) == 0 {
+	return s.addReplies(ctx, rows...)
+}
+
+// addReplies gives rows the snippet of their lead map's latest reply, in
+// one read.
+func (s *Server) addReplies(ctx context.Context, rows ...*rowView) error {
+	if s.Replies == nil || len(rows) == 0 {
 		return nil
+	}
+	ids := make([]int64, len(rows))
+	for i, row := range rows {
+		ids[i] = row.LeadMapID
 	}
 	// one character more than the title shows tells that there is more
 	replies, err := s.Replies.LatestReplies(ctx, ids, titleChars+1)
 	if err != nil {
 		return err
 	}
-	for i := range sections {
-		for j := range sections[i].Rows {
-			row := &sections[i].Rows[j]
-			if r := replies[row.LeadMapID]; r != nil {
-				more := taskbox.RuneLen(r.Text) > titleChars
-				if text := oneLine(r.Text, snippetChars, more); text != "" {
-					row.Reply = &replySnippet{Text: text, Title: oneLine(r.Text, titleChars, more)}
-				}
+	for _, row := range rows {
+		if r := replies[row.LeadMapID]; r != nil {
+			more := taskbox.RuneLen(r.Text) > titleChars
+			if text := oneLine(r.Text, snippetChars, more); text != "" {
+				row.Reply = &replySnippet{Text: text, Title: oneLine(r.Text, titleChars, more)}
 			}
 		}
 	}
