@@ -70,6 +70,16 @@ type Reply struct {
 	AppURL    *string    `json:"app_url"`
 }
 
+// ReplyReader reads the replies kept from SmartLead for a page of task
+// rows at once.
+type ReplyReader interface {
+	// LatestReplies returns, by lead map id, the latest reply kept (the
+	// last one stored) of each of leadMapIDs that is the actor's
+	// account's and has one, its text cut to maxChars characters. Lead
+	// maps without a reply, and another account's, are absent.
+	LatestReplies(ctx context.Context, leadMapIDs []int64, maxChars int) (map[int64]*Reply, error)
+}
+
 // SmartLeadIntegration is the answer of POST /api/v1/integrations/smartlead.
 type SmartLeadIntegration struct {
 	URL    string   `json:"url"`

@@ -64,6 +64,10 @@ func (s *Server) handleFocus(w http.ResponseWriter, r *http.Request, v *visit) {
 		if !skipped[t.ID] {
 			row := newRow(t, taskbox.NewWindow(v.Now, v.Zone))
 			row.Form = "focusform"
+			if err := s.addReplies(r.Context(), &row); err != nil {
+				s.fail(w, r, err)
+				return
+			}
 			d.Row, d.Position = &row, len(skips)+1
 			next := url.Values{}
 			for k, vs := range base {

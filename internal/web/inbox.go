@@ -77,6 +77,7 @@ type rowView struct {
 	// CSRF and Return, when set, give the row its own snooze and
 	// unsnooze forms.
 	CSRF, Return string
+	Reply        *replySnippet // the lead map's latest SmartLead reply, if any
 }
 
 // filter is the inbox's state as the query string gives it: the filters,
@@ -332,6 +333,10 @@ func (s *Server) renderInbox(w http.ResponseWriter, r *http.Request, v *visit, s
 		}
 		total += sv.Count
 		d.Sections = append(d.Sections, sv)
+	}
+	if err := s.addReplySnippets(ctx, d.Sections); err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	d.NoMatch = f.Active() && total == 0
 	d.AllDone = !f.Active() && !f.Completed && !f.Snoozed && total == 0 && sm.Completed > 0

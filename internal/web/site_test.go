@@ -38,6 +38,8 @@ type siteOptions struct {
 	signInBurst int
 	signInEvery time.Duration
 	rateLimit   float64 // requests a second per key, API and pages alike; 0: none
+	// replies wraps the pages' reader of SmartLead replies (nil: the database)
+	replies func(taskbox.ReplyReader) taskbox.ReplyReader
 }
 
 func newSite(t testing.TB, o siteOptions) *site {
@@ -60,6 +62,9 @@ func newSite(t testing.TB, o siteOptions) *site {
 	limit := httpapi.NewRateLimiter(o.rateLimit)
 	if limit != nil {
 		w.RateLimit = limit
+	}
+	if o.replies != nil {
+		w.Replies = o.replies(db)
 	}
 	pages, err := w.Handler()
 	if err != nil {

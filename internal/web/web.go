@@ -53,10 +53,11 @@ type Server struct {
 	// BaseURL is the server's public address, which the SmartLead URL
 	// starts with; "" means the address the request came to.
 	BaseURL string
-	// Counter and Deleter default to Inbox when it has those methods
-	// (store.DB does).
+	// Counter, Deleter and Replies default to Inbox when it has those
+	// methods (store.DB does). Without Replies, rows show no reply.
 	Counter taskbox.TaskCounter
 	Deleter taskbox.TaskBulkDeleter
+	Replies taskbox.ReplyReader
 	// Sessions remembers signed-out sessions; without it signing out only
 	// clears the browser's cookie.
 	Sessions taskbox.WebSessionService
@@ -123,6 +124,9 @@ func (s *Server) Handler() (http.Handler, error) {
 	}
 	if s.Deleter == nil {
 		s.Deleter, _ = s.Inbox.(taskbox.TaskBulkDeleter)
+	}
+	if s.Replies == nil {
+		s.Replies, _ = s.Inbox.(taskbox.ReplyReader)
 	}
 	if s.Counter == nil {
 		s.Counter = unwired{}
