@@ -176,11 +176,6 @@ func (db *DB) SmartLeadSetup(ctx context.Context) (*taskbox.SmartLeadSetup, erro
 	return &taskbox.SmartLeadSetup{Connected: true, SecretSet: secret.Valid, CreatedAt: &c, RotatedAt: &u}, nil
 }
 
-// InboundCounts counts the received events by status, for /metrics.
-func (db *DB) InboundCounts(ctx context.Context) (map[string]int64, error) {
-	return db.countByStatus(ctx, `SELECT status, COUNT(*) FROM smartlead_inbound GROUP BY status`)
-}
-
 // countByStatus reads a "SELECT status, COUNT(*) … GROUP BY status" query
 // (a constant of the caller's) into a map.
 func (db *DB) countByStatus(ctx context.Context, query string) (map[string]int64, error) {
