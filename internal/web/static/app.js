@@ -299,6 +299,7 @@
   function onClick(ev) {
     var t = ev.target;
     if (!t.closest) return;
+    closeSnoozeMenus(t.closest("details.snooze"));
     var more = t.closest("a[data-more]");
     if (more) { ev.preventDefault(); showMore(more); return; }
     if (t.closest("[data-dismiss]")) { hideToast(); return; }
@@ -341,6 +342,12 @@
       return;
     }
     if ($("keyhelp") && $("keyhelp").open) return;
+    if (ev.key === "Escape" && document.querySelector(".task details.snooze[open]")) {
+      var inMenu = t.closest && t.closest(".task details.snooze[open]");
+      closeSnoozeMenus(null);
+      if (inMenu) { ev.preventDefault(); inMenu.closest("li.task").focus(); }
+      return;
+    }
     var list = rows(), cur = t.closest ? t.closest("li.task") : null, i = list.indexOf(cur), onRow = cur && t === cur;
     var key = ev.key;
     if (key === "?") { ev.preventDefault(); openHelp(); return; }
@@ -400,6 +407,19 @@
       controls.forEach(function (c) { c.tabIndex = -1; });
       row.focus();
     });
+  }
+
+  // A row's snooze menu floats over the rows below it: a click elsewhere
+  // closes it (only one is open at a time: the menus share a name), and
+  // it scrolls into the window as it opens.
+  function closeSnoozeMenus(keep) {
+    document.querySelectorAll(".task details.snooze[open]").forEach(function (d) { if (d !== keep) d.open = false; });
+  }
+  function onToggle(ev) {
+    var d = ev.target;
+    if (!d.matches || !d.matches(".task details.snooze") || !d.open) return;
+    var f = d.querySelector("form");
+    if (f) f.scrollIntoView({ block: "nearest" });
   }
 
   // e edits the due date, priority and assignee of the row in focus, in the row.
@@ -537,6 +557,7 @@
   syncZone();
   document.addEventListener("submit", onSubmit);
   document.addEventListener("click", onClick);
+  document.addEventListener("toggle", onToggle, true);
   document.addEventListener("change", onChange);
   document.addEventListener("keydown", onKey);
   document.addEventListener("input", onInput);
