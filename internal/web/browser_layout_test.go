@@ -207,8 +207,20 @@ func TestBrowserNarrowSectionBar(t *testing.T) {
 	// A jump link shows its section's heading below the bar, which stays
 	// at the top of the window.
 	for _, key := range []string{"today", "none"} {
+		// A jump only scrolls: the page fetches nothing (it fetched the
+		// list again and went back to the top before), by the time the
+		// jump's hashchange comes (after its popstate).
+		run(t, ctx, chromedp.Evaluate[chromedp.Void](`window.__fetches = 0; window.__hashed = false;
+			if (!window.__spied) { window.__spied = true; var f = window.fetch; window.fetch = function(){ window.__fetches++; return f.apply(window, arguments); };
+			  window.addEventListener("hashchange", function(){ window.__hashed = true; }); }`))
 		run(t, ctx, chromedp.Click(chromedp.CSS(`#sectionbar a[href="#section-`+key+`"]`)))
-		waitFor(t, ctx, `location.hash === "#section-`+key+`" && scrollY > 0`)
+		waitFor(t, ctx, `window.__hashed && location.hash === "#section-`+key+`"`)
+		if n := eval[int](t, ctx, `window.__fetches`); n != 0 {
+			t.Errorf("the jump to %s fetched %d times (the list again, back at its top)", key, n)
+		}
+		if y := eval[float64](t, ctx, `scrollY`); y == 0 {
+			t.Errorf("the jump to %s left the page at its top", key)
+		}
 		bar := eval[[]float64](t, ctx, `(function(){var b=document.getElementById("sectionbar").getBoundingClientRect();return [b.top,b.bottom]})()`)
 		if bar[0] != 0 {
 			t.Errorf("after the jump to %s the section bar is %.0f px from the top of the window, want 0 (sticky)", key, bar[0])
@@ -221,4 +233,29 @@ func TestBrowserNarrowSectionBar(t *testing.T) {
 		}
 	}
 	viewShot(t, ctx, "narrow-sectionbar-jump")
+}
+
+// Back and Forward after a search show the list the address names, search
+// word included; a jump to a section in between is one more step of
+// history that only scrolls.
+func TestBrowserBackAfterSearchAndJump(t *testing.T) {
+	ctx := tab(t, "UTC")
+	s := newSite(t, siteOptions{})
+	a := s.account(t, "Acme", "", "ann@example.com")
+	dayOfSections(t, s, a)
+	signInWithBrowser(t, ctx, s, a.Key)
+	rows := `document.querySelectorAll("li.task").length`
+	run(t, ctx, chromedp.SendKeys(chromedp.ID("f-q"), "renewal"))
+	waitFor(t, ctx, `location.search === "?q=renewal" && `+rows+` === 3`)
+	run(t, ctx, chromedp.Click(chromedp.CSS(`#sectionbar a[href="#section-overdue"]`)))
+	waitFor(t, ctx, `location.hash === "#section-overdue"`)
+	run(t, ctx, chromedp.NavigateBack())
+	waitFor(t, ctx, `location.hash === "" && location.search === "?q=renewal"`)
+	if n, q := eval[int](t, ctx, rows), eval[string](t, ctx, `document.getElementById("f-q").value`); n != 3 || q != "renewal" {
+		t.Errorf("back from the jump: %d rows under %q, want 3 under \"renewal\"", n, q)
+	}
+	run(t, ctx, chromedp.NavigateBack())
+	waitFor(t, ctx, `location.search === "" && `+rows+` === 6 && document.getElementById("f-q").value === ""`)
+	run(t, ctx, chromedp.NavigateForward())
+	waitFor(t, ctx, `location.search === "?q=renewal" && `+rows+` === 3 && document.getElementById("f-q").value === "renewal"`)
 }

@@ -158,6 +158,10 @@
     return Array.prototype.slice.call(sec ? sec.querySelectorAll("input.sel") : []);
   }
 
+  // shown is the address (path and query, not the fragment) of the list on the page.
+  function here() { return location.pathname + location.search; }
+  var shown = here();
+
   // The page's state travels in each form's return field; keep it current
   // after "Show more" changed the page without a reload.
   function setState(url) {
@@ -165,7 +169,8 @@
     u.hash = "";
     u.searchParams.delete("sel"); // ticks live in the page, not in its address
     var path = u.pathname + u.search;
-    if (path !== location.pathname + location.search) history.replaceState(history.state, "", path);
+    if (path !== here()) history.replaceState(history.state, "", path);
+    shown = path;
     document.querySelectorAll("input[name=return]").forEach(function (i) { if (i.value.charAt(0) === "/" && i.value.indexOf("/tasks/") !== 0) i.value = path; });
   }
 
@@ -268,6 +273,7 @@
         var doc = parse(html);
         if (!doc.getElementById("results")) { location.href = url; return; }
         if (push) history.pushState({ taskbox: true }, "", url);
+        shown = here();
         if (keepForm) {
           ["results", "views", "filter-end"].forEach(function (id) {
             var src = doc.getElementById(id), cur = $(id);
@@ -561,6 +567,10 @@
   document.addEventListener("change", onChange);
   document.addEventListener("keydown", onKey);
   document.addEventListener("input", onInput);
-  window.addEventListener("popstate", function () { if ($("results")) loadPage(location.href, false, false); });
+  // Back and Forward between filtered lists show the list the address
+  // names; a jump within the page (the section bar's links) only scrolls.
+  window.addEventListener("popstate", function () {
+    if ($("results") && here() !== shown) { shown = here(); loadPage(location.href, false, false); }
+  });
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
 })();
