@@ -3,6 +3,8 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -258,4 +260,21 @@ func TestBrowserBackAfterSearchAndJump(t *testing.T) {
 	waitFor(t, ctx, `location.search === "" && `+rows+` === 6 && document.getElementById("f-q").value === ""`)
 	run(t, ctx, chromedp.NavigateForward())
 	waitFor(t, ctx, `location.search === "?q=renewal" && `+rows+` === 3 && document.getElementById("f-q").value === "renewal"`)
+}
+
+// The sign-in page speaks to a salesperson: no command lines in its help.
+func TestSignInHelpHasNoCommands(t *testing.T) {
+	s := newSite(t, siteOptions{})
+	p := do(t, browserClient(t), "GET", s.URL+"/", nil) // signed out, the inbox is the sign-in page
+	if p.Status != http.StatusOK || !strings.Contains(p.Body, `id="password"`) {
+		t.Fatalf("sign-in page: %d", p.Status)
+	}
+	if !strings.Contains(p.Body, `aria-describedby="password-help"`) {
+		t.Error("the password's help is not tied to its field")
+	}
+	for _, cli := range []string{"taskbox members", "taskbox keys", "<code>taskbox", "CLI", "command"} {
+		if strings.Contains(p.Body, cli) {
+			t.Errorf("the sign-in page speaks of %q", cli)
+		}
+	}
 }
