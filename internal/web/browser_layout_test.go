@@ -110,12 +110,16 @@ func TestBrowserSnoozeMenuOverlays(t *testing.T) {
 		rowStill(t, ctx, where, row, before)
 	}
 
-	// One menu is open at a time, and a click elsewhere closes it.
+	// One menu is open at a time, and a click or the focus elsewhere closes it.
 	second := `document.querySelector("#` + row + ` + li.task details.snooze")`
 	run(t, ctx, chromedp.Evaluate[chromedp.Void](second+`.querySelector("summary").click()`))
 	waitFor(t, ctx, second+`.open && !`+open)
 	run(t, ctx, chromedp.Click(chromedp.CSS("h1")))
 	waitFor(t, ctx, `!`+second+`.open && !`+open)
+	run(t, ctx, chromedp.Focus(chromedp.ID(row)), chromedp.KeyEvent("s"))
+	waitFor(t, ctx, open+` && document.activeElement.value === "later"`)
+	run(t, ctx, chromedp.KeyEvent("j")) // the focus moves on, the menu closes
+	waitFor(t, ctx, `!`+open+` && document.activeElement === document.getElementById("`+row+`").nextElementSibling`)
 	run(t, ctx, chromedp.Click(chromedp.CSS("#"+row+" details.snooze summary")))
 	waitFor(t, ctx, open)
 

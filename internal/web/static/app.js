@@ -415,9 +415,9 @@
     });
   }
 
-  // A row's snooze menu floats over the rows below it: a click elsewhere
-  // closes it (only one is open at a time: the menus share a name), and
-  // it scrolls into the window as it opens.
+  // A row's snooze menu floats over the rows below it: a click or the
+  // focus elsewhere (j, k, Tab) closes it (only one is open at a time: the
+  // menus share a name), and it scrolls into the window as it opens.
   function closeSnoozeMenus(keep) {
     document.querySelectorAll(".task details.snooze[open]").forEach(function (d) { if (d !== keep) d.open = false; });
   }
@@ -564,6 +564,7 @@
   document.addEventListener("submit", onSubmit);
   document.addEventListener("click", onClick);
   document.addEventListener("toggle", onToggle, true);
+  document.addEventListener("focusin", function (ev) { closeSnoozeMenus(ev.target.closest && ev.target.closest("details.snooze")); });
   document.addEventListener("change", onChange);
   document.addEventListener("keydown", onKey);
   document.addEventListener("input", onInput);
