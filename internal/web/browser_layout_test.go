@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	taskbox "github.com/taskboxhq/taskbox"
@@ -63,6 +64,23 @@ const menuPlacementJS = `(function(id){
   return bad;
 })(%q)`
 
+// windowShots saves what the window shows, as name-light.png and name-dark.png.
+func windowShots(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	for _, scheme := range []string{"light", "dark"} {
+		run(t, ctx, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+			_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+				Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}}})
+			return err
+		}))
+		viewShot(t, ctx, name+"-"+scheme)
+	}
+	run(t, ctx, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{})
+		return err
+	}))
+}
+
 // rowStill checks that opening the menu moved nothing in the row or below it.
 func rowStill(t *testing.T, ctx context.Context, where, row string, before []string) {
 	t.Helper()
@@ -99,7 +117,7 @@ func TestBrowserSnoozeMenuOverlays(t *testing.T) {
 		waitFor(t, ctx, open+` && document.activeElement.value === "later"`)
 		rowStill(t, ctx, where, row, before)
 		screenshot(t, ctx, fmt.Sprintf("snooze-overlay-%d", size[0]))
-		viewShot(t, ctx, fmt.Sprintf("snooze-overlay-%d-window", size[0]))
+		windowShots(t, ctx, fmt.Sprintf("snooze-overlay-%d-window", size[0]))
 
 		where = fmt.Sprintf("%d px, a click", size[0])
 		run(t, ctx, chromedp.Navigate(s.URL+"/"))
@@ -209,7 +227,7 @@ func TestBrowserNarrowSectionBar(t *testing.T) {
 	// The counts of a long day: the server renders them, only their width matters here.
 	run(t, ctx, chromedp.Evaluate[chromedp.Void](`document.querySelectorAll("#sectionbar .count").forEach(function(c, i){ c.textContent = ["4481", "1250", "5321", "1180"][i]; })`))
 	check("counts of four digits")
-	viewShot(t, ctx, "narrow-sectionbar-4481")
+	windowShots(t, ctx, "narrow-sectionbar-4481")
 	// A jump link shows its section's heading below the bar, which stays
 	// at the top of the window.
 	for _, key := range []string{"today", "none"} {
