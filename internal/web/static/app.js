@@ -158,6 +158,10 @@
     return Array.prototype.slice.call(sec ? sec.querySelectorAll("input.sel") : []);
   }
 
+  // shown is the address (path and query, not the fragment) of the list on the page.
+  function here() { return location.pathname + location.search; }
+  var shown = here();
+
   // The page's state travels in each form's return field; keep it current
   // after "Show more" changed the page without a reload.
   function setState(url) {
@@ -165,7 +169,8 @@
     u.hash = "";
     u.searchParams.delete("sel"); // ticks live in the page, not in its address
     var path = u.pathname + u.search;
-    if (path !== location.pathname + location.search) history.replaceState(history.state, "", path);
+    if (path !== here()) history.replaceState(history.state, "", path);
+    shown = path;
     document.querySelectorAll("input[name=return]").forEach(function (i) { if (i.value.charAt(0) === "/" && i.value.indexOf("/tasks/") !== 0) i.value = path; });
   }
 
@@ -268,6 +273,7 @@
         var doc = parse(html);
         if (!doc.getElementById("results")) { location.href = url; return; }
         if (push) history.pushState({ taskbox: true }, "", url);
+        shown = here();
         if (keepForm) {
           ["results", "views", "filter-end"].forEach(function (id) {
             var src = doc.getElementById(id), cur = $(id);
@@ -299,6 +305,7 @@
   function onClick(ev) {
     var t = ev.target;
     if (!t.closest) return;
+    closeSnoozeMenus(t.closest("details.snooze"));
     var more = t.closest("a[data-more]");
     if (more) { ev.preventDefault(); showMore(more); return; }
     if (t.closest("[data-dismiss]")) { hideToast(); return; }
@@ -341,6 +348,12 @@
       return;
     }
     if ($("keyhelp") && $("keyhelp").open) return;
+    if (ev.key === "Escape" && document.querySelector(".task details.snooze[open]")) {
+      var inMenu = t.closest && t.closest(".task details.snooze[open]");
+      closeSnoozeMenus(null);
+      if (inMenu) { ev.preventDefault(); inMenu.closest("li.task").focus(); }
+      return;
+    }
     var list = rows(), cur = t.closest ? t.closest("li.task") : null, i = list.indexOf(cur), onRow = cur && t === cur;
     var key = ev.key;
     if (key === "?") { ev.preventDefault(); openHelp(); return; }
@@ -400,6 +413,19 @@
       controls.forEach(function (c) { c.tabIndex = -1; });
       row.focus();
     });
+  }
+
+  // A row's snooze menu floats over the rows below it: a click or the
+  // focus elsewhere (j, k, Tab) closes it (only one is open at a time: the
+  // menus share a name), and it scrolls into the window as it opens.
+  function closeSnoozeMenus(keep) {
+    document.querySelectorAll(".task details.snooze[open]").forEach(function (d) { if (d !== keep) d.open = false; });
+  }
+  function onToggle(ev) {
+    var d = ev.target;
+    if (!d.matches || !d.matches(".task details.snooze") || !d.open) return;
+    var f = d.querySelector("form");
+    if (f) f.scrollIntoView({ block: "nearest" });
   }
 
   // e edits the due date, priority and assignee of the row in focus, in the row.
@@ -537,9 +563,15 @@
   syncZone();
   document.addEventListener("submit", onSubmit);
   document.addEventListener("click", onClick);
+  document.addEventListener("toggle", onToggle, true);
+  document.addEventListener("focusin", function (ev) { closeSnoozeMenus(ev.target.closest && ev.target.closest("details.snooze")); });
   document.addEventListener("change", onChange);
   document.addEventListener("keydown", onKey);
   document.addEventListener("input", onInput);
-  window.addEventListener("popstate", function () { if ($("results")) loadPage(location.href, false, false); });
+  // Back and Forward between filtered lists show the list the address
+  // names; a jump within the page (the section bar's links) only scrolls.
+  window.addEventListener("popstate", function () {
+    if ($("results") && here() !== shown) { shown = here(); loadPage(location.href, false, false); }
+  });
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
 })();
