@@ -36,7 +36,7 @@ func (s *Server) handleBulkCreate(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, fe.Err())
 		return
 	}
-	tasks, err := s.Inbox.BulkCreateTasks(r.Context(), cs, idem)
+	tasks, err := s.Tasks.BulkCreateTasks(r.Context(), cs, idem)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -84,7 +84,7 @@ func (s *Server) handleBulkUpdate(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, fe.Err())
 		return
 	}
-	tasks, err := s.Inbox.BulkUpdateTasks(r.Context(), b)
+	tasks, err := s.Tasks.BulkUpdateTasks(r.Context(), b)
 	if err != nil {
 		s.Error(w, r, err)
 		return
