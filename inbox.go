@@ -355,17 +355,14 @@ type BulkUpdate struct {
 // MaxBulk is the most tasks one bulk request may hold.
 const MaxBulk = 1000
 
-// InboxService reads and works the inbox of the actor's account.
+// InboxService reads the inbox of the actor's account: its queries (the
+// changes are TaskService's).
 type InboxService interface {
 	ListTasks(ctx context.Context, f TaskFilter) (*TaskPage, error)
 	Summarize(ctx context.Context, loc *time.Location, now time.Time) (*Summary, error)
 	// SummarizeFor is Summarize of the tasks an assignee filter selects.
 	SummarizeFor(ctx context.Context, loc *time.Location, now time.Time, a AssigneeFilter) (*Summary, error)
-	UpdateTask(ctx context.Context, id int64, u *TaskUpdate) (*Task, error)
-	DeleteTask(ctx context.Context, id int64) error
 	ListTaskEvents(ctx context.Context, id int64) ([]*TaskEvent, error)
-	BulkCreateTasks(ctx context.Context, cs []*TaskCreate, idem *Idempotency) ([]*Task, error)
-	BulkUpdateTasks(ctx context.Context, b *BulkUpdate) ([]*Task, error)
 	ListLeadTasks(ctx context.Context, leadID int64) ([]*Task, error)
 }
 
@@ -378,9 +375,4 @@ type TaskCounter interface {
 	// No due date, Completed) of the tasks f selects, its Status and Due
 	// aside, at once.
 	CountSections(ctx context.Context, f TaskFilter) (*Summary, error)
-}
-
-// TaskBulkDeleter deletes many tasks of the actor's account, all or none.
-type TaskBulkDeleter interface {
-	DeleteTasks(ctx context.Context, ids []int64) error
 }

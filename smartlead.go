@@ -215,6 +215,18 @@ type SmartLeadSetup struct {
 	RotatedAt *Timestamp // the URL's token was made then
 }
 
+// MaxSmartLeadSecretLen bounds the secret_key an integration checks
+// payloads against, in bytes.
+const MaxSmartLeadSecretLen = 255
+
+// SmartLeadSecretRule is the sentence a 422 on secret_key carries.
+const SmartLeadSecretRule = "must be at most 255 characters"
+
+// SmartLeadSecretFits reports whether secret is short enough to connect an
+// integration with (MaxSmartLeadSecretLen); the API and the settings page
+// both ask it.
+func SmartLeadSecretFits(secret string) bool { return len(secret) <= MaxSmartLeadSecretLen }
+
 // CampaignStatusActive is the status of a campaign mirrored from SmartLead.
 const CampaignStatusActive = "ACTIVE"
 

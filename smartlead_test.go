@@ -1,6 +1,9 @@
 package taskbox
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestSmartLeadHookURL(t *testing.T) {
 	for _, c := range []struct {
@@ -15,6 +18,17 @@ func TestSmartLeadHookURL(t *testing.T) {
 	} {
 		if got := SmartLeadHookURL(c.base, c.https, c.host, "tok"); got != c.want {
 			t.Errorf("SmartLeadHookURL(%q, %v, %q) = %q, want %q", c.base, c.https, c.host, got, c.want)
+		}
+	}
+}
+
+func TestSmartLeadSecretFits(t *testing.T) {
+	for _, c := range []struct {
+		secret string
+		want   bool
+	}{{"", true}, {strings.Repeat("s", 255), true}, {strings.Repeat("s", 256), false}, {strings.Repeat("é", 128), false}} {
+		if got := SmartLeadSecretFits(c.secret); got != c.want {
+			t.Errorf("SmartLeadSecretFits(%d bytes) = %v, want %v", len(c.secret), got, c.want)
 		}
 	}
 }

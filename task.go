@@ -163,8 +163,20 @@ func checkDescription(fe *FieldErrors, field, s string) {
 	}
 }
 
-// TaskService manages the tasks of the actor's account.
+// TaskService changes the tasks of the actor's account, one or many at a
+// time, and finds one by its id (the inbox's queries are InboxService's).
 type TaskService interface {
 	CreateTask(ctx context.Context, c *TaskCreate) (*Task, error)
 	FindTaskByID(ctx context.Context, id int64) (*Task, error)
+	UpdateTask(ctx context.Context, id int64, u *TaskUpdate) (*Task, error)
+	DeleteTask(ctx context.Context, id int64) error
+	BulkCreateTasks(ctx context.Context, cs []*TaskCreate, idem *Idempotency) ([]*Task, error)
+	BulkUpdateTasks(ctx context.Context, b *BulkUpdate) ([]*Task, error)
+}
+
+// TaskBulkDeleter deletes many tasks of the actor's account, all or none.
+// It is apart from TaskService because the API has no bulk delete, so the
+// Go client cannot offer it.
+type TaskBulkDeleter interface {
+	DeleteTasks(ctx context.Context, ids []int64) error
 }

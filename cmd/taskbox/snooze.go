@@ -21,15 +21,11 @@ without one in the account's zone), a date (09:00 that day in the zone of the
 key's member, else the account's), or a time from now: 90m, 4h, 3d.` + "\n" + remoteHelp,
 		Args: usageArgs(cobra.ExactArgs(2)),
 		RunE: remoteRun(func(cmd *cobra.Command, args []string) error {
-			id, err := taskID(args[0])
+			id, cl, err := r.idClient(cmd, args[0], "task")
 			if err != nil {
 				return err
 			}
 			until, err := snoozeWhen(args[1], time.Now())
-			if err != nil {
-				return err
-			}
-			cl, err := r.client(cmd)
 			if err != nil {
 				return err
 			}

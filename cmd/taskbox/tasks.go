@@ -26,9 +26,6 @@ func (m *Main) tasksCommand() *cobra.Command {
 	return cmd
 }
 
-// taskID reads the ID argument.
-func taskID(arg string) (int64, error) { return positiveID(arg, "task") }
-
 // showTask prints one task as the remote flags ask.
 func (m *Main) showTask(r *remote, t *taskbox.Task) error {
 	if r.JSON {
@@ -316,7 +313,7 @@ func (m *Main) tasksUpdateCommand(r *remote) *cobra.Command {
 		Long:  "Change the fields given; the others stay as they are.\n" + remoteHelp,
 		Args:  usageArgs(cobra.ExactArgs(1)),
 		RunE: remoteRun(func(cmd *cobra.Command, args []string) error {
-			id, err := taskID(args[0])
+			id, cl, err := r.idClient(cmd, args[0], "task")
 			if err != nil {
 				return err
 			}
@@ -356,10 +353,6 @@ func (m *Main) tasksUpdateCommand(r *remote) *cobra.Command {
 			}
 			if u.Empty() {
 				return usageError(errors.New("nothing to change: give at least one of the flags"))
-			}
-			cl, err := r.client(cmd)
-			if err != nil {
-				return err
 			}
 			t, err := cl.UpdateTask(cmd.Context(), id, u)
 			if err != nil {
@@ -423,7 +416,7 @@ GET /api/v1/team-members or taskbox members list), or to nobody with none.
 The change is an audit entry and a TASK_ASSIGNED event.` + "\n" + remoteHelp,
 		Args: usageArgs(cobra.ExactArgs(2)),
 		RunE: remoteRun(func(cmd *cobra.Command, args []string) error {
-			id, err := taskID(args[0])
+			id, cl, err := r.idClient(cmd, args[0], "task")
 			if err != nil {
 				return err
 			}
@@ -432,10 +425,6 @@ The change is an audit entry and a TASK_ASSIGNED event.` + "\n" + remoteHelp,
 				if u.AssigneeID, err = positiveID(args[1], "team member"); err != nil {
 					return err
 				}
-			}
-			cl, err := r.client(cmd)
-			if err != nil {
-				return err
 			}
 			t, err := cl.UpdateTask(cmd.Context(), id, u)
 			if err != nil {

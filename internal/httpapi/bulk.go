@@ -24,19 +24,29 @@ func (s *Server) handleBulkCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	cs := make([]*taskbox.TaskCreate, len(items))
-	loc := taskbox.ActorFromContext(r.Context()).Account.Location()
+	top, ends := len(fe), make([]int, len(items)) // where the type errors of the body and of each entry end in fe
 	for i, item := range items {
-		field := fmt.Sprintf("tasks[%d]", i)
-		if io, ok := o.sub(item, field); ok {
+		if io, ok := o.sub(item, fmt.Sprintf("tasks[%d]", i)); ok {
 			cs[i] = decodeTaskCreate(io)
-			cs[i].Validate(&fe, loc, field+".")
 		}
+		ends[i] = len(fe)
 	}
 	if fe != nil {
-		s.Error(w, r, fe.Err())
+		// As create-task: the service validates well-typed entries. A
+		// body with type errors is answered here, the rules each entry
+		// breaks after its type errors, in the order the service would.
+		loc := taskbox.ActorFromContext(r.Context()).Account.Location()
+		all := append(taskbox.FieldErrors(nil), fe[:top]...)
+		for i, c := range cs {
+			all = append(all, fe[top:ends[i]]...)
+			if top = ends[i]; c != nil {
+				c.Validate(&all, loc, fmt.Sprintf("tasks[%d].", i))
+			}
+		}
+		s.Error(w, r, all.Err())
 		return
 	}
-	tasks, err := s.Inbox.BulkCreateTasks(r.Context(), cs, idem)
+	tasks, err := s.Tasks.BulkCreateTasks(r.Context(), cs, idem)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -79,12 +89,13 @@ func (s *Server) handleBulkUpdate(w http.ResponseWriter, r *http.Request) {
 			fe.Add("set", "must set status, priority, due_date, assignee_id or snoozed_until")
 		}
 	}
-	b.Set.Validate(&fe, taskbox.ActorFromContext(r.Context()).Account.Location(), "set.")
 	if fe != nil {
+		// As PATCH: the service validates a well-typed body.
+		b.Set.Validate(&fe, taskbox.ActorFromContext(r.Context()).Account.Location(), "set.")
 		s.Error(w, r, fe.Err())
 		return
 	}
-	tasks, err := s.Inbox.BulkUpdateTasks(r.Context(), b)
+	tasks, err := s.Tasks.BulkUpdateTasks(r.Context(), b)
 	if err != nil {
 		s.Error(w, r, err)
 		return

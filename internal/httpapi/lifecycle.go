@@ -38,7 +38,7 @@ func (s *Server) handleSetStatus(status taskbox.Status) http.HandlerFunc {
 }
 
 func (s *Server) respondUpdate(w http.ResponseWriter, r *http.Request, id int64, u *taskbox.TaskUpdate) {
-	task, err := s.Inbox.UpdateTask(r.Context(), id, u)
+	task, err := s.Tasks.UpdateTask(r.Context(), id, u)
 	s.respond(w, r, task, err)
 }
 
@@ -92,7 +92,7 @@ func (s *Server) handleDeleteTask(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	if err := s.Inbox.DeleteTask(r.Context(), id); err != nil {
+	if err := s.Tasks.DeleteTask(r.Context(), id); err != nil {
 		s.Error(w, r, err)
 		return
 	}

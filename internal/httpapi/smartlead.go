@@ -60,8 +60,8 @@ func (s *Server) handleConnectSmartLead(w http.ResponseWriter, r *http.Request) 
 			return
 		}
 		secret = o.string("secret_key", false)
-		if secret != nil && len(*secret) > 255 {
-			fe.Add("secret_key", "must be at most 255 characters")
+		if secret != nil && !taskbox.SmartLeadSecretFits(*secret) {
+			fe.Add("secret_key", taskbox.SmartLeadSecretRule)
 		}
 		if fe != nil {
 			s.Error(w, r, fe.Err())

@@ -244,6 +244,12 @@ func TestSmartLead_Refusals(t *testing.T) {
 	m := a.Member(t, acct, taskbox.NewMember{Name: "Bo", Email: "bo@example.com", Role: taskbox.RoleMember})
 	r = a.Post(t, "/api/v1/integrations/smartlead", m.Key, `{}`)
 	tbWantError(t, r, http.StatusForbidden, "FORBIDDEN")
+	// The secret key's length: the rule the settings page asks too.
+	r = a.Post(t, "/api/v1/integrations/smartlead", acct.Key, `{"secret_key": "`+strings.Repeat("s", 256)+`"}`)
+	if e := tbWantError(t, r, http.StatusUnprocessableEntity, "VALIDATION_ERROR"); e.Message != "Invalid field: secret_key must be at most 255 characters." {
+		t.Errorf("a 256-byte secret_key: %s", r)
+	}
+	a.slConnect(t, acct.Key, `{"secret_key": "`+strings.Repeat("s", 255)+`"}`)
 }
 
 // TestSmartLead_CategoryAfterReply: the category event upgrades the

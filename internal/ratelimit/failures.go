@@ -8,10 +8,9 @@ import (
 )
 
 // Failures limits failed attempts (a wrong API key, a refused sign-in) per
-// client address: a burst of them at once, then one every so often. An
-// attempt takes its token before it is checked, so that attempts sent at
-// once cannot all pass before their failures count; one that does not fail
-// gives it back, and costs nothing.
+// client address: a burst of them at once, then one every so often. Only
+// failures count: an attempt that does not fail never touches the bucket,
+// so attempts that succeed, however many at once, use up nothing.
 type Failures struct {
 	buckets *Buckets[netip.Prefix]
 	every   time.Duration
@@ -26,25 +25,28 @@ func NewFailures(burst int, every time.Duration) *Failures {
 // Burst is the most failed attempts an address can make at once.
 func (f *Failures) Burst() int { return f.buckets.Burst() }
 
-// Take takes, at now, a token for one attempt from addr's bucket. When
-// there is none, wait is how long until there is, and full how long until
-// the bucket is full again; otherwise refund gives the token back, for an
-// attempt that did not fail.
-func (f *Failures) Take(addr netip.Prefix, now time.Time) (refund func(), wait, full time.Duration) {
-	res := f.buckets.Reserve(addr, now)
-	if wait = res.DelayFrom(now); wait > 0 {
-		res.CancelAt(now)
-		return nil, wait, wait + time.Duration(f.buckets.Burst()-1)*f.every
+// Wait is how long, at now, until addr may make an attempt: 0 while its
+// bucket holds a token. It takes nothing; an attempt that then fails is
+// counted with Owe. For attempts that must not be checked at all past the
+// limit (a password can be guessed): ask Wait before, Owe after.
+func (f *Failures) Wait(addr netip.Prefix, now time.Time) time.Duration {
+	if tokens := f.buckets.Tokens(addr, now); tokens < 1 {
+		return max(time.Duration((1-tokens)*float64(f.every)), time.Nanosecond)
 	}
-	return func() { res.CancelAt(now) }, 0, 0
+	return 0
 }
+
+// Owe counts, at now, one failed attempt of addr's, into debt when its
+// bucket is empty: attempts checked at once, which each found a token in
+// Wait, hold the address back the longer afterwards, so that over time no
+// more of its attempts fail than the limit lets through.
+func (f *Failures) Owe(addr netip.Prefix, now time.Time) { f.buckets.Reserve(addr, now) }
 
 // Fail counts, at now, one failed attempt of addr's: it takes a token from
 // addr's bucket when there is one, and otherwise returns how long until
-// there is (wait) and until the bucket is full again (full). Unlike Take,
-// it is called after the attempt was checked, so that an attempt that does
-// not fail never touches the bucket: concurrent attempts that succeed
-// cannot use up an address's allowance of failures.
+// there is (wait) and until the bucket is full again (full). It is called
+// after the attempt was checked, so attempts past the limit are checked
+// too: right for API keys, which cannot be guessed (passwords: Wait, Owe).
 func (f *Failures) Fail(addr netip.Prefix, now time.Time) (wait, full time.Duration) {
 	if ok, tokens := f.buckets.Allow(addr, now); !ok {
 		wait = time.Duration((1 - tokens) * float64(f.every))

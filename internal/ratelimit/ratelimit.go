@@ -1,7 +1,7 @@
 // Package ratelimit keeps a token bucket (golang.org/x/time/rate) per key,
 // in this process's memory: behind a load balancer each server limits what
-// it sees itself. Buckets of keys idle long enough to be full again are
-// forgotten, so that memory stays bounded by the keys in use.
+// it sees itself. Buckets full again are forgotten, so that memory stays
+// bounded by the keys in use.
 package ratelimit
 
 import (
@@ -23,8 +23,7 @@ type Buckets[K comparable] struct {
 }
 
 type bucket struct {
-	lim  *rate.Limiter
-	seen time.Time
+	lim *rate.Limiter
 }
 
 // New returns buckets of perSecond tokens a second and burst at most.
@@ -48,6 +47,14 @@ func (b *Buckets[K]) Allow(key K, now time.Time) (ok bool, tokens float64) {
 	return ok, lim.TokensAt(now)
 }
 
+// Tokens is what key's bucket holds at now, less than 0 when it owes
+// tokens reserved ahead (Reserve); it takes nothing.
+func (b *Buckets[K]) Tokens(key K, now time.Time) float64 {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.limiter(key, now).TokensAt(now)
+}
+
 // Reserve takes a token from key's bucket at now, one that may be due only
 // later: the reservation's DelayFrom(now) says when, and its CancelAt puts
 // the token back.
@@ -57,28 +64,27 @@ func (b *Buckets[K]) Reserve(key K, now time.Time) *rate.Reservation {
 	return b.limiter(key, now).ReserveN(now, 1)
 }
 
-// limiter is key's bucket, marked used at now; b.mu is held.
+// limiter is key's bucket, at now; b.mu is held.
 func (b *Buckets[K]) limiter(key K, now time.Time) *rate.Limiter {
+	b.forgetIdle(now) // first: a bucket it drops now is made anew below
 	bk := b.buckets[key]
 	if bk == nil {
 		bk = &bucket{lim: rate.NewLimiter(b.rate, b.burst)}
 		b.buckets[key] = bk
 	}
-	bk.seen = now
-	b.forgetIdle(now)
 	return bk.lim
 }
 
-// forgetIdle drops, once a minute, the buckets of keys idle long enough to
-// be full again.
+// forgetIdle drops, once a minute, the buckets that are full again, which
+// a new one would be (one in debt, see Failures.Owe, is kept until it has
+// paid).
 func (b *Buckets[K]) forgetIdle(now time.Time) {
 	if now.Sub(b.sweep) < time.Minute {
 		return
 	}
 	b.sweep = now
-	full := time.Duration(float64(b.burst)/float64(b.rate)*float64(time.Second)) + time.Second
 	for key, bk := range b.buckets {
-		if now.Sub(bk.seen) > full {
+		if bk.lim.TokensAt(now) >= float64(b.burst) {
 			delete(b.buckets, key)
 		}
 	}

@@ -1,6 +1,7 @@
 package ratelimit
 
 import (
+	"net/netip"
 	"testing"
 	"time"
 
@@ -59,5 +60,29 @@ func TestForgetIdle(t *testing.T) {
 	b.Allow(2, now.Add(2*time.Minute))
 	if _, ok := b.buckets[1]; ok || len(b.buckets) != 1 {
 		t.Errorf("buckets after an idle minute: %v, want only key 2", b.buckets)
+	}
+}
+
+// Failures counted with Owe past the bucket put it in debt: Wait asks for
+// all of it to be paid, and the bucket is not forgotten meanwhile.
+func TestFailuresOwe(t *testing.T) {
+	f := NewFailures(2, time.Second)
+	addr := netip.MustParsePrefix("192.0.2.1/32")
+	now := time.Unix(1_000_000, 0)
+	if w := f.Wait(addr, now); w != 0 {
+		t.Fatalf("a new address waits %v", w)
+	}
+	for range 200 {
+		f.Owe(addr, now)
+	}
+	if w := f.Wait(addr, now); w != 199*time.Second {
+		t.Errorf("after 200 failures at once (burst 2): wait %v, want 199s", w)
+	}
+	later := now.Add(2 * time.Minute) // past the sweep; 120 of 198 tokens paid
+	if w := f.Wait(addr, later); w != 79*time.Second {
+		t.Errorf("two minutes later: wait %v, want 79s (the debt forgotten?)", w)
+	}
+	if w := f.Wait(addr, later.Add(79*time.Second)); w != 0 {
+		t.Errorf("once paid: wait %v", w)
 	}
 }

@@ -166,7 +166,7 @@ func (db *DB) ListKeys(ctx context.Context, accountID int64) (keys []*taskbox.AP
 // RevokeKey revokes a key: the next request with it through this DB gets
 // 401, and through another process within keyCacheTTL.
 func (db *DB) RevokeKey(ctx context.Context, keyID int64) error {
-	defer db.keys.forget(keyID)
+	defer func() { db.keys.forget(keyID, db.Now().Time) }()
 	return db.inWrite(ctx, func(tx *Tx) error {
 		res, err := tx.exec(ctx, `UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?`, tx.now.Micros(), keyID)
 		if err != nil {
@@ -187,7 +187,7 @@ func (db *DB) Authenticate(ctx context.Context, secret string) (*taskbox.Actor, 
 		return nil, invalid
 	}
 	hash := hashKey(secret)
-	actor, used, ok := db.keys.get(hash, time.Now())
+	actor, used, ok := db.keys.get(hash, db.Now().Time)
 	if !ok {
 		var err error
 		if actor, used, err = db.readKey(ctx, hash); errors.Is(err, sql.ErrNoRows) {
@@ -222,7 +222,7 @@ func (db *DB) readKey(ctx context.Context, hash string) (*taskbox.Actor, int64, 
 		created int64
 		used    sql.NullInt64
 	)
-	read := time.Now()
+	read := db.Now().Time
 	var role string
 	err := db.readRow(ctx, `
 		SELECT k.id, k.name, k.last_used_at, a.id, a.name, a.timezone, a.created_at, m.id, m.name, m.role, COALESCE(m.timezone, '')

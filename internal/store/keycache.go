@@ -19,7 +19,8 @@ const keyCacheSize = 10_000
 
 // keyCache remembers the actors of recently authenticated keys by the
 // key's hash, so that a burst of requests reads the key once. Its zero
-// value is ready to use.
+// value is ready to use. Its times are the DB's clock (DB.Now), which
+// tests move.
 type keyCache struct {
 	mu sync.Mutex
 	m  map[string]*cachedKey
@@ -78,12 +79,12 @@ func (c *keyCache) noteUse(hash string, used int64) {
 	}
 }
 
-// forget drops a key at once, as when it is revoked, and keeps reads
-// that raced with the revocation from caching it again.
-func (c *keyCache) forget(keyID int64) {
+// forget drops a key at once, as when it is revoked at now (after the
+// change committed), and keeps reads that raced with the revocation from
+// caching it again.
+func (c *keyCache) forget(keyID int64, now time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	now := time.Now()
 	if c.forgotten == nil {
 		c.forgotten = map[int64]time.Time{}
 	}

@@ -34,7 +34,7 @@ func TestKeyCache_RevocationRace(t *testing.T) {
 	var c keyCache
 	actor := &taskbox.Actor{KeyID: 7, Account: &taskbox.Account{ID: 1}}
 	read := time.Now()
-	c.forget(7) // RevokeKey commits while the read is under way
+	c.forget(7, read.Add(time.Microsecond)) // RevokeKey commits while the read is under way
 	c.put("h", actor, 0, read)
 	if _, _, ok := c.get("h", time.Now()); ok {
 		t.Fatal("a key read before its revocation was cached after it")

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -12,10 +13,15 @@ import (
 
 // A key is cached after its first use, but a revocation through the same
 // DB is honoured at once, and one through another DB on the same database
-// (as `taskbox keys revoke` in another process) within a second.
+// (as `taskbox keys revoke` in another process) once the cache's time
+// (store.KeyCacheTTL) has passed on the DB's clock, which the test moves.
 func TestAuthenticate_Revoked(t *testing.T) {
 	ctx := context.Background()
 	tdb := testdb.Open(t)
+	clock := taskbox.Now().Time
+	var mu sync.Mutex
+	tdb.Now = func() taskbox.Timestamp { mu.Lock(); defer mu.Unlock(); return taskbox.Timestamp{Time: clock} }
+	tick := func(d time.Duration) { mu.Lock(); clock = clock.Add(d); mu.Unlock() }
 	other, err := store.Open(ctx, tdb.DSN)
 	if err != nil {
 		t.Fatal(err)
@@ -46,18 +52,13 @@ func TestAuthenticate_Revoked(t *testing.T) {
 	if err := other.RevokeKey(ctx, second.ID); err != nil {
 		t.Fatal(err)
 	}
-	start := time.Now()
-	for {
-		_, err := tdb.Authenticate(ctx, second.Secret)
-		if taskbox.ErrorCode(err) == taskbox.EUNAUTHORIZED {
-			break
-		} else if err != nil {
-			t.Fatal(err)
-		}
-		if time.Since(start) > time.Second {
-			t.Fatalf("key revoked through another DB still accepted after %s", time.Since(start))
-		}
-		time.Sleep(10 * time.Millisecond)
+	tick(store.KeyCacheTTL - time.Microsecond)
+	if _, err := tdb.Authenticate(ctx, second.Secret); err != nil {
+		t.Errorf("key revoked through another DB, within the cache's time: Authenticate = %v, want it still cached", err)
+	}
+	tick(time.Microsecond)
+	if _, err := tdb.Authenticate(ctx, second.Secret); taskbox.ErrorCode(err) != taskbox.EUNAUTHORIZED {
+		t.Errorf("key revoked through another DB, %s later: Authenticate = %v, want UNAUTHORIZED", store.KeyCacheTTL, err)
 	}
 }
 

@@ -223,7 +223,7 @@ func (db *DB) UpdateMember(ctx context.Context, id int64, u *taskbox.MemberUpdat
 	defer func() {
 		// The member's keys carry its name and role: read them anew.
 		for _, k := range keys {
-			db.keys.forget(k)
+			db.keys.forget(k, db.Now().Time)
 		}
 	}()
 	err = db.inWrite(ctx, func(tx *Tx) error {
@@ -379,7 +379,7 @@ func (db *DB) RemoveMember(ctx context.Context, id int64) error {
 		return nil
 	})
 	for _, k := range keys {
-		db.keys.forget(k)
+		db.keys.forget(k, db.Now().Time)
 	}
 	return err
 }

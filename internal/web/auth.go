@@ -180,22 +180,20 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	addr := clientAddress(r)
-	refund, wait := s.signIns.take(addr, time.Now())
-	if wait > 0 {
+	if wait := s.signIns.wait(addr, time.Now()); wait > 0 {
 		s.refuseSignIn(w, r, addr, wait, data)
 		return
 	}
 	if _, err := s.Accounts.Authenticate(r.Context(), key); err != nil {
 		if taskbox.ErrorCode(err) != taskbox.EUNAUTHORIZED {
-			refund() // the key could not be checked: no failed sign-in
-			s.fail(w, r, err)
+			s.fail(w, r, err) // the key could not be checked: no failed sign-in
 			return
 		}
+		s.signIns.failed(addr, time.Now())
 		data.Error = "That API key is not valid, or it has been revoked."
 		s.renderSignIn(w, r, http.StatusUnauthorized, data)
 		return
 	}
-	refund()
 	s.setSession(w, r, session{Key: key, ID: newSessionID(), Seen: time.Now().Unix()})
 	s.setDraft(w, r, data.Draft)
 	http.Redirect(w, r, data.Return, http.StatusSeeOther)
@@ -212,23 +210,21 @@ func (s *Server) signInWithPassword(w http.ResponseWriter, r *http.Request, data
 		return
 	}
 	addr := clientAddress(r)
-	refund, wait := s.signIns.take(addr, time.Now())
-	if wait > 0 {
+	if wait := s.signIns.wait(addr, time.Now()); wait > 0 {
 		s.refuseSignIn(w, r, addr, wait, data)
 		return
 	}
 	actor, gen, err := s.People.SignIn(r.Context(), email, password)
 	if err != nil {
 		if taskbox.ErrorCode(err) != taskbox.EUNAUTHORIZED {
-			refund() // the password could not be checked: no failed sign-in
-			s.fail(w, r, err)
+			s.fail(w, r, err) // the password could not be checked: no failed sign-in
 			return
 		}
+		s.signIns.failed(addr, time.Now())
 		data.Error = "The email or the password is wrong."
 		s.renderSignIn(w, r, http.StatusUnauthorized, data)
 		return
 	}
-	refund()
 	s.setSession(w, r, session{Member: actor.MemberID, Gen: gen, ID: newSessionID(), Seen: time.Now().Unix()})
 	s.setDraft(w, r, data.Draft)
 	http.Redirect(w, r, data.Return, http.StatusSeeOther)

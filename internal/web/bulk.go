@@ -56,7 +56,7 @@ func (s *Server) handleBulk(w http.ResponseWriter, r *http.Request, v *visit) {
 		back(flash{Message: problem})
 		return
 	}
-	tasks, err := s.Inbox.BulkUpdateTasks(r.Context(), &taskbox.BulkUpdate{IDs: ids, Set: *u})
+	tasks, err := s.Tasks.BulkUpdateTasks(r.Context(), &taskbox.BulkUpdate{IDs: ids, Set: *u})
 	if taskbox.ErrorCode(err) == taskbox.EINVALID && action == bulkAssign {
 		back(flash{Message: "That team member is no longer on the team: choose another."})
 		return

@@ -14,7 +14,9 @@ import (
 // Failed sign-ins are limited per client address, so that nobody can try
 // API keys as fast as the server answers: a burst of DefaultSignInBurst,
 // then one every DefaultSignInEvery. A person who mistypes a key a few
-// times is not held up; a sign-in that succeeds costs nothing.
+// times is not held up; a sign-in that succeeds costs nothing. Past the
+// limit no sign-in is checked, the right one included, until the address's
+// failures have been paid for.
 const (
 	DefaultSignInBurst = 10
 	DefaultSignInEvery = 6 * time.Second
@@ -33,12 +35,18 @@ func newSignInLimiter(burst int, every time.Duration) *signInLimiter {
 	return &signInLimiter{ratelimit.NewFailures(burst, every)}
 }
 
-// take takes, at now, a token for one sign-in attempt from the address's
-// bucket (see ratelimit.Failures.Take).
-func (l *signInLimiter) take(addr netip.Prefix, now time.Time) (refund func(), wait time.Duration) {
-	refund, wait, _ = l.failures.Take(addr, now)
-	return refund, wait
+// wait is how long, at now, until the address may try to sign in: past
+// its limit the credentials are not checked at all, so that a password
+// cannot be guessed at the speed the server answers. It takes nothing: a
+// sign-in that succeeds costs nothing, however many are made at once.
+func (l *signInLimiter) wait(addr netip.Prefix, now time.Time) time.Duration {
+	return l.failures.Wait(addr, now)
 }
+
+// failed counts a sign-in of the address's that was refused (the
+// credentials were checked and were wrong), into debt when several were
+// checked at once (ratelimit.Failures.Owe).
+func (l *signInLimiter) failed(addr netip.Prefix, now time.Time) { l.failures.Owe(addr, now) }
 
 // clientAddress is what failed sign-ins are counted by: the peer's IPv4
 // address, or its IPv6 /64 (ratelimit.ClientAddress).

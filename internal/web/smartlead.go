@@ -211,8 +211,8 @@ func durationWords(iso string) string {
 // handleConnectSmartLead makes or rotates the URL, and shows it once.
 func (s *Server) handleConnectSmartLead(w http.ResponseWriter, r *http.Request, v *visit) {
 	secret := strings.TrimSpace(r.PostForm.Get("secret_key"))
-	if len(secret) > 255 {
-		s.renderError(w, r, http.StatusBadRequest, "Keep the secret key to 255 characters.")
+	if !taskbox.SmartLeadSecretFits(secret) {
+		s.renderError(w, r, http.StatusBadRequest, fmt.Sprintf("Keep the secret key to %d characters.", taskbox.MaxSmartLeadSecretLen))
 		return
 	}
 	integ, err := s.SmartLead.ConnectSmartLead(r.Context(), &secret)

@@ -34,6 +34,10 @@ func TestSmartLeadSettingsPage(t *testing.T) {
 	if _, err := s.DB.SmartLeadSetup(a.ctx); err != nil {
 		t.Fatal(err)
 	}
+	p = do(t, c, "POST", page+"/connect", url.Values{"csrf": {csrf}, "secret_key": {strings.Repeat("s", 256)}})
+	if p.Status != http.StatusBadRequest || !strings.Contains(p.Body, "Keep the secret key to 255 characters.") {
+		t.Errorf("connect with a 256-byte secret key = %d:\n%.3000s", p.Status, p.Body)
+	}
 	p = do(t, c, "POST", page+"/connect", url.Values{"csrf": {csrf}, "secret_key": {"s3cret"}})
 	hook := htmlUnescape(regexpFind(p.Body, `id="hook-url"[^>]*value="([^"]+)"`))
 	if p.Status != http.StatusOK || !strings.HasPrefix(hook, s.URL+"/hooks/smartlead/slh_") || !strings.Contains(p.Body, "shown only now") {

@@ -47,7 +47,7 @@ func (s *Server) handleSnooze(w http.ResponseWriter, r *http.Request, v *visit) 
 		return
 	}
 	until = until.UTC().Truncate(time.Second)
-	task, err := s.Inbox.UpdateTask(r.Context(), id, &taskbox.TaskUpdate{SnoozeSet: true, SnoozedUntil: &until})
+	task, err := s.Tasks.UpdateTask(r.Context(), id, &taskbox.TaskUpdate{SnoozeSet: true, SnoozedUntil: &until})
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -81,7 +81,7 @@ func (s *Server) handleUnsnooze(w http.ResponseWriter, r *http.Request, v *visit
 		s.fail(w, r, err)
 		return
 	}
-	task, err := s.Inbox.UpdateTask(r.Context(), id, &taskbox.TaskUpdate{SnoozeSet: true})
+	task, err := s.Tasks.UpdateTask(r.Context(), id, &taskbox.TaskUpdate{SnoozeSet: true})
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -199,7 +199,7 @@ func (s *Server) handleEditTask(w http.ResponseWriter, r *http.Request, v *visit
 	if oldDate, oldClock := dueFields(task.Due, v.Zone); date != oldDate || clock != oldClock {
 		u.DueDateSet, u.DueDate = true, dueInput(date, clock, v.Zone)
 	}
-	task, err = s.Inbox.UpdateTask(r.Context(), task.ID, u)
+	task, err = s.Tasks.UpdateTask(r.Context(), task.ID, u)
 	if errs, ok := fieldErrors(err, r.PostForm); ok {
 		s.renderTask(w, r, v, http.StatusUnprocessableEntity, taskForm{Values: draftFrom(r.PostForm), Errors: errs})
 		return
@@ -240,7 +240,7 @@ func (s *Server) handleInlineEdit(w http.ResponseWriter, r *http.Request, v *vis
 		}
 		u.AssigneeSet, u.AssigneeID = task.Assignee == nil || task.Assignee.ID != id, id
 	}
-	task, err = s.Inbox.UpdateTask(r.Context(), task.ID, u)
+	task, err = s.Tasks.UpdateTask(r.Context(), task.ID, u)
 	if errs, ok := fieldErrors(err, r.PostForm); ok {
 		msg := "The change was not saved."
 		for _, field := range []string{"due_date", "due_time", "priority"} {
@@ -283,7 +283,7 @@ func (s *Server) handleConfirmDelete(w http.ResponseWriter, r *http.Request, v *
 func (s *Server) handleDeleteTask(w http.ResponseWriter, r *http.Request, v *visit) {
 	task, err := s.pathTask(r)
 	if err == nil {
-		err = s.Inbox.DeleteTask(r.Context(), task.ID)
+		err = s.Tasks.DeleteTask(r.Context(), task.ID)
 	}
 	if err != nil {
 		s.fail(w, r, err)

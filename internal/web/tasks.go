@@ -138,7 +138,7 @@ func (s *Server) handleSetStatus(st taskbox.Status) visitHandler {
 			s.fail(w, r, err)
 			return
 		}
-		task, err := s.Inbox.UpdateTask(r.Context(), id, &taskbox.TaskUpdate{Status: &st})
+		task, err := s.Tasks.UpdateTask(r.Context(), id, &taskbox.TaskUpdate{Status: &st})
 		if err != nil {
 			s.fail(w, r, err)
 			return

@@ -95,7 +95,7 @@ func (s *Server) handleAssign(w http.ResponseWriter, r *http.Request, v *visit) 
 		s.renderError(w, r, http.StatusBadRequest, "Choose a team member, or nobody.")
 		return
 	}
-	task, err := s.Inbox.UpdateTask(r.Context(), id, &taskbox.TaskUpdate{AssigneeSet: true, AssigneeID: member})
+	task, err := s.Tasks.UpdateTask(r.Context(), id, &taskbox.TaskUpdate{AssigneeSet: true, AssigneeID: member})
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -53,8 +53,9 @@ type Server struct {
 	// BaseURL is the server's public address, which the SmartLead URL
 	// starts with; "" means the address the request came to.
 	BaseURL string
-	// Counter, Deleter and Replies default to Inbox when it has those
-	// methods (store.DB does). Without Replies, rows show no reply.
+	// Counter and Replies default to Inbox and Deleter to Tasks when they
+	// have those methods (store.DB does). Without Replies, rows show no
+	// reply.
 	Counter taskbox.TaskCounter
 	Deleter taskbox.TaskBulkDeleter
 	Replies taskbox.ReplyReader
@@ -123,7 +124,7 @@ func (s *Server) Handler() (http.Handler, error) {
 		s.Counter, _ = s.Inbox.(taskbox.TaskCounter)
 	}
 	if s.Deleter == nil {
-		s.Deleter, _ = s.Inbox.(taskbox.TaskBulkDeleter)
+		s.Deleter, _ = s.Tasks.(taskbox.TaskBulkDeleter)
 	}
 	if s.Replies == nil {
 		s.Replies, _ = s.Inbox.(taskbox.ReplyReader)
@@ -215,7 +216,7 @@ func securityHeaders(next http.Handler) http.Handler {
 // logged internal error rather than a panic.
 type unwired struct{}
 
-var errUnwired = errors.New("web: the inbox service cannot count or bulk-delete tasks: set Server.Counter and Server.Deleter")
+var errUnwired = errors.New("web: the inbox service cannot count tasks or the task service bulk-delete them: set Server.Counter and Server.Deleter")
 
 func (unwired) CountTasks(context.Context, taskbox.TaskFilter) (int, error) { return 0, errUnwired }
 func (unwired) DeleteTasks(context.Context, []int64) error                  { return errUnwired }
