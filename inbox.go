@@ -255,7 +255,7 @@ func (u *TaskUpdate) Validate(fe *FieldErrors, loc *time.Location, prefix string
 		if u.SnoozeZone != nil {
 			zone = u.SnoozeZone
 		}
-		if t, err := ParseSnoozeUntil(*u.Snooze, zone); err != nil {
+		if t, err := ParseSnoozeUntil(*u.Snooze, loc, zone); err != nil {
 			fe.Add(prefix+u.snoozeField(), SnoozeUntilRule)
 		} else {
 			u.SnoozedUntil = &t

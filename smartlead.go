@@ -113,6 +113,9 @@ type Rule struct {
 	Position  int64     `json:"position"`
 	CreatedAt Timestamp `json:"created_at"`
 	UpdatedAt Timestamp `json:"updated_at"`
+
+	// Idempotency makes a create run at most once per key (POST only).
+	Idempotency *Idempotency `json:"-"`
 }
 
 // RuleWhen narrows a rule to categories (names, any case) and campaigns

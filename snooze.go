@@ -10,10 +10,11 @@ const SnoozeUntilRule = "must be an ISO 8601 date-time with Z or an offset (2025
 const SnoozeMorningHour = 9
 
 // ParseSnoozeUntil reads a snooze's end: a date-time as ParseDue reads
-// one, or a date, meaning 09:00 that day in loc (the member's zone, else
+// one (without an offset, in acct, the account's zone, as a due date is),
+// or a date, meaning 09:00 that day in morning (the member's zone, else
 // the account's).
-func ParseSnoozeUntil(s string, loc *time.Location) (time.Time, error) {
-	d, err := ParseDue(s, loc)
+func ParseSnoozeUntil(s string, acct, morning *time.Location) (time.Time, error) {
+	d, err := ParseDue(s, acct)
 	if err != nil {
 		return time.Time{}, err
 	}
@@ -21,7 +22,7 @@ func ParseSnoozeUntil(s string, loc *time.Location) (time.Time, error) {
 		return d.At.Truncate(time.Microsecond), nil
 	}
 	y, m, day := d.At.Date()
-	return time.Date(y, m, day, SnoozeMorningHour, 0, 0, 0, loc).UTC(), nil
+	return time.Date(y, m, day, SnoozeMorningHour, 0, 0, 0, morning).UTC(), nil
 }
 
 // Snoozed values of TaskFilter.Snoozed.

@@ -18,19 +18,20 @@ func (s *Server) handleListRules(w http.ResponseWriter, r *http.Request) {
 // handleCreateRule is POST /api/v1/rules (admin).
 func (s *Server) handleCreateRule(w http.ResponseWriter, r *http.Request) {
 	var fe taskbox.FieldErrors
-	o, _, err := readJSON(w, r, MaxBody, false, &fe)
+	o, idem, err := readJSON(w, r, MaxBody, true, &fe)
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
 	p := decodeRule(o, true)
-	rule := &taskbox.Rule{Enabled: true}
+	rule := &taskbox.Rule{Enabled: true, Idempotency: idem}
 	p.Apply(rule)
 	if fe != nil {
 		s.Error(w, r, fe.Err())
 		return
 	}
 	out, err := s.Rules.CreateRule(r.Context(), rule)
+	markReplayed(w, idem)
 	s.respond(w, r, out, err)
 }
 

@@ -370,6 +370,38 @@ func TestSmartLead_Rules(t *testing.T) {
 	}
 }
 
+// TestSmartLead_RuleIdempotency: POST /api/v1/rules creates, so it honours
+// an Idempotency-Key (SPEC §2): the same key and body answer the first rule
+// again, marked replayed, and add none; another body is the 409.
+func TestSmartLead_RuleIdempotency(t *testing.T) {
+	t.Parallel()
+	a := tbNewAPI(t)
+	acct := a.Account(t, "sl", "")
+	a.slConnect(t, acct.Key, "")
+	before := a.Count(t, "smartlead_rules")
+	body := `{"name":"Bounce","on":"EMAIL_BOUNCE","then":{"complete_open_tasks":true}}`
+	r1 := a.Post(t, "/api/v1/rules", acct.Key, body, "Idempotency-Key", "rule-1")
+	tbWantStatus(t, r1, http.StatusOK)
+	if v := r1.Header.Get("Idempotency-Replayed"); v != "" {
+		t.Errorf("first answer has Idempotency-Replayed: %q", v)
+	}
+	r2 := a.Post(t, "/api/v1/rules", acct.Key, body, "Idempotency-Key", "rule-1")
+	tbWantStatus(t, r2, http.StatusOK)
+	if string(r2.Body) != string(r1.Body) || r2.Header.Get("Idempotency-Replayed") != "true" {
+		t.Errorf("replay answered %s %v\nwant %s, replayed", r2.Body, r2.Header, r1.Body)
+	}
+	if n := a.Count(t, "smartlead_rules"); n != before+1 {
+		t.Errorf("%d rules after a create and its replay, want %d", n, before+1)
+	}
+	r3 := a.Post(t, "/api/v1/rules", acct.Key, `{"name":"Other","on":"EMAIL_BOUNCE","then":{"complete_open_tasks":true}}`, "Idempotency-Key", "rule-1")
+	if e := tbWantError(t, r3, http.StatusConflict, "CONFLICT"); e.Message != "This Idempotency-Key was already used with a different request." {
+		t.Errorf("another body: message = %q", e.Message)
+	}
+	if n := a.Count(t, "smartlead_rules"); n != before+1 {
+		t.Errorf("%d rules after the conflict, want %d", n, before+1)
+	}
+}
+
 // TestSmartLead_CrashAfterAnswer: an event stored and answered, its
 // server gone before processing it; a worker started later processes it
 // once.

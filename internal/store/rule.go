@@ -38,11 +38,13 @@ func (db *DB) CreateRule(ctx context.Context, r *taskbox.Rule) (out *taskbox.Rul
 		return nil, fe.Err()
 	}
 	err = db.inWrite(ctx, func(tx *Tx) error {
-		id, err := insertRule(ctx, tx, actor.AccountID(), r)
-		if err != nil {
-			return err
-		}
-		out, err = findRule(ctx, tx, actor.AccountID(), id)
+		out, err = idempotent(ctx, tx, actor.AccountID(), r.Idempotency, func() (*taskbox.Rule, error) {
+			id, err := insertRule(ctx, tx, actor.AccountID(), r)
+			if err != nil {
+				return nil, err
+			}
+			return findRule(ctx, tx, actor.AccountID(), id)
+		})
 		return err
 	})
 	return out, err
