@@ -293,6 +293,11 @@ name. The account's last admin cannot be removed.`,
 			}
 			defer db.Close()
 			if err := db.RemoveMember(ctx, id); err != nil {
+				var e *taskbox.Error
+				if errors.As(err, &e) && e.Code == taskbox.EINVALID && len(e.Details) == 1 && e.Details[0].Field == "id" {
+					// The id is an argument, not a flag: no "--id" here.
+					return usageError(fmt.Errorf("team member %d %s", id, e.Details[0].Message))
+				}
 				return cliError(err)
 			}
 			fmt.Fprintf(m.Stdout, "Team member %d removed.\n", id)

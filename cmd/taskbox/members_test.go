@@ -159,4 +159,7 @@ func TestMembersCommands(t *testing.T) {
 	}
 	expectCode(t, env, exitRefused, "Invalid API Key", "tasks", "list")
 	expectCode(t, nil, exitFailure, "Team member not found", "members", "remove", fmt.Sprint(m.ID), "--db", db)
+	// Bo gone, the owner is the last admin.
+	mustRunCLI(t, "members", "remove", fmt.Sprint(bo.ID), "--db", db)
+	expectCode(t, nil, exitUsage, "team member 1 is the account's last admin, who cannot be removed", "members", "remove", "1", "--db", db)
 }
