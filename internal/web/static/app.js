@@ -122,7 +122,7 @@
   function keepRoom(t, nudge) {
     var b = t.getBoundingClientRect();
     if (!b.height) return;
-    var room = Math.ceil(window.innerHeight - b.top + 8), over = 0;
+    var room = Math.ceil(b.height) + 24, over = 0; // its height, its 1rem from the bottom, and a gap
     document.documentElement.style.setProperty("--toast-room", room + "px");
     if (!nudge || $("results")) return;
     main().querySelectorAll("a, button, input, textarea, select, summary").forEach(function (c) {
