@@ -203,4 +203,19 @@ func TestBrowserTaskPageOthersNoEmptyColumn(t *testing.T) {
 	if got, _ := a.find(t, s, other.ID); got.Status != taskbox.StatusCompleted {
 		t.Errorf("the other task's complete button left it %s", got.Status)
 	}
+	windowShots(t, ctx, "task-others-completed-1280")
+
+	// The inbox's Completed view, whose rows no bulk action takes either.
+	for _, size := range [][2]int64{{360, 740}, {1280, 800}} {
+		run(t, ctx, chromedp.EmulateViewport(size[0], size[1]), chromedp.Navigate(s.URL+"/?view=completed"))
+		waitFor(t, ctx, `document.readyState === "complete" && document.querySelector("`+row+`") !== null`)
+		if n := eval[int](t, ctx, `document.querySelectorAll("li.task .sel").length`); n != 0 {
+			t.Errorf("%d px: %d checkbox cells in the Completed view", size[0], n)
+		}
+		if gap := eval[float64](t, ctx, `(function(r){ var row = r.getBoundingClientRect(), c = r.querySelector("button.check").getBoundingClientRect();
+		  return c.left - row.left - parseFloat(getComputedStyle(r).paddingLeft); })(document.querySelector("`+row+`"))`); gap > 0.5 {
+			t.Errorf("%d px: in the Completed view the reopen button starts %.1f px right of the row's content", size[0], gap)
+		}
+		windowShots(t, ctx, fmt.Sprintf("completed-%d", size[0]))
+	}
 }
