@@ -95,7 +95,7 @@
   function announce(msg) { var l = $("live"); if (l) l.textContent = msg; }
 
   // ---- The confirmation at the bottom of the window, with its Undo.
-  var toastTimer = 0, toastLeft = 0, toastSince = 0;
+  var toastTimer = 0, toastLeft = 0, toastSince = 0, toastUp = false;
   function showToast(el) {
     var cur = $("toast");
     if (el && cur && el !== cur) { cur.replaceWith(el); cur = el; }
@@ -106,9 +106,31 @@
       cur.addEventListener("mouseleave", function () { if (!cur.hidden) armToast(toastLeft); });
       cur.addEventListener("focusin", pauseToast);
     }
+    var fresh = !toastUp;
     cur.hidden = false;
+    toastUp = true;
     cur.setAttribute("data-undo-ms", String(UNDO_MS));
+    keepRoom(cur, fresh);
     armToast(UNDO_MS);
+  }
+  // keepRoom leaves room at the end of the page for the confirmation while
+  // it shows (the stylesheet pads the page and the keyboard's scrolling by
+  // --toast-room), and when it comes, on a page other than the inbox's
+  // list, scrolls what it would cover (focus mode's "Add note") clear of
+  // it. The list is left where the person has it: its rows keep their
+  // own margin from the bottom, and the room shows the last of them.
+  function keepRoom(t, nudge) {
+    var b = t.getBoundingClientRect();
+    if (!b.height) return;
+    var room = Math.ceil(b.height) + 24, over = 0; // its height, its 1rem from the bottom, and a gap
+    document.documentElement.style.setProperty("--toast-room", room + "px");
+    if (!nudge || $("results")) return;
+    main().querySelectorAll("a, button, input, textarea, select, summary").forEach(function (c) {
+      if (c.type === "hidden") return;
+      var r = c.getBoundingClientRect();
+      if (r.width && r.height && r.bottom > b.top && r.top < b.bottom && r.right > b.left && r.left < b.right) over = Math.max(over, r.bottom - b.top + 8);
+    });
+    if (over) window.scrollBy(0, Math.min(over, room));
   }
   function armToast(ms) {
     clearTimeout(toastTimer);
@@ -122,6 +144,7 @@
     if (!t) return;
     if (t.contains(document.activeElement)) { armToast(3000); return; } // never pull it from under the focus
     t.hidden = true;
+    toastUp = false;
   }
   // showError puts a failure where it is seen, in the confirmation's place.
   function showError(msg) {
