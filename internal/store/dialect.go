@@ -97,8 +97,8 @@ func (sqliteDialect) uniqueViolation(err error) bool {
 }
 
 // searchWords looks words of three characters or more up in the trigram
-// index task_search, all in one MATCH (each word a quoted string, so that
-// nothing in it is FTS5 syntax); a shorter word, which no trigram holds,
+// index task_search, all in one statement (ftsMatch: a LIKE a word, which
+// FTS5 answers from the index); a shorter word, which no trigram holds,
 // is a LIKE over the index's text. When the words are dense, "t.id + 0"
 // keeps SQLite from starting at the matches: it reads them once into a
 // set and checks the tasks the inbox index yields in order.
@@ -127,9 +127,9 @@ func (sqliteDialect) searchWords(words []string, plan searchPlan) (string, []any
 			args = append(args, "%"+escapeLike(w)+"%")
 		}
 	}
-	if match, checks := ftsMatch(words); match != "" && plan.ids == nil {
-		conds = append([]string{id + " IN (" + ftsQuery(checks) + ")"}, conds...)
-		args = append(append([]any{match}, checks...), args...)
+	if lookups, checks := ftsMatch(words); len(lookups) > 0 && plan.ids == nil {
+		conds = append([]string{id + " IN (" + ftsQuery(lookups, checks) + ")"}, conds...)
+		args = append(append(lookups, checks...), args...)
 	}
 	return strings.Join(conds, " AND "), args
 }
@@ -170,11 +170,11 @@ const denseAt = 2000
 // them as it finds them, so a common word stops early, and a rare one's
 // matches are all read once, here, rather than again by the list query.
 func (sqliteDialect) planSearch(ctx context.Context, tx *Tx, words []string) (searchPlan, error) {
-	match, checks := ftsMatch(words)
-	if match == "" {
+	lookups, checks := ftsMatch(words)
+	if len(lookups) == 0 {
 		return searchPlan{dense: true}, nil // short words only: their LIKE reads every task's text anyway
 	}
-	rows, err := tx.query(ctx, ftsQuery(checks)+" LIMIT ?", append(append([]any{match}, checks...), denseAt)...)
+	rows, err := tx.query(ctx, ftsQuery(lookups, checks)+" LIMIT ?", append(append(lookups, checks...), denseAt)...)
 	if err != nil {
 		return searchPlan{}, err
 	}
@@ -193,15 +193,19 @@ func (sqliteDialect) planSearch(ctx context.Context, tx *Tx, words []string) (se
 	return searchPlan{ids: ids}, rows.Err()
 }
 
-// ftsMatch is the FTS5 query of the words of three characters or more,
-// all of them required, each a quoted phrase (nothing in it is FTS5
-// syntax), and the LIKE patterns that check the whole words where the
-// phrase is only a piece of one. A word with punctuation is looked up by
-// its longest piece of letters and digits ("lead04242" of
+// ftsMatch is the index lookup of the words of three characters or more,
+// all of them required: a LIKE pattern a word, which FTS5 answers from
+// the trigrams of the pattern's pieces between wildcards (the index keeps
+// no positions, migration 00016, so it takes no phrase queries), and the
+// LIKE patterns that check the whole words exactly where the lookup is
+// only a piece of one or a wider match. A word with punctuation is looked
+// up by its longest piece of letters and digits ("lead04242" of
 // "lead04242@example.com"): the trigrams every email shares ("example",
 // ".com") would otherwise make the index read long lists for each lookup.
-func ftsMatch(words []string) (match string, checks []any) {
-	var phrases []string
+// The lookup's pattern has no ESCAPE (SQLite hands FTS5 only a LIKE of
+// two operands), so a "%" or "_" in it is a wildcard: a wider match,
+// which the word's escaped check narrows.
+func ftsMatch(words []string) (lookups, checks []any) {
 	for _, w := range words {
 		if utf8.RuneCountInString(w) < 3 {
 			continue
@@ -216,19 +220,27 @@ func ftsMatch(words []string) (match string, checks []any) {
 			}
 			if utf8.RuneCountInString(longest) >= 3 {
 				piece = longest
-				checks = append(checks, "%"+escapeLike(w)+"%")
 			}
 		}
-		phrases = append(phrases, `"`+strings.ReplaceAll(piece, `"`, `""`)+`"`)
+		lookups = append(lookups, "%"+piece+"%")
+		if piece != w || strings.ContainsAny(w, "%_") {
+			checks = append(checks, "%"+escapeLike(w)+"%")
+		}
 	}
-	return strings.Join(phrases, " AND "), checks
+	return lookups, checks
 }
 
-// ftsQuery is the statement part that finds the matches of ftsMatch:
-// (body || ”) keeps the LIKE checks off the index (they are a filter of
-// the few rows the phrases found, not a lookup of their own).
-func ftsQuery(checks []any) string {
-	q := "SELECT rowid FROM task_search WHERE task_search MATCH ?"
+// ftsQuery is the statement that finds the matches of ftsMatch's lookups
+// and checks: (body || ”) keeps the checks off the index (they are a
+// filter of the few rows the lookups found, not a lookup of their own).
+func ftsQuery(lookups, checks []any) string {
+	q := "SELECT rowid FROM task_search WHERE "
+	for i := range lookups {
+		if i > 0 {
+			q += " AND "
+		}
+		q += "body LIKE ?"
+	}
 	for range checks {
 		q += ` AND (body || '') LIKE ? ESCAPE '\'`
 	}
