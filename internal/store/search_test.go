@@ -52,6 +52,8 @@ func TestSearch_FindsLeads(t *testing.T) {
 		"50%":              {send.ID},
 		"f_f":              {send.ID},
 		"_":                {send.ID},
+		"r_n":              nil, // "_" is no wildcard: not "ren" of renewal
+		"ann_lee":          nil, // nor "ann.lee"
 		"nN":               {call.ID},
 		"ann haddad":       nil,
 		"nobody@nowhere":   nil,
