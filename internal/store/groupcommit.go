@@ -39,7 +39,7 @@ type groupCommit struct {
 	done    sync.WaitGroup
 
 	maxTime  time.Duration // maxBatchTime; tests lengthen it
-	maxBatch int           // maxBatch; 1 when the bench turns group commit off
+	oneByOne bool          // the bench turned group commit off: batches of one
 
 	batches, requests atomic.Uint64 // committed or failed, since start
 }
@@ -67,10 +67,8 @@ var errClosed = &taskbox.Error{Code: taskbox.EUNAVAILABLE, Message: "The server 
 // PostgreSQL several, so that one batch's round trips to the server overlap
 // another's.
 func startGroupCommit(db *DB, writers int) *groupCommit {
-	g := &groupCommit{db: db, reqs: make(chan *writeReq), closing: make(chan struct{}), maxTime: maxBatchTime, maxBatch: maxBatch}
-	if db.without.NoGroupCommit {
-		g.maxBatch = 1
-	}
+	g := &groupCommit{db: db, reqs: make(chan *writeReq), closing: make(chan struct{}), maxTime: maxBatchTime}
+	g.oneByOne = db.without.NoGroupCommit
 	g.done.Add(writers)
 	for range writers {
 		go g.run()
@@ -163,7 +161,7 @@ func (g *groupCommit) commit(first *writeReq) {
 		if err := b.run(first); err != nil {
 			return err
 		}
-		for len(batch) < g.maxBatch && time.Since(started) < g.maxTime {
+		for !g.oneByOne && len(batch) < maxBatch && time.Since(started) < g.maxTime {
 			var r *writeReq
 			select {
 			case r = <-g.reqs:
