@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"strconv"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
+	"modernc.org/sqlite"
 )
 
 // dialect holds everything that differs between SQLite and PostgreSQL, so
@@ -97,8 +99,7 @@ func (sqliteDialect) uniqueViolation(err error) bool {
 }
 
 // searchWords looks words of three characters or more up in the trigram
-// index task_search, all in one statement (ftsMatch: a LIKE a word, which
-// FTS5 answers from the index); a shorter word, which no trigram holds,
+// index task_search, all in one MATCH (ftsMatch); a shorter word, which no trigram holds,
 // is a LIKE over the index's text. When the words are dense, "t.id + 0"
 // keeps SQLite from starting at the matches: it reads them once into a
 // set and checks the tasks the inbox index yields in order.
@@ -127,9 +128,9 @@ func (sqliteDialect) searchWords(words []string, plan searchPlan) (string, []any
 			args = append(args, "%"+escapeLike(w)+"%")
 		}
 	}
-	if lookups, checks := ftsMatch(words); len(lookups) > 0 && plan.ids == nil {
-		conds = append([]string{id + " IN (" + ftsQuery(lookups, checks) + ")"}, conds...)
-		args = append(append(lookups, checks...), args...)
+	if match, checks := ftsMatch(words); match != "" && plan.ids == nil {
+		conds = append([]string{id + " IN (" + ftsQuery(checks) + ")"}, conds...)
+		args = append(append([]any{match}, checks...), args...)
 	}
 	return strings.Join(conds, " AND "), args
 }
@@ -170,11 +171,11 @@ const denseAt = 2000
 // them as it finds them, so a common word stops early, and a rare one's
 // matches are all read once, here, rather than again by the list query.
 func (sqliteDialect) planSearch(ctx context.Context, tx *Tx, words []string) (searchPlan, error) {
-	lookups, checks := ftsMatch(words)
-	if len(lookups) == 0 {
+	match, checks := ftsMatch(words)
+	if match == "" {
 		return searchPlan{dense: true}, nil // short words only: their LIKE reads every task's text anyway
 	}
-	rows, err := tx.query(ctx, ftsQuery(lookups, checks)+" LIMIT ?", append(append(lookups, checks...), denseAt)...)
+	rows, err := tx.query(ctx, ftsQuery(checks)+" LIMIT ?", append(append([]any{match}, checks...), denseAt)...)
 	if err != nil {
 		return searchPlan{}, err
 	}
@@ -193,19 +194,19 @@ func (sqliteDialect) planSearch(ctx context.Context, tx *Tx, words []string) (se
 	return searchPlan{ids: ids}, rows.Err()
 }
 
-// ftsMatch is the index lookup of the words of three characters or more,
-// all of them required: a LIKE pattern a word, which FTS5 answers from
-// the trigrams of the pattern's pieces between wildcards (the index keeps
-// no positions, migration 00016, so it takes no phrase queries), and the
-// LIKE patterns that check the whole words exactly where the lookup is
-// only a piece of one or a wider match. A word with punctuation is looked
-// up by its longest piece of letters and digits ("lead04242" of
+// ftsMatch is the FTS5 query of the words of three characters or more,
+// all of them required, and the words, which ftsQuery checks each match
+// against. The index keeps no positions (migration 00016), so FTS5 takes
+// no phrase of several trigrams: a word is looked up as all of its
+// trigrams (each a quoted string of one token, so that nothing in it is
+// FTS5 syntax), which a text can hold apart; the check (taskbox_contains)
+// keeps the texts that hold the word itself, case folded as the
+// tokenizer folds it. A word with punctuation is looked up by the
+// trigrams of its longest piece of letters and digits ("lead04242" of
 // "lead04242@example.com"): the trigrams every email shares ("example",
 // ".com") would otherwise make the index read long lists for each lookup.
-// The lookup's pattern has no ESCAPE (SQLite hands FTS5 only a LIKE of
-// two operands), so a "%" or "_" in it is a wildcard: a wider match,
-// which the word's escaped check narrows.
-func ftsMatch(words []string) (lookups, checks []any) {
+func ftsMatch(words []string) (match string, checks []any) {
+	var terms []string
 	for _, w := range words {
 		if utf8.RuneCountInString(w) < 3 {
 			continue
@@ -222,29 +223,64 @@ func ftsMatch(words []string) (lookups, checks []any) {
 				piece = longest
 			}
 		}
-		lookups = append(lookups, "%"+piece+"%")
-		if piece != w || strings.ContainsAny(w, "%_") {
-			checks = append(checks, "%"+escapeLike(w)+"%")
+		runes := []rune(piece)
+		for i := 0; i+3 <= len(runes); i++ {
+			terms = append(terms, `"`+strings.ReplaceAll(string(runes[i:i+3]), `"`, `""`)+`"`)
 		}
+		checks = append(checks, w)
 	}
-	return lookups, checks
+	return strings.Join(terms, " AND "), checks
 }
 
-// ftsQuery is the statement that finds the matches of ftsMatch's lookups
-// and checks: (body || ”) keeps the checks off the index (they are a
-// filter of the few rows the lookups found, not a lookup of their own).
-func ftsQuery(lookups, checks []any) string {
-	q := "SELECT rowid FROM task_search WHERE "
-	for i := range lookups {
-		if i > 0 {
-			q += " AND "
-		}
-		q += "body LIKE ?"
-	}
+// ftsQuery is the statement that finds the matches of ftsMatch.
+func ftsQuery(checks []any) string {
+	q := "SELECT rowid FROM task_search WHERE task_search MATCH ?"
 	for range checks {
-		q += ` AND (body || '') LIKE ? ESCAPE '\'`
+		q += ` AND taskbox_contains(body, ?)`
 	}
 	return q
+}
+
+func init() {
+	// taskbox_contains(text, word) is 1 if text holds word, case folded,
+	// else 0: the check of ftsQuery, for every SQLite connection.
+	err := sqlite.RegisterDeterministicScalarFunction("taskbox_contains", 2,
+		func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+			text, _ := args[0].(string)
+			word, _ := args[1].(string)
+			if containsFold(text, word) {
+				return int64(1), nil
+			}
+			return int64(0), nil
+		})
+	if err != nil {
+		panic(err)
+	}
+}
+
+// containsFold reports whether s holds sub, compared under Unicode case
+// folding (strings.EqualFold) rune window by rune window.
+func containsFold(s, sub string) bool {
+	n := utf8.RuneCountInString(sub)
+	for i := 0; i <= len(s); {
+		j := i
+		for k := 0; k < n; k++ {
+			if j >= len(s) {
+				return false
+			}
+			_, size := utf8.DecodeRuneInString(s[j:])
+			j += size
+		}
+		if strings.EqualFold(s[i:j], sub) {
+			return true
+		}
+		if i == len(s) {
+			return false
+		}
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+	}
+	return false
 }
 
 func (sqliteDialect) syncIdentity(context.Context, *Tx, string) error {
