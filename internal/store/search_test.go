@@ -301,7 +301,7 @@ func TestSearch_FoldsCaseAndChecksTheWholeWord(t *testing.T) {
 	for q, want := range map[string][]int64{
 		"müller": {task.ID}, "ZÜRICH": {task.ID}, "jörg zürich": {task.ID}, "JÖRG": {task.ID},
 		"abcd": nil, // its trigrams abc and bcd are in "abcXbcd", the word is not
-		"bcX": {task.ID},
+		"bcX":  {task.ID},
 	} {
 		page, err := db.ListTasks(f.ctx, taskbox.TaskFilter{Query: q, Status: "all", Limit: 10})
 		if err != nil {
