@@ -33,7 +33,12 @@ type benchConfig struct {
 	ProfileDir  string
 	Preload     int
 	Rate        int
+	Without     string
 }
+
+// benchWithoutEnv carries bench's --without to its child server, which
+// leaves that machinery off (store.Without); nothing else sets it.
+const benchWithoutEnv = "TASKBOX_BENCH_WITHOUT"
 
 // seedTasks is how many tasks the mixed profile makes before it starts.
 const seedTasks = 1000
@@ -102,6 +107,7 @@ with "go tool pprof -top taskbox DIR/cpu.pprof".`,
 	f.IntVar(&c.Runs, "runs", 3, "runs of both servers; medians are printed")
 	f.IntVar(&c.Preload, "preload", 0, "tasks to store first, spread over 1,000 accounts (0: start empty)")
 	f.IntVar(&c.Rate, "rate", 0, "send this many requests a second on a fixed schedule instead of over --concurrency busy connections (0: as fast as answered)")
+	f.StringVar(&c.Without, "without", "", "turn machinery off in the server, to measure what it pays: a comma-separated list of groupcommit, batchedrows (audit rows and timers a statement a row), daycounts (not written: the summary goes wrong), stmtcache, keycache")
 	f.StringVar(&c.ProfileDir, "profile-dir", "", "write the server's CPU and allocation profiles (cpu.pprof, allocs.pprof) to this directory")
 	return cmd
 }
@@ -127,7 +133,10 @@ func (m *Main) bench(ctx context.Context, c benchConfig, dbGiven bool) error {
 		serveArgs = append(serveArgs, "--cpuprofile", filepath.Join(c.ProfileDir, "cpu.pprof"),
 			"--memprofile", filepath.Join(c.ProfileDir, "allocs.pprof"))
 	}
-	real, err := startChild(ctx, filepath.Join(tmp, "server.log"), nil, serveArgs...)
+	if _, err := store.ParseWithout(c.Without); err != nil {
+		return fmt.Errorf("--without: %w", err)
+	}
+	real, err := startChild(ctx, filepath.Join(tmp, "server.log"), []string{benchWithoutEnv + "=" + c.Without}, serveArgs...)
 	if err != nil {
 		return fmt.Errorf("start the server: %w", err)
 	}
@@ -151,6 +160,9 @@ func (m *Main) bench(ctx context.Context, c benchConfig, dbGiven bool) error {
 	}
 	fmt.Fprintf(m.Stdout, "%s profile, %s, %d runs of %s per server, database %s, GOMAXPROCS of the servers: %d CPUs\n",
 		c.Profile, load, c.Runs, c.Duration, store.Redact(m.DB), cpus())
+	if c.Without != "" {
+		fmt.Fprintf(m.Stdout, "the server runs without: %s\n", c.Without)
+	}
 	if c.Profile == "mixed" {
 		client := &http.Client{Timeout: 30 * time.Second}
 		for _, t := range targets {

@@ -188,6 +188,7 @@ func (db *DB) Authenticate(ctx context.Context, secret string) (*taskbox.Actor, 
 	}
 	hash := hashKey(secret)
 	actor, used, ok := db.keys.get(hash, db.Now().Time)
+	ok = ok && !db.without.NoKeyCache
 	if !ok {
 		var err error
 		if actor, used, err = db.readKey(ctx, hash); errors.Is(err, sql.ErrNoRows) {

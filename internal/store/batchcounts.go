@@ -162,6 +162,16 @@ func (p *pendingRows) settle(ok bool) {
 }
 
 func (p *pendingRows) write(ctx context.Context, tx *Tx) error {
+	if tx.without.NoBatchedRows {
+		n := p.insert.cols
+		for len(p.batch) >= n {
+			if err := tx.dialect.insertRows(ctx, tx, p.insert, p.batch[:n]); err != nil {
+				return err
+			}
+			p.batch = p.batch[n:]
+		}
+		return nil
+	}
 	err := tx.dialect.insertRows(ctx, tx, p.insert, p.batch)
 	p.batch = p.batch[:0]
 	return err

@@ -41,6 +41,8 @@ type DB struct {
 	writeStmts, readStmts *stmtCache
 	// keys remembers recently authenticated API keys (see keyCache).
 	keys keyCache
+	// without is the machinery the bench turned off (Without, at Open).
+	without Machinery
 	// closers run after the pools close (the pgx pool under database/sql).
 	closers []func()
 	// Now returns the current time; tests replace it.
@@ -125,8 +127,10 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	}
 	read.SetMaxOpenConns(8)
 	read.SetMaxIdleConns(8)
-	db := &DB{write: write, read: read, dialect: sqliteDialect{}, Now: nowFunc,
-		writeStmts: newStmtCache(write), readStmts: newStmtCache(read)}
+	db := &DB{write: write, read: read, dialect: sqliteDialect{}, Now: nowFunc, without: Without}
+	if !Without.NoStmtCache {
+		db.writeStmts, db.readStmts = newStmtCache(write), newStmtCache(read)
+	}
 	db.writer = startGroupCommit(db, 1)
 	return db, nil
 }
@@ -203,6 +207,7 @@ type Tx struct {
 	dialect dialect
 	now     taskbox.Timestamp
 	stmts   *stmtCache              // nil: statements are not cached here
+	without Machinery               // DB.without
 	bound   map[*sql.Stmt]*sql.Stmt // stmts' statements bound to this transaction
 	counts  *dayCounts              // non-nil in a batch: day counts written at its end
 	later   *laterRows              // non-nil in a batch: rows inserted at its end
@@ -277,7 +282,7 @@ func (db *DB) inStatement(ctx context.Context, fn func(*Tx) error) (err error) {
 	defer func() { err = unavailable(ctx, err) }()
 	stmts := db.stmtsOf(db.read)
 	stmts.prepare(ctx)
-	return fn(&Tx{q: db.read, ctx: ctx, wd: wd, dialect: db.dialect, now: db.Now(), stmts: stmts, mailOn: db.MailOn})
+	return fn(&Tx{q: db.read, ctx: ctx, wd: wd, dialect: db.dialect, now: db.Now(), stmts: stmts, mailOn: db.MailOn, without: db.without})
 }
 
 // inTx runs fn in a transaction under a watchdog (DB.Timeout). Whatever
@@ -299,7 +304,7 @@ func (db *DB) inTxUntil(ctx context.Context, pool *sql.DB, readOnly bool, begun 
 		return fmt.Errorf("begin: %w", err)
 	}
 	defer sqltx.Rollback()
-	tx := &Tx{tx: sqltx, q: sqltx, ctx: ctx, wd: wd, dialect: db.dialect, now: db.Now(), stmts: stmts, mailOn: db.MailOn}
+	tx := &Tx{tx: sqltx, q: sqltx, ctx: ctx, wd: wd, dialect: db.dialect, now: db.Now(), stmts: stmts, mailOn: db.MailOn, without: db.without}
 	if pool == db.write && !db.dialect.concurrentWriters() {
 		// The writer took SQLite's write lock at BEGIN (IMMEDIATE), the
 		// one wait the watchdog must be able to end; past it no statement

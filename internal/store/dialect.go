@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"strconv"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
+	"modernc.org/sqlite"
 )
 
 // dialect holds everything that differs between SQLite and PostgreSQL, so
@@ -97,8 +99,7 @@ func (sqliteDialect) uniqueViolation(err error) bool {
 }
 
 // searchWords looks words of three characters or more up in the trigram
-// index task_search, all in one MATCH (each word a quoted string, so that
-// nothing in it is FTS5 syntax); a shorter word, which no trigram holds,
+// index task_search, all in one MATCH (ftsMatch); a shorter word, which no trigram holds,
 // is a LIKE over the index's text. When the words are dense, "t.id + 0"
 // keeps SQLite from starting at the matches: it reads them once into a
 // set and checks the tasks the inbox index yields in order.
@@ -194,14 +195,18 @@ func (sqliteDialect) planSearch(ctx context.Context, tx *Tx, words []string) (se
 }
 
 // ftsMatch is the FTS5 query of the words of three characters or more,
-// all of them required, each a quoted phrase (nothing in it is FTS5
-// syntax), and the LIKE patterns that check the whole words where the
-// phrase is only a piece of one. A word with punctuation is looked up by
-// its longest piece of letters and digits ("lead04242" of
+// all of them required, and the words, which ftsQuery checks each match
+// against. The index keeps no positions (migration 00016), so FTS5 takes
+// no phrase of several trigrams: a word is looked up as all of its
+// trigrams (each a quoted string of one token, so that nothing in it is
+// FTS5 syntax), which a text can hold apart; the check (taskbox_contains)
+// keeps the texts that hold the word itself, case folded as the
+// tokenizer folds it. A word with punctuation is looked up by the
+// trigrams of its longest piece of letters and digits ("lead04242" of
 // "lead04242@example.com"): the trigrams every email shares ("example",
 // ".com") would otherwise make the index read long lists for each lookup.
 func ftsMatch(words []string) (match string, checks []any) {
-	var phrases []string
+	var terms []string
 	for _, w := range words {
 		if utf8.RuneCountInString(w) < 3 {
 			continue
@@ -216,23 +221,66 @@ func ftsMatch(words []string) (match string, checks []any) {
 			}
 			if utf8.RuneCountInString(longest) >= 3 {
 				piece = longest
-				checks = append(checks, "%"+escapeLike(w)+"%")
 			}
 		}
-		phrases = append(phrases, `"`+strings.ReplaceAll(piece, `"`, `""`)+`"`)
+		runes := []rune(piece)
+		for i := 0; i+3 <= len(runes); i++ {
+			terms = append(terms, `"`+strings.ReplaceAll(string(runes[i:i+3]), `"`, `""`)+`"`)
+		}
+		checks = append(checks, w)
 	}
-	return strings.Join(phrases, " AND "), checks
+	return strings.Join(terms, " AND "), checks
 }
 
-// ftsQuery is the statement part that finds the matches of ftsMatch:
-// (body || ”) keeps the LIKE checks off the index (they are a filter of
-// the few rows the phrases found, not a lookup of their own).
+// ftsQuery is the statement that finds the matches of ftsMatch.
 func ftsQuery(checks []any) string {
 	q := "SELECT rowid FROM task_search WHERE task_search MATCH ?"
 	for range checks {
-		q += ` AND (body || '') LIKE ? ESCAPE '\'`
+		q += ` AND taskbox_contains(body, ?)`
 	}
 	return q
+}
+
+func init() {
+	// taskbox_contains(text, word) is 1 if text holds word, case folded,
+	// else 0: the check of ftsQuery, for every SQLite connection.
+	err := sqlite.RegisterDeterministicScalarFunction("taskbox_contains", 2,
+		func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+			text, _ := args[0].(string)
+			word, _ := args[1].(string)
+			if containsFold(text, word) {
+				return int64(1), nil
+			}
+			return int64(0), nil
+		})
+	if err != nil {
+		panic(err)
+	}
+}
+
+// containsFold reports whether s holds sub, compared under Unicode case
+// folding (strings.EqualFold) rune window by rune window.
+func containsFold(s, sub string) bool {
+	n := utf8.RuneCountInString(sub)
+	for i := 0; i <= len(s); {
+		j := i
+		for k := 0; k < n; k++ {
+			if j >= len(s) {
+				return false
+			}
+			_, size := utf8.DecodeRuneInString(s[j:])
+			j += size
+		}
+		if strings.EqualFold(s[i:j], sub) {
+			return true
+		}
+		if i == len(s) {
+			return false
+		}
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+	}
+	return false
 }
 
 func (sqliteDialect) syncIdentity(context.Context, *Tx, string) error {

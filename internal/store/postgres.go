@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 )
@@ -37,6 +38,9 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 	if cfg.MaxConns < int32(4*runtime.GOMAXPROCS(0)) {
 		cfg.MaxConns = int32(4 * runtime.GOMAXPROCS(0))
 	}
+	if Without.NoStmtCache {
+		cfg.ConnConfig.DefaultQueryExecMode = pgx.QueryExecModeDescribeExec
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("open PostgreSQL: %w", err)
@@ -47,13 +51,17 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("open PostgreSQL: %w", err)
 	}
-	db := &DB{write: sqldb, read: sqldb, dialect: postgresDialect{}, Now: nowFunc, closers: []func(){pool.Close}}
+	db := &DB{write: sqldb, read: sqldb, dialect: postgresDialect{}, Now: nowFunc, closers: []func(){pool.Close}, without: Without}
 	// Writes are group-committed here too: concurrent creates share one
 	// transaction, so the row of task_day_counts that they all update (one
 	// per account, status and due day) is locked once per batch instead of
 	// once per request, each waiting for the previous one's commit; and one
 	// WAL flush serves the batch. pgWriters batches run at once; reads
 	// use the rest of the pool.
-	db.writer = startGroupCommit(db, pgWriters)
+	writers := pgWriters
+	if Without.NoGroupCommit {
+		writers = int(cfg.MaxConns) - 2 // a transaction per request, several at once; two connections left for reads
+	}
+	db.writer = startGroupCommit(db, writers)
 	return db, nil
 }

@@ -52,6 +52,8 @@ func TestSearch_FindsLeads(t *testing.T) {
 		"50%":              {send.ID},
 		"f_f":              {send.ID},
 		"_":                {send.ID},
+		"r_n":              nil, // "_" is no wildcard: not "ren" of renewal
+		"ann_lee":          nil, // nor "ann.lee"
 		"nN":               {call.ID},
 		"ann haddad":       nil,
 		"nobody@nowhere":   nil,
@@ -278,4 +280,39 @@ func sameTask(db *store.DB, f *fixture, task *taskbox.Task, name string) error {
 		return fmt.Errorf("task %d: answered %q, stored %q, want %q", task.ID, task.Name, stored.Name, name)
 	}
 	return nil
+}
+
+// A word of the search finds its text whatever the case of letters
+// beyond ASCII, and only where it stands whole: the index's lookup of a
+// word is all its trigrams, which a text can hold apart.
+func TestSearch_FoldsCaseAndChecksTheWholeWord(t *testing.T) {
+	db := newTestDB(t)
+	f := newFixture(t, db, "fold", "UTC", 0)
+	first, last, company := "Jörg", "MÜLLER", "Zürich Straße AG"
+	res, err := db.AddLeads(f.ctx, &taskbox.LeadUpload{CampaignID: f.campaign.ID, Leads: []taskbox.LeadInput{
+		{Email: "jm@zuerich.example", FirstName: &first, LastName: &last, CompanyName: &company}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	task, err := db.CreateTask(f.ctx, &taskbox.TaskCreate{LeadMapID: res.Leads[0].LeadMapID, Name: "abcXbcd"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string][]int64{
+		"müller": {task.ID}, "ZÜRICH": {task.ID}, "jörg zürich": {task.ID}, "JÖRG": {task.ID},
+		"abcd": nil, // its trigrams abc and bcd are in "abcXbcd", the word is not
+		"bcX":  {task.ID},
+	} {
+		page, err := db.ListTasks(f.ctx, taskbox.TaskFilter{Query: q, Status: "all", Limit: 10})
+		if err != nil {
+			t.Fatalf("%q: %v", q, err)
+		}
+		var got []int64
+		for _, task := range page.Tasks {
+			got = append(got, task.ID)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("search %q found %v, want %v", q, got, want)
+		}
+	}
 }

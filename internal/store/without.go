@@ -1,0 +1,45 @@
+package store
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Machinery names the throughput machinery that the load bench turns off,
+// one piece at a time, to measure what each pays (bench --without,
+// docs/performance.md). The zero value, everything on, is what every
+// server runs; only the bench's child server sets it.
+type Machinery struct {
+	NoGroupCommit bool // a transaction per write request (batches of one)
+	NoBatchedRows bool // audit rows and timers inserted a statement a row
+	NoDayCounts   bool // task_day_counts not written (the summary's counts go wrong)
+	NoStmtCache   bool // SQLite: no prepared statements kept; PostgreSQL: pgx's describe_exec
+	NoKeyCache    bool // every request reads its key from the database
+}
+
+// Without is the machinery that Open leaves off. Set it before Open.
+var Without Machinery
+
+// ParseWithout reads a comma-separated list of groupcommit, batchedrows,
+// daycounts, stmtcache and keycache.
+func ParseWithout(list string) (Machinery, error) {
+	var m Machinery
+	for _, name := range strings.Split(list, ",") {
+		switch strings.TrimSpace(name) {
+		case "":
+		case "groupcommit":
+			m.NoGroupCommit = true
+		case "batchedrows":
+			m.NoBatchedRows = true
+		case "daycounts":
+			m.NoDayCounts = true
+		case "stmtcache":
+			m.NoStmtCache = true
+		case "keycache":
+			m.NoKeyCache = true
+		default:
+			return Machinery{}, fmt.Errorf("unknown machinery %q (groupcommit, batchedrows, daycounts, stmtcache, keycache)", name)
+		}
+	}
+	return m, nil
+}
