@@ -188,7 +188,8 @@ func TestDigestLeftToAServerWithMail(t *testing.T) {
 	r := newReceiver(t)
 	e.subscribe(t, e.ctx, r, taskbox.EventTypeTaskReminder)
 	smtpd := mailtest.Start(t, nil, false)
-	off := e.worker(true) // on e.db, whose mail is off
+	// the server with mail off: e.db's worker (e.db.MailOn is false)
+	off := e.worker(true)
 	e.clock.now = time.Date(2026, 12, 7, 5, 0, 0, 0, time.UTC) // Monday
 	ana := e.addMailMember(t, "Ana", "ana@example.com", "UTC")
 	due := "2026-12-07T12:00:00Z"
