@@ -360,8 +360,12 @@ const MaxBulk = 1000
 type InboxService interface {
 	ListTasks(ctx context.Context, f TaskFilter) (*TaskPage, error)
 	Summarize(ctx context.Context, loc *time.Location, now time.Time) (*Summary, error)
-	// SummarizeFor is Summarize of the tasks an assignee filter selects.
-	SummarizeFor(ctx context.Context, loc *time.Location, now time.Time, a AssigneeFilter) (*Summary, error)
+	// SummarizeFor is Summarize of the tasks an assignee filter selects;
+	// snoozed (a TaskFilter's Snoozed) says which tasks the sections count:
+	// SnoozedExclude leaves snoozed tasks out, as Summarize does,
+	// SnoozedOnly counts only them, SnoozedAll all. Snoozed counts the
+	// snoozed tasks whatever the mode.
+	SummarizeFor(ctx context.Context, loc *time.Location, now time.Time, a AssigneeFilter, snoozed string) (*Summary, error)
 	ListTaskEvents(ctx context.Context, id int64) ([]*TaskEvent, error)
 	ListLeadTasks(ctx context.Context, leadID int64) ([]*Task, error)
 }
@@ -373,6 +377,6 @@ type TaskCounter interface {
 	CountTasks(ctx context.Context, f TaskFilter) (int, error)
 	// CountSections counts the inbox's sections (Overdue, Today, Upcoming,
 	// No due date, Completed) of the tasks f selects, its Status and Due
-	// aside, at once.
+	// aside, at once; f.Snoozed as SummarizeFor's snoozed.
 	CountSections(ctx context.Context, f TaskFilter) (*Summary, error)
 }

@@ -176,14 +176,17 @@ func (cl *Client) Summarize(ctx context.Context, loc *time.Location, now time.Ti
 }
 
 // SummarizeFor is Summarize of the tasks an assignee filter selects
-// (…/summary?assignee=).
-func (cl *Client) SummarizeFor(ctx context.Context, loc *time.Location, now time.Time, a taskbox.AssigneeFilter) (*taskbox.Summary, error) {
+// (…/summary?assignee=&snoozed=).
+func (cl *Client) SummarizeFor(ctx context.Context, loc *time.Location, now time.Time, a taskbox.AssigneeFilter, snoozed string) (*taskbox.Summary, error) {
 	q := url.Values{}
 	if tz := zoneName(loc); tz != "" {
 		q.Set("tz", tz)
 	}
 	if v := a.String(); v != "" {
 		q.Set("assignee", v)
+	}
+	if snoozed != "" {
+		q.Set("snoozed", snoozed)
 	}
 	var out data[*taskbox.Summary]
 	err := cl.do(ctx, call{method: "GET", path: "/api/v1/master-inbox/tasks/summary", query: q}, &out)

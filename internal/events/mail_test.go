@@ -13,6 +13,8 @@ import (
 	"github.com/taskboxhq/taskbox/internal/events"
 	"github.com/taskboxhq/taskbox/internal/mail"
 	"github.com/taskboxhq/taskbox/internal/mail/mailtest"
+	"github.com/taskboxhq/taskbox/internal/netguard"
+	"github.com/taskboxhq/taskbox/internal/store"
 )
 
 // mailWorker is e's worker with mail on, to an SMTP server on addr.
@@ -174,6 +176,72 @@ func TestDigestLate(t *testing.T) {
 }
 
 func ptrInt(n int) *int { return &n }
+
+// A server with mail off leaves the digest timers to a server with mail on
+// (SPEC §9: a server that starts after the hour still sends that day's):
+// it runs past Ana's 08:00 without claiming her digest timer, while it
+// still fires a task's reminder (its webhook). A server with mail on
+// sharing the database then sends the day's digest, once.
+func TestDigestLeftToAServerWithMail(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	r := newReceiver(t)
+	e.subscribe(t, e.ctx, r, taskbox.EventTypeTaskReminder)
+	smtpd := mailtest.Start(t, nil, false)
+	// the server with mail off: e.db's worker (e.db.MailOn is false)
+	off := e.worker(true)
+	e.clock.now = time.Date(2026, 12, 7, 5, 0, 0, 0, time.UTC) // Monday
+	ana := e.addMailMember(t, "Ana", "ana@example.com", "UTC")
+	due := "2026-12-07T12:00:00Z"
+	task, err := e.db.CreateTask(e.ctx, &taskbox.TaskCreate{LeadMapID: e.mapID, Name: "Call Ada", DueDate: &due, Priority: taskbox.PriorityLow,
+		AssigneeSet: true, AssigneeID: ana, Reminders: []string{"PT3H"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.clock.now = time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC) // past 08:00 and the 09:00 reminder
+	for range 2 {
+		e.drain(t, off)
+	}
+	if got := reminded(r, task.ID); len(got) != 1 || got[0] != "2026-12-07T09:00:00.000Z" {
+		t.Fatalf("the reminder on a server with mail off: %v", got)
+	}
+	if fired, err := e.db.FireTimers(e.ctx, 100); err != nil || len(fired) != 0 {
+		t.Fatalf("a server with mail off fired %v (%v)", fired, err)
+	}
+	if got := smtpd.Mails(); len(got) != 0 {
+		t.Fatalf("%d mails from a server with mail off", len(got))
+	}
+
+	// The server with mail on: its own store on the same database.
+	db, err := store.Open(context.Background(), e.tdb.DSN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	db.Now, db.MailOn = e.clock.Now, true
+	sender, err := mail.NewSender("smtp://"+smtpd.Addr, "taskbox <tasks@example.com>")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sender.Timeout = 5 * time.Second
+	key, err := db.MailKey(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	on := &events.Worker{DB: db, Client: netguard.NewClient(true), Metrics: events.NewMetrics(nil), Policy: events.DefaultPolicy,
+		Mail: &events.Mail{Queue: db, Sender: sender, Renderer: &mail.Renderer{BaseURL: "https://tasks.example.com", Key: key}}}
+	for range 3 {
+		e.drain(t, on)
+		e.drain(t, off)
+	}
+	got := smtpd.Mails()
+	if len(got) != 1 || got[0].To[0] != "ana@example.com" || !strings.Contains(got[0].Text, "Call Ada") {
+		t.Fatalf("the day's digest from the server with mail on: %d mails", len(got))
+	}
+	if got := reminded(r, task.ID); len(got) != 1 {
+		t.Errorf("the reminder fired again: %v", got)
+	}
+}
 
 // A digest with nothing in it sends nothing and does not use up the day
 // for a later change of settings: a task arrives after the empty 08:00

@@ -27,19 +27,26 @@ func (s *Server) handleListTasks(w http.ResponseWriter, r *http.Request) {
 	writeTasks(w, nil, page.Tasks, true, page.NextCursor)
 }
 
-// handleSummary counts the inbox's sections: GET …/tasks/summary?tz=.
+// handleSummary counts the inbox's sections:
+// GET …/tasks/summary?tz=&assignee=&snoozed=.
 func (s *Server) handleSummary(w http.ResponseWriter, r *http.Request) {
-	loc, err := tzParam(r.URL.Query(), taskbox.ActorFromContext(r.Context()).Account)
+	q := r.URL.Query()
+	loc, err := tzParam(q, taskbox.ActorFromContext(r.Context()).Account)
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	a, msg := taskbox.ParseAssigneeFilter(r.URL.Query().Get("assignee"))
+	a, msg := taskbox.ParseAssigneeFilter(q.Get("assignee"))
 	if msg != "" {
 		s.Error(w, r, badParam("assignee", msg))
 		return
 	}
-	sum, err := s.Inbox.SummarizeFor(r.Context(), loc, time.Time{}, a)
+	snoozed, err := snoozedParam(q)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	sum, err := s.Inbox.SummarizeFor(r.Context(), loc, time.Time{}, a, snoozed)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -102,15 +109,23 @@ func parseTaskFilter(q url.Values, acct *taskbox.Account) (f taskbox.TaskFilter,
 	if f.Limit, err = intParam(q.Get("limit"), "limit", 20, 1, 100); err != nil {
 		return f, badParam("limit", "must be an integer from 1 to 100")
 	}
-	switch f.Snoozed = q.Get("snoozed"); f.Snoozed {
-	case taskbox.SnoozedExclude, taskbox.SnoozedOnly, taskbox.SnoozedAll:
-	case "false":
-		f.Snoozed = taskbox.SnoozedExclude
-	default:
-		return f, badParam("snoozed", "must be true, false or all")
+	if f.Snoozed, err = snoozedParam(q); err != nil {
+		return f, err
 	}
 	f.Cursor = q.Get("cursor")
 	return f, f.Validate()
+}
+
+// snoozedParam reads snoozed: true (only snoozed tasks), all, or false
+// and absent (snoozed tasks left out), as a TaskFilter's Snoozed.
+func snoozedParam(q url.Values) (string, error) {
+	switch v := q.Get("snoozed"); v {
+	case taskbox.SnoozedExclude, taskbox.SnoozedOnly, taskbox.SnoozedAll:
+		return v, nil
+	case "false":
+		return taskbox.SnoozedExclude, nil
+	}
+	return "", badParam("snoozed", "must be true, false or all")
 }
 
 // tzParam reads tz, an IANA zone; absent means the account's zone.

@@ -200,3 +200,45 @@ func TestSnooze_Rules(t *testing.T) {
 	tbWantError(t, api.Post(t, fmt.Sprintf("%s/%d/unsnooze", tbTasksPath, task.ID), stranger.Key, ``), http.StatusNotFound, "NOT_FOUND")
 	tbWantError(t, api.Post(t, tbTasksPath+"/99999/snooze", acct.Key, `{"until": "2099-01-01"}`), http.StatusNotFound, "NOT_FOUND")
 }
+
+// TestSnooze_Summary: the summary takes snoozed as the inbox does. Its
+// sections leave snoozed tasks out by default, count only them with
+// snoozed=true and all tasks with snoozed=all; "snoozed" counts the snoozed
+// tasks in every mode. The account's summary (the day counts) and an
+// assignee's (the tasks themselves) agree; a bad value is the inbox's 400.
+func TestSnooze_Summary(t *testing.T) {
+	api := tbNewAPI(t)
+	acct := api.Account(t, "snoozesum", "Europe/Berlin")
+	lm := api.LeadMap(t, acct.Key, "lead@example.com")
+	overdue, _ := api.CreateTask(t, acct.Key, tbTaskBody(lm, map[string]string{"due_date": `"2020-01-01"`}))
+	upcoming, _ := api.CreateTask(t, acct.Key, tbTaskBody(lm, map[string]string{"due_date": `"2099-01-01T10:00:00Z"`}))
+	api.CreateTask(t, acct.Key, tbTaskBody(lm, nil))
+	done, _ := api.CreateTask(t, acct.Key, tbTaskBody(lm, nil))
+	tbWantStatus(t, api.Post(t, fmt.Sprintf("%s/%d/complete", tbTasksPath, done.ID), acct.Key, ``), http.StatusOK)
+	day := time.Now().AddDate(0, 0, 3).Format(time.DateOnly)
+	for _, id := range []int64{overdue.ID, upcoming.ID} {
+		tbWantStatus(t, api.Post(t, fmt.Sprintf("%s/%d/snooze", tbTasksPath, id), acct.Key, `{"until": "`+day+`"}`), http.StatusOK)
+	}
+
+	const (
+		exclude = `{"ok":true,"data":{"overdue":0,"today":0,"upcoming":0,"no_due_date":1,"completed":1,"snoozed":2}}`
+		only    = `{"ok":true,"data":{"overdue":1,"today":0,"upcoming":1,"no_due_date":0,"completed":0,"snoozed":2}}`
+		all     = `{"ok":true,"data":{"overdue":1,"today":0,"upcoming":1,"no_due_date":1,"completed":1,"snoozed":2}}`
+	)
+	for query, want := range map[string]string{"": exclude, "snoozed=false": exclude, "snoozed=true": only, "snoozed=all": all} {
+		for _, q := range []string{query, query + "&assignee=none"} {
+			r := api.Get(t, tbTasksPath+"/summary?"+q, acct.Key)
+			tbWantStatus(t, r, http.StatusOK)
+			if got := strings.TrimSpace(string(r.Body)); got != want {
+				t.Errorf("summary?%s = %s, want %s", q, got, want)
+			}
+		}
+	}
+	const msg = "The snoozed query parameter must be true, false or all."
+	for _, path := range []string{tbTasksPath + "/summary?snoozed=bogus", tbTasksPath + "/summary?assignee=none&snoozed=TRUE", tbTasksPath + "?snoozed=bogus"} {
+		e := tbWantError(t, api.Get(t, path, acct.Key), http.StatusBadRequest, "BAD_REQUEST")
+		if e.Error.Message != msg {
+			t.Errorf("%s: message %q, want %q", path, e.Error.Message, msg)
+		}
+	}
+}

@@ -61,7 +61,9 @@ type DB struct {
 	// MailOn says that this server sends mail (serve --smtp-url): only
 	// then do digests and reminders queue mails, so that a server without
 	// a mail server does not pile up mails that a later one would send
-	// all at once. Every server of one database should say the same.
+	// all at once. Every server of one database should say the same; one
+	// with mail off leaves the digest timers to those with mail on (see
+	// timerMailOff).
 	MailOn bool
 	// inbound counts the SmartLead events processed, by outcome.
 	inbound inboundCounts

@@ -216,10 +216,18 @@ func escapeLike(s string) string {
 }
 
 // Summarize counts the actor's inbox sections in loc at now; snoozed
-// tasks are in none of them, only in Snoozed. A window's
-// timed tasks are all its tasks less the all-day ones in its range, and its
-// all-day tasks are counted over their own range (see dayCounter).
+// tasks are in none of them, only in Snoozed.
 func (db *DB) Summarize(ctx context.Context, loc *time.Location, now time.Time) (*taskbox.Summary, error) {
+	return db.summarize(ctx, loc, now, taskbox.SnoozedExclude)
+}
+
+// summarize counts the actor's inbox sections in loc at now from the day
+// counts, whose snoozed tasks are under statusSnoozed: the sections count
+// the pending ones, the snoozed ones or both as snoozed says (a
+// TaskFilter's Snoozed); Snoozed counts the snoozed ones. A window's timed
+// tasks are all its tasks less the all-day ones in its range, and its
+// all-day tasks are counted over their own range (see dayCounter).
+func (db *DB) summarize(ctx context.Context, loc *time.Location, now time.Time, snoozed string) (*taskbox.Summary, error) {
 	actor, err := taskbox.RequireActor(ctx)
 	if err != nil {
 		return nil, err
@@ -239,45 +247,64 @@ func (db *DB) Summarize(ctx context.Context, loc *time.Location, now time.Time) 
 		{[2]int64{t, tomorrow}, [2]int64{today, today + 1}},
 		{[2]int64{tomorrow, noDueSort}, [2]int64{today + 1, noDueSort}},
 	}
+	// the statuses the sections count; a completed task is never snoozed
+	statuses := []taskbox.Status{taskbox.StatusPending}
+	completed := true
+	switch snoozed {
+	case taskbox.SnoozedOnly:
+		statuses, completed = []taskbox.Status{statusSnoozed}, false
+	case taskbox.SnoozedAll:
+		statuses = append(statuses, statusSnoozed)
+	}
 	s := &taskbox.Summary{}
 	dests := []*int{&s.Overdue, &s.Today, &s.Upcoming}
 	err = db.inRead(ctx, func(tx *Tx) error {
-		pending := dayCounter{ctx, tx, actor.AccountID(), string(taskbox.StatusPending)}
-		for i, win := range windows {
-			all, err1 := pending.count(false, win.timed[0], win.timed[1])
-			allDayThere, err2 := pending.count(true, win.timed[0], win.timed[1])
-			allDay, err3 := pending.count(true, win.allDay[0], win.allDay[1])
-			if err := errors.Join(err1, err2, err3); err != nil {
+		for _, status := range statuses {
+			c := dayCounter{ctx, tx, actor.AccountID(), string(status)}
+			for i, win := range windows {
+				all, err1 := c.count(false, win.timed[0], win.timed[1])
+				allDayThere, err2 := c.count(true, win.timed[0], win.timed[1])
+				allDay, err3 := c.count(true, win.allDay[0], win.allDay[1])
+				if err := errors.Join(err1, err2, err3); err != nil {
+					return err
+				}
+				*dests[i] += all - allDayThere + allDay
+			}
+			noDue := dayOf(noDueSort)
+			n, err := c.days(false, noDue, noDue+1)
+			if err != nil {
 				return err
 			}
-			*dests[i] = all - allDayThere + allDay
+			s.NoDueDate += n
 		}
-		var err1, err2, err3 error
-		noDue := dayOf(noDueSort)
-		s.NoDueDate, err1 = pending.days(false, noDue, noDue+1)
-		completed := dayCounter{ctx, tx, actor.AccountID(), string(taskbox.StatusCompleted)}
-		s.Completed, err2 = completed.days(false, math.MinInt64, math.MaxInt64)
-		snoozed := dayCounter{ctx, tx, actor.AccountID(), string(statusSnoozed)}
-		s.Snoozed, err3 = snoozed.days(false, math.MinInt64, math.MaxInt64)
-		return errors.Join(err1, err2, err3)
+		var err1, err2 error
+		if completed {
+			c := dayCounter{ctx, tx, actor.AccountID(), string(taskbox.StatusCompleted)}
+			s.Completed, err1 = c.days(false, math.MinInt64, math.MaxInt64)
+		}
+		c := dayCounter{ctx, tx, actor.AccountID(), string(statusSnoozed)}
+		s.Snoozed, err2 = c.days(false, math.MinInt64, math.MaxInt64)
+		return errors.Join(err1, err2)
 	})
 	return s, err
 }
 
 // SummarizeFor counts the inbox sections of the tasks an assignee filter
-// selects. The day counts are kept per account, not per assignee, so it
-// counts the tasks themselves (CountSections): a team member's tasks are
-// few beside the account's.
-func (db *DB) SummarizeFor(ctx context.Context, loc *time.Location, now time.Time, a taskbox.AssigneeFilter) (*taskbox.Summary, error) {
+// selects, snoozed as summarize's. The day counts are kept per account,
+// not per assignee, so it counts the tasks themselves (CountSections): a
+// team member's tasks are few beside the account's.
+func (db *DB) SummarizeFor(ctx context.Context, loc *time.Location, now time.Time, a taskbox.AssigneeFilter, snoozed string) (*taskbox.Summary, error) {
 	if a.Any() {
-		return db.Summarize(ctx, loc, now)
+		return db.summarize(ctx, loc, now, snoozed)
 	}
-	return db.CountSections(ctx, taskbox.TaskFilter{Location: loc, Now: now, Assignee: a})
+	return db.CountSections(ctx, taskbox.TaskFilter{Location: loc, Now: now, Assignee: a, Snoozed: snoozed})
 }
 
 // CountSections counts the inbox sections (Overdue, Today, Upcoming, No due
-// date, Completed, Snoozed) of the tasks f selects, its Status, Due,
-// Snoozed, Sort, Limit and Cursor aside: the web inbox's exact counts under filters. It is one
+// date, Completed, Snoozed) of the tasks f selects, its Status, Due, Sort,
+// Limit and Cursor aside: the web inbox's exact counts under filters. The
+// sections count the tasks f.Snoozed selects (summarize's snoozed);
+// Snoozed counts the snoozed tasks whatever it is. It is one
 // statement that reads each selected task once, in the index that its
 // filters seek (tasks_count_priority, tasks_count_campaign, the assignee's,
 // or the search's matches), rather than a count per section.
@@ -293,6 +320,14 @@ func (db *DB) CountSections(ctx context.Context, f taskbox.TaskFilter) (*taskbox
 		f.Now = db.Now().Time
 	}
 	f.Assignee = f.Assignee.Resolve(actor)
+	// the sections' condition on snoozed_until: taskConditions's for f.Snoozed
+	snooze := " AND t.snoozed_until IS NULL"
+	switch f.Snoozed {
+	case taskbox.SnoozedOnly:
+		snooze = " AND t.snoozed_until IS NOT NULL"
+	case taskbox.SnoozedAll:
+		snooze = ""
+	}
 	f.Status, f.Due, f.Snoozed = "all", "", taskbox.SnoozedAll
 	plan, err := db.planSearch(ctx, f.Query)
 	if err != nil {
@@ -301,14 +336,12 @@ func (db *DB) CountSections(ctx context.Context, f taskbox.TaskFilter) (*taskbox
 	w := taskbox.NewWindow(f.Now, f.Location)
 	var sums []string
 	var args []any
-	// a snoozed task is in Snoozed only; the others as the lists have them
-	// (taskConditions without SnoozedOnly: snoozed_until IS NULL)
 	for _, due := range []string{taskbox.DueOverdue, taskbox.DueToday, taskbox.DueUpcoming, taskbox.DueNone} {
 		cond, a := dueCondition(due, w)
-		sums = append(sums, "COALESCE(SUM(CASE WHEN t.status = ? AND t.snoozed_until IS NULL AND "+cond+" THEN 1 ELSE 0 END), 0)")
+		sums = append(sums, "COALESCE(SUM(CASE WHEN t.status = ?"+snooze+" AND "+cond+" THEN 1 ELSE 0 END), 0)")
 		args = append(append(args, string(taskbox.StatusPending)), a...)
 	}
-	sums = append(sums, "COALESCE(SUM(CASE WHEN t.status = ? AND t.snoozed_until IS NULL THEN 1 ELSE 0 END), 0)",
+	sums = append(sums, "COALESCE(SUM(CASE WHEN t.status = ?"+snooze+" THEN 1 ELSE 0 END), 0)",
 		"COALESCE(SUM(CASE WHEN t.status = ? AND t.snoozed_until IS NOT NULL THEN 1 ELSE 0 END), 0)")
 	args = append(args, string(taskbox.StatusCompleted), string(taskbox.StatusPending))
 	where, whereArgs := taskConditions(db.dialect, actor.AccountID(), f, plan)

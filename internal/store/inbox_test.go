@@ -334,43 +334,85 @@ func TestSummary_MatchesEveryTask(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	var all []*taskbox.Task
-	for cursor := ""; ; {
-		page, err := db.ListTasks(f.ctx, taskbox.TaskFilter{Status: "all", Limit: 100, Cursor: cursor})
-		if err != nil {
-			t.Fatal(err)
+	list := func(status string) []*taskbox.Task {
+		var all []*taskbox.Task
+		for cursor := ""; ; {
+			page, err := db.ListTasks(f.ctx, taskbox.TaskFilter{Status: status, Snoozed: taskbox.SnoozedAll, Limit: 100, Cursor: cursor})
+			if err != nil {
+				t.Fatal(err)
+			}
+			all = append(all, page.Tasks...)
+			if page.NextCursor == nil {
+				break
+			}
+			cursor = *page.NextCursor
 		}
-		all = append(all, page.Tasks...)
-		if page.NextCursor == nil {
-			break
-		}
-		cursor = *page.NextCursor
+		return all
 	}
+	// a third of the pending tasks are snoozed
+	until := time.Now().Add(48 * time.Hour)
+	for i, task := range list(string(taskbox.StatusPending)) {
+		if i%3 == 0 {
+			if _, err := db.UpdateTask(f.ctx, task.ID, &taskbox.TaskUpdate{SnoozeSet: true, SnoozedUntil: &until}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	all := list("all")
 	for _, zone := range []string{"UTC", "America/New_York", "Asia/Tokyo", "Pacific/Kiritimati"} {
 		loc := mustZone(t, zone)
-		var want taskbox.Summary
-		for _, task := range all {
-			if task.Status == taskbox.StatusCompleted {
-				want.Completed++
-				continue
+		for _, mode := range []string{taskbox.SnoozedExclude, taskbox.SnoozedOnly, taskbox.SnoozedAll} {
+			var want taskbox.Summary
+			for _, task := range all {
+				if task.SnoozedUntil != nil {
+					want.Snoozed++
+				}
+				if (mode == taskbox.SnoozedExclude && task.SnoozedUntil != nil) || (mode == taskbox.SnoozedOnly && task.SnoozedUntil == nil) {
+					continue
+				}
+				if task.Status == taskbox.StatusCompleted {
+					want.Completed++
+					continue
+				}
+				switch taskbox.NewWindow(now, loc).Classify(task.Due) {
+				case taskbox.DueOverdue:
+					want.Overdue++
+				case taskbox.DueToday:
+					want.Today++
+				case taskbox.DueUpcoming:
+					want.Upcoming++
+				default:
+					want.NoDueDate++
+				}
 			}
-			switch taskbox.NewWindow(now, loc).Classify(task.Due) {
-			case taskbox.DueOverdue:
-				want.Overdue++
-			case taskbox.DueToday:
-				want.Today++
-			case taskbox.DueUpcoming:
-				want.Upcoming++
-			default:
-				want.NoDueDate++
+			if want.Snoozed == 0 || want.Overdue == 0 || want.Upcoming == 0 {
+				t.Fatalf("%s %q: too few tasks to tell: %+v", zone, mode, want)
 			}
-		}
-		got, err := db.Summarize(f.ctx, loc, now)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if *got != want {
-			t.Errorf("%s: summary %+v, counted %+v", zone, *got, want)
+			if mode == taskbox.SnoozedExclude {
+				got, err := db.Summarize(f.ctx, loc, now)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if *got != want {
+					t.Errorf("%s: summary %+v, counted %+v", zone, *got, want)
+				}
+			}
+			// the day counts (any assignee) and the tasks themselves
+			// (CountSections) agree with the count
+			got, err := db.SummarizeFor(f.ctx, loc, now, taskbox.AssigneeFilter{}, mode)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if *got != want {
+				t.Errorf("%s snoozed=%q: summary %+v, counted %+v", zone, mode, *got, want)
+			}
+			got, err = db.CountSections(f.ctx, taskbox.TaskFilter{Location: loc, Now: now, Snoozed: mode})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if *got != want {
+				t.Errorf("%s snoozed=%q: CountSections %+v, counted %+v", zone, mode, *got, want)
+			}
 		}
 	}
 }

@@ -231,11 +231,11 @@ func TestAssignees(t *testing.T) {
 	if got := list(f.ctx, "me,"+itoa(ana.ID)); !slices.Equal(got, []int64{toAna.ID}) {
 		t.Fatalf("assignee=me,ana: %v", got)
 	}
-	sum, err := db.SummarizeFor(anaCtx, nil, time.Time{}, taskbox.AssigneeFilter{Me: true})
+	sum, err := db.SummarizeFor(anaCtx, nil, time.Time{}, taskbox.AssigneeFilter{Me: true}, taskbox.SnoozedExclude)
 	if err != nil || *sum != (taskbox.Summary{NoDueDate: 1}) {
 		t.Fatalf("summary of me = %+v, %v", sum, err)
 	}
-	sum, err = db.SummarizeFor(f.ctx, nil, time.Time{}, taskbox.AssigneeFilter{None: true})
+	sum, err = db.SummarizeFor(f.ctx, nil, time.Time{}, taskbox.AssigneeFilter{None: true}, taskbox.SnoozedExclude)
 	if err != nil || *sum != (taskbox.Summary{NoDueDate: 4, Completed: 1}) {
 		t.Fatalf("summary of none = %+v, %v", sum, err)
 	}

@@ -92,22 +92,38 @@ func disarmTimers(ctx context.Context, tx *Tx, kind string, subjectID int64) err
 var timerWaits = ` AND (timers.kind NOT IN ('` + strings.Join(taskTimerKinds, "', '") + `')
 	OR NOT EXISTS (SELECT 1 FROM task_events e WHERE e.task_id = timers.subject_id AND e.outbox = 1))`
 
+// timerMailOff leaves out the digest timers on a server with mail off:
+// its digest would send nothing and move the timer on to the next digest
+// day, so the day's digest would never go from a server with mail on
+// sharing the database, nor from this one restarted with mail (SPEC §9).
+// The condition is the one of the partial index timers_armed_mail_off
+// (migration 00016), which holds the other kinds' armed timers only: the
+// due digest timers a server with mail off leaves cost its polls nothing.
+const timerMailOff = ` AND kind <> '` + TimerDigest + `'`
+
 // FireTimers fires up to limit armed timers whose time has come (by
 // db.Now), of every kind, in one transaction, and returns how many of each
-// kind fired. On PostgreSQL each timer is taken with FOR UPDATE SKIP
-// LOCKED, so several servers fire different timers and none fires one
-// twice; SQLite has one writer. A timer of a task waits while the task has
-// changes in the outbox (see taskTimerKinds).
+// kind fired; a server with mail off (!db.MailOn) fires every kind but
+// TimerDigest (see timerMailOff). On PostgreSQL each timer is taken with
+// FOR UPDATE SKIP LOCKED, so several servers fire different timers and
+// none fires one twice; SQLite has one writer. A timer of a task waits
+// while the task has changes in the outbox (see taskTimerKinds).
 func (db *DB) FireTimers(ctx context.Context, limit int) (map[string]int, error) {
 	now := db.Now().Micros()
+	kinds := ""
+	if !db.MailOn {
+		kinds = timerMailOff
+	}
+	// in fire_at's order, so that PostgreSQL reads the index rather than
+	// the table, where a pile of digest timers left may come first
 	var one int
-	if err := db.readRow(ctx, `SELECT 1 FROM timers WHERE armed = 1 AND fire_at <= ?`+timerWaits+` LIMIT 1`, []any{now}, &one); err != nil {
+	if err := db.readRow(ctx, `SELECT 1 FROM timers WHERE armed = 1 AND fire_at <= ?`+kinds+timerWaits+` ORDER BY fire_at LIMIT 1`, []any{now}, &one); err != nil {
 		return nil, nil // nothing due (or the database is away: the next tick retries)
 	}
 	var n map[string]int
 	err := db.inWrite(ctx, func(tx *Tx) error {
 		n = map[string]int{}
-		timers, err := claimTimers(ctx, tx, now, limit)
+		timers, err := claimTimers(ctx, tx, now, kinds, limit)
 		if err != nil {
 			return err
 		}
@@ -137,10 +153,10 @@ func (db *DB) FireTimers(ctx context.Context, limit int) (map[string]int, error)
 }
 
 // claimTimers reads the armed timers whose time has come, soonest first,
-// locking them on PostgreSQL.
-func claimTimers(ctx context.Context, tx *Tx, now int64, limit int) ([]timer, error) {
+// locking them on PostgreSQL; kinds is "" (every kind) or timerMailOff.
+func claimTimers(ctx context.Context, tx *Tx, now int64, kinds string, limit int) ([]timer, error) {
 	rows, err := tx.query(ctx, `SELECT kind, subject_id, slot, account_id, armed_key, fire_at FROM timers
-		WHERE armed = 1 AND fire_at <= ?`+timerWaits+` ORDER BY fire_at, kind, subject_id LIMIT ?`+tx.dialect.skipLocked(""), now, limit)
+		WHERE armed = 1 AND fire_at <= ?`+kinds+timerWaits+` ORDER BY fire_at, kind, subject_id LIMIT ?`+tx.dialect.skipLocked(""), now, limit)
 	if err != nil {
 		return nil, err
 	}

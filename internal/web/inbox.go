@@ -297,7 +297,7 @@ func (s *Server) renderInbox(w http.ResponseWriter, r *http.Request, v *visit, s
 		return
 	}
 	// the sections' counts are of the chosen assignee's tasks
-	sm, err := s.Inbox.SummarizeFor(ctx, v.Zone, v.Now, f.assigneeFilter())
+	sm, err := s.Inbox.SummarizeFor(ctx, v.Zone, v.Now, f.assigneeFilter(), taskbox.SnoozedExclude)
 	if err != nil {
 		s.fail(w, r, err)
 		return
