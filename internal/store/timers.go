@@ -97,7 +97,7 @@ var timerWaits = ` AND (timers.kind NOT IN ('` + strings.Join(taskTimerKinds, "'
 // day, so the day's digest would never go from a server with mail on
 // sharing the database, nor from this one restarted with mail (SPEC §9).
 // The condition is the one of the partial index timers_armed_mail_off
-// (migration 00016), which holds the other kinds' armed timers only: the
+// (migration 00017), which holds the other kinds' armed timers only: the
 // due digest timers a server with mail off leaves cost its polls nothing.
 const timerMailOff = ` AND kind <> '` + TimerDigest + `'`
 
