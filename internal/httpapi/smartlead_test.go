@@ -365,7 +365,7 @@ func TestSmartLead_Rules(t *testing.T) {
 		t.Errorf("other account's rules = %s", r.Body)
 	}
 	r = a.Get(t, "/api/v1/integrations/smartlead/events", other.Key)
-	if strings.TrimSpace(string(r.Body)) != `{"ok":true,"data":[]}` {
+	if strings.TrimSpace(string(r.Body)) != `{"ok":true,"data":[],"next_cursor":null}` {
 		t.Errorf("other account's events = %s", r.Body)
 	}
 }
