@@ -102,6 +102,12 @@ type InboundEvent struct {
 	ProcessedAt *Timestamp `json:"processed_at"`
 }
 
+// InboundEventPage is one page of the events received.
+type InboundEventPage struct {
+	Events     []*InboundEvent
+	NextCursor *string // nil on the last page
+}
+
 // Rule is one of an account's SmartLead rules (SPEC.md §10).
 type Rule struct {
 	ID        int64     `json:"id"`
@@ -204,7 +210,9 @@ type SmartLeadService interface {
 	// this is, durably, and nothing else: 404 for an unknown token, 401
 	// for a secret_key that differs. A repeated event is no error.
 	ReceiveSmartLead(ctx context.Context, token string, e *SmartLeadEvent) (stored bool, err error)
-	ListSmartLeadEvents(ctx context.Context, limit int) ([]*InboundEvent, error)
+	// ListSmartLeadEvents lists a page of the events received, newest
+	// first: limit of them after cursor ("" for the first page).
+	ListSmartLeadEvents(ctx context.Context, limit int, cursor string) (*InboundEventPage, error)
 	// SmartLeadSetup says whether the account has an integration and
 	// since when, without its URL (only its token's hash is kept).
 	SmartLeadSetup(ctx context.Context) (*SmartLeadSetup, error)

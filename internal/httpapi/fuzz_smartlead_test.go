@@ -44,11 +44,11 @@ func FuzzSmartLeadHook(f *testing.F) {
 		if _, err := db.ProcessInbound(context.Background(), 10); err != nil {
 			t.Fatalf("ProcessInbound after %q: %v", body, err)
 		}
-		evs, err := db.ListSmartLeadEvents(ctx, 1)
+		page, err := db.ListSmartLeadEvents(ctx, 1, "")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(evs) > 0 && evs[0].Status != "done" {
+		if evs := page.Events; len(evs) > 0 && evs[0].Status != "done" {
 			t.Fatalf("event %+v after %q", evs[0], body)
 		}
 	})

@@ -77,18 +77,24 @@ func (s *Server) handleConnectSmartLead(w http.ResponseWriter, r *http.Request) 
 	writeData(w, out)
 }
 
-// handleSmartLeadEvents is GET /api/v1/integrations/smartlead/events: the
-// events received, newest first (limit 1–100, default 50).
+// handleSmartLeadEvents is GET /api/v1/integrations/smartlead/events: a
+// page of the events received, newest first (limit 1–100, default 50;
+// cursor from the "next_cursor" of the page before, null on the last).
 func (s *Server) handleSmartLeadEvents(w http.ResponseWriter, r *http.Request) {
-	limit, err := intParam(r.URL.Query().Get("limit"), "limit", 50, 1, 100)
+	q := r.URL.Query()
+	limit, err := intParam(q.Get("limit"), "limit", 50, 1, 100)
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	events, err := s.SmartLead.ListSmartLeadEvents(r.Context(), limit)
+	page, err := s.SmartLead.ListSmartLeadEvents(r.Context(), limit, q.Get("cursor"))
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	writeData(w, events)
+	writeJSON(w, http.StatusOK, struct {
+		OK         bool                    `json:"ok"`
+		Data       []*taskbox.InboundEvent `json:"data"`
+		NextCursor *string                 `json:"next_cursor"`
+	}{true, page.Events, page.NextCursor})
 }

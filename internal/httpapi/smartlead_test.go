@@ -365,7 +365,7 @@ func TestSmartLead_Rules(t *testing.T) {
 		t.Errorf("other account's rules = %s", r.Body)
 	}
 	r = a.Get(t, "/api/v1/integrations/smartlead/events", other.Key)
-	if strings.TrimSpace(string(r.Body)) != `{"ok":true,"data":[]}` {
+	if strings.TrimSpace(string(r.Body)) != `{"ok":true,"data":[],"next_cursor":null}` {
 		t.Errorf("other account's events = %s", r.Body)
 	}
 }
@@ -448,7 +448,11 @@ func TestSmartLead_CreateTaskOnMirroredLeadMap(t *testing.T) {
 	if len(tasks) != 1 || tasks[0].LeadMapID == 1438627 || tasks[0].Campaign == 9181 {
 		t.Errorf("other account's tasks = %+v", tasks)
 	}
-	tbWantError(t, a.Post(t, tbCreateTaskPath, other.Key, `{"email_lead_map_id":1438627,"name":"x"}`), http.StatusNotFound, "NOT_FOUND")
+	// Its create-task for SmartLead's id lands on its own lead map.
+	task, _ = a.CreateTask(t, other.Key, `{"email_lead_map_id":1438627,"name":"x"}`)
+	if task.EmailLeadMapID != tasks[0].LeadMapID {
+		t.Errorf("other account's create-task for SmartLead's id = %+v, want lead map %d", task, tasks[0].LeadMapID)
+	}
 }
 
 // TestSmartLead_TwoServers: two servers on one PostgreSQL database take

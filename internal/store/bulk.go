@@ -41,10 +41,35 @@ func (db *DB) BulkCreateTasks(ctx context.Context, cs []*taskbox.TaskCreate, ide
 			if err := createTasks(ctx, tx, ns); err != nil {
 				return nil, err
 			}
+			// A lead map id the account does not hold may be SmartLead's
+			// id of one mirrored under another id: those tasks are made
+			// with it, after the others.
+			var again []*newTask
+			for i, n := range ns {
+				if n.t.ID != 0 {
+					continue
+				}
+				alias, err := leadMapAlias(ctx, tx, actor.AccountID(), n.c.LeadMapID)
+				if err != nil {
+					return nil, err
+				}
+				if alias == 0 {
+					return nil, taskbox.Errorf(taskbox.ENOTFOUND, "Lead map %d of tasks[%d] not found.", n.c.LeadMapID, i)
+				}
+				given := n.t.Assignee
+				ns[i] = (&newTask{actor: actor, c: withLeadMap(n.c, alias)}).begin(tx.now)
+				ns[i].t.Assignee = given
+				again = append(again, ns[i])
+			}
+			if len(again) > 0 {
+				if err := createTasks(ctx, tx, again); err != nil {
+					return nil, err
+				}
+			}
 			tasks := make([]*taskbox.Task, len(cs))
 			for i, n := range ns {
 				if n.t.ID == 0 {
-					return nil, taskbox.Errorf(taskbox.ENOTFOUND, "Lead map %d of tasks[%d] not found.", n.c.LeadMapID, i)
+					return nil, taskbox.Errorf(taskbox.ENOTFOUND, "Lead map %d of tasks[%d] not found.", cs[i].LeadMapID, i)
 				}
 				tasks[i] = n.t
 			}

@@ -113,7 +113,9 @@ func (db *DB) SetLeadCategory(ctx context.Context, s *taskbox.CategorySet) error
 		var mapID int64
 		var err error
 		if s.LeadMapID != 0 {
-			err = tx.queryRow(ctx, `SELECT id FROM lead_maps WHERE id = ? AND account_id = ?`, s.LeadMapID, actor.AccountID()).Scan(&mapID)
+			_, err = lookupLeadMap(ctx, tx, actor.AccountID(), s.LeadMapID, func(id int64) error {
+				return tx.queryRow(ctx, `SELECT id FROM lead_maps WHERE id = ? AND account_id = ?`, id, actor.AccountID()).Scan(&mapID)
+			})
 		} else {
 			err = tx.queryRow(ctx, `SELECT id FROM lead_maps WHERE campaign_id = ? AND lead_id = ? AND account_id = ?`,
 				s.CampaignID, s.LeadID, actor.AccountID()).Scan(&mapID)

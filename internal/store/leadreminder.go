@@ -44,16 +44,16 @@ func (db *DB) SetLeadReminder(ctx context.Context, c *taskbox.LeadReminderCreate
 // setLeadReminder inserts the reminder and arms its lead_reminder timer.
 func setLeadReminder(ctx context.Context, tx *Tx, actor *taskbox.Actor, c *taskbox.LeadReminderCreate) (*taskbox.LeadReminder, error) {
 	var one int
-	err := tx.queryRow(ctx, `SELECT 1 FROM lead_maps WHERE id = ? AND account_id = ?`, c.LeadMapID, actor.AccountID()).Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("Lead map")
-	} else if err != nil {
+	mapID, err := lookupLeadMap(ctx, tx, actor.AccountID(), c.LeadMapID, func(id int64) error {
+		return tx.queryRow(ctx, `SELECT 1 FROM lead_maps WHERE id = ? AND account_id = ?`, id, actor.AccountID()).Scan(&one)
+	})
+	if err != nil {
 		return nil, err
 	}
 	at := c.At.UnixMicro()
 	out := &taskbox.LeadReminder{CreatedAt: tx.now}
 	if out.ID, err = tx.insert(ctx, `INSERT INTO lead_reminders (account_id, lead_map_id, email_stats_id, message, reminder_time, created_at)
-		VALUES (?, ?, ?, ?, ?, ?)`, actor.AccountID(), c.LeadMapID, c.EmailStatsID, c.Message, at, tx.now.Micros()); err != nil {
+		VALUES (?, ?, ?, ?, ?, ?)`, actor.AccountID(), mapID, c.EmailStatsID, c.Message, at, tx.now.Micros()); err != nil {
 		return nil, fmt.Errorf("insert lead reminder: %w", err)
 	}
 	return out, armTimer(ctx, tx, TimerLeadReminder, out.ID, "", actor.AccountID(), strconv.FormatInt(at, 10), at)

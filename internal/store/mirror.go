@@ -133,3 +133,54 @@ func (p *processing) mirrorLeadMap(ctx context.Context, campaignID int64) (int64
 	id, _, err = addLeadMap(ctx, tx, acct, campaignID, p.leadID, e.LeadMapID)
 	return id, err
 }
+
+// leadMapAlias returns the account's lead map that SmartLead's lead map id
+// slID is mirrored under when SmartLead's id could not be kept (see
+// mirrorLeadMap): 0 when there is none. The pairs are the account's own,
+// so an id another account mirrored never resolves here.
+func leadMapAlias(ctx context.Context, tx *Tx, accountID, slID int64) (int64, error) {
+	var id int64
+	err := tx.queryRow(ctx, leadMapAliasQuery, accountID, "lead_map", slID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return id, err
+}
+
+// readLeadMapAlias is leadMapAlias outside a transaction, on the read pool.
+func (db *DB) readLeadMapAlias(ctx context.Context, accountID, slID int64) (int64, error) {
+	var id int64
+	err := db.readRow(ctx, leadMapAliasQuery, []any{accountID, "lead_map", slID}, &id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return id, err
+}
+
+const leadMapAliasQuery = `SELECT a.local_id FROM smartlead_ids a JOIN lead_maps lm ON lm.id = a.local_id AND lm.account_id = a.account_id
+	WHERE a.account_id = ? AND a.kind = ? AND a.sl_id = ? AND a.local_id <> a.sl_id`
+
+// lookupLeadMap runs lookup, a read of the account's lead map id that
+// answers sql.ErrNoRows when the account holds none, and returns the id it
+// read. A SmartLead client names a lead map by SmartLead's id: when the
+// account holds no lead map of that id, lookup runs once more with the
+// lead map SmartLead's id is mirrored under, if there is one. Neither is
+// ENOTFOUND "Lead map not found.". The alias costs a query only on the
+// way to a 404.
+func lookupLeadMap(ctx context.Context, tx *Tx, accountID, id int64, lookup func(id int64) error) (int64, error) {
+	err := lookup(id)
+	if !errors.Is(err, sql.ErrNoRows) {
+		return id, err
+	}
+	alias, err := leadMapAlias(ctx, tx, accountID, id)
+	if err != nil {
+		return 0, err
+	}
+	if alias != 0 {
+		err = lookup(alias)
+	}
+	if alias == 0 || errors.Is(err, sql.ErrNoRows) {
+		return 0, notFound("Lead map")
+	}
+	return alias, err
+}

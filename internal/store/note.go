@@ -39,13 +39,14 @@ func createNote(ctx context.Context, tx *Tx, actor *taskbox.Actor, c *taskbox.No
 		Lead: &taskbox.TaskLead{}, Campaign: &taskbox.TaskCampaign{},
 	}
 	var first, last, company sql.NullString
-	err := tx.queryRow(ctx, `SELECT lm.lead_id, lm.campaign_id, l.email, l.first_name, l.last_name, l.company_name, c.name
-		FROM lead_maps lm JOIN leads l ON l.id = lm.lead_id JOIN campaigns c ON c.id = lm.campaign_id
-		WHERE lm.id = ? AND lm.account_id = ?`, c.LeadMapID, actor.AccountID()).
-		Scan(&ev.LeadID, &ev.CampaignID, &ev.Lead.Email, &first, &last, &company, &ev.Campaign.Name)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("Lead map")
-	} else if err != nil {
+	var err error
+	ev.LeadMapID, err = lookupLeadMap(ctx, tx, actor.AccountID(), c.LeadMapID, func(id int64) error {
+		return tx.queryRow(ctx, `SELECT lm.lead_id, lm.campaign_id, l.email, l.first_name, l.last_name, l.company_name, c.name
+			FROM lead_maps lm JOIN leads l ON l.id = lm.lead_id JOIN campaigns c ON c.id = lm.campaign_id
+			WHERE lm.id = ? AND lm.account_id = ?`, id, actor.AccountID()).
+			Scan(&ev.LeadID, &ev.CampaignID, &ev.Lead.Email, &first, &last, &company, &ev.Campaign.Name)
+	})
+	if err != nil {
 		return nil, err
 	}
 	ev.Lead.ID, ev.Campaign.ID = ev.LeadID, ev.CampaignID

@@ -20,11 +20,12 @@ func (db *DB) UpdateTeamMember(ctx context.Context, leadMapID, memberID int64) (
 	}
 	err = db.inWrite(ctx, func(tx *Tx) error {
 		var prev, assignedAt sql.NullInt64
-		err := tx.queryRow(ctx, `SELECT team_member_id, assigned_at FROM lead_maps WHERE id = ? AND account_id = ?`+tx.dialect.lockRow(),
-			leadMapID, actor.AccountID()).Scan(&prev, &assignedAt)
-		if errors.Is(err, sql.ErrNoRows) {
-			return notFound("Lead map")
-		} else if err != nil {
+		var err error
+		leadMapID, err = lookupLeadMap(ctx, tx, actor.AccountID(), leadMapID, func(id int64) error {
+			return tx.queryRow(ctx, `SELECT team_member_id, assigned_at FROM lead_maps WHERE id = ? AND account_id = ?`+tx.dialect.lockRow(),
+				id, actor.AccountID()).Scan(&prev, &assignedAt)
+		})
+		if err != nil {
 			return err
 		}
 		if memberID != 0 {

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 
 	taskbox "github.com/taskboxhq/taskbox"
 )
@@ -112,15 +113,30 @@ func (db *DB) ReceiveSmartLead(ctx context.Context, token string, e *taskbox.Sma
 	return stored, err
 }
 
-// ListSmartLeadEvents lists the account's received events, newest first.
-func (db *DB) ListSmartLeadEvents(ctx context.Context, limit int) (out []*taskbox.InboundEvent, err error) {
+// eventsCursorSort names the events' listing in its cursors, so that a
+// cursor of another listing is refused.
+const eventsCursorSort = "smartlead_events"
+
+// ListSmartLeadEvents lists a page of the account's received events,
+// newest first: limit of them (1–100) after cursor, which is "" or the
+// NextCursor of the page before.
+func (db *DB) ListSmartLeadEvents(ctx context.Context, limit int, cur string) (*taskbox.InboundEventPage, error) {
 	actor, err := taskbox.RequireActor(ctx)
 	if err != nil {
 		return nil, err
 	}
+	before := int64(math.MaxInt64)
+	if cur != "" {
+		c, err := db.decodeCursor(cur, actor.AccountID(), eventsCursorSort)
+		if err != nil {
+			return nil, err
+		}
+		before = c.ID
+	}
+	var out []*taskbox.InboundEvent
 	err = db.inRead(ctx, func(tx *Tx) error {
 		rows, err := tx.query(ctx, `SELECT id, received_at, event_type, lead_email, lead_map_id, status, result, processed_at
-			FROM smartlead_inbound WHERE account_id = ? ORDER BY id DESC LIMIT ?`, actor.AccountID(), limit)
+			FROM smartlead_inbound WHERE account_id = ? AND id < ? ORDER BY id DESC LIMIT ?`, actor.AccountID(), before, limit+1)
 		if err != nil {
 			return err
 		}
@@ -152,7 +168,16 @@ func (db *DB) ListSmartLeadEvents(ctx context.Context, limit int) (out []*taskbo
 		}
 		return rows.Err()
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	page := &taskbox.InboundEventPage{Events: out}
+	if len(out) > limit {
+		page.Events = out[:limit]
+		next := db.encodeCursor(cursor{Account: actor.AccountID(), Sort: eventsCursorSort, ID: out[limit-1].ID})
+		page.NextCursor = &next
+	}
+	return page, nil
 }
 
 // SmartLeadSetup reads the state of the actor's account's integration.

@@ -47,7 +47,20 @@ func (db *DB) CreateTask(ctx context.Context, c *taskbox.TaskCreate) (*taskbox.T
 	if (c.Idempotency == nil || c.Idempotency.Key == "") && !(c.AssigneeSet && c.AssigneeID != 0) {
 		// A given assignee is checked in the request's own transaction.
 		n := &newTask{actor: actor, c: c}
-		if err := db.writer.create(ctx, n); err != nil {
+		err := db.writer.create(ctx, n)
+		if taskbox.ErrorCode(err) == taskbox.ENOTFOUND {
+			// Not the account's lead map id: perhaps SmartLead's id of one
+			// mirrored under another id; the create runs again with it.
+			alias, aerr := db.readLeadMapAlias(ctx, actor.AccountID(), c.LeadMapID)
+			if aerr != nil {
+				return nil, aerr
+			}
+			if alias != 0 {
+				n = &newTask{actor: actor, c: withLeadMap(c, alias)}
+				err = db.writer.create(ctx, n)
+			}
+		}
+		if err != nil {
 			return nil, err
 		}
 		return n.t, nil
@@ -72,9 +85,33 @@ func createTask(ctx context.Context, tx *Tx, actor *taskbox.Actor, c *taskbox.Ta
 		return nil, err
 	}
 	if n.t.ID == 0 {
-		return nil, notFound("Lead map")
+		// Not the account's lead map id: perhaps SmartLead's id of one
+		// mirrored under another id.
+		alias, err := leadMapAlias(ctx, tx, actor.AccountID(), c.LeadMapID)
+		if err != nil {
+			return nil, err
+		}
+		if alias == 0 {
+			return nil, notFound("Lead map")
+		}
+		given := n.t.Assignee
+		n = (&newTask{actor: actor, c: withLeadMap(c, alias)}).begin(tx.now)
+		n.t.Assignee = given
+		if err := createTasks(ctx, tx, []*newTask{n}); err != nil {
+			return nil, err
+		}
+		if n.t.ID == 0 {
+			return nil, notFound("Lead map")
+		}
 	}
 	return n.t, nil
+}
+
+// withLeadMap is a copy of c for the lead map id.
+func withLeadMap(c *taskbox.TaskCreate, id int64) *taskbox.TaskCreate {
+	out := *c
+	out.LeadMapID = id
+	return &out
 }
 
 // assignee returns an active member of the account as a task's assignee;

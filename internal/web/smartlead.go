@@ -66,12 +66,12 @@ func (s *Server) renderSmartLead(w http.ResponseWriter, r *http.Request, v *visi
 	if d.Setup.RotatedAt != nil {
 		d.Since = d.Setup.RotatedAt.In(v.Zone).Format("Mon 2 Jan 2006 15:04")
 	}
-	events, err := s.SmartLead.ListSmartLeadEvents(ctx, smartLeadEventsShown)
+	events, err := s.SmartLead.ListSmartLeadEvents(ctx, smartLeadEventsShown, "")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	for _, e := range events {
+	for _, e := range events.Events {
 		d.Events = append(d.Events, inboundView{InboundEvent: e, At: e.ReceivedAt.In(v.Zone).Format("2 Jan 15:04:05")})
 	}
 	rules, err := s.Rules.ListRules(ctx)
