@@ -100,9 +100,13 @@ func FuzzUpdateCategory(f *testing.F) {
 			return
 		}
 		var sent struct {
+			LeadMap    json.RawMessage `json:"email_lead_map_id"`
 			CategoryID json.RawMessage `json:"category_id"`
 		}
 		_ = json.Unmarshal(body, &sent)
+		if !perCampaign && strings.Trim(string(sent.LeadMap), `"`) != "2433664091" {
+			return // another of the demo's lead maps, not the task's
+		}
 		got := tbFuzzSend(h, key.Secret, http.MethodGet, fmt.Sprintf("%s/%d", tbTasksPath, taskID), nil)
 		var env struct {
 			Data struct {
