@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 
 	taskbox "github.com/taskboxhq/taskbox"
 )
@@ -57,15 +56,10 @@ func latestReplies(ctx context.Context, tx *Tx, accountID int64, ids []int64, ma
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var (
-			r            taskbox.Reply
-			subject, app sql.NullString
-			at           sql.NullInt64
-		)
-		if err := rows.Scan(&r.ID, &r.LeadMapID, &subject, &r.Text, &at, &app); err != nil {
+		r, err := scanReply(rows)
+		if err != nil {
 			return err
 		}
-		r.Subject, r.AppURL, r.Time = stringPtr(subject), stringPtr(app), timestampPtr(at)
 		out[r.LeadMapID] = &r
 	}
 	return rows.Err()

@@ -235,16 +235,26 @@ func leadReplies(ctx context.Context, tx *Tx, accountID, leadID int64) ([]taskbo
 	defer rows.Close()
 	out := []taskbox.Reply{}
 	for rows.Next() {
-		var (
-			r            taskbox.Reply
-			subject, app sql.NullString
-			at           sql.NullInt64
-		)
-		if err := rows.Scan(&r.ID, &r.LeadMapID, &subject, &r.Text, &at, &app); err != nil {
+		r, err := scanReply(rows)
+		if err != nil {
 			return nil, err
 		}
-		r.Subject, r.AppURL, r.Time = stringPtr(subject), stringPtr(app), timestampPtr(at)
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// scanReply reads a row of id, lead_map_id, subject, text, replied_at and
+// app_url of smartlead_replies.
+func scanReply(rows *sql.Rows) (taskbox.Reply, error) {
+	var (
+		r            taskbox.Reply
+		subject, app sql.NullString
+		at           sql.NullInt64
+	)
+	if err := rows.Scan(&r.ID, &r.LeadMapID, &subject, &r.Text, &at, &app); err != nil {
+		return r, err
+	}
+	r.Subject, r.AppURL, r.Time = stringPtr(subject), stringPtr(app), timestampPtr(at)
+	return r, nil
 }
