@@ -56,9 +56,7 @@ func (db *DB) BulkCreateTasks(ctx context.Context, cs []*taskbox.TaskCreate, ide
 				if alias == 0 {
 					return nil, taskbox.Errorf(taskbox.ENOTFOUND, "Lead map %d of tasks[%d] not found.", n.c.LeadMapID, i)
 				}
-				given := n.t.Assignee
-				ns[i] = (&newTask{actor: actor, c: withLeadMap(n.c, alias)}).begin(tx.now)
-				ns[i].t.Assignee = given
+				ns[i] = n.onLeadMap(alias, tx.now)
 				again = append(again, ns[i])
 			}
 			if len(again) > 0 {

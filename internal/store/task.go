@@ -94,9 +94,7 @@ func createTask(ctx context.Context, tx *Tx, actor *taskbox.Actor, c *taskbox.Ta
 		if alias == 0 {
 			return nil, notFound("Lead map")
 		}
-		given := n.t.Assignee
-		n = (&newTask{actor: actor, c: withLeadMap(c, alias)}).begin(tx.now)
-		n.t.Assignee = given
+		n = n.onLeadMap(alias, tx.now)
 		if err := createTasks(ctx, tx, []*newTask{n}); err != nil {
 			return nil, err
 		}
@@ -112,6 +110,14 @@ func withLeadMap(c *taskbox.TaskCreate, id int64) *taskbox.TaskCreate {
 	out := *c
 	out.LeadMapID = id
 	return &out
+}
+
+// onLeadMap is n begun again on lead map id (SmartLead's id resolved to
+// the one it is mirrored under), keeping the assignee already checked.
+func (n *newTask) onLeadMap(id int64, now taskbox.Timestamp) *newTask {
+	again := (&newTask{actor: n.actor, c: withLeadMap(n.c, id)}).begin(now)
+	again.t.Assignee = n.t.Assignee
+	return again
 }
 
 // assignee returns an active member of the account as a task's assignee;
