@@ -52,8 +52,8 @@ func digestDue(m *taskbox.Member, loc *time.Location, now time.Time) (string, bo
 	return day, true
 }
 
-// makeDigest makes m's digest for its local day at now, in tx: it claims
-// the day and queues the mail when there is something in it. It returns
+// makeDigest makes m's digest for its local day at now, in tx: when there
+// is something in it, it claims the day and queues the mail. It returns
 // the queued mail's id (0: none, because the day was claimed before, is
 // not a digest day or its hour has not come, or nothing is in it).
 func makeDigest(ctx context.Context, tx *Tx, m *taskbox.Member, acct *taskbox.Account, now time.Time) (int64, error) {
@@ -62,17 +62,19 @@ func makeDigest(ctx context.Context, tx *Tx, m *taskbox.Member, acct *taskbox.Ac
 	if !due || !tx.mailOn {
 		return 0, nil
 	}
+	// An empty digest claims nothing: no mail has gone, so a change of
+	// settings to an hour already past still sends the day's (SPEC §9).
+	data, err := digestContent(ctx, tx, m, loc, now)
+	if err != nil || data.Empty() {
+		return 0, err
+	}
 	var claimed int64
-	err := tx.queryRow(ctx, `INSERT INTO digests (member_id, day, account_id, created_at) VALUES (?, ?, ?, ?)
+	err = tx.queryRow(ctx, `INSERT INTO digests (member_id, day, account_id, created_at) VALUES (?, ?, ?, ?)
 		ON CONFLICT (member_id, day) DO NOTHING RETURNING member_id`, m.ID, day, m.AccountID, tx.now.Micros()).Scan(&claimed)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil // made already, here or by another server
 	} else if err != nil {
 		return 0, fmt.Errorf("claim digest: %w", err)
-	}
-	data, err := digestContent(ctx, tx, m, loc, now)
-	if err != nil || data.Empty() {
-		return 0, err
 	}
 	data.Day = day
 	id, err := queueMail(ctx, tx, queuedMail{accountID: m.AccountID, memberID: m.ID, kind: taskbox.MailDigest,

@@ -32,16 +32,11 @@ func armDigest(ctx context.Context, tx *Tx, m *taskbox.Member, loc *time.Locatio
 }
 
 // settingsChanged re-arms m's digest timer after a change of its settings,
-// zone or email, in the change's transaction. A day claimed by a digest
-// that had nothing in it is released: no mail has gone, so a change to an
-// hour already past still sends the day's (SPEC §9).
+// zone or email, in the change's transaction.
 func settingsChanged(ctx context.Context, tx *Tx, m *taskbox.Member) error {
 	acct, err := accountInTx(ctx, tx, m.AccountID)
 	if err != nil {
 		return err
-	}
-	if _, err := tx.exec(ctx, `DELETE FROM digests WHERE member_id = ? AND mail_id IS NULL`, m.ID); err != nil {
-		return fmt.Errorf("release empty digests: %w", err)
 	}
 	return armDigest(ctx, tx, m, m.Location(acct), tx.now.Time)
 }
