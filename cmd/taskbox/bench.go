@@ -193,6 +193,9 @@ func (m *Main) bench(ctx context.Context, c benchConfig, dbGiven bool) error {
 			}
 			results[i] = append(results[i], r)
 			fmt.Fprintf(m.Stdout, "run %d  %s\n", run, r.line(names[i]))
+			if k := r.kindsLine(); k != "" {
+				fmt.Fprintf(m.Stdout, "       by kind:%s\n", k)
+			}
 		}
 	}
 	rss := make([]string, len(children))

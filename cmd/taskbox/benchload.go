@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -25,6 +26,26 @@ type benchResult struct {
 	cpuPerReq     time.Duration // the server's CPU time per request
 	batch         float64       // write requests per group-commit transaction (0: not known)
 	firstError    string
+	kinds         []kindResult // the mixed profile's figures for each kind of request
+}
+
+// kindResult is one kind of request's latencies in a run of the mixed profile.
+type kindResult struct {
+	kind          string
+	n             int
+	p50, p90, p99 time.Duration
+}
+
+// requestKinds names the kinds of request t.request sends, by its answer.
+var requestKinds = [...]string{"list", "get", "create", "complete"}
+
+// kindsLine is the run's latencies by kind of request, or "" for one kind.
+func (r benchResult) kindsLine() string {
+	var b strings.Builder
+	for _, k := range r.kinds {
+		fmt.Fprintf(&b, "  %s %d: p50 %.2f p90 %.2f p99 %.2f ms", k.kind, k.n, ms(k.p50), ms(k.p90), ms(k.p99))
+	}
+	return b.String()
 }
 
 func (r benchResult) line(name string) string {
@@ -115,19 +136,53 @@ func (t *loadTarget) do(ctx context.Context, client *http.Client, method, path s
 
 // request sends the profile's nth request: always create-task for
 // "create"; for "mixed", 35% list, 35% get, 20% create, 10% complete.
-func (t *loadTarget) request(ctx context.Context, client *http.Client, profile string, n int64, rng *rand.Rand, buf *[]byte) error {
+// It returns the kind of request it sent, an index of requestKinds.
+func (t *loadTarget) request(ctx context.Context, client *http.Client, profile string, n int64, rng *rand.Rand, buf *[]byte) (int, error) {
 	if profile == "mixed" {
 		switch r := rng.IntN(100); {
 		case r < 35:
-			return t.do(ctx, client, "GET", "/api/v1/master-inbox/tasks?status=pending&limit=20", nil, nil)
+			return 0, t.do(ctx, client, "GET", "/api/v1/master-inbox/tasks?status=pending&limit=20", nil, nil)
 		case r < 70:
-			return t.do(ctx, client, "GET", "/api/v1/master-inbox/tasks/"+strconv.FormatInt(t.taskIDs[rng.IntN(len(t.taskIDs))], 10), nil, nil)
+			return 1, t.do(ctx, client, "GET", "/api/v1/master-inbox/tasks/"+strconv.FormatInt(t.taskIDs[rng.IntN(len(t.taskIDs))], 10), nil, nil)
 		case r >= 90:
-			return t.do(ctx, client, "POST", "/api/v1/master-inbox/tasks/"+strconv.FormatInt(t.taskIDs[rng.IntN(len(t.taskIDs))], 10)+"/complete", nil, nil)
+			return 3, t.do(ctx, client, "POST", "/api/v1/master-inbox/tasks/"+strconv.FormatInt(t.taskIDs[rng.IntN(len(t.taskIDs))], 10)+"/complete", nil, nil)
 		}
 	}
 	*buf = t.createBody(*buf, n)
-	return t.do(ctx, client, "POST", "/api/v1/master-inbox/create-task", *buf, nil)
+	return 2, t.do(ctx, client, "POST", "/api/v1/master-inbox/create-task", *buf, nil)
+}
+
+// latencies gathers a run's answers' latencies, by kind of request.
+type latencies struct {
+	mu     sync.Mutex
+	byKind [len(requestKinds)][]time.Duration
+}
+
+func (l *latencies) add(kind int, d []time.Duration) {
+	l.mu.Lock()
+	l.byKind[kind] = append(l.byKind[kind], d...)
+	l.mu.Unlock()
+}
+
+// summarize makes a run's figures from its answers' latencies, with each
+// kind's when there was more than one kind.
+func (l *latencies) summarize(elapsed time.Duration, fails int64, firstError string) (benchResult, error) {
+	var all []time.Duration
+	var kinds []kindResult
+	for k, ds := range l.byKind {
+		all = append(all, ds...)
+		if len(ds) == 0 {
+			continue
+		}
+		slices.Sort(ds)
+		at := func(q float64) time.Duration { return ds[int(q*float64(len(ds)-1))] }
+		kinds = append(kinds, kindResult{kind: requestKinds[k], n: len(ds), p50: at(0.50), p90: at(0.90), p99: at(0.99)})
+	}
+	r, err := summarize(all, elapsed, fails, firstError)
+	if len(kinds) > 1 {
+		r.kinds = kinds
+	}
+	return r, err
 }
 
 // drive sends the profile's requests to t from concurrency keep-alive
@@ -140,7 +195,7 @@ func drive(ctx context.Context, t *loadTarget, profile string, concurrency int, 
 	defer cancel()
 	var (
 		mu         sync.Mutex
-		latencies  []time.Duration
+		lat        latencies
 		firstError string
 		seq, fails atomic.Int64
 		wg         sync.WaitGroup
@@ -152,10 +207,10 @@ func drive(ctx context.Context, t *loadTarget, profile string, concurrency int, 
 			defer wg.Done()
 			rng := rand.New(rand.NewPCG(uint64(w), uint64(start.UnixNano())))
 			var buf []byte
-			mine := make([]time.Duration, 0, 4096)
+			var mine [len(requestKinds)][]time.Duration
 			for ctx.Err() == nil {
 				t0 := time.Now()
-				err := t.request(ctx, client, profile, seq.Add(1), rng, &buf)
+				kind, err := t.request(ctx, client, profile, seq.Add(1), rng, &buf)
 				if err != nil {
 					if ctx.Err() == nil {
 						if fails.Add(1) == 1 {
@@ -166,15 +221,15 @@ func drive(ctx context.Context, t *loadTarget, profile string, concurrency int, 
 					}
 					continue
 				}
-				mine = append(mine, time.Since(t0))
+				mine[kind] = append(mine[kind], time.Since(t0))
 			}
-			mu.Lock()
-			latencies = append(latencies, mine...)
-			mu.Unlock()
+			for k, ds := range mine {
+				lat.add(k, ds)
+			}
 		}()
 	}
 	wg.Wait()
-	return summarize(latencies, time.Since(start), fails.Load(), firstError)
+	return lat.summarize(time.Since(start), fails.Load(), firstError)
 }
 
 // summarize makes a run's figures from its answers' latencies.
@@ -205,7 +260,7 @@ func driveRate(ctx context.Context, t *loadTarget, profile string, rate int, d t
 	client := &http.Client{Transport: transport, Timeout: 30 * time.Second}
 	var (
 		mu         sync.Mutex
-		latencies  = make([]time.Duration, 0, int(float64(rate)*d.Seconds())+1)
+		lat        latencies
 		firstError string
 		fails      atomic.Int64
 		wg         sync.WaitGroup
@@ -241,18 +296,16 @@ func driveRate(ctx context.Context, t *loadTarget, profile string, rate int, d t
 			defer func() { <-slots; wg.Done() }()
 			rng := rand.New(rand.NewPCG(uint64(n), uint64(start.UnixNano())))
 			var buf []byte
-			if err := t.request(ctx, client, profile, n, rng, &buf); err != nil {
+			kind, err := t.request(ctx, client, profile, n, rng, &buf)
+			if err != nil {
 				fail(err)
 				return
 			}
-			l := time.Since(due)
-			mu.Lock()
-			latencies = append(latencies, l)
-			mu.Unlock()
+			lat.add(kind, []time.Duration{time.Since(due)})
 		}()
 	}
 	wg.Wait()
-	return summarize(latencies, time.Since(start), fails.Load(), firstError)
+	return lat.summarize(time.Since(start), fails.Load(), firstError)
 }
 
 // median returns the median of the runs' figures, each taken on its own.
