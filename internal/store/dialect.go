@@ -65,6 +65,9 @@ type dialect interface {
 	// insertRows inserts rows of a rowInsert, many a statement (see
 	// batchcounts.go).
 	insertRows(ctx context.Context, tx *Tx, r *rowInsert, rows []any) error
+	// insertRowSets inserts the rows of several rowInserts: on PostgreSQL
+	// in one statement.
+	insertRowSets(ctx context.Context, tx *Tx, sets []rowSet) error
 	// tableBytes is the disk space of tables (see Footprint).
 	tableBytes(ctx context.Context, db *DB, tables []string) (int64, error)
 	// skipLocked is appended to a SELECT in a write transaction whose rows

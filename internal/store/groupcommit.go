@@ -304,13 +304,7 @@ func (b *batch) end() error {
 			}
 		}
 	}
-	if err := tx.later.write(tx.ctx, tx); err != nil {
-		return err
-	}
-	if tx.without.NoDayCounts {
-		return nil
-	}
-	return tx.counts.write(tx.ctx, tx)
+	return writeBatchEnd(tx.ctx, tx)
 }
 
 // WriteBatches returns how many transactions the group commit has run and

@@ -89,6 +89,24 @@ func TestSearch_FindsLeads(t *testing.T) {
 			t.Errorf("after the change, %q counts %d (%v), want %d", q, n, err, want)
 		}
 	}
+
+	// A new description is found; a change that touches none of the text's
+	// columns (completing, reopening) keeps the text as it is.
+	desc := "quarterly pricing"
+	if _, err := db.UpdateTask(f.ctx, call.ID, &taskbox.TaskUpdate{Description: &desc, DescriptionSet: true}); err != nil {
+		t.Fatal(err)
+	}
+	done, open := taskbox.StatusCompleted, taskbox.StatusPending
+	for _, s := range []*taskbox.Status{&done, &open} {
+		if _, err := db.UpdateTask(f.ctx, call.ID, &taskbox.TaskUpdate{Status: s}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for q, want := range map[string]int{"quarterly": 1, "contract": 1, "umbrella": 1} {
+		if n, err := db.CountTasks(f.ctx, taskbox.TaskFilter{Query: q}); err != nil || n != want {
+			t.Errorf("after a new description and a complete, %q counts %d (%v), want %d", q, n, err, want)
+		}
+	}
 }
 
 // Completed sorts by completion time, newest first, page after page.
