@@ -224,4 +224,18 @@ func TestDefaultRemindersOnCreate(t *testing.T) {
 	if got := create(taskbox.TaskCreate{}).Reminders; len(got) != 0 {
 		t.Fatalf("unassigned: %v", got)
 	}
+	// The lead map's owner is the assignee of a task created without one,
+	// and gives it the owner's defaults too.
+	if _, err := db.UpdateTeamMember(f.ctx, f.mapIDs[0], ana.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := create(taskbox.TaskCreate{}).Reminders; !slices.Equal(got, []string{"PT15M", "P1D"}) {
+		t.Fatalf("on Ana's lead map without reminders: %v", got)
+	}
+	if got := create(taskbox.TaskCreate{Reminders: []string{}}).Reminders; len(got) != 0 {
+		t.Fatalf("on Ana's lead map with reminders []: %v", got)
+	}
+	if got := create(taskbox.TaskCreate{AssigneeSet: true}).Reminders; len(got) != 0 {
+		t.Fatalf("on Ana's lead map, assigned to nobody: %v", got)
+	}
 }

@@ -19,6 +19,9 @@ type newTask struct {
 	actor *taskbox.Actor
 	c     *taskbox.TaskCreate
 	t     *taskbox.Task
+	// defaultsTaken: the insert gave the task its assignee's default
+	// reminders itself, if it was created without reminders.
+	defaultsTaken bool
 }
 
 // begin makes n's task as its transaction, which started at now, creates it.
@@ -104,7 +107,7 @@ func createTasks(ctx context.Context, tx *Tx, ns []*newTask) error {
 		}
 		t := n.t
 		t.Lead.ID, t.Campaign.ID = t.LeadID, t.CampaignID
-		if n.c.Reminders == nil && t.Assignee != nil {
+		if n.c.Reminders == nil && t.Assignee != nil && !n.defaultsTaken {
 			if err := takeDefaultReminders(ctx, tx, n.actor.AccountID(), t); err != nil {
 				return err
 			}
@@ -237,30 +240,37 @@ var insertTasksPostgres = func() string {
 	for _, in := range taskInputs {
 		types = append(types, "?::"+in.pgType+"[]")
 	}
+	types = append(types, "?::boolean[]") // take_defaults: created without reminders
+	// The assignee (the one given, or the lead map's owner) and, for a
+	// task created without reminders, that member's default_reminders.
+	assignee := "CASE WHEN i.assignee_id = -1 THEN lm.team_member_id ELSE i.assignee_id END"
+	columns := strings.Replace(inputColumns("i."), "i.assignee_id", assignee+" AS assignee_id", 1)
+	columns = strings.Replace(columns, "i.reminders",
+		"CASE WHEN i.take_defaults THEN NULLIF(NULLIF(dm.default_reminders, ''), '[]') ELSE i.reminders END AS reminders", 1)
 	// The ids are drawn over the rows in their order (the sorted subquery
 	// is not flattened into the query that calls nextval), so that a bulk
 	// create's tasks take ascending ids in the order of its list.
 	return `WITH i AS (
 		SELECT nextval('tasks_id_seq') AS id, j.* FROM (
 			SELECT i.ord, i.account_id, i.lead_map_id, lm.campaign_id, lm.lead_id, lm.category_id,
-				l.email, l.first_name, l.last_name, l.company_name, ` +
-		strings.Replace(inputColumns("i."), "i.assignee_id", "CASE WHEN i.assignee_id = -1 THEN lm.team_member_id ELSE i.assignee_id END AS assignee_id", 1) + `
-			FROM unnest(` + strings.Join(types, ", ") + `) WITH ORDINALITY AS i(account_id, lead_map_id, ` + inputColumns("") + `, ord)
+				l.email, l.first_name, l.last_name, l.company_name, ` + columns + `
+			FROM unnest(` + strings.Join(types, ", ") + `) WITH ORDINALITY AS i(account_id, lead_map_id, ` + inputColumns("") + `, take_defaults, ord)
 			JOIN lead_maps lm ON lm.id = i.lead_map_id AND lm.account_id = i.account_id
 			JOIN leads l ON l.id = lm.lead_id
+			LEFT JOIN team_members dm ON i.take_defaults AND dm.id = ` + assignee + ` AND dm.account_id = i.account_id
 			ORDER BY i.ord) j),
 	t AS (INSERT INTO tasks (id, account_id, lead_map_id, campaign_id, lead_id, ` + inputColumns("") + `, search_text)
 		SELECT id, account_id, lead_map_id, campaign_id, lead_id, ` + inputColumns("") + `,
 			name || ' ' || COALESCE(description, '') || ' ' || email || ' ' || COALESCE(first_name, '') || ' ' ||
 			COALESCE(last_name, '') || ' ' || COALESCE(company_name, '') FROM i)
 	SELECT i.ord, i.id, i.campaign_id, i.lead_id, i.email, i.first_name, i.last_name, i.company_name, c.name, lc.id, lc.name,
-		i.assignee_id, m.name
+		i.assignee_id, m.name, i.reminders
 	FROM i JOIN campaigns c ON c.id = i.campaign_id
 	LEFT JOIN lead_categories lc ON lc.id = i.category_id LEFT JOIN team_members m ON m.id = i.assignee_id`
 }()
 
 func (postgresDialect) insertTasks(ctx context.Context, tx *Tx, ns []*newTask) error {
-	cols := make([][]any, 2+len(taskInputs))
+	cols := make([][]any, 3+len(taskInputs))
 	for i := range cols {
 		cols[i] = make([]any, len(ns))
 	}
@@ -269,6 +279,7 @@ func (postgresDialect) insertTasks(ctx context.Context, tx *Tx, ns []*newTask) e
 		for i, in := range taskInputs {
 			cols[2+i][j] = in.value(n)
 		}
+		cols[2+len(taskInputs)][j] = n.c.Reminders == nil
 	}
 	args := make([]any, len(cols))
 	for i, c := range cols {
@@ -287,9 +298,10 @@ func (postgresDialect) insertTasks(ctx context.Context, tx *Tx, ns []*newTask) e
 			first, last, company sql.NullString
 			catID, assigneeID    sql.NullInt64
 			catName, assigneeNm  sql.NullString
+			reminders            sql.NullString
 		)
 		if err := rows.Scan(&ord, &id, &campaign, &lead, &email, &first, &last, &company, &campaignName, &catID, &catName,
-			&assigneeID, &assigneeNm); err != nil {
+			&assigneeID, &assigneeNm, &reminders); err != nil {
 			return err
 		}
 		if ord < 1 || ord > len(ns) {
@@ -300,6 +312,15 @@ func (postgresDialect) insertTasks(ctx context.Context, tx *Tx, ns []*newTask) e
 		t.Lead.FirstName, t.Lead.LastName, t.Lead.CompanyName = stringPtr(first), stringPtr(last), stringPtr(company)
 		t.LeadCategory = leadCategory(catID, catName)
 		t.Assignee = memberRef(assigneeID, assigneeNm)
+		if n := ns[ord-1]; n.c.Reminders == nil {
+			// The insert took the assignee's default reminders.
+			n.defaultsTaken = true
+			if reminders.Valid {
+				if err := json.Unmarshal([]byte(reminders.String), &t.Reminders); err != nil {
+					return fmt.Errorf("default reminders of task %d: %w", id, err)
+				}
+			}
+		}
 	}
 	return rows.Err()
 }
