@@ -36,10 +36,6 @@ type benchConfig struct {
 	Without     string
 }
 
-// benchWithoutEnv carries bench's --without to its child server, which
-// leaves that machinery off (store.Without); nothing else sets it.
-const benchWithoutEnv = "TASKBOX_BENCH_WITHOUT"
-
 // seedTasks is how many tasks the mixed profile makes before it starts.
 const seedTasks = 1000
 
@@ -136,7 +132,11 @@ func (m *Main) bench(ctx context.Context, c benchConfig, dbGiven bool) error {
 	if _, err := store.ParseWithout(c.Without); err != nil {
 		return fmt.Errorf("--without: %w", err)
 	}
-	real, err := startChild(ctx, filepath.Join(tmp, "server.log"), []string{benchWithoutEnv + "=" + c.Without}, serveArgs...)
+	if c.Without != "" {
+		// serve's hidden flag: the child leaves that machinery off.
+		serveArgs = append(serveArgs, "--bench-without", c.Without)
+	}
+	real, err := startChild(ctx, filepath.Join(tmp, "server.log"), nil, serveArgs...)
 	if err != nil {
 		return fmt.Errorf("start the server: %w", err)
 	}

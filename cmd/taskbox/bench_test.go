@@ -1,11 +1,14 @@
 package main
 
 import (
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/taskboxhq/taskbox/internal/testdb"
 )
 
 // taskbox bench, briefly, on the test run's backend: both servers of every
@@ -61,5 +64,59 @@ func TestBench_PreloadAndRate(t *testing.T) {
 		if !want.MatchString(out) {
 			t.Errorf("no line matching %s:\n%s", want, out)
 		}
+	}
+}
+
+// bench --without reaches its child server through serve's hidden
+// --bench-without: with daycounts off, the tasks the run created left no
+// row in task_day_counts. An unknown name is refused before the run.
+func TestBench_Without(t *testing.T) {
+	t.Parallel()
+	dsn := backendDB(t)
+	res := mustRunCLI(t, "bench", "--without", "daycounts", "--reference=false", "--duration", "300ms", "--runs", "1",
+		"--lead-maps", "5", "--concurrency", "2", "--db", dsn)
+	if !strings.Contains(res.Stdout, "the server runs without: daycounts\n") {
+		t.Errorf("bench does not say what the server runs without:\n%s", res.Stdout)
+	}
+	db := &testdb.DB{DSN: dsn}
+	if n := db.Count(t, "tasks"); n == 0 {
+		t.Fatalf("the run created no task:\n%s", res.Stdout)
+	}
+	if n := db.Count(t, "task_day_counts"); n != 0 {
+		t.Errorf("%d rows of task_day_counts after a run without daycounts, want 0", n)
+	}
+
+	bad := runCLI(t, nil, "bench", "--without", "daycounts,cache", "--reference=false", "--runs", "1", "--lead-maps", "1", "--db", backendDB(t))
+	if bad.Code == 0 || !strings.Contains(bad.Stderr, `unknown machinery "cache"`) {
+		t.Errorf("bench --without daycounts,cache: exit %d\n%s", bad.Code, bad.Stderr)
+	}
+}
+
+// serve without the hidden --bench-without runs every piece of machinery
+// (a create writes its day count); with it, it leaves off what it names;
+// an unknown name is a usage error; and --help does not show the flag.
+func TestServe_BenchWithout(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		args      []string
+		dayCounts bool
+	}{
+		{nil, true},
+		{[]string{"--bench-without", "daycounts"}, false},
+	} {
+		dsn := backendDB(t)
+		s := startServer(t, dsn, append([]string{"--demo"}, tc.args...)...)
+		s.expect(t, http.StatusOK, "POST", withKey(createTaskPath, s.Key), sourceRequest)
+		s.stopCleanly(t)
+		if n := (&testdb.DB{DSN: dsn}).Count(t, "task_day_counts"); (n > 0) != tc.dayCounts {
+			t.Errorf("serve %v: %d rows of task_day_counts after a create, want some: %v", tc.args, n, tc.dayCounts)
+		}
+	}
+	bad := runCLI(t, nil, "serve", "--addr", "127.0.0.1:0", "--db", backendDB(t), "--bench-without", "cache")
+	if bad.Code != exitUsage || !strings.Contains(bad.Stderr, "--bench-without") || !strings.Contains(bad.Stderr, `unknown machinery "cache"`) {
+		t.Errorf("serve --bench-without cache: exit %d\n%s", bad.Code, bad.Stderr)
+	}
+	if help := mustRunCLI(t, "serve", "--help"); strings.Contains(help.Stdout, "bench-without") {
+		t.Errorf("serve --help shows the hidden --bench-without:\n%s", help.Stdout)
 	}
 }

@@ -30,11 +30,11 @@ const dbRetryMax = 5 * time.Second
 // to 5 s, for up to wait; every other failure, or the last one, is
 // returned. An SQLite file is not waited for: what keeps it from opening
 // (a missing directory, permissions) does not pass by itself.
-func (m *Main) openDBWaiting(ctx context.Context, wait time.Duration, logger *slog.Logger, addr net.Addr) (*store.DB, error) {
+func (m *Main) openDBWaiting(ctx context.Context, wait time.Duration, logger *slog.Logger, addr net.Addr, opts ...store.Option) (*store.DB, error) {
 	deadline := time.Now().Add(wait)
 	pause := 100 * time.Millisecond
 	for {
-		db, err := m.openDB(ctx)
+		db, err := m.openDB(ctx, opts...)
 		if err == nil || !store.IsPostgres(m.DB) || !store.IsUnavailable(err) || time.Now().Add(pause).After(deadline) {
 			return db, err
 		}

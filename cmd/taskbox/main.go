@@ -84,13 +84,8 @@ Shell completion: taskbox completion bash|zsh|fish|powershell --help.
 }
 
 // openDB opens and migrates the database of --db.
-func (m *Main) openDB(ctx context.Context) (*store.DB, error) {
-	without, err := store.ParseWithout(os.Getenv(benchWithoutEnv))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", benchWithoutEnv, err)
-	}
-	store.Without = without
-	db, err := store.Open(ctx, m.DB)
+func (m *Main) openDB(ctx context.Context, opts ...store.Option) (*store.DB, error) {
+	db, err := store.Open(ctx, m.DB, opts...)
 	if err != nil {
 		return nil, err
 	}

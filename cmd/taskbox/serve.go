@@ -61,6 +61,12 @@ type serveConfig struct {
 	// only answers requests and another server of the database does it.
 	Worker   bool
 	Profiles profileFlags
+	// BenchWithout is the hidden --bench-without, which only `taskbox
+	// bench` sets on the server it starts (bench --without); validate
+	// reads it into Without, the machinery the store leaves off. Empty,
+	// as every other server runs, everything is on.
+	BenchWithout string
+	Without      store.Machinery
 }
 
 // validate checks every value before anything starts; each refusal names
@@ -101,6 +107,10 @@ func (c *serveConfig) validate() error {
 		}
 	} else if c.MailFrom != "" {
 		return errors.New("--mail-from needs --smtp-url: mail is off without a mail server")
+	}
+	var err error
+	if c.Without, err = store.ParseWithout(c.BenchWithout); err != nil {
+		return fmt.Errorf("--bench-without: %w", err)
 	}
 	if c.BaseURL != "" {
 		u, err := url.Parse(c.BaseURL)
@@ -177,6 +187,8 @@ Each flag can also be set by the environment variable named in its help.`,
 	f.StringVar(&c.MailFrom, "mail-from", "", "the From of the mails, such as \"taskbox <tasks@example.com>\"; required with --smtp-url (env TASKBOX_MAIL_FROM)")
 	f.BoolVar(&c.Worker, "worker", true, "run the background worker (webhook deliveries, due times, SmartLead's received events); --worker=false only answers requests, for a server beside others of the same database that run it (env TASKBOX_WORKER)")
 	c.Profiles.register(f)
+	f.StringVar(&c.BenchWithout, "bench-without", "", "machinery to leave off, for taskbox bench --without only")
+	_ = f.MarkHidden("bench-without")
 	cmd.PreRunE = func(cmd *cobra.Command, args []string) error {
 		return applyEnv(cmd.Flags(), serveEnv)
 	}
@@ -215,7 +227,7 @@ func (m *Main) serve(ctx context.Context, c serveConfig) (err error) {
 	defer srv.Close()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	db, err := m.openDBWaiting(ctx, c.DBWait, logger, ln.Addr())
+	db, err := m.openDBWaiting(ctx, c.DBWait, logger, ln.Addr(), store.WithoutMachinery(c.Without))
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil // stopped while waiting: nothing was served

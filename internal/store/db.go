@@ -41,7 +41,7 @@ type DB struct {
 	writeStmts, readStmts *stmtCache
 	// keys remembers recently authenticated API keys (see keyCache).
 	keys keyCache
-	// without is the machinery the bench turned off (Without, at Open).
+	// without is the machinery the bench turned off (WithoutMachinery, at Open).
 	without Machinery
 	// closers run after the pools close (the pgx pool under database/sql).
 	closers []func()
@@ -82,11 +82,16 @@ var nowFunc = taskbox.Now
 
 // Open opens the database named by dsn: a postgres:// URL for PostgreSQL,
 // else a file path (or file: URI) for SQLite. Call Migrate before use: it also loads the shared secrets.
-func Open(ctx context.Context, dsn string) (*DB, error) {
-	if IsPostgres(dsn) {
-		return openPostgres(ctx, dsn)
+// Without opts, every piece of machinery is on.
+func Open(ctx context.Context, dsn string, opts ...Option) (*DB, error) {
+	var o openOptions
+	for _, opt := range opts {
+		opt(&o)
 	}
-	return openSQLite(ctx, dsn)
+	if IsPostgres(dsn) {
+		return openPostgres(ctx, dsn, o)
+	}
+	return openSQLite(ctx, dsn, o)
 }
 
 // openSQLite opens the writer and the reader pool on one file.
@@ -96,7 +101,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 // returned survives a crash or power loss; NORMAL would only promise that
 // the database stays consistent, and could lose the last commits. Every
 // answer that acknowledges a write is sent after COMMIT returns.
-func openSQLite(ctx context.Context, path string) (*DB, error) {
+func openSQLite(ctx context.Context, path string, o openOptions) (*DB, error) {
 	path = strings.TrimPrefix(path, "file:")
 	if i := strings.IndexByte(path, '?'); i >= 0 {
 		path = path[:i]
@@ -129,8 +134,8 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	}
 	read.SetMaxOpenConns(8)
 	read.SetMaxIdleConns(8)
-	db := &DB{write: write, read: read, dialect: sqliteDialect{}, Now: nowFunc, without: Without}
-	if !Without.NoStmtCache {
+	db := &DB{write: write, read: read, dialect: sqliteDialect{}, Now: nowFunc, without: o.without}
+	if !o.without.NoStmtCache {
 		db.writeStmts, db.readStmts = newStmtCache(write), newStmtCache(read)
 	}
 	db.writer = startGroupCommit(db, 1)

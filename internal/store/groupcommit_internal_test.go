@@ -20,7 +20,7 @@ import (
 // time, and the writer serves the next writes once it is free again.
 func TestGroupCommit_QueueWaitBounded(t *testing.T) {
 	ctx := context.Background()
-	db, err := openSQLite(ctx, filepath.Join(t.TempDir(), "taskbox.db"))
+	db, err := openSQLite(ctx, filepath.Join(t.TempDir(), "taskbox.db"), openOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +61,7 @@ func TestGroupCommit_QueueWaitBounded(t *testing.T) {
 // simulated by the request's function failing once with PostgreSQL's error.
 func TestGroupCommit_DeadlockedRequestRunsAgain(t *testing.T) {
 	ctx := context.Background()
-	db, err := openSQLite(ctx, filepath.Join(t.TempDir(), "taskbox.db"))
+	db, err := openSQLite(ctx, filepath.Join(t.TempDir(), "taskbox.db"), openOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,7 +25,7 @@ const connectTimeout = 5 * time.Second
 // the pool: PostgreSQL has no single-writer rule, and several taskbox
 // servers may share the database. Every acknowledged commit is durable
 // under PostgreSQL's default synchronous_commit=on.
-func openPostgres(ctx context.Context, dsn string) (*DB, error) {
+func openPostgres(ctx context.Context, dsn string, o openOptions) (*DB, error) {
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("parse PostgreSQL URL: %w", err)
@@ -38,7 +38,7 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 	if cfg.MaxConns < int32(4*runtime.GOMAXPROCS(0)) {
 		cfg.MaxConns = int32(4 * runtime.GOMAXPROCS(0))
 	}
-	if Without.NoStmtCache {
+	if o.without.NoStmtCache {
 		cfg.ConnConfig.DefaultQueryExecMode = pgx.QueryExecModeDescribeExec
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
@@ -51,7 +51,7 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("open PostgreSQL: %w", err)
 	}
-	db := &DB{write: sqldb, read: sqldb, dialect: postgresDialect{}, Now: nowFunc, closers: []func(){pool.Close}, without: Without}
+	db := &DB{write: sqldb, read: sqldb, dialect: postgresDialect{}, Now: nowFunc, closers: []func(){pool.Close}, without: o.without}
 	// Writes are group-committed here too: concurrent creates share one
 	// transaction, so the row of task_day_counts that they all update (one
 	// per account, status and due day) is locked once per batch instead of
@@ -59,7 +59,7 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 	// WAL flush serves the batch. pgWriters batches run at once; reads
 	// use the rest of the pool.
 	writers := pgWriters
-	if Without.NoGroupCommit {
+	if o.without.NoGroupCommit {
 		writers = int(cfg.MaxConns) - 2 // a transaction per request, several at once; two connections left for reads
 	}
 	db.writer = startGroupCommit(db, writers)

@@ -8,7 +8,7 @@ import (
 // Machinery names the throughput machinery that the load bench turns off,
 // one piece at a time, to measure what each pays (bench --without,
 // docs/performance.md). The zero value, everything on, is what every
-// server runs; only the bench's child server sets it.
+// server runs; only the bench's child server asks for less (WithoutMachinery).
 type Machinery struct {
 	NoGroupCommit bool // a transaction per write request (batches of one)
 	NoBatchedRows bool // audit rows and timers inserted a statement a row
@@ -17,8 +17,20 @@ type Machinery struct {
 	NoKeyCache    bool // every request reads its key from the database
 }
 
-// Without is the machinery that Open leaves off. Set it before Open.
-var Without Machinery
+// Option changes how Open opens the database.
+type Option func(*openOptions)
+
+// openOptions is what the Options given to Open ask for.
+type openOptions struct {
+	without Machinery
+}
+
+// WithoutMachinery opens the database with the machinery m names turned
+// off. Only the load bench's child server asks for it (serve's hidden
+// --bench-without): NoDayCounts leaves the summary's counts wrong.
+func WithoutMachinery(m Machinery) Option {
+	return func(o *openOptions) { o.without = m }
+}
 
 // ParseWithout reads a comma-separated list of groupcommit, batchedrows,
 // daycounts, stmtcache and keycache.
