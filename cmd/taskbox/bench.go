@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -34,6 +35,7 @@ type benchConfig struct {
 	Preload     int
 	Rate        int
 	Without     string
+	Servers     int
 }
 
 // seedTasks is how many tasks the mixed profile makes before it starts.
@@ -77,7 +79,14 @@ when it is due whatever the answers before it, and its latency counts from
 then, so p99 and max show what a steady load feels (the lines end with the
 slowest answer, "max").
 
---profile-dir DIR writes the real server's CPU profile (cpu.pprof) and
+--servers N (PostgreSQL only) starts N servers on the one database and
+sends each connection (or, with --rate, each request) to one of them in
+turn: their figures are reported as one server's, with CPU time and write
+batches summed over them, and bench prints the deadlocks PostgreSQL
+detected during the runs (pg_stat_database), which each server resolves by
+running the requests of a failed batch again, one by one.
+
+--profile-dir DIR writes the (first) real server's CPU profile (cpu.pprof) and
 allocation profile (allocs.pprof) over the whole bench to DIR; read them
 with "go tool pprof -top taskbox DIR/cpu.pprof".`,
 		Args: cobra.NoArgs,
@@ -87,6 +96,9 @@ with "go tool pprof -top taskbox DIR/cpu.pprof".`,
 			}
 			if c.Preload < 0 || c.Rate < 0 {
 				return usageError(errors.New("--preload and --rate must not be negative"))
+			}
+			if c.Servers < 1 || (c.Servers > 1 && !store.IsPostgres(m.DB)) {
+				return usageError(errors.New("--servers must be 1, or more with a postgres:// --db (SQLite has one writer)"))
 			}
 			if c.Profile != "create" && c.Profile != "mixed" {
 				return usageError(fmt.Errorf("--profile must be create or mixed, not %q", c.Profile))
@@ -104,6 +116,7 @@ with "go tool pprof -top taskbox DIR/cpu.pprof".`,
 	f.IntVar(&c.Preload, "preload", 0, "tasks to store first, spread over 1,000 accounts (0: start empty)")
 	f.IntVar(&c.Rate, "rate", 0, "send this many requests a second on a fixed schedule instead of over --concurrency busy connections (0: as fast as answered)")
 	f.StringVar(&c.Without, "without", "", "turn machinery off in the server, to measure what it pays: a comma-separated list of groupcommit, batchedrows (audit rows and timers a statement a row), daycounts (not written: the summary goes wrong), stmtcache, keycache")
+	f.IntVar(&c.Servers, "servers", 1, "servers to start on the one PostgreSQL database and share the load between")
 	f.StringVar(&c.ProfileDir, "profile-dir", "", "write the server's CPU and allocation profiles (cpu.pprof, allocs.pprof) to this directory")
 	return cmd
 }
@@ -122,13 +135,6 @@ func (m *Main) bench(ctx context.Context, c benchConfig, dbGiven bool) error {
 		return err
 	}
 	serveArgs := []string{"serve", "--db", m.DB, "--addr", "127.0.0.1:0", "--rate-limit", "0", "--log-format", "json"}
-	if c.ProfileDir != "" {
-		if err := os.MkdirAll(c.ProfileDir, 0o755); err != nil {
-			return err
-		}
-		serveArgs = append(serveArgs, "--cpuprofile", filepath.Join(c.ProfileDir, "cpu.pprof"),
-			"--memprofile", filepath.Join(c.ProfileDir, "allocs.pprof"))
-	}
 	if _, err := store.ParseWithout(c.Without); err != nil {
 		return fmt.Errorf("--without: %w", err)
 	}
@@ -136,23 +142,41 @@ func (m *Main) bench(ctx context.Context, c benchConfig, dbGiven bool) error {
 		// serve's hidden flag: the child leaves that machinery off.
 		serveArgs = append(serveArgs, "--bench-without", c.Without)
 	}
-	real, err := startChild(ctx, filepath.Join(tmp, "server.log"), nil, serveArgs...)
-	if err != nil {
-		return fmt.Errorf("start the server: %w", err)
+	real := &loadTarget{key: key, mapIDs: mapIDs}
+	var servers []*child
+	for i := range c.Servers {
+		args, log := serveArgs, filepath.Join(tmp, fmt.Sprintf("server%d.log", i+1))
+		if c.ProfileDir != "" && i == 0 {
+			if err := os.MkdirAll(c.ProfileDir, 0o755); err != nil {
+				return err
+			}
+			args = append(slices.Clip(args), "--cpuprofile", filepath.Join(c.ProfileDir, "cpu.pprof"),
+				"--memprofile", filepath.Join(c.ProfileDir, "allocs.pprof"))
+		}
+		ch, err := startChild(ctx, log, nil, args...)
+		if err != nil {
+			return fmt.Errorf("start the server: %w", err)
+		}
+		defer ch.stop()
+		servers = append(servers, ch)
+		real.bases = append(real.bases, ch.base)
 	}
-	defer real.stop()
-	targets := []*loadTarget{{base: real.base, key: key, mapIDs: mapIDs}}
+	real.base = real.bases[0]
+	targets := []*loadTarget{real}
 	names := []string{"taskbox"}
-	children := []*child{real}
+	if c.Servers > 1 {
+		names[0] = fmt.Sprintf("taskbox (%d servers)", c.Servers)
+	}
+	children := [][]*child{servers}
 	if c.Reference {
 		ref, err := startChild(ctx, filepath.Join(tmp, "reference.log"), []string{"TASKBOX_BENCH_KEY=" + key}, "bench-reference")
 		if err != nil {
 			return fmt.Errorf("start the reference: %w", err)
 		}
 		defer ref.stop()
-		targets = append(targets, &loadTarget{base: ref.base, key: key, mapIDs: mapIDs})
+		targets = append(targets, &loadTarget{base: ref.base, bases: []string{ref.base}, key: key, mapIDs: mapIDs})
 		names = append(names, "reference (no storage)")
-		children = append(children, ref)
+		children = append(children, []*child{ref})
 	}
 	load := fmt.Sprintf("%d connections", c.Concurrency)
 	if c.Rate > 0 {
@@ -171,11 +195,15 @@ func (m *Main) bench(ctx context.Context, c benchConfig, dbGiven bool) error {
 			}
 		}
 	}
+	deadlocks0, err := m.benchDeadlocks(ctx)
+	if err != nil {
+		return err
+	}
 	results := make([][]benchResult, len(targets))
 	for run := 1; run <= c.Runs; run++ {
 		for i, t := range targets {
-			cpu0 := children[i].cpuTime()
-			b0, r0 := writeBatches(ctx, t.base)
+			cpu0 := cpuTime(children[i])
+			b0, r0 := t.writeBatches(ctx)
 			var r benchResult
 			if c.Rate > 0 {
 				r, err = driveRate(ctx, t, c.Profile, c.Rate, c.Duration)
@@ -185,10 +213,10 @@ func (m *Main) bench(ctx context.Context, c benchConfig, dbGiven bool) error {
 			if err != nil {
 				return fmt.Errorf("%s: %w", names[i], err)
 			}
-			if cpu := children[i].cpuTime() - cpu0; cpu > 0 {
+			if cpu := cpuTime(children[i]) - cpu0; cpu > 0 {
 				r.cpuPerReq = cpu / time.Duration(r.ok+r.errors)
 			}
-			if b1, r1 := writeBatches(ctx, t.base); b1 > b0 {
+			if b1, r1 := t.writeBatches(ctx); b1 > b0 {
 				r.batch = (r1 - r0) / (b1 - b0)
 			}
 			results[i] = append(results[i], r)
@@ -199,13 +227,26 @@ func (m *Main) bench(ctx context.Context, c benchConfig, dbGiven bool) error {
 		}
 	}
 	rss := make([]string, len(children))
-	for i, ch := range children {
-		rss[i] = ch.peakRSS()
+	for i, chs := range children {
+		var each []string
+		for _, ch := range chs {
+			each = append(each, ch.peakRSS())
+		}
+		rss[i] = strings.Join(each, ", ")
 	}
 	m.benchSummary(names, results, rss)
-	for _, ch := range children {
-		if err := ch.stop(); err != nil {
+	if store.IsPostgres(m.DB) {
+		deadlocks1, err := m.benchDeadlocks(ctx)
+		if err != nil {
 			return err
+		}
+		fmt.Fprintf(m.Stdout, "deadlocks PostgreSQL detected in the database during the runs: %d\n", deadlocks1-deadlocks0)
+	}
+	for _, chs := range children {
+		for _, ch := range chs {
+			if err := ch.stop(); err != nil {
+				return err
+			}
 		}
 	}
 	if err := m.benchFootprint(ctx); err != nil {
@@ -215,6 +256,35 @@ func (m *Main) bench(ctx context.Context, c benchConfig, dbGiven bool) error {
 		fmt.Fprintf(m.Stdout, "profiles of the server: %s\n", filepath.Join(c.ProfileDir, "{cpu,allocs}.pprof"))
 	}
 	return nil
+}
+
+// cpuTime is the CPU time the processes have used so far, together.
+func cpuTime(chs []*child) time.Duration {
+	var total time.Duration
+	for _, ch := range chs {
+		total += ch.cpuTime()
+	}
+	return total
+}
+
+// benchDeadlocks is how many deadlocks the database has detected so far
+// (0 on SQLite).
+func (m *Main) benchDeadlocks(ctx context.Context) (int64, error) {
+	db, err := m.openDB(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	return db.Deadlocks(ctx)
+}
+
+// writeBatches sums the group commit's counters over t's servers.
+func (t *loadTarget) writeBatches(ctx context.Context) (batches, requests float64) {
+	for _, base := range t.bases {
+		b, r := writeBatches(ctx, base)
+		batches, requests = batches+b, requests+r
+	}
+	return batches, requests
 }
 
 // writeBatches reads the group commit's counters from the server's

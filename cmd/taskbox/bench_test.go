@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/taskboxhq/taskbox/internal/store"
 	"github.com/taskboxhq/taskbox/internal/testdb"
 )
 
@@ -118,5 +119,33 @@ func TestServe_BenchWithout(t *testing.T) {
 	}
 	if help := mustRunCLI(t, "serve", "--help"); strings.Contains(help.Stdout, "bench-without") {
 		t.Errorf("serve --help shows the hidden --bench-without:\n%s", help.Stdout)
+	}
+}
+
+// bench --servers 2 on PostgreSQL starts two servers on the one database,
+// shares the connections between them and reports them as one, with both
+// peak memories and the deadlocks PostgreSQL saw; on SQLite, whose one
+// writer is one process's, it is a usage error.
+func TestBench_Servers(t *testing.T) {
+	t.Parallel()
+	db := backendDB(t)
+	if !store.IsPostgres(db) {
+		res := runCLI(t, nil, "bench", "--servers", "2", "--db", db)
+		if res.Code != 2 || !strings.Contains(res.Stderr, "--servers must be 1, or more with a postgres:// --db") {
+			t.Fatalf("bench --servers 2 on SQLite: exit %d, stderr %q", res.Code, res.Stderr)
+		}
+		return
+	}
+	res := mustRunCLI(t, "bench", "--servers", "2", "--profile", "mixed", "--duration", "500ms", "--runs", "1",
+		"--lead-maps", "20", "--concurrency", "8", "--db", db)
+	out := res.Stdout
+	for _, want := range []*regexp.Regexp{
+		regexp.MustCompile(`(?m)^run 1  taskbox \(2 servers\) +\d+ req/s .* \d+ ok  0 errors  CPU +\d+ µs/req  batch \d+\.\d$`),
+		regexp.MustCompile(`(?m)^ +taskbox \(2 servers\) .* peak RSS \d+\.\d MB, \d+\.\d MB$`),
+		regexp.MustCompile(`(?m)^deadlocks PostgreSQL detected in the database during the runs: \d+$`),
+	} {
+		if !want.MatchString(out) {
+			t.Errorf("no line matching %s:\n%s", want, out)
+		}
 	}
 }

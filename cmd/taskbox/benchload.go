@@ -64,12 +64,23 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // loadTarget is a server under load and what the requests need.
 type loadTarget struct {
-	base   string // http://127.0.0.1:port
+	base   string   // http://127.0.0.1:port
+	bases  []string // every server of the target (base is the first): connections take them in turn
 	key    string
 	mapIDs []int64
 	// taskIDs are tasks made before the mixed profile starts, for its
 	// gets and completions.
 	taskIDs []int64
+}
+
+// server is t with its ith server (of bases, in turn) as its base.
+func (t *loadTarget) server(i int) *loadTarget {
+	if len(t.bases) < 2 {
+		return t
+	}
+	c := *t
+	c.base = t.bases[i%len(t.bases)]
+	return &c
 }
 
 // createBody is a create-task body for the nth request.
@@ -203,6 +214,7 @@ func drive(ctx context.Context, t *loadTarget, profile string, concurrency int, 
 	start := time.Now()
 	for w := range concurrency {
 		wg.Add(1)
+		t := t.server(w)
 		go func() {
 			defer wg.Done()
 			rng := rand.New(rand.NewPCG(uint64(w), uint64(start.UnixNano())))
@@ -292,6 +304,7 @@ func driveRate(ctx context.Context, t *loadTarget, profile string, rate int, d t
 			continue
 		}
 		wg.Add(1)
+		t := t.server(int(n))
 		go func() {
 			defer func() { <-slots; wg.Done() }()
 			rng := rand.New(rand.NewPCG(uint64(n), uint64(start.UnixNano())))

@@ -70,6 +70,8 @@ type dialect interface {
 	insertRowSets(ctx context.Context, tx *Tx, sets []rowSet) error
 	// tableBytes is the disk space of tables (see Footprint).
 	tableBytes(ctx context.Context, db *DB, tables []string) (int64, error)
+	// deadlocks is how many deadlocks the database has detected (see Deadlocks).
+	deadlocks(ctx context.Context, db *DB) (int64, error)
 	// skipLocked is appended to a SELECT in a write transaction whose rows
 	// several servers take work from (of: " OF alias" or ""), so that each
 	// takes rows no other holds. SQLite has one writer.

@@ -43,3 +43,18 @@ func (postgresDialect) tableBytes(ctx context.Context, db *DB, tables []string) 
 	}
 	return total, nil
 }
+
+// Deadlocks is how many deadlocks the database has detected since its
+// statistics were last reset: PostgreSQL's pg_stat_database; 0 on SQLite,
+// whose one writer never waits for another.
+func (db *DB) Deadlocks(ctx context.Context) (int64, error) {
+	return db.dialect.deadlocks(ctx, db)
+}
+
+func (sqliteDialect) deadlocks(context.Context, *DB) (int64, error) { return 0, nil }
+
+func (postgresDialect) deadlocks(ctx context.Context, db *DB) (int64, error) {
+	var n int64
+	err := db.readRow(ctx, `SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()`, nil, &n)
+	return n, err
+}
