@@ -7,8 +7,9 @@ import (
 )
 
 // maxCachedStmts bounds a pool's statement cache. The store's queries are a
-// fixed set of texts (filters choose among a few shapes), so the bound is
-// never reached in practice; past it a query is prepared for each use.
+// fixed set of texts (filters choose among a few shapes, and IN lists come
+// in a few lengths: inList), so the bound is never reached in practice;
+// past it a query is prepared for each use.
 const maxCachedStmts = 512
 
 // stmtCache keeps one SQLite pool's prepared statements by query text.
@@ -85,6 +86,33 @@ func (c *stmtCache) prepare(ctx context.Context) {
 		c.n++
 		c.mu.Unlock()
 	}
+}
+
+// inList returns the marks and the arguments of an IN (or NOT IN) list of
+// vals, padded to a power of two by repeating the last value, which
+// changes neither's result. Each length of a list is another statement
+// text, for the cache here and for pgx's own on PostgreSQL, and a
+// long-running server meets lists of every length (an outbox batch, a
+// page's rows): padded, lengths 1 to 4096 take 13 texts. A list longer
+// than maxIDsPerStatement is left as it is, so that padding never passes
+// SQLite's 32766 arguments. No values make no marks: "IN ()" is an
+// error, so callers test for an empty list first.
+func inList[T any](vals []T) (marks string, args []any) {
+	if len(vals) == 0 {
+		return "", nil
+	}
+	n := 1
+	for n < len(vals) {
+		n *= 2
+	}
+	if len(vals) > maxIDsPerStatement {
+		n = len(vals)
+	}
+	args = make([]any, n)
+	for i := range args {
+		args[i] = vals[min(i, len(vals)-1)]
+	}
+	return placeholders(n), args
 }
 
 // close closes every cached statement.
