@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -37,6 +38,21 @@ func TestInList(t *testing.T) {
 	}
 }
 
+func TestFamily(t *testing.T) {
+	for _, c := range []struct{ query, want string }{
+		{"SELECT a FROM t WHERE id = ?", "SELECT a FROM t WHERE id = ?"},
+		{"DELETE FROM t WHERE id IN (?)", "DELETE FROM t WHERE id IN (?)"},
+		{"DELETE FROM t WHERE id IN (?, ?, ?, ?)", "DELETE FROM t WHERE id IN (?)"},
+		{"SELECT SUBSTR(x, 1, ?) FROM t WHERE a = ? AND b IN (?, ?) AND c NOT IN (?, ?, ?)",
+			"SELECT SUBSTR(x, 1, ?) FROM t WHERE a = ? AND b IN (?) AND c NOT IN (?)"},
+		{"INSERT INTO t (a, b) VALUES (?, ?), (?, ?)", "INSERT INTO t (a, b) VALUES (?), (?)"},
+	} {
+		if got := family(c.query); got != c.want {
+			t.Errorf("family(%q) = %q, want %q", c.query, got, c.want)
+		}
+	}
+}
+
 // cachedLike counts the cache's texts that hold part.
 func cachedLike(c *stmtCache, part string) int {
 	n := 0
@@ -69,6 +85,31 @@ func TestStmtCache_PaddedListsTakeFewTexts(t *testing.T) {
 	}
 	if got := cachedLike(db.readStmts, "FROM smartlead_replies r JOIN"); got != 10 {
 		t.Errorf("the latest replies of 1 to 300 lead maps: %d cached texts, want 10 (1, 2, 4, …, 512)", got)
+	}
+}
+
+// A family of texts, here an IN list of every length built without
+// inList, takes at most maxStmtsPerFamily places: a statement met after
+// it is still cached.
+func TestStmtCache_OneFamilyCannotFillIt(t *testing.T) {
+	db := openDSN(t, filepath.Join(t.TempDir(), "taskbox.db"))
+	ctx := context.Background()
+	c := newStmtCache(db.read)
+	t.Cleanup(c.close)
+	for n := 1; n <= maxCachedStmts+10; n++ {
+		c.get("SELECT 1 WHERE 1 IN (" + placeholders(n) + ")")
+		c.prepare(ctx)
+	}
+	if got := cachedLike(c, "SELECT 1 WHERE 1 IN"); got != maxStmtsPerFamily {
+		t.Errorf("%d lengths of one list: %d cached texts, want %d", maxCachedStmts+10, got, maxStmtsPerFamily)
+	}
+	for i := range 3 {
+		fixed := fmt.Sprintf("SELECT %d", i)
+		c.get(fixed)
+		c.prepare(ctx)
+		if c.get(fixed) == nil {
+			t.Errorf("%q met after the list's texts is not cached", fixed)
+		}
 	}
 }
 
