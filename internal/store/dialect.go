@@ -119,12 +119,12 @@ func (sqliteDialect) searchWords(words []string, plan searchPlan) (string, []any
 	var conds []string
 	var args []any
 	if plan.ids != nil { // the matches of the long words, all of them
-		conds = append(conds, "t.id IN ("+placeholders(len(plan.ids))+")")
-		for _, m := range plan.ids {
-			args = append(args, m)
-		}
 		if len(plan.ids) == 0 {
-			conds[0] = "0 = 1"
+			conds = append(conds, "0 = 1")
+		} else {
+			marks, in := inList(plan.ids)
+			conds = append(conds, "t.id IN ("+marks+")")
+			args = append(args, in...)
 		}
 	}
 	for _, w := range words {

@@ -138,7 +138,8 @@ func taskConditions(d dialect, accountID int64, f taskbox.TaskFilter, plan searc
 		for i, p := range f.Priorities {
 			ranks[i] = p.Rank()
 		}
-		add("t.priority IN ("+placeholders(len(ranks))+")", ranks...)
+		marks, in := inList(ranks)
+		add("t.priority IN ("+marks+")", in...)
 	}
 	if f.Due != "" {
 		cond, a := dueCondition(f.Due, taskbox.NewWindow(f.Now, f.Location))
@@ -178,10 +179,9 @@ func assigneeCondition(a taskbox.AssigneeFilter) (string, []any) {
 	var conds []string
 	var args []any
 	if len(a.IDs) > 0 {
-		conds = append(conds, "t.assignee_id IN ("+placeholders(len(a.IDs))+")")
-		for _, id := range a.IDs {
-			args = append(args, id)
-		}
+		marks, in := inList(a.IDs)
+		conds = append(conds, "t.assignee_id IN ("+marks+")")
+		args = append(args, in...)
 	}
 	if a.None {
 		conds = append(conds, "t.assignee_id IS NULL")

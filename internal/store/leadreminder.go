@@ -90,16 +90,14 @@ func (db *DB) ListLeadReminders(ctx context.Context, f taskbox.LeadReminderFilte
 		args = append(args, f.TeamMemberID)
 	}
 	if len(f.CategoryIn) > 0 {
-		where += ` AND lm.category_id IN (` + placeholders(len(f.CategoryIn)) + `)`
-		for _, id := range f.CategoryIn {
-			args = append(args, id)
-		}
+		marks, in := inList(f.CategoryIn)
+		where += ` AND lm.category_id IN (` + marks + `)`
+		args = append(args, in...)
 	}
 	if len(f.CategoryNotIn) > 0 {
-		where += ` AND (lm.category_id IS NULL OR lm.category_id NOT IN (` + placeholders(len(f.CategoryNotIn)) + `))`
-		for _, id := range f.CategoryNotIn {
-			args = append(args, id)
-		}
+		marks, in := inList(f.CategoryNotIn)
+		where += ` AND (lm.category_id IS NULL OR lm.category_id NOT IN (` + marks + `))`
+		args = append(args, in...)
 	}
 	for _, word := range strings.Fields(f.Search) {
 		p := "%" + escapeLike(word) + "%"

@@ -151,12 +151,14 @@ func (db *DB) dispatchOutbox(ctx context.Context, limit int, careful bool) (n in
 			}
 		}
 		if len(ids) > 0 {
-			if _, err := tx.exec(ctx, `UPDATE task_events SET outbox = NULL, task = NULL WHERE id IN (`+placeholders(len(ids))+`)`, ids...); err != nil {
+			marks, in := inList(ids)
+			if _, err := tx.exec(ctx, `UPDATE task_events SET outbox = NULL, task = NULL WHERE id IN (`+marks+`)`, in...); err != nil {
 				return err
 			}
 		}
 		if len(cleared) > 0 {
-			if _, err := tx.exec(ctx, `DELETE FROM outbox_failures WHERE event_id IN (`+placeholders(len(cleared))+`)`, cleared...); err != nil {
+			marks, in := inList(cleared)
+			if _, err := tx.exec(ctx, `DELETE FROM outbox_failures WHERE event_id IN (`+marks+`)`, in...); err != nil {
 				return err
 			}
 		}
@@ -217,7 +219,8 @@ func (d *dispatch) leadMapEvents(ctx context.Context, limit int) (int, error) {
 		ids[i] = r.id
 	}
 	if len(ids) > 0 {
-		if _, err := d.tx.exec(ctx, `DELETE FROM lead_map_events WHERE id IN (`+placeholders(len(ids))+`)`, ids...); err != nil {
+		marks, in := inList(ids)
+		if _, err := d.tx.exec(ctx, `DELETE FROM lead_map_events WHERE id IN (`+marks+`)`, in...); err != nil {
 			return 0, err
 		}
 	}

@@ -46,10 +46,9 @@ func setReminderTimers(ctx context.Context, tx *Tx, account *taskbox.Account, t 
 	if typ != taskbox.EventCreated {
 		query, args := `UPDATE timers SET armed = 0 WHERE kind = ? AND subject_id = ? AND armed = 1`, []any{TimerTaskReminder, t.ID}
 		if live && len(t.Reminders) > 0 {
-			query += ` AND slot NOT IN (` + placeholders(len(t.Reminders)) + `)`
-			for _, r := range t.Reminders {
-				args = append(args, r)
-			}
+			marks, slots := inList(t.Reminders)
+			query += ` AND slot NOT IN (` + marks + `)`
+			args = append(args, slots...)
 		}
 		if _, err := tx.exec(ctx, query, args...); err != nil {
 			return err

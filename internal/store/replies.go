@@ -45,11 +45,11 @@ const maxIDsPerStatement = 4096
 
 // latestReplies reads the latest reply of each lead map of ids into out.
 func latestReplies(ctx context.Context, tx *Tx, accountID int64, ids []int64, maxChars int, out map[int64]*taskbox.Reply) error {
-	in := idBucket(ids)
+	marks, in := inList(ids)
 	args := append([]any{max(maxChars, 1), accountID}, in...)
 	rows, err := tx.query(ctx, `SELECT r.id, r.lead_map_id, r.subject, SUBSTR(r.text, 1, ?), r.replied_at, r.app_url
 		FROM smartlead_replies r JOIN (SELECT lead_map_id, MAX(id) AS id FROM smartlead_replies
-			WHERE account_id = ? AND lead_map_id IN (`+placeholders(len(in))+`) GROUP BY lead_map_id) latest ON latest.id = r.id`,
+			WHERE account_id = ? AND lead_map_id IN (`+marks+`) GROUP BY lead_map_id) latest ON latest.id = r.id`,
 		args...)
 	if err != nil {
 		return err
@@ -73,25 +73,6 @@ func distinctIDs(ids []int64) []int64 {
 		if id > 0 && !seen[id] {
 			seen[id] = true
 			out = append(out, id)
-		}
-	}
-	return out
-}
-
-// idBucket is ids (distinct, at least one) as the arguments of an IN list,
-// padded with the first id to the next power of two (at least 16): a
-// page's rows come in any number, and each length would be another
-// statement text for the statement cache, which expects a fixed set.
-func idBucket(ids []int64) []any {
-	n := 16
-	for n < len(ids) {
-		n *= 2
-	}
-	out := make([]any, n)
-	for i := range out {
-		out[i] = ids[0]
-		if i < len(ids) {
-			out[i] = ids[i]
 		}
 	}
 	return out

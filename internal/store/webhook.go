@@ -218,12 +218,13 @@ func loadAttempts(ctx context.Context, tx *Tx, ds []*taskbox.WebhookDelivery) er
 		return nil
 	}
 	byID := make(map[int64]*taskbox.WebhookDelivery, len(ds))
-	args := make([]any, len(ds))
+	ids := make([]int64, len(ds))
 	for i, d := range ds {
-		byID[d.ID], args[i] = d, d.ID
+		byID[d.ID], ids[i] = d, d.ID
 	}
+	marks, args := inList(ids)
 	rows, err := tx.query(ctx, `SELECT delivery_id, at, status_code, latency_ms, error FROM webhook_attempts
-		WHERE delivery_id IN (`+placeholders(len(args))+`) ORDER BY id`, args...)
+		WHERE delivery_id IN (`+marks+`) ORDER BY id`, args...)
 	if err != nil {
 		return err
 	}
