@@ -11,7 +11,8 @@ import (
 	"strings"
 )
 
-// dayKey names one row of task_day_counts.
+// dayKey names one day count: the rows of task_day_counts of every slot
+// (see countSlot).
 type dayKey struct {
 	account int64
 	status  string
@@ -45,18 +46,19 @@ func (c *dayCounts) settle(ok bool) {
 	clear(c.request)
 }
 
-// rows are the batch's changes as countUpsert's rows, in the order of
-// their keys, so that two servers' batches lock shared rows in one order
-// and never deadlock on them; the batch's changes are then cleared.
-func (c *dayCounts) rows() rowSet {
+// rows are the batch's changes as countUpsert's rows of one slot, in the
+// order of their keys, so that two batches that picked the same slot (of
+// one server or of two) lock their shared rows in one order and never
+// deadlock on them; the batch's changes are then cleared.
+func (c *dayCounts) rows(slot int) rowSet {
 	keys := slices.SortedFunc(maps.Keys(c.batch), func(a, b dayKey) int {
 		return cmp.Or(cmp.Compare(a.account, b.account), cmp.Compare(a.status, b.status),
 			cmp.Compare(a.allDay, b.allDay), cmp.Compare(a.day, b.day))
 	})
-	rows := make([]any, 0, 5*len(keys))
+	rows := make([]any, 0, 6*len(keys))
 	for _, k := range keys {
 		if d := c.batch[k]; d != 0 {
-			rows = append(rows, k.account, k.status, k.allDay, k.day, d)
+			rows = append(rows, k.account, k.status, k.allDay, k.day, slot, d)
 		}
 	}
 	clear(c.batch)
@@ -64,10 +66,10 @@ func (c *dayCounts) rows() rowSet {
 }
 
 // countUpsert adds to rows of task_day_counts; a batch's keys are
-// distinct, so that no statement changes one row twice.
+// distinct and its slot one, so that no statement changes one row twice.
 var countUpsert = newRowInsert("task_day_counts", []column{{"account_id", "bigint"}, {"status", "text"},
-	{"due_all_day", "integer"}, {"day", "bigint"}, {"n", "bigint"}},
-	` ON CONFLICT (account_id, status, due_all_day, day) DO UPDATE SET n = task_day_counts.n + excluded.n`)
+	{"due_all_day", "integer"}, {"day", "bigint"}, {"slot", "smallint"}, {"n", "bigint"}},
+	` ON CONFLICT (account_id, status, due_all_day, day, slot) DO UPDATE SET n = task_day_counts.n + excluded.n`)
 
 // laterRows gathers the rows of a group-committed batch that no later
 // statement of the batch reads, so that the batch inserts them at its end
@@ -119,7 +121,7 @@ func writeBatchEnd(ctx context.Context, tx *Tx) error {
 		sets = append(sets, tx.later.events.take(), tx.later.timers.take())
 	}
 	if !tx.without.NoDayCounts {
-		sets = append(sets, tx.counts.rows())
+		sets = append(sets, tx.counts.rows(tx.dialect.countSlot()))
 	}
 	if err := tx.dialect.insertRowSets(ctx, tx, sets); err != nil {
 		return fmt.Errorf("insert task events, timers and day counts: %w", err)

@@ -153,24 +153,33 @@ func (db *DB) Migrate(ctx context.Context) error {
 // older release would have left the database: tests of a migration start
 // there.
 func (db *DB) MigrateTo(ctx context.Context, version int64) error {
-	fsys, err := fs.Sub(migrations, "migrations/"+db.dialect.name())
+	p, err := db.migrations()
 	if err != nil {
 		return err
-	}
-	opts, err := db.dialect.migrateOptions()
-	if err != nil {
-		return err
-	}
-	opts = append(opts, goose.WithSlog(slog.New(slog.DiscardHandler)))
-	p, err := goose.NewProvider(db.dialect.gooseDialect(), db.write, fsys, opts...)
-	if err != nil {
-		return fmt.Errorf("migrations: %w", err)
 	}
 	if _, err := p.UpTo(ctx, version); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	db.cursorKey, err = db.loadSecret(ctx, "cursor")
 	return err
+}
+
+// migrations is goose's provider of the dialect's migrations.
+func (db *DB) migrations() (*goose.Provider, error) {
+	fsys, err := fs.Sub(migrations, "migrations/"+db.dialect.name())
+	if err != nil {
+		return nil, err
+	}
+	opts, err := db.dialect.migrateOptions()
+	if err != nil {
+		return nil, err
+	}
+	opts = append(opts, goose.WithSlog(slog.New(slog.DiscardHandler)))
+	p, err := goose.NewProvider(db.dialect.gooseDialect(), db.write, fsys, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("migrations: %w", err)
+	}
+	return p, nil
 }
 
 // Ping checks that the database answers.

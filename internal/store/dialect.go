@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"errors"
+	"math/rand/v2"
 	"strconv"
 	"strings"
 	"unicode"
@@ -68,6 +69,10 @@ type dialect interface {
 	// insertRowSets inserts the rows of several rowInserts: on PostgreSQL
 	// in one statement.
 	insertRowSets(ctx context.Context, tx *Tx, sets []rowSet) error
+	// countSlot is the slot of task_day_counts a batch writes its day
+	// counts to (migration 00019): concurrent batches that write to
+	// different slots lock different rows. The readers sum the slots.
+	countSlot() int
 	// tableBytes is the disk space of tables (see Footprint).
 	tableBytes(ctx context.Context, db *DB, tables []string) (int64, error)
 	// deadlocks is how many deadlocks the database has detected (see Deadlocks).
@@ -98,6 +103,9 @@ func (sqliteDialect) like() string                { return "LIKE" } // ASCII cas
 func (sqliteDialect) lockTask() string            { return "" }
 func (sqliteDialect) lockRow() string             { return "" }
 func (sqliteDialect) concurrentWriters() bool     { return false }
+
+// countSlot: one writer, so one row a day count.
+func (sqliteDialect) countSlot() int { return 0 }
 
 func (sqliteDialect) uniqueViolation(err error) bool {
 	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
@@ -324,6 +332,15 @@ func (postgresDialect) like() string                { return "ILIKE" }
 func (postgresDialect) lockTask() string            { return " FOR UPDATE OF t" }
 func (postgresDialect) lockRow() string             { return " FOR NO KEY UPDATE" }
 func (postgresDialect) concurrentWriters() bool     { return true }
+
+// countSlots is how many rows a day count is split into on PostgreSQL:
+// enough that the batches of a few servers (pgWriters each) rarely pick
+// the same one, few enough that the summary's sums over a window read
+// little more.
+const countSlots = 16
+
+// countSlot is a slot picked at random for each batch.
+func (postgresDialect) countSlot() int { return rand.IntN(countSlots) }
 
 func (postgresDialect) uniqueViolation(err error) bool {
 	var pe *pgconn.PgError

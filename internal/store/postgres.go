@@ -54,10 +54,10 @@ func openPostgres(ctx context.Context, dsn string, o openOptions) (*DB, error) {
 	db := &DB{write: sqldb, read: sqldb, dialect: postgresDialect{}, Now: nowFunc, closers: []func(){pool.Close}, without: o.without}
 	// Writes are group-committed here too: concurrent creates share one
 	// transaction, so the row of task_day_counts that they all update (one
-	// per account, status and due day) is locked once per batch instead of
-	// once per request, each waiting for the previous one's commit; and one
-	// WAL flush serves the batch. pgWriters batches run at once; reads
-	// use the rest of the pool.
+	// per account, status, due day and slot: see countSlot) is locked once
+	// per batch instead of once per request, each waiting for the previous
+	// one's commit; and one WAL flush serves the batch. pgWriters batches
+	// run at once; reads use the rest of the pool.
 	writers := pgWriters
 	if o.without.NoGroupCommit {
 		writers = int(cfg.MaxConns) - 2 // a transaction per request, several at once; two connections left for reads
