@@ -19,9 +19,6 @@ type newTask struct {
 	actor *taskbox.Actor
 	c     *taskbox.TaskCreate
 	t     *taskbox.Task
-	// defaultsTaken: the insert gave the task its assignee's default
-	// reminders itself, if it was created without reminders.
-	defaultsTaken bool
 }
 
 // begin makes n's task as its transaction, which started at now, creates it.
@@ -107,11 +104,6 @@ func createTasks(ctx context.Context, tx *Tx, ns []*newTask) error {
 		}
 		t := n.t
 		t.Lead.ID, t.Campaign.ID = t.LeadID, t.CampaignID
-		if n.c.Reminders == nil && t.Assignee != nil && !n.defaultsTaken {
-			if err := takeDefaultReminders(ctx, tx, n.actor.AccountID(), t); err != nil {
-				return err
-			}
-		}
 		if err := countTask(ctx, tx, n.actor.AccountID(), countStatus(t), t.Due, 1); err != nil {
 			return err
 		}
@@ -122,31 +114,37 @@ func createTasks(ctx context.Context, tx *Tx, ns []*newTask) error {
 	return nil
 }
 
-// takeDefaultReminders gives a new task created without reminders its
-// assignee's default_reminders (SPEC §9), before its timers are armed.
-func takeDefaultReminders(ctx context.Context, tx *Tx, accountID int64, t *taskbox.Task) error {
-	var def sql.NullString
-	err := tx.queryRow(ctx, `SELECT default_reminders FROM team_members WHERE id = ? AND account_id = ?`, t.Assignee.ID, accountID).Scan(&def)
-	if errors.Is(err, sql.ErrNoRows) || !def.Valid || def.String == "" {
+// takesDefaults is whether n's task takes its assignee's
+// default_reminders (SPEC §9): it was created without reminders. Both
+// inserts read them in the statement that looks the lead map up, from the
+// assignee it resolves (given, or the lead map's owner).
+func (n *newTask) takesDefaults() bool { return n.c.Reminders == nil }
+
+// defaultRemindersColumn is the assignee's default_reminders as the
+// inserts read them: NULL when there are none.
+const defaultRemindersColumn = `NULLIF(NULLIF(dm.default_reminders, ''), '[]')`
+
+// takeDefaults gives t the default reminders an insert read (def, of
+// defaultRemindersColumn), before its timers are armed.
+func takeDefaults(t *taskbox.Task, def sql.NullString) error {
+	if !def.Valid {
 		return nil
-	} else if err != nil {
-		return err
 	}
-	var rs []string
-	if err := json.Unmarshal([]byte(def.String), &rs); err != nil || len(rs) == 0 {
-		return err
+	if err := json.Unmarshal([]byte(def.String), &t.Reminders); err != nil {
+		return fmt.Errorf("default reminders of lead map %d's task: %w", t.LeadMapID, err)
 	}
-	t.Reminders = rs
-	_, err = tx.exec(ctx, `UPDATE tasks SET reminders = ? WHERE id = ?`, remindersColumn(rs), t.ID)
-	return err
+	return nil
 }
 
-// leadMapLookup reads what a task copies from its lead map; no row when
+// leadMapLookup reads what a task copies from its lead map, and the
+// default reminders of its assignee when it takes them (arguments: whether
+// it does, its assigneeInput twice, the lead map, the account); no row when
 // the lead map is not the account's.
 const leadMapLookup = `SELECT lm.campaign_id, lm.lead_id, l.email, l.first_name, l.last_name, l.company_name, c.name, lc.id, lc.name,
-	lm.team_member_id, o.name
+	lm.team_member_id, o.name, ` + defaultRemindersColumn + `
 	FROM lead_maps lm JOIN leads l ON l.id = lm.lead_id JOIN campaigns c ON c.id = lm.campaign_id
 	LEFT JOIN lead_categories lc ON lc.id = lm.category_id LEFT JOIN team_members o ON o.id = lm.team_member_id
+	LEFT JOIN team_members dm ON ? AND dm.id = CASE WHEN ? = -1 THEN lm.team_member_id ELSE ? END AND dm.account_id = lm.account_id
 	WHERE lm.id = ? AND lm.account_id = ?`
 
 // insertTasksSQLite inserts tasks many a statement, in the fixed VALUES
@@ -183,13 +181,17 @@ func (sqliteDialect) insertTasks(ctx context.Context, tx *Tx, ns []*newTask) err
 		var (
 			first, last, company, catName sql.NullString
 			catID, owner                  sql.NullInt64
-			ownerName                     sql.NullString
+			ownerName, defaults           sql.NullString
 		)
-		err := tx.queryRow(ctx, leadMapLookup, t.LeadMapID, n.actor.AccountID()).
-			Scan(&t.CampaignID, &t.LeadID, &t.Lead.Email, &first, &last, &company, &t.Campaign.Name, &catID, &catName, &owner, &ownerName)
+		to := assigneeInput(n)
+		err := tx.queryRow(ctx, leadMapLookup, n.takesDefaults(), to, to, t.LeadMapID, n.actor.AccountID()).
+			Scan(&t.CampaignID, &t.LeadID, &t.Lead.Email, &first, &last, &company, &t.Campaign.Name, &catID, &catName, &owner, &ownerName, &defaults)
 		if errors.Is(err, sql.ErrNoRows) {
 			continue
 		} else if err != nil {
+			return err
+		}
+		if err := takeDefaults(t, defaults); err != nil {
 			return err
 		}
 		t.Lead.FirstName, t.Lead.LastName, t.Lead.CompanyName = stringPtr(first), stringPtr(last), stringPtr(company)
@@ -240,13 +242,13 @@ var insertTasksPostgres = func() string {
 	for _, in := range taskInputs {
 		types = append(types, "?::"+in.pgType+"[]")
 	}
-	types = append(types, "?::boolean[]") // take_defaults: created without reminders
+	types = append(types, "?::boolean[]") // take_defaults: newTask.takesDefaults
 	// The assignee (the one given, or the lead map's owner) and, for a
 	// task created without reminders, that member's default_reminders.
 	assignee := "CASE WHEN i.assignee_id = -1 THEN lm.team_member_id ELSE i.assignee_id END"
 	columns := strings.Replace(inputColumns("i."), "i.assignee_id", assignee+" AS assignee_id", 1)
 	columns = strings.Replace(columns, "i.reminders",
-		"CASE WHEN i.take_defaults THEN NULLIF(NULLIF(dm.default_reminders, ''), '[]') ELSE i.reminders END AS reminders", 1)
+		"CASE WHEN i.take_defaults THEN "+defaultRemindersColumn+" ELSE i.reminders END AS reminders", 1)
 	// The ids are drawn over the rows in their order (the sorted subquery
 	// is not flattened into the query that calls nextval), so that a bulk
 	// create's tasks take ascending ids in the order of its list.
@@ -279,7 +281,7 @@ func (postgresDialect) insertTasks(ctx context.Context, tx *Tx, ns []*newTask) e
 		for i, in := range taskInputs {
 			cols[2+i][j] = in.value(n)
 		}
-		cols[2+len(taskInputs)][j] = n.c.Reminders == nil
+		cols[2+len(taskInputs)][j] = n.takesDefaults()
 	}
 	args := make([]any, len(cols))
 	for i, c := range cols {
@@ -312,13 +314,9 @@ func (postgresDialect) insertTasks(ctx context.Context, tx *Tx, ns []*newTask) e
 		t.Lead.FirstName, t.Lead.LastName, t.Lead.CompanyName = stringPtr(first), stringPtr(last), stringPtr(company)
 		t.LeadCategory = leadCategory(catID, catName)
 		t.Assignee = memberRef(assigneeID, assigneeNm)
-		if n := ns[ord-1]; n.c.Reminders == nil {
-			// The insert took the assignee's default reminders.
-			n.defaultsTaken = true
-			if reminders.Valid {
-				if err := json.Unmarshal([]byte(reminders.String), &t.Reminders); err != nil {
-					return fmt.Errorf("default reminders of task %d: %w", id, err)
-				}
+		if ns[ord-1].takesDefaults() {
+			if err := takeDefaults(t, reminders); err != nil {
+				return err
 			}
 		}
 	}
