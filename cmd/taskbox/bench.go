@@ -195,9 +195,11 @@ func (m *Main) bench(ctx context.Context, c benchConfig, dbGiven bool) error {
 			}
 		}
 	}
-	deadlocks0, err := m.benchDeadlocks(ctx)
-	if err != nil {
-		return err
+	var deadlocks0 int64
+	if store.IsPostgres(m.DB) {
+		if deadlocks0, err = m.benchDeadlocks(ctx); err != nil {
+			return err
+		}
 	}
 	results := make([][]benchResult, len(targets))
 	for run := 1; run <= c.Runs; run++ {
@@ -267,8 +269,8 @@ func cpuTime(chs []*child) time.Duration {
 	return total
 }
 
-// benchDeadlocks is how many deadlocks the database has detected so far
-// (0 on SQLite).
+// benchDeadlocks is how many deadlocks PostgreSQL has detected in the
+// database so far.
 func (m *Main) benchDeadlocks(ctx context.Context) (int64, error) {
 	db, err := m.openDB(ctx)
 	if err != nil {
