@@ -62,7 +62,8 @@ For each run and server it prints requests per second, p50, p90, p99 and
 errors and the server process's CPU time per request (user and system,
 the figure least disturbed by other work on the machine) and, for the real
 server, the mean write requests per group-commit transaction (read from
-its /metrics); then the medians over the runs, the ratio of the two
+its /metrics), with the mixed profile a second line of each kind of
+request's p50, p90 and p99; then the medians over the runs, the ratio of the two
 servers' throughput and p99 in each run (the figure to trust on a busy machine: both
 servers met the same noise), and the peak resident memory (VmHWM) of each
 child process. Every 200 of the real server is a durably committed change.
