@@ -233,6 +233,9 @@ type Tx struct {
 	hookEvents map[int64]map[string]bool
 	// mailOn is DB.MailOn: whether mails are queued.
 	mailOn bool
+	// wrote is whether a statement other than a SELECT ran since the
+	// batch (see batch.run) last cleared it.
+	wrote bool
 }
 
 // querier runs statements: a *sql.Tx, or a *sql.DB outside a transaction.
@@ -249,7 +252,7 @@ type querier interface {
 // --db-timeout watchdog bounds it instead). The context parameter is
 // ignored; it stays so that call sites read like database/sql's.
 func (tx *Tx) exec(_ context.Context, query string, args ...any) (sql.Result, error) {
-	tx.wd.progress()
+	tx.sending(query)
 	if s := tx.stmt(query); s != nil {
 		return s.ExecContext(tx.ctx, args...)
 	}
@@ -257,7 +260,7 @@ func (tx *Tx) exec(_ context.Context, query string, args ...any) (sql.Result, er
 }
 
 func (tx *Tx) query(_ context.Context, query string, args ...any) (*sql.Rows, error) {
-	tx.wd.progress()
+	tx.sending(query)
 	if s := tx.stmt(query); s != nil {
 		return s.QueryContext(tx.ctx, args...)
 	}
@@ -265,11 +268,20 @@ func (tx *Tx) query(_ context.Context, query string, args ...any) (*sql.Rows, er
 }
 
 func (tx *Tx) queryRow(_ context.Context, query string, args ...any) *sql.Row {
-	tx.wd.progress()
+	tx.sending(query)
 	if s := tx.stmt(query); s != nil {
 		return s.QueryRowContext(tx.ctx, args...)
 	}
 	return tx.q.QueryRowContext(tx.ctx, tx.dialect.rebind(query), args...)
+}
+
+// sending notes a statement about to run: progress for the watchdog, and
+// whether it may write (any text but a SELECT's).
+func (tx *Tx) sending(query string) {
+	tx.wd.progress()
+	if !strings.HasPrefix(query, "SELECT ") {
+		tx.wrote = true
+	}
 }
 
 // insert runs an INSERT and returns the new row's id.

@@ -223,8 +223,6 @@ func (g *groupCommit) alone(r *writeReq) error {
 // batch is a group-commit transaction as it gathers requests.
 type batch struct {
 	tx      *Tx
-	ran     int        // requests run so far
-	open    bool       // a request's savepoint is open (PostgreSQL's releases travel with the next)
 	creates []*newTask // creates gathered for the end
 	reqs    []*writeReq
 }
@@ -234,10 +232,15 @@ func newBatch(tx *Tx) *batch {
 	return &batch{tx: tx}
 }
 
-// run runs one request of the batch, or gathers it if it is a create. The
-// first request to run runs without a savepoint: if it fails, the
-// transaction rolls back, holding nothing else. An error returned fails
-// the whole batch.
+// run runs one request of the batch, or gathers it if it is a create.
+// Requests run without a savepoint each (on PostgreSQL a savepoint is a
+// round trip of its own): a request that fails before any statement of
+// it wrote leaves nothing behind but the rows it gathered for the batch's
+// end, which settle drops, and fails alone. One that fails after it wrote
+// fails the whole batch, which then runs each request alone (see commit);
+// so does one whose failed statement aborted PostgreSQL's transaction,
+// since the next statement of the batch, or its COMMIT, then fails. An
+// error returned fails the whole batch.
 func (b *batch) run(r *writeReq) error {
 	tx := b.tx
 	if r.create != nil {
@@ -245,43 +248,16 @@ func (b *batch) run(r *writeReq) error {
 		b.reqs = append(b.reqs, r)
 		return nil
 	}
-	b.ran++
-	if b.ran == 1 && len(b.creates) == 0 {
-		if r.err = call(r, tx); r.err != nil {
-			return r.err
-		}
-		tx.settle(true)
-		return nil
-	}
-	// On PostgreSQL a request's RELEASE travels with the next one's
-	// SAVEPOINT, in one round trip, and COMMIT releases the last; on
-	// SQLite, whose statement cache prepares one statement per text,
-	// each is its own statement and costs no round trip.
-	joined := tx.dialect.concurrentWriters()
-	begin := `SAVEPOINT request`
-	if joined && b.open {
-		begin = `RELEASE request; SAVEPOINT request`
-	}
-	if joined {
+	if tx.dialect.concurrentWriters() {
 		// Another writer may have committed a webhook since the batch
 		// began: each request reads the webhooks anew.
 		tx.hookEvents = nil
 	}
-	if _, err := tx.exec(r.ctx, begin); err != nil {
-		return err
-	}
-	b.open = joined
+	tx.wrote = false
 	r.err = call(r, tx)
 	tx.settle(r.err == nil)
-	if r.err != nil {
-		if _, err := tx.exec(r.ctx, `ROLLBACK TO request`); err != nil {
-			return err
-		}
-	}
-	if !joined {
-		if _, err := tx.exec(r.ctx, `RELEASE request`); err != nil {
-			return err
-		}
+	if r.err != nil && tx.wrote {
+		return r.err
 	}
 	return nil
 }
@@ -290,10 +266,12 @@ func (b *batch) run(r *writeReq) error {
 // for its end: the rows they added, then the day counts.
 func (b *batch) end() error {
 	tx := b.tx
+	if tx.dialect.concurrentWriters() {
+		// As in run: webhooks committed meanwhile count, for the creates
+		// and for the audit rows whose outbox the end decides.
+		tx.hookEvents = nil
+	}
 	if len(b.creates) > 0 {
-		if tx.dialect.concurrentWriters() {
-			tx.hookEvents = nil // as in run: webhooks committed meanwhile count
-		}
 		if err := createTasks(tx.ctx, tx, b.creates); err != nil {
 			return err
 		}

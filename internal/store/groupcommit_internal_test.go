@@ -175,3 +175,84 @@ func TestGroupCommit_FailedBatchRunsEachAlone(t *testing.T) {
 		}
 	}
 }
+
+// Requests run without savepoints. One that fails before it wrote fails
+// alone and runs once; one whose failed statement aborts the transaction
+// (on PostgreSQL every failed statement does; SQLite's does not), wherever
+// it stands in the batch, leaves its mates to commit, run again alone if
+// need be. Each batch is driven by hand, its requests queued before it
+// starts.
+func TestGroupCommit_FailuresWithoutSavepoints(t *testing.T) {
+	ctx := context.Background()
+	db := openBackend(t)
+	f := newBatchFixture(t, db)
+	g := &groupCommit{db: db, reqs: make(chan *writeReq, 8), closing: make(chan struct{}), maxTime: time.Minute}
+	type req struct {
+		*writeReq
+		calls *atomic.Int32
+	}
+	request := func(fn func(*Tx) error) req {
+		var calls atomic.Int32
+		return req{&writeReq{ctx: ctx, reply: make(chan error, 1), fn: func(tx *Tx) error { calls.Add(1); return fn(tx) }}, &calls}
+	}
+	names := 0
+	creating := func() req {
+		names++
+		name := fmt.Sprintf("task %d", names)
+		return request(func(tx *Tx) error {
+			_, err := createTask(ctx, tx, f.actor, validCreate(t, f.mapID, name, ""))
+			return err
+		})
+	}
+	missing := request(func(tx *Tx) error { _, err := findTask(ctx, tx, f.actor.AccountID(), 1_000_000, true); return err })
+	failedSelect := func() req {
+		return request(func(tx *Tx) error {
+			var n int
+			return tx.queryRow(ctx, `SELECT COUNT(*) FROM no_such_table`).Scan(&n)
+		})
+	}
+	run := func(batch ...req) {
+		t.Helper()
+		for _, r := range batch[1:] {
+			g.reqs <- r.writeReq
+		}
+		g.commit(batch[0].writeReq)
+	}
+	tasks := func() int {
+		var n int
+		if err := db.readRow(ctx, `SELECT COUNT(*) FROM tasks`, nil, &n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+
+	a, c := creating(), creating()
+	run(a, missing, c)
+	if err := <-missing.reply; taskbox.ErrorCode(err) != taskbox.ENOTFOUND {
+		t.Errorf("a missing task: %v, want NOT_FOUND", err)
+	}
+	for _, r := range []req{a, missing, c} {
+		if n := r.calls.Load(); n != 1 {
+			t.Errorf("a request of a batch whose one failure wrote nothing ran %d times, want 1", n)
+		}
+	}
+	if err := errors.Join(<-a.reply, <-c.reply); err != nil || tasks() != 2 {
+		t.Fatalf("the failure's batch mates: %v, %d tasks; want both committed", err, tasks())
+	}
+
+	// The failed statement in the middle, then last: the next statement,
+	// or the commit, finds PostgreSQL's transaction aborted.
+	for _, batch := range [][]req{{creating(), failedSelect(), creating()}, {creating(), failedSelect()}} {
+		before := tasks()
+		run(batch...)
+		for i, r := range batch {
+			err := <-r.reply
+			if (err != nil) != (i == 1) {
+				t.Errorf("request %d of %d: %v", i, len(batch), err)
+			}
+		}
+		if got, want := tasks(), before+len(batch)-1; got != want {
+			t.Errorf("%d tasks after a batch with a failed statement, want %d", got, want)
+		}
+	}
+}
