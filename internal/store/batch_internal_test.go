@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -366,5 +367,74 @@ func TestBulkCreate_IDsFollowTheList(t *testing.T) {
 				t.Fatalf("%s, task %d: id %d after %d, lead map %d (want %d)", cs[0].Name, i, tasks[i].ID, tasks[i-1].ID, tasks[i].LeadMapID, cs[i].LeadMapID)
 			}
 		}
+	}
+}
+
+// The batch's end decides which audit rows go to the outbox, reading each
+// account's webhooks once: in one batch, an account's change its webhook
+// subscribes to is queued with the task's copy, its other change and
+// another account's change (no webhook) are not and keep no copy; a
+// completion disarms the task's TASK_DUE timer and its reminders.
+func TestGroupCommit_OutboxDecidedAtTheEnd(t *testing.T) {
+	ctx := context.Background()
+	db := openBackend(t)
+	hooked, other := newBatchFixture(t, db), newBatchFixture(t, db)
+	if _, err := db.CreateWebhook(hooked.actx, &taskbox.WebhookCreate{URL: "https://example.com/hook", Events: []string{taskbox.EventTypeTaskCompleted}}); err != nil {
+		t.Fatal(err)
+	}
+	task := func(f batchFixture) int64 {
+		c := validCreate(t, f.mapID, "call back", "2031-01-01T09:00:00Z")
+		c.Reminders = []string{"PT1H"}
+		got, err := db.CreateTask(f.actx, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got.ID
+	}
+	a, b := task(hooked), task(other)
+	h := writeByHand(db)
+	done, name := taskbox.StatusCompleted, "renamed"
+	errs := make(chan error, 3)
+	for i, u := range []struct {
+		f  batchFixture
+		id int64
+		u  *taskbox.TaskUpdate
+	}{{hooked, a, &taskbox.TaskUpdate{Status: &done}}, {hooked, a, &taskbox.TaskUpdate{Name: &name}}, {other, b, &taskbox.TaskUpdate{Status: &done}}} {
+		go func() { _, err := db.UpdateTask(u.f.actx, u.id, u.u); errs <- err }()
+		h.waitQueued(t, i+1) // in this order in the batch
+	}
+	h.commit()
+	for range 3 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	type row struct {
+		task          int64
+		typ           string
+		outbox, hasIt bool
+	}
+	rs, err := db.read.QueryContext(ctx, db.dialect.rebind(`SELECT task_id, type, outbox IS NOT NULL, task IS NOT NULL FROM task_events WHERE type <> ? ORDER BY id`), taskbox.EventCreated)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []row
+	for rs.Next() {
+		var r row
+		if err := rs.Scan(&r.task, &r.typ, &r.outbox, &r.hasIt); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, r)
+	}
+	if err := errors.Join(rs.Err(), rs.Close()); err != nil {
+		t.Fatal(err)
+	}
+	want := []row{{a, taskbox.EventCompleted, true, true}, {a, taskbox.EventUpdated, false, false}, {b, taskbox.EventCompleted, false, false}}
+	if !slices.Equal(got, want) {
+		t.Errorf("audit rows %+v, want %+v", got, want)
+	}
+	var armed int
+	if err := db.readRow(ctx, `SELECT COUNT(*) FROM timers WHERE subject_id IN (?, ?) AND kind IN ('due', 'task_reminder') AND armed = 1`, []any{a, b}, &armed); err != nil || armed != 0 {
+		t.Errorf("%d timers of the completed tasks armed (%v), want none", armed, err)
 	}
 }

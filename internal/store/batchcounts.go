@@ -112,6 +112,9 @@ func (l *laterRows) settle(ok bool) {
 // round trip (see insertRowSets).
 func writeBatchEnd(ctx context.Context, tx *Tx) error {
 	var sets []rowSet
+	if err := decideOutbox(ctx, tx, tx.later.events.batch); err != nil {
+		return err
+	}
 	if tx.without.NoBatchedRows {
 		// One statement a row, to measure what batching them pays.
 		if err := errors.Join(tx.later.events.writeOneByOne(ctx, tx), tx.later.timers.writeOneByOne(ctx, tx)); err != nil {

@@ -26,7 +26,7 @@ const TimerDigest = "digest"
 func armDigest(ctx context.Context, tx *Tx, m *taskbox.Member, loc *time.Location, from time.Time) error {
 	day, at, ok := nextDigest(m, loc, from)
 	if !ok {
-		return disarmTimers(ctx, tx, TimerDigest, m.ID)
+		return disarmTimers(ctx, tx, m.ID, TimerDigest)
 	}
 	return armTimer(ctx, tx, TimerDigest, m.ID, "", m.AccountID, day, at.UnixMicro())
 }

@@ -301,17 +301,25 @@ func (d *dispatch) row(ctx context.Context, r outboxRow) error {
 
 // setDueTimer arms, re-arms or cancels a task's TASK_DUE timer after a
 // change of type typ, in the change's transaction; fireDue fires it.
-// dueWanted says whether a webhook of the account subscribes to TASK_DUE.
-func setDueTimer(ctx context.Context, tx *Tx, account *taskbox.Account, t *taskbox.Task, typ string, dueWanted bool) error {
-	if typ == taskbox.EventDeleted || t.Status != taskbox.StatusPending || t.Due == nil {
+func setDueTimer(ctx context.Context, tx *Tx, account *taskbox.Account, t *taskbox.Task, typ string) error {
+	if !timersLive(t, typ) {
 		if typ == taskbox.EventCreated {
 			return nil // a new task has no timer to cancel
 		}
-		return disarmTimers(ctx, tx, TimerDue, t.ID)
+		return disarmTimers(ctx, tx, t.ID, TimerDue)
 	}
 	dueKey := t.Due.String()
 	fireAt := DueFireAt(*t.Due, account.Location())
-	passed := !dueWanted && !fireAt.After(tx.now.Time)
+	passed := !fireAt.After(tx.now.Time)
+	if passed {
+		// It fires at once unless no webhook of the account subscribes
+		// to TASK_DUE (read only here: most due dates are ahead).
+		wanted, err := tx.webhookEvents(ctx, account.ID)
+		if err != nil {
+			return err
+		}
+		passed = !wanted[taskbox.EventTypeTaskDue]
+	}
 	if typ == taskbox.EventCreated {
 		// A new task's first timer: armed, or, as below, fired already.
 		armed, fired := 1, any(nil)

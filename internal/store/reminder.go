@@ -42,7 +42,7 @@ func remindersColumn(rs []string) any {
 // passed when it is armed is recorded as fired: a reminder is sent before
 // its due time or not at all.
 func setReminderTimers(ctx context.Context, tx *Tx, account *taskbox.Account, t *taskbox.Task, typ string) error {
-	live := typ != taskbox.EventDeleted && t.Status == taskbox.StatusPending && t.Due != nil
+	live := timersLive(t, typ)
 	if typ != taskbox.EventCreated {
 		query, args := `UPDATE timers SET armed = 0 WHERE kind = ? AND subject_id = ? AND armed = 1`, []any{TimerTaskReminder, t.ID}
 		if live && len(t.Reminders) > 0 {

@@ -42,7 +42,7 @@ func applySnooze(t *taskbox.Task, u *taskbox.TaskUpdate, changes map[string]task
 // cancels it when the task is no longer snoozed.
 func setUnsnoozeTimer(ctx context.Context, tx *Tx, accountID int64, t *taskbox.Task) error {
 	if t.SnoozedUntil == nil {
-		return disarmTimers(ctx, tx, TimerUnsnooze, t.ID)
+		return disarmTimers(ctx, tx, t.ID, TimerUnsnooze)
 	}
 	us := t.SnoozedUntil.Micros()
 	return armTimer(ctx, tx, TimerUnsnooze, t.ID, "", accountID, strconv.FormatInt(us, 10), us)

@@ -194,11 +194,12 @@ func dueColumns(d *taskbox.Due) (dueDate any, dueSort int64, allDay int) {
 // no webhook of the account subscribes to is left out of the outbox
 // (outbox NULL) and stores no copy of the task (task NULL): the dispatcher
 // would have nothing to queue for it, and nothing else reads the copy.
+//
+// Whether a webhook subscribes is known now when the transaction has read
+// the account's webhooks already; otherwise the row carries the copy and
+// the batch's end decides (see decideOutbox), with one read of the
+// webhooks for the whole batch instead of a statement for this change.
 func recordTaskEvent(ctx context.Context, tx *Tx, actor *taskbox.Actor, t *taskbox.Task, typ string, changes map[string]taskbox.Change) error {
-	wanted, err := tx.webhookEvents(ctx, actor.AccountID())
-	if err != nil {
-		return err
-	}
 	// Both as json.Marshal writes them, without its reflection.
 	ref := actor.Ref()
 	who := ref.AppendJSON(nil, true)
@@ -210,16 +211,61 @@ func recordTaskEvent(ctx context.Context, tx *Tx, actor *taskbox.Actor, t *taskb
 		}
 		ch = string(b)
 	}
-	var outbox, snapshot any
-	if wanted[auditEventTypes[typ]] {
-		outbox, snapshot = 1, string(t.AppendJSON(make([]byte, 0, 512), true))
+	var outbox, snapshot any = undecided{}, nil
+	if wanted, known := tx.hookEvents[actor.AccountID()]; known && !wanted[auditEventTypes[typ]] {
+		outbox = nil
+	} else {
+		if known {
+			outbox = 1
+		}
+		snapshot = string(t.AppendJSON(make([]byte, 0, 512), true))
 	}
 	args := []any{actor.AccountID(), t.ID, typ, string(who), tx.now.Micros(), ch, snapshot, outbox}
 	tx.later.events.add(args...)
-	if err := setDueTimer(ctx, tx, actor.Account, t, typ, wanted[taskbox.EventTypeTaskDue]); err != nil {
+	if typ != taskbox.EventCreated && !timersLive(t, typ) {
+		// Completed, deleted or without a due date: neither its TASK_DUE
+		// nor a reminder stays armed, one statement for both.
+		return disarmTimers(ctx, tx, t.ID, TimerDue, TimerTaskReminder)
+	}
+	if err := setDueTimer(ctx, tx, actor.Account, t, typ); err != nil {
 		return err
 	}
 	return setReminderTimers(ctx, tx, actor.Account, t, typ)
+}
+
+// timersLive reports whether a task has a TASK_DUE timer and reminders to
+// arm after a change of type typ: it is pending, has a due date and was
+// not deleted.
+func timersLive(t *taskbox.Task, typ string) bool {
+	return typ != taskbox.EventDeleted && t.Status == taskbox.StatusPending && t.Due != nil
+}
+
+// undecided stands for the outbox column of an audit row whose change's
+// transaction had not read the account's webhooks: decideOutbox sets it.
+type undecided struct{}
+
+// decideOutbox sets the outbox column, and drops the task's copy where no
+// webhook wants it, of each gathered audit row (eventInsert's columns)
+// that recordTaskEvent left undecided, reading each account's webhooks
+// once.
+func decideOutbox(ctx context.Context, tx *Tx, rows []any) error {
+	n := eventInsert.cols
+	for i := 0; i+n <= len(rows); i += n {
+		row := rows[i : i+n]
+		if _, ok := row[7].(undecided); !ok {
+			continue
+		}
+		wanted, err := tx.webhookEvents(ctx, row[0].(int64))
+		if err != nil {
+			return err
+		}
+		if wanted[auditEventTypes[row[2].(string)]] {
+			row[7] = 1
+		} else {
+			row[6], row[7] = nil, nil
+		}
+	}
+	return nil
 }
 
 // FindTaskByID returns a task of the actor's account that is not deleted.

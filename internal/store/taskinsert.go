@@ -107,6 +107,12 @@ func createTasks(ctx context.Context, tx *Tx, ns []*newTask) error {
 		if err := countTask(ctx, tx, n.actor.AccountID(), countStatus(t), t.Due, 1); err != nil {
 			return err
 		}
+		// Read once per account and transaction (tx caches them), the
+		// webhooks decide each new task's outbox now instead of at the
+		// batch's end, which spares the task a copy that no webhook wants.
+		if _, err := tx.webhookEvents(ctx, n.actor.AccountID()); err != nil {
+			return err
+		}
 		if err := recordTaskEvent(ctx, tx, n.actor, t, taskbox.EventCreated, nil); err != nil {
 			return err
 		}

@@ -82,9 +82,14 @@ func markTimerFired(ctx context.Context, tx *Tx, kind string, subjectID int64, s
 	return err
 }
 
-// disarmTimers cancels every timer of a kind and subject.
-func disarmTimers(ctx context.Context, tx *Tx, kind string, subjectID int64) error {
-	_, err := tx.exec(ctx, `UPDATE timers SET armed = 0 WHERE kind = ? AND subject_id = ? AND armed = 1`, kind, subjectID)
+// disarmTimers cancels every timer of a subject of the given kinds.
+func disarmTimers(ctx context.Context, tx *Tx, subjectID int64, kinds ...string) error {
+	query, args := `UPDATE timers SET armed = 0 WHERE kind = ? AND subject_id = ? AND armed = 1`, []any{kinds[0], subjectID}
+	if len(kinds) > 1 {
+		marks, in := inList(kinds)
+		query, args = `UPDATE timers SET armed = 0 WHERE kind IN (`+marks+`) AND subject_id = ? AND armed = 1`, append(in, subjectID)
+	}
+	_, err := tx.exec(ctx, query, args...)
 	return err
 }
 

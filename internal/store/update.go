@@ -229,7 +229,7 @@ func deleteTask(ctx context.Context, tx *Tx, actor *taskbox.Actor, id int64) err
 		return fmt.Errorf("delete task %d: %w", id, err)
 	}
 	if err := errors.Join(countTask(ctx, tx, actor.AccountID(), countStatus(t), t.Due, -1),
-		disarmTimers(ctx, tx, TimerUnsnooze, id)); err != nil {
+		disarmTimers(ctx, tx, id, TimerUnsnooze)); err != nil {
 		return err
 	}
 	return recordTaskEvent(ctx, tx, actor, t, taskbox.EventDeleted, map[string]taskbox.Change{"task": {Old: t, New: nil}})
