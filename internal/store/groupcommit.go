@@ -23,9 +23,9 @@ const (
 // groupCommit is the single writer of this process (SQLite's only one; on
 // PostgreSQL the one of this server, see openPostgres). Concurrent write requests queue up
 // while a transaction runs and commits; the writer takes each into the
-// transaction it is running, inside its own savepoint, and commits once no
-// request waits (see commit). A request that fails rolls back to its
-// savepoint and fails alone; its batch mates commit. Every request is
+// transaction it is running, and commits once no request waits (see
+// commit). A request that fails fails alone; its batch mates commit (see
+// batch.run for how, without a savepoint each). Every request is
 // answered only after the commit that holds its writes has returned
 // (durable under synchronous=FULL), or with the error that kept it from
 // committing. A lone request is not delayed: a batch never waits for
@@ -196,8 +196,8 @@ func (g *groupCommit) commit(first *writeReq) {
 		}
 		if conflicted(rerr) {
 			// The request's own statement was chosen to break a deadlock
-			// (PostgreSQL aborts only its savepoint; its batch mates went
-			// on and committed): what a retry resolves, it runs again, alone.
+			// (in a batch of its own, or its batch failed with it): what
+			// a retry resolves, it runs again, alone.
 			rerr = g.alone(r)
 		}
 		r.reply <- rerr
@@ -234,12 +234,12 @@ func newBatch(tx *Tx) *batch {
 
 // run runs one request of the batch, or gathers it if it is a create.
 // Requests run without a savepoint each (on PostgreSQL a savepoint is a
-// round trip of its own): a request that fails before any statement of
-// it wrote leaves nothing behind but the rows it gathered for the batch's
-// end, which settle drops, and fails alone. One that fails after it wrote
-// fails the whole batch, which then runs each request alone (see commit);
-// so does one whose failed statement aborted PostgreSQL's transaction,
-// since the next statement of the batch, or its COMMIT, then fails. An
+// round trip of its own): a request refused (a taskbox error: a task not
+// found, a field refused) before any statement of it wrote leaves nothing
+// behind but the rows it gathered for the batch's end, which settle
+// drops, and fails alone. One that fails after it wrote, or with the
+// database's error (which on PostgreSQL aborts the transaction), fails
+// the whole batch, which then runs each request alone (see commit). An
 // error returned fails the whole batch.
 func (b *batch) run(r *writeReq) error {
 	tx := b.tx
@@ -256,7 +256,7 @@ func (b *batch) run(r *writeReq) error {
 	tx.wrote = false
 	r.err = call(r, tx)
 	tx.settle(r.err == nil)
-	if r.err != nil && tx.wrote {
+	if r.err != nil && (tx.wrote || taskbox.ErrorCode(r.err) == taskbox.EINTERNAL) {
 		return r.err
 	}
 	return nil

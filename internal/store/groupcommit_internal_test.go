@@ -56,8 +56,8 @@ func TestGroupCommit_QueueWaitBounded(t *testing.T) {
 }
 
 // A write whose own statement PostgreSQL picks to break a deadlock
-// (SQLSTATE 40P01, which aborts only that request's savepoint) runs again,
-// alone, and succeeds; its batch mates commit as usual. The deadlock is
+// (SQLSTATE 40P01, which aborts the transaction) runs again, alone, and
+// succeeds; its batch mates commit, alone too if they shared its batch. The deadlock is
 // simulated by the request's function failing once with PostgreSQL's error.
 func TestGroupCommit_DeadlockedRequestRunsAgain(t *testing.T) {
 	ctx := context.Background()
@@ -176,12 +176,11 @@ func TestGroupCommit_FailedBatchRunsEachAlone(t *testing.T) {
 	}
 }
 
-// Requests run without savepoints. One that fails before it wrote fails
-// alone and runs once; one whose failed statement aborts the transaction
-// (on PostgreSQL every failed statement does; SQLite's does not), wherever
-// it stands in the batch, leaves its mates to commit, run again alone if
-// need be. Each batch is driven by hand, its requests queued before it
-// starts.
+// Requests run without savepoints. One refused before it wrote fails
+// alone and runs once; one failed by the database's error (which on
+// PostgreSQL aborts the transaction), wherever it stands in the batch,
+// leaves its mates to commit, run again alone. Each batch is driven by
+// hand, its requests queued before it starts.
 func TestGroupCommit_FailuresWithoutSavepoints(t *testing.T) {
 	ctx := context.Background()
 	db := openBackend(t)
@@ -217,6 +216,9 @@ func TestGroupCommit_FailuresWithoutSavepoints(t *testing.T) {
 			g.reqs <- r.writeReq
 		}
 		g.commit(batch[0].writeReq)
+		for len(g.reqs) > 0 { // those a failed batch did not take: the next batches
+			g.commit(<-g.reqs)
+		}
 	}
 	tasks := func() int {
 		var n int
@@ -240,8 +242,9 @@ func TestGroupCommit_FailuresWithoutSavepoints(t *testing.T) {
 		t.Fatalf("the failure's batch mates: %v, %d tasks; want both committed", err, tasks())
 	}
 
-	// The failed statement in the middle, then last: the next statement,
-	// or the commit, finds PostgreSQL's transaction aborted.
+	// The database's error in the middle of a batch, then last: it fails
+	// the batch (on PostgreSQL its transaction is aborted), whose
+	// requests run again alone.
 	for _, batch := range [][]req{{creating(), failedSelect(), creating()}, {creating(), failedSelect()}} {
 		before := tasks()
 		run(batch...)
