@@ -57,9 +57,13 @@ type dialect interface {
 	tryXactLock(ctx context.Context, tx *Tx, key int64) (bool, error)
 	// concurrentWriters reports whether other transactions may commit
 	// writes while one runs (PostgreSQL: other writers and servers), so
-	// that a batch must read anew what another could have changed; it is
-	// also where one Exec may carry several statements (RELEASE; SAVEPOINT).
+	// that a batch must read anew what another could have changed.
 	concurrentWriters() bool
+	// tidyStep is a statement that does a bounded step of upkeep the
+	// writer runs when no request waits (SQLite: merging the search
+	// index's segments, see migration 00021), and whether it did any work
+	// ("" and nil: none to do on this database).
+	tidyStep() (string, func(changes int64) bool)
 	// insertTasks inserts new tasks with their lead maps' columns (see
 	// taskinsert.go).
 	insertTasks(ctx context.Context, tx *Tx, ns []*newTask) error
@@ -103,6 +107,22 @@ func (sqliteDialect) like() string                { return "LIKE" } // ASCII cas
 func (sqliteDialect) lockTask() string            { return "" }
 func (sqliteDialect) lockRow() string             { return "" }
 func (sqliteDialect) concurrentWriters() bool     { return false }
+
+// tidyStep merges up to ftsMergePages pages of task_search's segments.
+// FTS5 does not merge them as the rows come (automerge 0, migration
+// 00021) unless a level reaches crisismerge's 16 segments: a merge in a
+// request's commit made that request, and those queued behind it, wait.
+// SQLite's documentation tells whether the step did anything by the rows
+// it changed: fewer than two, nothing was left to merge.
+func (sqliteDialect) tidyStep() (string, func(int64) bool) {
+	return `INSERT INTO task_search (task_search, rank) VALUES ('merge', ` + strconv.Itoa(ftsMergePages) + `)`,
+		func(changes int64) bool { return changes >= 2 }
+}
+
+// ftsMergePages bounds one idle merge step: about as much as a batch of
+// creates writes, so that a request arriving during one waits about as
+// long as it would behind a batch.
+const ftsMergePages = 64
 
 // countSlot: one writer, so one row a day count.
 func (sqliteDialect) countSlot() int { return 0 }
@@ -332,6 +352,10 @@ func (postgresDialect) like() string                { return "ILIKE" }
 func (postgresDialect) lockTask() string            { return " FOR UPDATE OF t" }
 func (postgresDialect) lockRow() string             { return " FOR NO KEY UPDATE" }
 func (postgresDialect) concurrentWriters() bool     { return true }
+
+// tidyStep: PostgreSQL keeps its own indexes (autovacuum merges the GIN
+// pending list).
+func (postgresDialect) tidyStep() (string, func(int64) bool) { return "", nil }
 
 // countSlots is how many rows a day count is split into on PostgreSQL:
 // enough that the batches of a few servers (pgWriters each) rarely pick

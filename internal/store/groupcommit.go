@@ -131,17 +131,58 @@ func (g *groupCommit) close() {
 	g.done.Wait()
 }
 
+// run takes requests and commits their batches. When none waits after a
+// batch, it runs the dialect's upkeep (tidyStep), one bounded step at a
+// time, until a request comes or nothing is left to do.
 func (g *groupCommit) run() {
 	defer g.done.Done()
+	untidy := false
 	for {
 		var first *writeReq
 		select {
 		case first = <-g.reqs:
 		case <-g.closing:
 			return
+		default:
+			if untidy {
+				untidy = g.tidy()
+				continue
+			}
+			select {
+			case first = <-g.reqs:
+			case <-g.closing:
+				return
+			}
 		}
 		g.commit(first)
+		untidy = true
 	}
+}
+
+// tidy runs one step of the dialect's upkeep in a transaction of its own
+// and reports whether more may be left. A failure is left for the next
+// batch to retry after: the upkeep is no request's.
+func (g *groupCommit) tidy() bool {
+	step, did := g.db.dialect.tidyStep()
+	if step == "" {
+		return false
+	}
+	more := false
+	err := g.db.inTx(context.Background(), g.db.write, false, func(tx *Tx) error {
+		var before, after int64
+		if err := tx.queryRow(tx.ctx, `SELECT total_changes()`).Scan(&before); err != nil {
+			return err
+		}
+		if _, err := tx.exec(tx.ctx, step); err != nil {
+			return err
+		}
+		if err := tx.queryRow(tx.ctx, `SELECT total_changes()`).Scan(&after); err != nil {
+			return err
+		}
+		more = did(after - before)
+		return nil
+	})
+	return err == nil && more
 }
 
 // commit runs first and the requests that come while it runs in one

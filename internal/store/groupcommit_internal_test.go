@@ -259,3 +259,53 @@ func TestGroupCommit_FailuresWithoutSavepoints(t *testing.T) {
 		}
 	}
 }
+
+// On SQLite the writer merges the search index's segments when no request
+// waits (tidy), not in the commits that write them: after forty creates,
+// each committed by itself, tidying runs steps until nothing is left,
+// leaves fewer rows in the index's data, and every task is still found.
+// PostgreSQL has no such upkeep.
+func TestGroupCommit_TidyMergesTheSearchIndex(t *testing.T) {
+	ctx := context.Background()
+	db := openBackend(t)
+	f := newBatchFixture(t, db)
+	h := writeByHand(db) // no writer loop: nothing tidies but the test
+	for i := range 40 {
+		r := &writeReq{ctx: ctx, reply: make(chan error, 1), fn: func(tx *Tx) error {
+			_, err := createTask(ctx, tx, f.actor, validCreate(t, f.mapID, fmt.Sprintf("needle %d", i), ""))
+			return err
+		}}
+		h.g.commit(r)
+		if err := <-r.reply; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if step, _ := db.dialect.tidyStep(); step == "" {
+		if h.g.tidy() {
+			t.Error("tidy says more is left on a database without upkeep")
+		}
+		return
+	}
+	count := func(q string) int {
+		var n int
+		if err := db.readRow(ctx, q, nil, &n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before := count(`SELECT COUNT(*) FROM task_search_data`)
+	steps := 0
+	for h.g.tidy() {
+		if steps++; steps > 1000 {
+			t.Fatal("tidy never ends")
+		}
+	}
+	after := count(`SELECT COUNT(*) FROM task_search_data`)
+	t.Logf("%d steps, %d rows to %d", steps, before, after)
+	if steps == 0 || after >= before {
+		t.Errorf("%d tidy steps took the index's data from %d rows to %d; want fewer", steps, before, after)
+	}
+	if n := count(`SELECT COUNT(*) FROM task_search WHERE task_search MATCH '"edl"'`); n != 40 {
+		t.Errorf("%d of the 40 tasks found after the merges", n)
+	}
+}
