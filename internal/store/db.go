@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"math"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -94,6 +95,10 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*DB, error) {
 	return openSQLite(ctx, dsn, o)
 }
 
+// busyTimeoutMillis is how long an SQLite connection waits for a lock
+// another process holds.
+const busyTimeoutMillis = 10000
+
 // openSQLite opens the writer and the reader pool on one file.
 //
 // Durability: journal_mode=WAL with synchronous=FULL. In WAL mode FULL makes
@@ -110,7 +115,7 @@ func openSQLite(ctx context.Context, path string, o openOptions) (*DB, error) {
 		return nil, errors.New("empty database path")
 	}
 	pragmas := url.Values{}
-	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)", "temp_store(MEMORY)"} {
+	for _, p := range []string{"busy_timeout(" + strconv.Itoa(busyTimeoutMillis) + ")", "journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)", "temp_store(MEMORY)"} {
 		pragmas.Add("_pragma", p)
 	}
 	pragmas.Set("_txlock", "immediate") // writers take the lock at BEGIN, not at first write: no deadlock on upgrade

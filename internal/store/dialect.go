@@ -59,11 +59,11 @@ type dialect interface {
 	// writes while one runs (PostgreSQL: other writers and servers), so
 	// that a batch must read anew what another could have changed.
 	concurrentWriters() bool
-	// tidyStep is a statement that does a bounded step of upkeep the
-	// writer runs when no request waits (SQLite: merging the search
-	// index's segments, see migration 00021), and whether it did any work
-	// ("" and nil: none to do on this database).
-	tidyStep() (string, func(changes int64) bool)
+	// tidy runs a bounded step of upkeep on the writer's pool when no
+	// request waits (SQLite: merging the search index's segments, see
+	// migration 00021) and reports whether more may be left; false at
+	// once where there is none.
+	tidy(ctx context.Context, write *sql.DB) (more bool)
 	// insertTasks inserts new tasks with their lead maps' columns (see
 	// taskinsert.go).
 	insertTasks(ctx context.Context, tx *Tx, ns []*newTask) error
@@ -108,15 +108,38 @@ func (sqliteDialect) lockTask() string            { return "" }
 func (sqliteDialect) lockRow() string             { return "" }
 func (sqliteDialect) concurrentWriters() bool     { return false }
 
-// tidyStep merges up to ftsMergePages pages of task_search's segments.
-// FTS5 does not merge them as the rows come (automerge 0, migration
-// 00021) unless a level reaches crisismerge's 16 segments: a merge in a
-// request's commit made that request, and those queued behind it, wait.
-// SQLite's documentation tells whether the step did anything by the rows
-// it changed: fewer than two, nothing was left to merge.
-func (sqliteDialect) tidyStep() (string, func(int64) bool) {
-	return `INSERT INTO task_search (task_search, rank) VALUES ('merge', ` + strconv.Itoa(ftsMergePages) + `)`,
-		func(changes int64) bool { return changes >= 2 }
+// tidy merges up to ftsMergePages pages of task_search's segments, a
+// statement that is its own transaction. FTS5 does not merge them as the
+// rows come (automerge 0, migration 00021) unless a level reaches
+// crisismerge's 16 segments: a merge in a request's commit made that
+// request, and those queued behind it, wait. SQLite's documentation tells
+// whether the step did anything by the rows it changed: fewer than two,
+// nothing was left to merge. It runs on the writer's connection itself,
+// without Tx, so that it reads none of the DB's settings (serve and tests
+// set them after Open, while the writer already runs), and with no
+// busy_timeout: when another process holds the write lock (a backup, a
+// migration) it gives up at once instead of holding the writer.
+func (sqliteDialect) tidy(ctx context.Context, write *sql.DB) bool {
+	conn, err := write.Conn(ctx)
+	if err != nil {
+		return false
+	}
+	defer conn.Close()
+	var before, after int64
+	if err := conn.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&before); err != nil {
+		return false
+	}
+	if _, err := conn.ExecContext(ctx, `PRAGMA busy_timeout = 0`); err != nil {
+		return false
+	}
+	_, err = conn.ExecContext(ctx, `INSERT INTO task_search (task_search, rank) VALUES ('merge', `+strconv.Itoa(ftsMergePages)+`)`)
+	if _, rerr := conn.ExecContext(ctx, `PRAGMA busy_timeout = `+strconv.Itoa(busyTimeoutMillis)); err != nil || rerr != nil {
+		return false
+	}
+	if err := conn.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&after); err != nil {
+		return false
+	}
+	return after-before >= 2
 }
 
 // ftsMergePages bounds one idle merge step: about as much as a batch of
@@ -353,9 +376,9 @@ func (postgresDialect) lockTask() string            { return " FOR UPDATE OF t" 
 func (postgresDialect) lockRow() string             { return " FOR NO KEY UPDATE" }
 func (postgresDialect) concurrentWriters() bool     { return true }
 
-// tidyStep: PostgreSQL keeps its own indexes (autovacuum merges the GIN
+// tidy: PostgreSQL keeps its own indexes (autovacuum merges the GIN
 // pending list).
-func (postgresDialect) tidyStep() (string, func(int64) bool) { return "", nil }
+func (postgresDialect) tidy(context.Context, *sql.DB) bool { return false }
 
 // countSlots is how many rows a day count is split into on PostgreSQL:
 // enough that the batches of a few servers (pgWriters each) rarely pick

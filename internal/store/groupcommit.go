@@ -132,8 +132,8 @@ func (g *groupCommit) close() {
 }
 
 // run takes requests and commits their batches. When none waits after a
-// batch, it runs the dialect's upkeep (tidyStep), one bounded step at a
-// time, until a request comes or nothing is left to do.
+// batch that committed, it runs the dialect's upkeep (tidy), one bounded
+// step at a time, until a request comes or nothing is left to do.
 func (g *groupCommit) run() {
 	defer g.done.Done()
 	untidy := false
@@ -154,35 +154,14 @@ func (g *groupCommit) run() {
 				return
 			}
 		}
-		g.commit(first)
-		untidy = true
+		untidy = g.commit(first)
 	}
 }
 
-// tidy runs one step of the dialect's upkeep in a transaction of its own
-// and reports whether more may be left. A failure is left for the next
-// batch to retry after: the upkeep is no request's.
+// tidy runs one step of the dialect's upkeep and reports whether more
+// may be left (see dialect.tidy).
 func (g *groupCommit) tidy() bool {
-	step, did := g.db.dialect.tidyStep()
-	if step == "" {
-		return false
-	}
-	more := false
-	err := g.db.inTx(context.Background(), g.db.write, false, func(tx *Tx) error {
-		var before, after int64
-		if err := tx.queryRow(tx.ctx, `SELECT total_changes()`).Scan(&before); err != nil {
-			return err
-		}
-		if _, err := tx.exec(tx.ctx, step); err != nil {
-			return err
-		}
-		if err := tx.queryRow(tx.ctx, `SELECT total_changes()`).Scan(&after); err != nil {
-			return err
-		}
-		more = did(after - before)
-		return nil
-	})
-	return err == nil && more
+	return g.db.dialect.tidy(context.Background(), g.db.write)
 }
 
 // commit runs first and the requests that come while it runs in one
@@ -194,7 +173,7 @@ func (g *groupCommit) tidy() bool {
 // statement on PostgreSQL), without a savepoint each: what fails a create
 // alone (a lead map not the account's) leaves it out of the insert. A
 // batch that fails otherwise runs its requests again, each alone.
-func (g *groupCommit) commit(first *writeReq) {
+func (g *groupCommit) commit(first *writeReq) (committed bool) {
 	batch := []*writeReq{first}
 	started := time.Now()
 	err := g.db.inTxUntil(context.Background(), g.db.write, false, first.deadline, func(tx *Tx) error {
@@ -228,7 +207,7 @@ func (g *groupCommit) commit(first *writeReq) {
 		for _, r := range batch {
 			r.reply <- g.alone(r)
 		}
-		return
+		return true // some may have
 	}
 	for _, r := range batch {
 		rerr := r.err
@@ -243,6 +222,7 @@ func (g *groupCommit) commit(first *writeReq) {
 		}
 		r.reply <- rerr
 	}
+	return err == nil
 }
 
 // alone runs r in a transaction of its own: a batch of one.

@@ -280,7 +280,7 @@ func TestGroupCommit_TidyMergesTheSearchIndex(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if step, _ := db.dialect.tidyStep(); step == "" {
+	if _, ok := db.dialect.(postgresDialect); ok {
 		if h.g.tidy() {
 			t.Error("tidy says more is left on a database without upkeep")
 		}
@@ -301,7 +301,6 @@ func TestGroupCommit_TidyMergesTheSearchIndex(t *testing.T) {
 		}
 	}
 	after := count(`SELECT COUNT(*) FROM task_search_data`)
-	t.Logf("%d steps, %d rows to %d", steps, before, after)
 	if steps == 0 || after >= before {
 		t.Errorf("%d tidy steps took the index's data from %d rows to %d; want fewer", steps, before, after)
 	}
