@@ -299,14 +299,13 @@ func (d *dispatch) row(ctx context.Context, r outboxRow) error {
 	return err
 }
 
-// setDueTimer arms, re-arms or cancels a task's TASK_DUE timer after a
-// change of type typ, in the change's transaction; fireDue fires it.
+// setDueTimer arms or re-arms a task's TASK_DUE timer after a change of
+// type typ, in the change's transaction; fireDue fires it. A task whose
+// timers are not live has its timers disarmed by recordTaskEvent, or, new,
+// none to disarm.
 func setDueTimer(ctx context.Context, tx *Tx, account *taskbox.Account, t *taskbox.Task, typ string) error {
 	if !timersLive(t, typ) {
-		if typ == taskbox.EventCreated {
-			return nil // a new task has no timer to cancel
-		}
-		return disarmTimers(ctx, tx, t.ID, TimerDue)
+		return nil
 	}
 	dueKey := t.Due.String()
 	fireAt := DueFireAt(*t.Due, account.Location())

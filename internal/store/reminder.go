@@ -42,10 +42,12 @@ func remindersColumn(rs []string) any {
 // passed when it is armed is recorded as fired: a reminder is sent before
 // its due time or not at all.
 func setReminderTimers(ctx context.Context, tx *Tx, account *taskbox.Account, t *taskbox.Task, typ string) error {
-	live := timersLive(t, typ)
+	if !timersLive(t, typ) {
+		return nil // recordTaskEvent disarmed them; a new task has none
+	}
 	if typ != taskbox.EventCreated {
 		query, args := `UPDATE timers SET armed = 0 WHERE kind = ? AND subject_id = ? AND armed = 1`, []any{TimerTaskReminder, t.ID}
-		if live && len(t.Reminders) > 0 {
+		if len(t.Reminders) > 0 {
 			marks, slots := inList(t.Reminders)
 			query += ` AND slot NOT IN (` + marks + `)`
 			args = append(args, slots...)
@@ -53,9 +55,6 @@ func setReminderTimers(ctx context.Context, tx *Tx, account *taskbox.Account, t 
 		if _, err := tx.exec(ctx, query, args...); err != nil {
 			return err
 		}
-	}
-	if !live {
-		return nil
 	}
 	loc, err := reminderZone(ctx, tx, account, t)
 	if err != nil {
