@@ -11,16 +11,20 @@ import (
 )
 
 // Backup writes a consistent copy of the database to path while others keep
-// reading and writing (VACUUM INTO reads one snapshot).
+// reading and writing. Only SQLite's file is copied (see dialect.backup);
+// PostgreSQL is backed up with its own tools.
+func (db *DB) Backup(ctx context.Context, path string) error {
+	return db.dialect.backup(ctx, db, path)
+}
+
+// backup copies the database file with VACUUM INTO, which reads one
+// snapshot.
 //
 // VACUUM INTO writes through the connection it runs on, so it cannot run on
 // the read-only pool (query_only), and running it on the one writer would
 // hold up every write for as long as the copy takes. It runs on a connection
 // of its own instead, which takes no write lock on the source.
-func (db *DB) Backup(ctx context.Context, path string) error {
-	if db.dialect.name() != "sqlite" {
-		return errors.New("backup copies SQLite databases; back up PostgreSQL with its own tools, such as pg_dump")
-	}
+func (sqliteDialect) backup(ctx context.Context, db *DB, path string) error {
 	if path == "" {
 		return errors.New("backup: no file given")
 	}
@@ -41,6 +45,10 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 		return fmt.Errorf("backup: %w", err)
 	}
 	return nil
+}
+
+func (postgresDialect) backup(context.Context, *DB, string) error {
+	return errors.New("backup copies SQLite databases; back up PostgreSQL with its own tools, such as pg_dump")
 }
 
 // uriEscaper escapes what a file: URI would otherwise read as syntax.

@@ -91,6 +91,9 @@ type dialect interface {
 	insertID(ctx context.Context, tx *Tx, query string, args []any) (int64, error)
 	// txOptions are the options of a transaction that is readOnly or not.
 	txOptions(readOnly bool) *sql.TxOptions
+	// backup writes a consistent copy of the database to path, which must
+	// not exist yet (see Backup); PostgreSQL refuses.
+	backup(ctx context.Context, db *DB, path string) error
 	// lockOutbox takes the lock under which one server at a time
 	// dispatches the outbox, until the transaction ends: waiting for it,
 	// or, unless wait, reporting false at once when another holds it.
