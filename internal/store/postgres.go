@@ -21,9 +21,10 @@ const pgWriters = 2
 // connectTimeout bounds a new connection when the URL sets no connect_timeout.
 const connectTimeout = 5 * time.Second
 
-// openPostgres opens a pgx pool on a PostgreSQL URL. Reads and writes share
-// the pool: PostgreSQL has no single-writer rule, and several taskbox
-// servers may share the database. Every acknowledged commit is durable
+// openPostgres opens a pgx pool on a PostgreSQL URL, whose connections
+// the reads and the writers (the group commit's) share in fixed parts:
+// PostgreSQL has no single-writer rule, and several taskbox servers may
+// share the database. Every acknowledged commit is durable
 // under PostgreSQL's default synchronous_commit=on.
 func openPostgres(ctx context.Context, dsn string, o openOptions) (*DB, error) {
 	cfg, err := pgxpool.ParseConfig(dsn)
@@ -38,6 +39,20 @@ func openPostgres(ctx context.Context, dsn string, o openOptions) (*DB, error) {
 	if cfg.MaxConns < int32(4*runtime.GOMAXPROCS(0)) {
 		cfg.MaxConns = int32(4 * runtime.GOMAXPROCS(0))
 	}
+	// Writes are group-committed here too: concurrent creates share one
+	// transaction, so the row of task_day_counts that they all update (one
+	// per account, status, due day and slot: see countSlot) is locked once
+	// per batch instead of once per request, each waiting for the previous
+	// one's commit; and one WAL flush serves the batch. pgWriters batches
+	// run at once.
+	reads, writers := int(cfg.MaxConns), pgWriters
+	if o.without.NoGroupCommit {
+		writers = reads - 2 // a transaction per request, several at once
+	}
+	// The pool holds the writers' connections besides the reads': a writer
+	// never waits for a connection behind the reads, which would make
+	// every request of its next batch wait too.
+	cfg.MaxConns = int32(reads + writers)
 	if o.without.NoStmtCache {
 		cfg.ConnConfig.DefaultQueryExecMode = pgx.QueryExecModeDescribeExec
 	}
@@ -45,23 +60,23 @@ func openPostgres(ctx context.Context, dsn string, o openOptions) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open PostgreSQL: %w", err)
 	}
-	sqldb := stdlib.OpenDBFromPool(pool)
-	if err := sqldb.PingContext(ctx); err != nil {
-		sqldb.Close()
+	// Two database/sql pools draw on it, each bounded to its share and
+	// keeping its connections (by default database/sql keeps two idle and
+	// gives the others back to pgx's pool after every query): with the
+	// bounds adding up to the pool's size, no query waits inside pgx's
+	// pool, where a read could take the connection a writer waits for.
+	read, write := stdlib.OpenDBFromPool(pool), stdlib.OpenDBFromPool(pool)
+	read.SetMaxOpenConns(reads)
+	read.SetMaxIdleConns(reads)
+	write.SetMaxOpenConns(writers)
+	write.SetMaxIdleConns(writers)
+	if err := read.PingContext(ctx); err != nil {
+		read.Close()
+		write.Close()
 		pool.Close()
 		return nil, fmt.Errorf("open PostgreSQL: %w", err)
 	}
-	db := &DB{write: sqldb, read: sqldb, dialect: postgresDialect{}, Now: nowFunc, closers: []func(){pool.Close}, without: o.without}
-	// Writes are group-committed here too: concurrent creates share one
-	// transaction, so the row of task_day_counts that they all update (one
-	// per account, status, due day and slot: see countSlot) is locked once
-	// per batch instead of once per request, each waiting for the previous
-	// one's commit; and one WAL flush serves the batch. pgWriters batches
-	// run at once; reads use the rest of the pool.
-	writers := pgWriters
-	if o.without.NoGroupCommit {
-		writers = int(cfg.MaxConns) - 2 // a transaction per request, several at once; two connections left for reads
-	}
+	db := &DB{write: write, read: read, dialect: postgresDialect{}, Now: nowFunc, closers: []func(){pool.Close}, without: o.without}
 	db.writer = startGroupCommit(db, writers)
 	return db, nil
 }
