@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/sync/errgroup"
 	taskbox "github.com/taskboxhq/taskbox"
 	"github.com/taskboxhq/taskbox/internal/httpapi"
 	"github.com/taskboxhq/taskbox/internal/store"
@@ -28,6 +29,7 @@ type benchConfig struct {
 	Concurrency int
 	Duration    time.Duration
 	LeadMaps    int
+	Owners      int
 	Reference   bool
 	Profile     string
 	Runs        int
@@ -80,6 +82,12 @@ when it is due whatever the answers before it, and its latency counts from
 then, so p99 and max show what a steady load feels (the lines end with the
 slowest answer, "max").
 
+--owners N makes N team members, each with a default reminder an hour
+before the due time, the owners of the lead maps in turn: every create
+then takes a SmartLead team's path (the lead's owner becomes the task's
+assignee, the owner's default reminders its reminders and a reminder
+timer). Without it the lead maps have no owner.
+
 --servers N (PostgreSQL only) starts N servers on the one database and
 sends each connection (or, with --rate, each request) to one of them in
 turn: their figures are reported as one server's, with CPU time and write
@@ -95,8 +103,11 @@ with "go tool pprof -top taskbox DIR/cpu.pprof".`,
 			if c.Concurrency < 1 || c.Duration <= 0 || c.LeadMaps < 1 || c.Runs < 1 {
 				return usageError(errors.New("--concurrency, --duration, --lead-maps and --runs must be positive"))
 			}
-			if c.Preload < 0 || c.Rate < 0 {
-				return usageError(errors.New("--preload and --rate must not be negative"))
+			if c.Preload < 0 || c.Rate < 0 || c.Owners < 0 {
+				return usageError(errors.New("--preload, --rate and --owners must not be negative"))
+			}
+			if c.Owners > maxBenchOwners {
+				return usageError(fmt.Errorf("--owners must be at most %d", maxBenchOwners))
 			}
 			if c.Servers < 1 || (c.Servers > 1 && !store.IsPostgres(m.DB)) {
 				return usageError(errors.New("--servers must be 1, or more with a postgres:// --db (SQLite has one writer)"))
@@ -111,6 +122,7 @@ with "go tool pprof -top taskbox DIR/cpu.pprof".`,
 	f.IntVar(&c.Concurrency, "concurrency", 64, "keep-alive connections sending requests at once")
 	f.DurationVar(&c.Duration, "duration", 10*time.Second, "how long to drive each server in each run")
 	f.IntVar(&c.LeadMaps, "lead-maps", 10000, "lead maps of the benchmark account; create-task cycles through them")
+	f.IntVar(&c.Owners, "owners", 0, "team members who own the lead maps in turn, each with a default reminder an hour before the due time, as a SmartLead team's are (0: no owner)")
 	f.BoolVar(&c.Reference, "reference", true, "also drive the reference handler that stores nothing")
 	f.StringVar(&c.Profile, "profile", "create", "requests to send: create (create-task only) or mixed (70% list and get, 20% create, 10% complete)")
 	f.IntVar(&c.Runs, "runs", 3, "runs of both servers; medians are printed")
@@ -131,7 +143,7 @@ func (m *Main) bench(ctx context.Context, c benchConfig, dbGiven bool) error {
 	if !dbGiven && !store.IsPostgres(m.DB) {
 		m.DB = filepath.Join(tmp, "bench.db")
 	}
-	key, mapIDs, err := m.benchSetup(ctx, c.LeadMaps, c.Preload)
+	key, mapIDs, err := m.benchSetup(ctx, c.LeadMaps, c.Owners, c.Preload)
 	if err != nil {
 		return err
 	}
@@ -339,7 +351,7 @@ func (m *Main) benchSummary(names []string, results [][]benchResult, rss []strin
 
 // benchSetup makes the benchmark account in the database, stores preload
 // tasks in other accounts, and closes it again, for the server to open.
-func (m *Main) benchSetup(ctx context.Context, leadMaps, preload int) (string, []int64, error) {
+func (m *Main) benchSetup(ctx context.Context, leadMaps, owners, preload int) (string, []int64, error) {
 	db, err := m.openDB(ctx)
 	if err != nil {
 		return "", nil, err
@@ -347,6 +359,9 @@ func (m *Main) benchSetup(ctx context.Context, leadMaps, preload int) (string, [
 	defer db.Close()
 	key, ids, err := benchAccount(ctx, db, leadMaps)
 	if err != nil {
+		return "", nil, err
+	}
+	if err := benchOwners(ctx, db, key, ids, owners); err != nil {
 		return "", nil, err
 	}
 	return key, ids, benchPreload(ctx, db, preload, m.Stdout)
@@ -399,6 +414,47 @@ func benchAccount(ctx context.Context, db *store.DB, n int) (string, []int64, er
 		}
 	}
 	return key.Secret, ids, nil
+}
+
+// maxBenchOwners bounds --owners: a team, not a directory.
+const maxBenchOwners = 100
+
+// benchOwners adds n team members to the account of key, each with a
+// default reminder an hour before the due time, and makes them the owners
+// of the lead maps in turn, so that each create takes the path a SmartLead
+// team's does: the lead's owner becomes the assignee and its default
+// reminders the task's. The owners are set from several goroutines at once,
+// which the group commit gathers.
+func benchOwners(ctx context.Context, db *store.DB, key string, mapIDs []int64, n int) error {
+	if n == 0 {
+		return nil
+	}
+	actor, err := db.Authenticate(ctx, key)
+	if err != nil {
+		return err
+	}
+	actx := taskbox.NewContextWithActor(ctx, actor)
+	reminders := []string{"PT1H"}
+	members := make([]int64, n)
+	for i := range members {
+		created, err := db.CreateMember(actx, taskbox.NewMember{Name: fmt.Sprintf("Owner %d", i+1), Role: taskbox.RoleMember})
+		if err != nil {
+			return err
+		}
+		members[i] = created.Member.ID
+		if _, err := db.UpdateMember(actx, members[i], &taskbox.MemberUpdate{DefaultReminders: &reminders}); err != nil {
+			return err
+		}
+	}
+	var g errgroup.Group
+	g.SetLimit(32)
+	for i, id := range mapIDs {
+		g.Go(func() error {
+			_, err := db.UpdateTeamMember(actx, id, members[i%n])
+			return err
+		})
+	}
+	return g.Wait()
 }
 
 // child is a server that bench runs as a process of this binary.

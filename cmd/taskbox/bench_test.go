@@ -93,6 +93,38 @@ func TestBench_Without(t *testing.T) {
 	}
 }
 
+// bench --owners makes team members, each with a default reminder, the
+// owners of the lead maps in turn, so that every task the run creates is
+// assigned to its lead's owner and carries the owner's reminder. A negative
+// count is a usage error.
+func TestBench_Owners(t *testing.T) {
+	t.Parallel()
+	dsn := backendDB(t)
+	res := mustRunCLI(t, "bench", "--owners", "3", "--reference=false", "--duration", "300ms", "--runs", "1",
+		"--lead-maps", "7", "--concurrency", "2", "--db", dsn)
+	db := &testdb.DB{DSN: dsn}
+	if n := db.Count(t, "tasks"); n == 0 {
+		t.Fatalf("the run created no task:\n%s", res.Stdout)
+	}
+	if n := db.Int(t, `SELECT COUNT(DISTINCT team_member_id) FROM lead_maps`); n != 3 {
+		t.Errorf("the lead maps have %d owners, want 3", n)
+	}
+	if n := db.Count(t, "lead_maps WHERE team_member_id IS NULL"); n != 0 {
+		t.Errorf("%d lead maps without an owner", n)
+	}
+	if n := db.Count(t, "tasks t JOIN lead_maps lm ON lm.id = t.lead_map_id WHERE t.assignee_id IS NULL OR t.assignee_id <> lm.team_member_id"); n != 0 {
+		t.Errorf("%d tasks not assigned to their lead's owner", n)
+	}
+	if n := db.Count(t, `tasks WHERE reminders IS NULL OR reminders <> '["PT1H"]'`); n != 0 {
+		t.Errorf("%d tasks without their owner's default reminder", n)
+	}
+
+	bad := runCLI(t, nil, "bench", "--owners", "-1", "--runs", "1", "--lead-maps", "1", "--db", backendDB(t))
+	if bad.Code != exitUsage || !strings.Contains(bad.Stderr, "--owners") {
+		t.Errorf("bench --owners -1: exit %d\n%s", bad.Code, bad.Stderr)
+	}
+}
+
 // serve without the hidden --bench-without runs every piece of machinery
 // (a create writes its day count); with it, it leaves off what it names;
 // an unknown name is a usage error; and --help does not show the flag.

@@ -92,11 +92,18 @@ func NewDSN(t testing.TB) string {
 // Count counts a table's rows behind the store's back.
 func (db *DB) Count(t testing.TB, table string) int {
 	t.Helper()
+	return db.Int(t, fmt.Sprintf(`SELECT COUNT(*) FROM %s`, table))
+}
+
+// Int runs a query of one number behind the store's back. The query has
+// no placeholders (they differ between the two databases).
+func (db *DB) Int(t testing.TB, query string) int {
+	t.Helper()
 	conn := db.conn(t)
 	defer conn.Close()
 	var n int
-	if err := conn.QueryRow(fmt.Sprintf(`SELECT COUNT(*) FROM %s`, table)).Scan(&n); err != nil {
-		t.Fatalf("count %s: %v", table, err)
+	if err := conn.QueryRow(query).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", query, err)
 	}
 	return n
 }
