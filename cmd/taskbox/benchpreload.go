@@ -91,7 +91,7 @@ feed:
 		return fmt.Errorf("preload: %w", err)
 	}
 	fmt.Fprintf(w, "preloaded %d tasks over %d accounts in %s\n", n, preloadAccounts, time.Since(start).Round(time.Second))
-	return db.Analyze(ctx)
+	return nil
 }
 
 // preloadAccount makes the ath account of the preload, with a campaign
