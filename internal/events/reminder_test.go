@@ -121,3 +121,50 @@ func TestTaskReminderWaitsForTheSnooze(t *testing.T) {
 		t.Errorf("PT5H (past when set) was sent: %v", got)
 	}
 }
+
+// An all-day task's reminders count from 09:00 in its assignee's zone: the
+// lead map's owner's when the create names no assignee, the named
+// member's otherwise, the account's for a member without a zone. The
+// create reads each zone with the task (taskinsert.go), not the reminder.
+func TestTaskRemindersCountInTheAssigneesZone(t *testing.T) {
+	e := newEnv(t) // 2026-12-01T10:00:00Z, a UTC account
+	r := newReceiver(t)
+	e.subscribe(t, e.ctx, r, taskbox.EventTypeTaskReminder)
+	w := e.worker(true)
+	kei := e.addMailMember(t, "Kei", "kei@example.com", "Asia/Tokyo")
+	lee := e.addMailMember(t, "Lee", "lee@example.com", "America/Los_Angeles")
+	ann := e.addMailMember(t, "Ann", "ann@example.com", "")
+	if _, err := e.db.UpdateTeamMember(e.ctx, e.mapID, kei); err != nil {
+		t.Fatal(err)
+	}
+	due := "2026-12-10"
+	create := func(name string, assignee int64, set bool) *taskbox.Task {
+		t.Helper()
+		task, err := e.db.CreateTask(e.ctx, &taskbox.TaskCreate{LeadMapID: e.mapID, Name: name, DueDate: &due,
+			Reminders: []string{"PT30M"}, AssigneeSet: set, AssigneeID: assignee})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return task
+	}
+	owners := create("The owner's", 0, false)
+	lees := create("Lee's", lee, true)
+	anns := create("Ann's", ann, true)
+	if owners.Assignee == nil || owners.Assignee.ID != kei {
+		t.Fatalf("assignee %+v, want the owner %d", owners.Assignee, kei)
+	}
+	e.clock.Advance(10 * 24 * time.Hour)
+	e.drain(t, w)
+	for _, c := range []struct {
+		task *taskbox.Task
+		want string
+	}{
+		{owners, "2026-12-09T23:30:00.000Z"}, // 09:00 in Tokyo is 00:00Z
+		{lees, "2026-12-10T16:30:00.000Z"},   // 09:00 in Los Angeles is 17:00Z
+		{anns, "2026-12-10T08:30:00.000Z"},   // no zone: the account's, UTC
+	} {
+		if got := reminded(r, c.task.ID); len(got) != 1 || got[0] != c.want {
+			t.Errorf("%s: reminded %v, want %s", c.task.Name, got, c.want)
+		}
+	}
+}

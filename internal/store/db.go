@@ -236,6 +236,10 @@ type Tx struct {
 	// SQLite a batch of many requests; on PostgreSQL, where other writers
 	// commit meanwhile, one request); writes to webhooks reset it.
 	hookEvents map[int64]map[string]bool
+	// zones holds, while createTasks runs, the time zones (NULL: the
+	// account's) of the assignees its insert read with the tasks, so that
+	// arming the new tasks' reminders reads none again (see reminderZone).
+	zones map[int64]sql.NullString
 	// mailOn is DB.MailOn: whether mails are queued.
 	mailOn bool
 	// wrote is whether a statement other than a SELECT ran since the

@@ -97,8 +97,11 @@ func reminderZone(ctx context.Context, tx *Tx, account *taskbox.Account, t *task
 	if t.Assignee == nil {
 		return account.Location(), nil
 	}
-	var zone sql.NullString
-	err := tx.queryRow(ctx, `SELECT timezone FROM team_members WHERE id = ?`, t.Assignee.ID).Scan(&zone)
+	zone, ok := tx.zones[t.Assignee.ID] // read by the insert of a new task
+	var err error
+	if !ok {
+		err = tx.queryRow(ctx, `SELECT timezone FROM team_members WHERE id = ?`, t.Assignee.ID).Scan(&zone)
+	}
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && !zone.Valid) {
 		return account.Location(), nil
 	} else if err != nil {

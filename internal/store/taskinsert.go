@@ -95,6 +95,8 @@ func inputColumns(prefix string) string {
 // whose lead map is not its account's is left out, its t.ID 0. Every
 // create, single, bulk or gathered by the group commit, goes through here.
 func createTasks(ctx context.Context, tx *Tx, ns []*newTask) error {
+	tx.zones = map[int64]sql.NullString{}
+	defer func() { tx.zones = nil }()
 	if err := tx.dialect.insertTasks(ctx, tx, ns); err != nil {
 		return fmt.Errorf("insert tasks: %w", err)
 	}
@@ -142,12 +144,12 @@ func takeDefaults(t *taskbox.Task, def sql.NullString) error {
 	return nil
 }
 
-// leadMapLookup reads what a task copies from its lead map, and the
-// default reminders of its assignee when it takes them (arguments: whether
+// leadMapLookup reads what a task copies from its lead map, its owner's
+// time zone, and the default reminders of its assignee when it takes them (arguments: whether
 // it does, its assigneeInput twice, the lead map, the account); no row when
 // the lead map is not the account's.
 const leadMapLookup = `SELECT lm.campaign_id, lm.lead_id, l.email, l.first_name, l.last_name, l.company_name, c.name, lc.id, lc.name,
-	lm.team_member_id, o.name, ` + defaultRemindersColumn + `
+	lm.team_member_id, o.name, o.timezone, ` + defaultRemindersColumn + `
 	FROM lead_maps lm JOIN leads l ON l.id = lm.lead_id JOIN campaigns c ON c.id = lm.campaign_id
 	LEFT JOIN lead_categories lc ON lc.id = lm.category_id LEFT JOIN team_members o ON o.id = lm.team_member_id
 	LEFT JOIN team_members dm ON ? AND dm.id = CASE WHEN ? = -1 THEN lm.team_member_id ELSE ? END AND dm.account_id = lm.account_id
@@ -187,11 +189,12 @@ func (sqliteDialect) insertTasks(ctx context.Context, tx *Tx, ns []*newTask) err
 		var (
 			first, last, company, catName sql.NullString
 			catID, owner                  sql.NullInt64
-			ownerName, defaults           sql.NullString
+			ownerName, ownerZone          sql.NullString
+			defaults                      sql.NullString
 		)
 		to := assigneeInput(n)
 		err := tx.queryRow(ctx, leadMapLookup, n.takesDefaults(), to, to, t.LeadMapID, n.actor.AccountID()).
-			Scan(&t.CampaignID, &t.LeadID, &t.Lead.Email, &first, &last, &company, &t.Campaign.Name, &catID, &catName, &owner, &ownerName, &defaults)
+			Scan(&t.CampaignID, &t.LeadID, &t.Lead.Email, &first, &last, &company, &t.Campaign.Name, &catID, &catName, &owner, &ownerName, &ownerZone, &defaults)
 		if errors.Is(err, sql.ErrNoRows) {
 			continue
 		} else if err != nil {
@@ -207,6 +210,9 @@ func (sqliteDialect) insertTasks(ctx context.Context, tx *Tx, ns []*newTask) err
 			v := in.value(n)
 			if in.column == "assignee_id" && v == ownersAssignee {
 				v, t.Assignee = nullInt(owner), memberRef(owner, ownerName)
+				if owner.Valid {
+					tx.zones[owner.Int64] = ownerZone
+				}
 			}
 			rows = append(rows, v)
 		}
@@ -242,7 +248,8 @@ func (sqliteDialect) insertTasks(ctx context.Context, tx *Tx, ns []*newTask) err
 // ids from the sequence in their order and are inserted with their search
 // text (migration 00015: no trigger reads the lead again for each row); the
 // answer names each inserted row by its place in the arrays (ord), with its
-// lead and campaign.
+// lead, campaign and assignee (and the assignee's time zone, which its
+// reminders count in).
 var insertTasksPostgres = func() string {
 	types := []string{"?::bigint[]", "?::bigint[]"}
 	for _, in := range taskInputs {
@@ -272,7 +279,7 @@ var insertTasksPostgres = func() string {
 			name || ' ' || COALESCE(description, '') || ' ' || email || ' ' || COALESCE(first_name, '') || ' ' ||
 			COALESCE(last_name, '') || ' ' || COALESCE(company_name, '') FROM i)
 	SELECT i.ord, i.id, i.campaign_id, i.lead_id, i.email, i.first_name, i.last_name, i.company_name, c.name, lc.id, lc.name,
-		i.assignee_id, m.name, i.reminders
+		i.assignee_id, m.name, m.timezone, i.reminders
 	FROM i JOIN campaigns c ON c.id = i.campaign_id
 	LEFT JOIN lead_categories lc ON lc.id = i.category_id LEFT JOIN team_members m ON m.id = i.assignee_id`
 }()
@@ -306,10 +313,10 @@ func (postgresDialect) insertTasks(ctx context.Context, tx *Tx, ns []*newTask) e
 			first, last, company sql.NullString
 			catID, assigneeID    sql.NullInt64
 			catName, assigneeNm  sql.NullString
-			reminders            sql.NullString
+			zone, reminders      sql.NullString
 		)
 		if err := rows.Scan(&ord, &id, &campaign, &lead, &email, &first, &last, &company, &campaignName, &catID, &catName,
-			&assigneeID, &assigneeNm, &reminders); err != nil {
+			&assigneeID, &assigneeNm, &zone, &reminders); err != nil {
 			return err
 		}
 		if ord < 1 || ord > len(ns) {
@@ -320,6 +327,9 @@ func (postgresDialect) insertTasks(ctx context.Context, tx *Tx, ns []*newTask) e
 		t.Lead.FirstName, t.Lead.LastName, t.Lead.CompanyName = stringPtr(first), stringPtr(last), stringPtr(company)
 		t.LeadCategory = leadCategory(catID, catName)
 		t.Assignee = memberRef(assigneeID, assigneeNm)
+		if assigneeID.Valid {
+			tx.zones[assigneeID.Int64] = zone
+		}
 		if ns[ord-1].takesDefaults() {
 			if err := takeDefaults(t, reminders); err != nil {
 				return err
