@@ -18,10 +18,10 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/sync/errgroup"
 	taskbox "github.com/taskboxhq/taskbox"
 	"github.com/taskboxhq/taskbox/internal/httpapi"
 	"github.com/taskboxhq/taskbox/internal/store"
+	"golang.org/x/sync/errgroup"
 )
 
 // benchConfig is what `taskbox bench` reads from its flags.
