@@ -72,7 +72,9 @@ child process. Every 200 of the real server is a durably committed change.
 
 --preload N stores N tasks first, spread over 1,000 accounts of their own
 (through the bulk create, each with its audit row, timer and day count),
-to show the throughput with a database that is not empty; at the end bench
+then does the upkeep the server's writer does when idle (on SQLite,
+merging the search index), which the preload left it no moment for, to
+show the throughput with a database that is not empty; at the end bench
 prints the bytes on disk per stored task (SQLite: the database's pages;
 PostgreSQL: pg_total_relation_size of the task tables).
 

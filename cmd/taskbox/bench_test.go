@@ -58,6 +58,7 @@ func TestBench_PreloadAndRate(t *testing.T) {
 	out := res.Stdout
 	for _, want := range []*regexp.Regexp{
 		regexp.MustCompile(`(?m)^preloaded 2000 tasks over 1000 accounts in `),
+		regexp.MustCompile(`(?m)^tidied the database \(the search index's merge on SQLite\) in \d+s$`),
 		regexp.MustCompile(`(?m)^create profile, 40 requests a second, 1 runs of 500ms per server`),
 		regexp.MustCompile(`(?m)^run 1  taskbox +\d+ req/s .* max +\d+\.\d\d ms +20 ok  0 errors`),
 		regexp.MustCompile(`(?m)^stored: 2020 tasks in \d+\.\d MB, \d+ bytes a task with its audit row, timer and indexes$`),

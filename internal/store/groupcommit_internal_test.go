@@ -263,26 +263,32 @@ func TestGroupCommit_FailuresWithoutSavepoints(t *testing.T) {
 // On SQLite the writer merges the search index's segments when no request
 // waits (tidy), not in the commits that write them: after forty creates,
 // each committed by itself, tidying runs steps until nothing is left,
-// leaves fewer rows in the index's data, and every task is still found.
-// PostgreSQL has no such upkeep.
+// leaves fewer rows in the index's data, and every task is still found;
+// DB.Tidy runs the steps to the end at once. PostgreSQL has no such upkeep.
 func TestGroupCommit_TidyMergesTheSearchIndex(t *testing.T) {
 	ctx := context.Background()
 	db := openBackend(t)
 	f := newBatchFixture(t, db)
 	h := writeByHand(db) // no writer loop: nothing tidies but the test
-	for i := range 40 {
-		r := &writeReq{ctx: ctx, reply: make(chan error, 1), fn: func(tx *Tx) error {
-			_, err := createTask(ctx, tx, f.actor, validCreate(t, f.mapID, fmt.Sprintf("needle %d", i), ""))
-			return err
-		}}
-		h.g.commit(r)
-		if err := <-r.reply; err != nil {
-			t.Fatal(err)
+	create40 := func() {
+		for i := range 40 {
+			r := &writeReq{ctx: ctx, reply: make(chan error, 1), fn: func(tx *Tx) error {
+				_, err := createTask(ctx, tx, f.actor, validCreate(t, f.mapID, fmt.Sprintf("needle %d", i), ""))
+				return err
+			}}
+			h.g.commit(r)
+			if err := <-r.reply; err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
+	create40()
 	if _, ok := db.dialect.(postgresDialect); ok {
 		if h.g.tidy() {
 			t.Error("tidy says more is left on a database without upkeep")
+		}
+		if err := db.Tidy(ctx); err != nil {
+			t.Errorf("Tidy: %v", err)
 		}
 		return
 	}
@@ -306,5 +312,22 @@ func TestGroupCommit_TidyMergesTheSearchIndex(t *testing.T) {
 	}
 	if n := count(`SELECT COUNT(*) FROM task_search WHERE task_search MATCH '"edl"'`); n != 40 {
 		t.Errorf("%d of the 40 tasks found after the merges", n)
+	}
+
+	// DB.Tidy does at once what the idle steps do: after forty more
+	// commits it merges until a step finds nothing left.
+	create40()
+	before = count(`SELECT COUNT(*) FROM task_search_data`)
+	if err := db.Tidy(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if after := count(`SELECT COUNT(*) FROM task_search_data`); after >= before {
+		t.Errorf("Tidy took the index's data from %d rows to %d; want fewer", before, after)
+	}
+	if h.g.tidy() {
+		t.Error("a step after Tidy found more to merge")
+	}
+	if n := count(`SELECT COUNT(*) FROM task_search WHERE task_search MATCH '"edl"'`); n != 80 {
+		t.Errorf("%d of the 80 tasks found after Tidy", n)
 	}
 }
