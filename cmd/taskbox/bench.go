@@ -366,14 +366,7 @@ func (m *Main) benchSetup(ctx context.Context, leadMaps, owners, preload int) (s
 	if err := benchOwners(ctx, db, key, ids, owners); err != nil {
 		return "", nil, err
 	}
-	if err := benchPreload(ctx, db, preload, m.Stdout); err != nil {
-		return "", nil, err
-	}
-	// The planner's statistics as a server that has run a while has them,
-	// not as autovacuum may or may not have refreshed them yet after the
-	// setup's writes (the owners' updates, the preload): otherwise the
-	// first runs of a bench on PostgreSQL could plan on an empty table.
-	return key, ids, db.Analyze(ctx)
+	return key, ids, benchPreload(ctx, db, preload, m.Stdout)
 }
 
 // benchFootprint prints the bytes on disk per stored task, once the

@@ -100,7 +100,12 @@ feed:
 		return fmt.Errorf("preload: tidy: %w", err)
 	}
 	fmt.Fprintf(w, "tidied the database (the search index's merge on SQLite) in %s\n", time.Since(start).Round(time.Second))
-	return nil
+	// Statistics of the full tables. Not without a preload: PostgreSQL
+	// would then plan on an analyzed empty tasks table, and the plans its
+	// connections cache (the foreign-key checks' among them) would scan the
+	// table as it grows during the runs (see docs/performance.md, round
+	// five).
+	return db.Analyze(ctx)
 }
 
 // preloadAccount makes the ath account of the preload, with a campaign
