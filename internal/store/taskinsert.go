@@ -145,9 +145,9 @@ func takeDefaults(t *taskbox.Task, def sql.NullString) error {
 }
 
 // leadMapLookup reads what a task copies from its lead map, its owner's
-// time zone, and the default reminders of its assignee when it takes them (arguments: whether
-// it does, its assigneeInput twice, the lead map, the account); no row when
-// the lead map is not the account's.
+// time zone, and the default reminders of its assignee when it takes them
+// (arguments: whether it does, its assigneeInput twice, the lead map, the
+// account); no row when the lead map is not the account's.
 const leadMapLookup = `SELECT lm.campaign_id, lm.lead_id, l.email, l.first_name, l.last_name, l.company_name, c.name, lc.id, lc.name,
 	lm.team_member_id, o.name, o.timezone, ` + defaultRemindersColumn + `
 	FROM lead_maps lm JOIN leads l ON l.id = lm.lead_id JOIN campaigns c ON c.id = lm.campaign_id
