@@ -105,9 +105,7 @@ const busyTimeoutMillis = 10000
 // SQLite fsync the WAL at every commit, so a transaction whose COMMIT has
 // returned survives a crash or power loss; NORMAL would only promise that
 // the database stays consistent, and could lose the last commits. Every
-// answer that acknowledges a write is sent after COMMIT returns. Only the
-// search index's idle merge steps commit under NORMAL (sqliteDialect.tidy):
-// they change no answer, and the next request's commit syncs them too.
+// answer that acknowledges a write is sent after COMMIT returns.
 func openSQLite(ctx context.Context, path string, o openOptions) (*DB, error) {
 	path = strings.TrimPrefix(path, "file:")
 	if i := strings.IndexByte(path, '?'); i >= 0 {

@@ -122,15 +122,6 @@ func (sqliteDialect) concurrentWriters() bool     { return false }
 // set them after Open, while the writer already runs), and with no
 // busy_timeout: when another process holds the write lock (a backup, a
 // migration) it gives up at once instead of holding the writer.
-//
-// A step commits with synchronous=NORMAL, without an fsync of its own: it
-// changes how the index is laid out, not what any answer said, and the
-// next request's commit (FULL) syncs the WAL with the step's frames in it;
-// a crash before then loses at most merges, which the next idle moment
-// does again. A request arriving during a step waited for that fsync
-// (steady 1,000 creates a second, four pairs: p99 7.2 → 5.7 ms). The
-// connection goes back to FULL after the step, or is discarded if it
-// cannot.
 func (sqliteDialect) tidy(ctx context.Context, write *sql.DB) bool {
 	conn, err := write.Conn(ctx)
 	if err != nil {
@@ -141,17 +132,11 @@ func (sqliteDialect) tidy(ctx context.Context, write *sql.DB) bool {
 	if err := conn.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&before); err != nil {
 		return false
 	}
-	if _, err := conn.ExecContext(ctx, `PRAGMA busy_timeout = 0; PRAGMA synchronous = NORMAL`); err != nil {
+	if _, err := conn.ExecContext(ctx, `PRAGMA busy_timeout = 0`); err != nil {
 		return false
 	}
 	_, err = conn.ExecContext(ctx, `INSERT INTO task_search (task_search, rank) VALUES ('merge', `+strconv.Itoa(ftsMergePages)+`)`)
-	if _, rerr := conn.ExecContext(ctx, `PRAGMA busy_timeout = `+strconv.Itoa(busyTimeoutMillis)+`; PRAGMA synchronous = FULL`); rerr != nil {
-		// The connection must not go on committing requests without
-		// syncing them: it is discarded, and the pool opens another with
-		// the settings of Open.
-		conn.Raw(func(any) error { return driver.ErrBadConn })
-		return false
-	} else if err != nil {
+	if _, rerr := conn.ExecContext(ctx, `PRAGMA busy_timeout = `+strconv.Itoa(busyTimeoutMillis)); err != nil || rerr != nil {
 		return false
 	}
 	if err := conn.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&after); err != nil {
