@@ -73,7 +73,8 @@ child process. Every 200 of the real server is a durably committed change.
 --preload N stores N tasks first, spread over 1,000 accounts of their own
 (through the bulk create, each with its audit row, timer and day count),
 then does the upkeep the server's writer does when idle (on SQLite,
-merging the search index), which the preload left it no moment for, to
+merging the search index; on PostgreSQL, merging the day counts of past
+days), which the preload left it no moment for, to
 show the throughput with a database that is not empty; at the end bench
 prints the bytes on disk per stored task (SQLite: the database's pages;
 PostgreSQL: pg_total_relation_size of the task tables).
@@ -130,7 +131,7 @@ with "go tool pprof -top taskbox DIR/cpu.pprof".`,
 	f.IntVar(&c.Runs, "runs", 3, "runs of both servers; medians are printed")
 	f.IntVar(&c.Preload, "preload", 0, "tasks to store first, spread over 1,000 accounts (0: start empty)")
 	f.IntVar(&c.Rate, "rate", 0, "send this many requests a second on a fixed schedule instead of over --concurrency busy connections (0: as fast as answered)")
-	f.StringVar(&c.Without, "without", "", "turn machinery off in the server, to measure what it pays: a comma-separated list of groupcommit, batchedrows (audit rows and timers a statement a row), daycounts (not written: the summary goes wrong), stmtcache, keycache")
+	f.StringVar(&c.Without, "without", "", "turn machinery off in the server, to measure what it pays: a comma-separated list of groupcommit, batchedrows (audit rows and timers a statement a row), daycounts (not written: the summary goes wrong), stmtcache, keycache, tidy (no upkeep when the writer is idle: SQLite's search-index merge, PostgreSQL's day-count merge)")
 	f.IntVar(&c.Servers, "servers", 1, "servers to start on the one PostgreSQL database and share the load between")
 	f.StringVar(&c.ProfileDir, "profile-dir", "", "write the server's CPU and allocation profiles (cpu.pprof, allocs.pprof) to this directory")
 	return cmd

@@ -16,8 +16,9 @@ import (
 )
 
 var (
-	benchTasks = flag.Int("bench-tasks", 1_000_000, "tasks in the inbox benchmark's account")
-	benchDB    = flag.String("bench-db", "", "keep the inbox benchmark's database in this SQLite file or PostgreSQL URL and reuse it (default: a new temporary database)")
+	benchTasks  = flag.Int("bench-tasks", 1_000_000, "tasks in the inbox benchmark's account")
+	benchUntidy = flag.Bool("bench-untidy", false, "leave the inbox benchmark's database as its load wrote it: no upkeep when the writer is idle (store.Machinery.NoTidy), no DB.Tidy after the load")
+	benchDB     = flag.String("bench-db", "", "keep the inbox benchmark's database in this SQLite file or PostgreSQL URL and reuse it (default: a new temporary database)")
 )
 
 // BenchmarkInbox fills one account with -bench-tasks tasks over 10,000 lead
@@ -150,13 +151,24 @@ func loadInbox(b *testing.B) (context.Context, *store.DB, time.Time) {
 	}
 	_, statErr := os.Stat(path) // a PostgreSQL URL is never a file: always loaded
 	ctx := context.Background()
-	db, err := store.Open(ctx, path)
+	db, err := store.Open(ctx, path, store.WithoutMachinery(store.Machinery{NoTidy: *benchUntidy}))
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { db.Close() })
 	if err := db.Migrate(ctx); err != nil {
 		b.Fatal(err)
+	}
+	// tidy does what an idle server's writer does a step at a time.
+	tidy := func() {
+		if *benchUntidy {
+			return
+		}
+		start := time.Now()
+		if err := db.Tidy(ctx); err != nil {
+			b.Fatal(err)
+		}
+		b.Logf("tidied in %s", time.Since(start).Round(time.Millisecond))
 	}
 	now := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
 	acct, err := db.FindAccountByName(ctx, "bench")
@@ -172,6 +184,7 @@ func loadInbox(b *testing.B) (context.Context, *store.DB, time.Time) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		tidy()
 		return taskbox.NewContextWithActor(ctx, actor), db, now
 	}
 	start := time.Now()
@@ -228,6 +241,7 @@ func loadInbox(b *testing.B) (context.Context, *store.DB, time.Time) {
 			b.Fatal(err)
 		}
 	}
+	tidy()
 	if err := db.Analyze(ctx); err != nil {
 		b.Fatal(err)
 	}

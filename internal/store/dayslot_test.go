@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	taskbox "github.com/taskboxhq/taskbox"
 	"github.com/taskboxhq/taskbox/internal/store"
 	"github.com/taskboxhq/taskbox/internal/testdb"
@@ -17,15 +19,18 @@ import (
 // picked at random (migration 00019), so that concurrent batches do not
 // lock one row a day: after many batches the count of one day is spread
 // over several rows, and the summary, which sums them, still equals a
-// count of the tasks one by one.
+// count of the tasks one by one. The slots of days that have passed are
+// merged back into one row (DB.Tidy, which an idle writer runs a step at a
+// time), the counts unchanged, while later days stay spread.
 func TestDayCounts_SpreadOverSlots(t *testing.T) {
 	if testdb.Backend() != "postgres" {
 		t.Skip("SQLite has one writer and one slot")
 	}
 	tdb := testdb.Open(t)
 	db := tdb.DB
-	f := newFixture(t, db, "slots", "UTC", 1)
 	now := mustTime(t, "2025-03-09T06:30:00Z")
+	db.Now = func() taskbox.Timestamp { return taskbox.Timestamp{Time: now} }
+	f := newFixture(t, db, "slots", "UTC", 1)
 	past, future := now.AddDate(0, 0, -10).Format(time.DateOnly), now.AddDate(0, 0, 10).Format(time.DateOnly)
 	// Each request is a batch of its own: one after the other.
 	var ids []int64
@@ -51,21 +56,105 @@ func TestDayCounts_SpreadOverSlots(t *testing.T) {
 	want.Overdue, want.Upcoming = want.Overdue-2, want.Upcoming-2
 
 	raw := rawDB(t, tdb.DSN)
-	var slots, sum int
-	if err := raw.QueryRow(`SELECT COUNT(DISTINCT slot), SUM(n) FROM task_day_counts
-		WHERE account_id = $1 AND status = 'pending' AND due_all_day = 1 AND day = $2`,
-		f.account.ID, mustTime(t, past+"T00:00:00Z").Unix()/86400).Scan(&slots, &sum); err != nil {
+	day := func(date string) int64 { return mustTime(t, date+"T00:00:00Z").Unix() / 86400 }
+	// pending counts the slots and sums the rows of the pending tasks due
+	// on date.
+	pending := func(date string) (slots, sum int) {
+		t.Helper()
+		if err := raw.QueryRow(`SELECT COUNT(*), SUM(n) FROM task_day_counts
+			WHERE account_id = $1 AND status = 'pending' AND due_all_day = 1 AND day = $2`,
+			f.account.ID, day(date)).Scan(&slots, &sum); err != nil {
+			t.Fatal(err)
+		}
+		return slots, sum
+	}
+	summary := func(when string) {
+		t.Helper()
+		got, err := db.Summarize(f.ctx, time.UTC, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if *got != want {
+			t.Errorf("%s: summary %+v, counted %+v", when, *got, want)
+		}
+	}
+	// The idle writer may have merged the past day already (the clock
+	// says it passed); the future day it leaves alone.
+	if slots, sum := pending(future); slots < 2 || sum != want.Upcoming {
+		t.Errorf("the pending tasks of one day: %d in %d slots, want %d in more than one", sum, slots, want.Upcoming)
+	}
+	if _, sum := pending(past); sum != want.Overdue {
+		t.Errorf("the pending tasks of a past day: %d, want %d", sum, want.Overdue)
+	}
+	summary("spread")
+
+	if err := db.Tidy(f.ctx); err != nil {
 		t.Fatal(err)
 	}
-	if slots < 2 || sum != want.Overdue {
-		t.Errorf("the pending tasks of one day: %d in %d slots, want %d in more than one", sum, slots, want.Overdue)
+	var merged, slot int
+	if err := raw.QueryRow(`SELECT COUNT(*), MAX(slot) FROM task_day_counts
+		WHERE account_id = $1 AND day < $2`, f.account.ID, day(now.Format(time.DateOnly))).Scan(&merged, &slot); err != nil {
+		t.Fatal(err)
 	}
-	got, err := db.Summarize(f.ctx, time.UTC, now)
+	// The past day's keys: pending and completed.
+	if merged != 2 || slot != 0 {
+		t.Errorf("after Tidy the past day has %d rows, the highest in slot %d; want 2 rows in slot 0", merged, slot)
+	}
+	if slots, sum := pending(future); slots < 2 || sum != want.Upcoming {
+		t.Errorf("after Tidy the pending tasks of a later day: %d in %d slots, want %d still spread", sum, slots, want.Upcoming)
+	}
+	summary("merged")
+
+	// The past day's tasks change (in new slots) while the past day is
+	// merged again and again: no count is lost or counted twice, and no
+	// deadlock breaks a batch.
+	deadlocks, err := db.Deadlocks(f.ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if *got != want {
-		t.Errorf("summary %+v, counted %+v", *got, want)
+	var pastIDs []int64
+	for i := 10; i < len(ids); i += 2 {
+		pastIDs = append(pastIDs, ids[i])
+	}
+	var g errgroup.Group
+	for _, id := range pastIDs {
+		g.Go(func() error {
+			_, err := db.UpdateTask(f.ctx, id, &taskbox.TaskUpdate{Status: ptr(taskbox.StatusCompleted)})
+			return err
+		})
+	}
+	stop := make(chan struct{})
+	tidied := make(chan error, 1)
+	go func() {
+		for {
+			select {
+			case <-stop:
+				tidied <- nil
+				return
+			default:
+			}
+			if err := db.Tidy(f.ctx); err != nil {
+				tidied <- err
+				return
+			}
+		}
+	}()
+	err = g.Wait()
+	close(stop)
+	if terr := <-tidied; err != nil || terr != nil {
+		t.Fatal(err, terr)
+	}
+	want.Overdue, want.Completed = want.Overdue-len(pastIDs), want.Completed+len(pastIDs)
+	summary("completed while merging")
+	if err := db.Tidy(f.ctx); err != nil {
+		t.Fatal(err)
+	}
+	summary("merged again")
+	if slots, sum := pending(past); slots != 1 || sum != 0 {
+		t.Errorf("the past day's pending tasks: %d in %d rows, want 0 in one", sum, slots)
+	}
+	if after, err := db.Deadlocks(f.ctx); err != nil || after != deadlocks {
+		t.Errorf("deadlocks %d before, %d after (%v)", deadlocks, after, err)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -61,9 +62,14 @@ type dialect interface {
 	concurrentWriters() bool
 	// tidy runs a bounded step of upkeep on the writer's pool when no
 	// request waits (SQLite: merging the search index's segments, see
-	// migration 00021) and reports whether more may be left; false at
-	// once where there is none.
-	tidy(ctx context.Context, write *sql.DB) (more bool)
+	// migration 00021; PostgreSQL: merging past days' day-count slots,
+	// migration 00022) and reports whether more may be left. now is the
+	// store's clock.
+	tidy(ctx context.Context, write *sql.DB, now time.Time) (more bool)
+	// tidyPause is how long an idle writer leaves the upkeep alone after
+	// a step found none left (see groupCommit.tidy): zero, it looks again
+	// after the next batch.
+	tidyPause() time.Duration
 	// insertTasks inserts new tasks with their lead maps' columns (see
 	// taskinsert.go).
 	insertTasks(ctx context.Context, tx *Tx, ns []*newTask) error
@@ -122,7 +128,7 @@ func (sqliteDialect) concurrentWriters() bool     { return false }
 // set them after Open, while the writer already runs), and with no
 // busy_timeout: when another process holds the write lock (a backup, a
 // migration) it gives up at once instead of holding the writer.
-func (sqliteDialect) tidy(ctx context.Context, write *sql.DB) bool {
+func (sqliteDialect) tidy(ctx context.Context, write *sql.DB, _ time.Time) bool {
 	conn, err := write.Conn(ctx)
 	if err != nil {
 		return false
@@ -144,6 +150,10 @@ func (sqliteDialect) tidy(ctx context.Context, write *sql.DB) bool {
 	}
 	return after-before >= 2
 }
+
+// tidyPause: the merge step is what tells whether segments are left, and
+// each batch adds some.
+func (sqliteDialect) tidyPause() time.Duration { return 0 }
 
 // ftsMergePages bounds one idle merge step: about as much as a batch of
 // creates writes, so that a request arriving during one waits about as
@@ -379,9 +389,69 @@ func (postgresDialect) lockTask() string            { return " FOR UPDATE OF t" 
 func (postgresDialect) lockRow() string             { return " FOR NO KEY UPDATE" }
 func (postgresDialect) concurrentWriters() bool     { return true }
 
-// tidy: PostgreSQL keeps its own indexes (autovacuum merges the GIN
-// pending list).
-func (postgresDialect) tidy(context.Context, *sql.DB) bool { return false }
+// tidy merges the day counts of days that have passed back into slot 0
+// (countSlot spread them over countSlots rows), so that the summary, which
+// sums a window of days, reads one row a day where it read up to 16. A
+// step reads up to mergeSlotRows unmerged rows (the partial index of
+// migration 00022) and merges their keys one statement each: the
+// statement, a transaction of its own, deletes the key's other slots and
+// adds their sum to slot 0, so that a reader sees the count before or
+// after it, never half of it. It locks the rows of one key and nothing
+// else, and a batch locks one slot of a key (see dayCounts.rows): neither
+// waits for the other while holding what the other waits for, so they
+// cannot deadlock. Two servers merging one key take turns; the second
+// finds no rows left. "Passed" leaves two days of margin, so that the
+// all-day dates of every time zone are in it; days still changing often
+// are left spread. On any error the step stops, and the writer looks
+// again after tidyPause. PostgreSQL keeps its own indexes otherwise
+// (autovacuum merges the GIN pending list).
+func (postgresDialect) tidy(ctx context.Context, write *sql.DB, now time.Time) bool {
+	rows, err := write.QueryContext(ctx, `SELECT account_id, status, due_all_day, day FROM task_day_counts
+		WHERE slot <> 0 AND day < $1 ORDER BY day LIMIT `+strconv.Itoa(mergeSlotRows), dayOf(now.UnixMicro())-2)
+	if err != nil {
+		return false
+	}
+	var keys []dayKey
+	seen := map[dayKey]bool{}
+	for rows.Next() {
+		var k dayKey
+		if err := rows.Scan(&k.account, &k.status, &k.allDay, &k.day); err != nil {
+			rows.Close()
+			return false
+		}
+		if !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
+		}
+	}
+	if rows.Close() != nil || rows.Err() != nil {
+		return false
+	}
+	for _, k := range keys {
+		if _, err := write.ExecContext(ctx, mergeSlots, k.account, k.status, k.allDay, k.day); err != nil {
+			return false
+		}
+	}
+	return len(keys) > 0
+}
+
+// mergeSlotRows bounds a step of postgresDialect.tidy: about a batch's
+// worth of work, so that a request that comes during one waits about as
+// long as it would behind a batch.
+const mergeSlotRows = 256
+
+// mergeSlots moves the sum of a day count's slots other than 0 into slot 0.
+const mergeSlots = `WITH gone AS (
+	DELETE FROM task_day_counts WHERE account_id = $1 AND status = $2 AND due_all_day = $3 AND day = $4 AND slot <> 0
+	RETURNING n)
+INSERT INTO task_day_counts (account_id, status, due_all_day, day, slot, n)
+	SELECT $1, $2, $3, $4, 0, SUM(n) FROM gone HAVING COUNT(*) > 0
+	ON CONFLICT (account_id, status, due_all_day, day, slot) DO UPDATE SET n = task_day_counts.n + excluded.n`
+
+// tidyPause: once no past day is spread, new spread rows of past days
+// come only from changes to overdue tasks; a look a minute is plenty,
+// and keeps an idle writer from a query after every batch.
+func (postgresDialect) tidyPause() time.Duration { return time.Minute }
 
 // countSlots is how many rows a day count is split into on PostgreSQL:
 // enough that the batches of a few servers (pgWriters each) rarely pick

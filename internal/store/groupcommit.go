@@ -42,6 +42,12 @@ type groupCommit struct {
 	oneByOne bool          // the bench turned group commit off: batches of one
 
 	batches, requests atomic.Uint64 // committed or failed, since start
+
+	// lastAt is the time (the store's clock, Unix µs) of the last batch
+	// that committed, and restUntil the time before which the upkeep is
+	// left alone (see tidy): the writers' clock without calling DB.Now,
+	// which tests replace while the writers run.
+	lastAt, restUntil atomic.Int64
 }
 
 // writeReq is a write request: a function to run in the batch's
@@ -159,9 +165,24 @@ func (g *groupCommit) run() {
 }
 
 // tidy runs one step of the dialect's upkeep and reports whether more
-// may be left (see dialect.tidy).
+// may be left (see dialect.tidy). After a step that found none left, it
+// leaves the upkeep alone for the dialect's tidyPause.
 func (g *groupCommit) tidy() bool {
-	return g.db.dialect.tidy(context.Background(), g.db.write)
+	if g.db.without.NoTidy {
+		return false
+	}
+	at := g.lastAt.Load()
+	if at < g.restUntil.Load() {
+		return false
+	}
+	now := time.UnixMicro(at)
+	if g.db.dialect.tidy(context.Background(), g.db.write, now) {
+		return true
+	}
+	if pause := g.db.dialect.tidyPause(); pause > 0 {
+		g.restUntil.Store(now.Add(pause).UnixMicro())
+	}
+	return false
 }
 
 // Tidy runs the dialect's upkeep (see dialect.tidy) until none is left
@@ -170,7 +191,7 @@ func (g *groupCommit) tidy() bool {
 // idle moment, so that the runs meet the search index a server that had
 // them would have, not the preload's unmerged segments.
 func (db *DB) Tidy(ctx context.Context) error {
-	for db.dialect.tidy(ctx, db.write) {
+	for db.dialect.tidy(ctx, db.write, db.Now().Time) {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -190,7 +211,9 @@ func (db *DB) Tidy(ctx context.Context) error {
 func (g *groupCommit) commit(first *writeReq) (committed bool) {
 	batch := []*writeReq{first}
 	started := time.Now()
+	var at time.Time
 	err := g.db.inTxUntil(context.Background(), g.db.write, false, first.deadline, func(tx *Tx) error {
+		at = tx.now.Time
 		b := newBatch(tx)
 		if err := b.run(first); err != nil {
 			return err
@@ -235,6 +258,9 @@ func (g *groupCommit) commit(first *writeReq) (committed bool) {
 			rerr = g.alone(r)
 		}
 		r.reply <- rerr
+	}
+	if err == nil {
+		g.lastAt.Store(at.UnixMicro())
 	}
 	return err == nil
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -330,4 +331,52 @@ func TestGroupCommit_TidyMergesTheSearchIndex(t *testing.T) {
 	if n := count(`SELECT COUNT(*) FROM task_search WHERE task_search MATCH '"edl"'`); n != 80 {
 		t.Errorf("%d of the 80 tasks found after Tidy", n)
 	}
+}
+
+// tidyCounter is a dialect whose upkeep has steps left until it is told
+// otherwise, and which counts the steps it ran.
+type tidyCounter struct {
+	dialect
+	steps int
+	more  bool
+	at    time.Time
+}
+
+func (d *tidyCounter) tidy(_ context.Context, _ *sql.DB, now time.Time) bool {
+	d.steps++
+	d.at = now
+	return d.more
+}
+
+func (d *tidyCounter) tidyPause() time.Duration { return time.Minute }
+
+// An idle writer runs the upkeep by the clock of its last batch, and once
+// a step found nothing left it leaves the upkeep alone for the dialect's
+// pause (PostgreSQL: a minute), then looks again.
+func TestGroupCommit_TidyPause(t *testing.T) {
+	d := &tidyCounter{dialect: postgresDialect{}, more: true}
+	g := &groupCommit{db: &DB{dialect: d}}
+	t0 := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
+	step := func(after time.Duration, wantSteps int, wantMore bool) {
+		t.Helper()
+		g.lastAt.Store(t0.Add(after).UnixMicro())
+		if more := g.tidy(); more != wantMore || d.steps != wantSteps {
+			t.Fatalf("%v after: more %v after %d steps, want %v after %d", after, more, d.steps, wantMore, wantSteps)
+		}
+	}
+	step(0, 1, true)
+	if !d.at.Equal(t0) {
+		t.Errorf("the step ran at %v, want the last batch's %v", d.at, t0)
+	}
+	step(time.Second, 2, true)
+	d.more = false
+	step(2*time.Second, 3, false) // nothing left: the pause starts
+	d.more = true
+	step(30*time.Second, 3, false)
+	step(61*time.Second, 3, false)
+	step(62*time.Second, 4, true)
+
+	// bench --without tidy: no step at all.
+	g.db.without.NoTidy = true
+	step(time.Hour, 4, false)
 }

@@ -15,6 +15,7 @@ type Machinery struct {
 	NoDayCounts   bool // task_day_counts not written (the summary's counts go wrong)
 	NoStmtCache   bool // SQLite: no prepared statements kept; PostgreSQL: pgx's describe_exec
 	NoKeyCache    bool // every request reads its key from the database
+	NoTidy        bool // no upkeep when the writer is idle (see dialect.tidy)
 }
 
 // Option changes how Open opens the database.
@@ -33,7 +34,7 @@ func WithoutMachinery(m Machinery) Option {
 }
 
 // ParseWithout reads a comma-separated list of groupcommit, batchedrows,
-// daycounts, stmtcache and keycache.
+// daycounts, stmtcache, keycache and tidy.
 func ParseWithout(list string) (Machinery, error) {
 	var m Machinery
 	for _, name := range strings.Split(list, ",") {
@@ -49,8 +50,10 @@ func ParseWithout(list string) (Machinery, error) {
 			m.NoStmtCache = true
 		case "keycache":
 			m.NoKeyCache = true
+		case "tidy":
+			m.NoTidy = true
 		default:
-			return Machinery{}, fmt.Errorf("unknown machinery %q (groupcommit, batchedrows, daycounts, stmtcache, keycache)", name)
+			return Machinery{}, fmt.Errorf("unknown machinery %q (groupcommit, batchedrows, daycounts, stmtcache, keycache, tidy)", name)
 		}
 	}
 	return m, nil

@@ -17,7 +17,7 @@ import (
 // day counts (a create writes none) and the key cache (a key revoked
 // behind the store's back is refused at once).
 func TestOpen_WithoutMachinery(t *testing.T) {
-	all := Machinery{NoGroupCommit: true, NoBatchedRows: true, NoDayCounts: true, NoStmtCache: true, NoKeyCache: true}
+	all := Machinery{NoGroupCommit: true, NoBatchedRows: true, NoDayCounts: true, NoStmtCache: true, NoKeyCache: true, NoTidy: true}
 	for _, tc := range []struct {
 		name string
 		opts []Option

@@ -14,9 +14,9 @@ func TestParseWithout(t *testing.T) {
 	if err != nil || m != (store.Machinery{NoGroupCommit: true, NoKeyCache: true}) {
 		t.Errorf("groupcommit, keycache: %+v, %v", m, err)
 	}
-	m, err = store.ParseWithout("batchedrows,daycounts,stmtcache")
-	if err != nil || m != (store.Machinery{NoBatchedRows: true, NoDayCounts: true, NoStmtCache: true}) {
-		t.Errorf("batchedrows,daycounts,stmtcache: %+v, %v", m, err)
+	m, err = store.ParseWithout("batchedrows,daycounts,stmtcache,tidy")
+	if err != nil || m != (store.Machinery{NoBatchedRows: true, NoDayCounts: true, NoStmtCache: true, NoTidy: true}) {
+		t.Errorf("batchedrows,daycounts,stmtcache,tidy: %+v, %v", m, err)
 	}
 	if m, err := store.ParseWithout(""); err != nil || m != (store.Machinery{}) {
 		t.Errorf("empty: %+v, %v", m, err)
