@@ -84,7 +84,7 @@ func (c dayCounter) indexed(allDayOnly bool, lo, hi int64) (int, error) {
 	}
 	// The snoozed tasks' condition is the index's, literally, so that the
 	// planner of a prepared statement can prove the index holds them.
-	snoozed := `(SELECT COUNT(*) FROM tasks WHERE account_id = ? AND status = 'pending' AND snoozed_until IS NOT NULL
+	snoozed := `(SELECT COUNT(*) FROM tasks` + c.tx.dialect.indexedBy("tasks_snoozed") + ` WHERE account_id = ? AND status = 'pending' AND snoozed_until IS NOT NULL
 		AND due_sort >= ? AND due_sort < ?` + allDay + `)`
 	all := `(SELECT COUNT(*) FROM tasks WHERE account_id = ? AND status = ? AND due_sort >= ? AND due_sort < ?` + allDay + `)`
 	var query string

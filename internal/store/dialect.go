@@ -79,6 +79,11 @@ type dialect interface {
 	// insertRowSets inserts the rows of several rowInserts: on PostgreSQL
 	// in one statement.
 	insertRowSets(ctx context.Context, tx *Tx, sets []rowSet) error
+	// indexedBy names the index a query on a table must use (after the
+	// table's name), where the dialect's planner would not pick it: SQLite
+	// takes a partial index of few rows for a wider one, whatever its
+	// statistics say. PostgreSQL's planner picks it; "".
+	indexedBy(index string) string
 	// countSlot is the slot of task_day_counts a batch writes its day
 	// counts to (migration 00019): concurrent batches that write to
 	// different slots lock different rows. The readers sum the slots.
@@ -159,6 +164,8 @@ func (sqliteDialect) tidyPause() time.Duration { return 0 }
 // creates writes, so that a request arriving during one waits about as
 // long as it would behind a batch.
 const ftsMergePages = 64
+
+func (sqliteDialect) indexedBy(index string) string { return " INDEXED BY " + index }
 
 // countSlot: one writer, so one row a day count.
 func (sqliteDialect) countSlot() int { return 0 }
@@ -388,6 +395,7 @@ func (postgresDialect) like() string                { return "ILIKE" }
 func (postgresDialect) lockTask() string            { return " FOR UPDATE OF t" }
 func (postgresDialect) lockRow() string             { return " FOR NO KEY UPDATE" }
 func (postgresDialect) concurrentWriters() bool     { return true }
+func (postgresDialect) indexedBy(string) string     { return "" }
 
 // tidy merges the day counts of days that have passed back into slot 0
 // (countSlot spread them over countSlots rows), so that the summary, which
