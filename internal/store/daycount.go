@@ -84,16 +84,16 @@ func (c dayCounter) indexed(allDayOnly bool, lo, hi int64) (int, error) {
 	}
 	// The snoozed tasks' condition is the index's, literally, so that the
 	// planner of a prepared statement can prove the index holds them.
-	snoozed := `(SELECT COUNT(*) FROM tasks` + c.tx.dialect.indexedBy("tasks_snoozed") + ` WHERE account_id = ? AND status = 'pending' AND snoozed_until IS NOT NULL
-		AND due_sort >= ? AND due_sort < ?` + allDay + `)`
+	snoozed := `(SELECT COUNT(*) FROM tasks` + c.tx.dialect.indexedBy("tasks_snoozed") + ` WHERE snoozed_until IS NOT NULL
+		AND account_id = ? AND status = ? AND due_sort >= ? AND due_sort < ?` + allDay + `)`
 	all := `(SELECT COUNT(*) FROM tasks WHERE account_id = ? AND status = ? AND due_sort >= ? AND due_sort < ?` + allDay + `)`
 	var query string
 	var args []any
 	switch c.status {
 	case string(taskbox.StatusPending):
-		query, args = `SELECT `+all+` - `+snoozed, []any{c.account, c.status, lo, hi, c.account, lo, hi}
+		query, args = `SELECT `+all+` - `+snoozed, []any{c.account, c.status, lo, hi, c.account, c.status, lo, hi}
 	case string(statusSnoozed):
-		query, args = `SELECT `+snoozed, []any{c.account, lo, hi}
+		query, args = `SELECT `+snoozed, []any{c.account, string(taskbox.StatusPending), lo, hi}
 	default:
 		query, args = `SELECT `+all, []any{c.account, c.status, lo, hi}
 	}

@@ -8,10 +8,15 @@
 -- count now takes every pending task of the range from the index (no row
 -- read) less the snoozed ones, which this index holds, and only them: a
 -- task enters it when snoozed and leaves it when woken, so it costs
--- nothing to the creates.
+-- nothing to the creates. Its condition names no column that a query
+-- compares with a parameter (status is in its key, not in its WHERE):
+-- SQLite prepares a statement again at every execution when a parameter
+-- could decide whether a partial index applies, and with "status =
+-- 'pending'" there every list and get of the inbox paid that, 0.15 to
+-- 0.25 ms a call at 1,000,000 tasks.
 
 -- +goose Up
-CREATE INDEX tasks_snoozed ON tasks (account_id, due_sort, due_all_day) WHERE status = 'pending' AND snoozed_until IS NOT NULL;
+CREATE INDEX tasks_snoozed ON tasks (account_id, status, due_sort, due_all_day) WHERE snoozed_until IS NOT NULL;
 
 -- +goose Down
 DROP INDEX tasks_snoozed;
