@@ -188,8 +188,10 @@ func (g *groupCommit) tidy() bool {
 // Tidy runs the dialect's upkeep (see dialect.tidy) until none is left
 // or ctx ends: what the writer does in its idle moments, at once. The
 // load bench runs it after a preload, whose writes leave the writer no
-// idle moment, so that the runs meet the search index a server that had
-// them would have, not the preload's unmerged segments.
+// idle moment, so that the runs meet the database a server that had them
+// would have (SQLite's search index merged, PostgreSQL's past day counts
+// in one row), not the preload's leftovers. Its clock is DB.Now, with no
+// pause between steps (tidyPause is the idle writer's).
 func (db *DB) Tidy(ctx context.Context) error {
 	for db.dialect.tidy(ctx, db.write, db.Now().Time) {
 		if err := ctx.Err(); err != nil {
