@@ -29,8 +29,11 @@ var migrations embed.FS
 
 // DB is an open taskbox database.
 type DB struct {
-	write   *sql.DB // one connection: SQLite allows one writer at a time
-	read    *sql.DB // a pool of read-only connections
+	write *sql.DB // one connection: SQLite allows one writer at a time
+	read  *sql.DB // a pool of read-only connections
+	// generic is the pool of the reads that PostgreSQL plans once per
+	// connection (see inGeneric); on SQLite it is read.
+	generic *sql.DB
 	dialect dialect
 	// cursorKey signs inbox cursors; shared through the database.
 	cursorKey []byte
@@ -139,7 +142,7 @@ func openSQLite(ctx context.Context, path string, o openOptions) (*DB, error) {
 	}
 	read.SetMaxOpenConns(8)
 	read.SetMaxIdleConns(8)
-	db := &DB{write: write, read: read, dialect: sqliteDialect{}, Now: nowFunc, without: o.without}
+	db := &DB{write: write, read: read, generic: read, dialect: sqliteDialect{}, Now: nowFunc, without: o.without}
 	if !o.without.NoStmtCache {
 		db.writeStmts, db.readStmts = newStmtCache(write), newStmtCache(read)
 	}
@@ -202,6 +205,9 @@ func (db *DB) Close() error {
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
+	}
+	if db.generic != db.read {
+		err = errors.Join(err, db.generic.Close())
 	}
 	for _, c := range db.closers {
 		c()
@@ -313,13 +319,30 @@ func (db *DB) inRead(ctx context.Context, fn func(*Tx) error) error {
 // outside a transaction: one statement reads one consistent snapshot by
 // itself, and a transaction's BEGIN and COMMIT would cost two more (on
 // PostgreSQL, two round trips). It is bounded and classified as inTx is.
-func (db *DB) inStatement(ctx context.Context, fn func(*Tx) error) (err error) {
+func (db *DB) inStatement(ctx context.Context, fn func(*Tx) error) error {
+	return db.inStatementOn(ctx, db.read, fn)
+}
+
+// inStatementOn is inStatement on a read pool of the DB's.
+func (db *DB) inStatementOn(ctx context.Context, pool *sql.DB, fn func(*Tx) error) (err error) {
 	ctx, wd, stop := db.watch(ctx)
 	defer stop()
 	defer func() { err = unavailable(ctx, err) }()
-	stmts := db.stmtsOf(db.read)
+	stmts := db.stmtsOf(pool)
 	stmts.prepare(ctx)
-	return fn(&Tx{q: db.read, ctx: ctx, wd: wd, dialect: db.dialect, now: db.Now(), stmts: stmts, mailOn: db.MailOn, without: db.without})
+	return fn(&Tx{q: pool, ctx: ctx, wd: wd, dialect: db.dialect, now: db.Now(), stmts: stmts, mailOn: db.MailOn, without: db.without})
+}
+
+// inGeneric is inStatement for the inbox's reads whose best plan does not
+// depend on their arguments' values (a page of the inbox in some order
+// without search words, a task by id): on PostgreSQL their pool's
+// connections plan each statement once (plan_cache_mode =
+// force_generic_plan), where PostgreSQL's default planned such a page
+// anew at every call, which at 1,000,000 tasks took 1.6 ms of a 2.2 ms
+// list (docs/performance.md, round seven). A search stays on the read
+// pool: how selective its words are decides its plan.
+func (db *DB) inGeneric(ctx context.Context, fn func(*Tx) error) error {
+	return db.inStatementOn(ctx, db.generic, fn)
 }
 
 // inTx runs fn in a transaction under a watchdog (DB.Timeout). Whatever

@@ -76,7 +76,11 @@ func (db *DB) ListTasks(ctx context.Context, f taskbox.TaskFilter) (*taskbox.Tas
 		" ORDER BY " + column + " " + dir + ", t.id " + dir + " LIMIT ?"
 	args = append(args, f.Limit+1)
 	page := &taskbox.TaskPage{}
-	err = db.inStatement(ctx, func(tx *Tx) error {
+	in := db.inGeneric
+	if strings.TrimSpace(f.Query) != "" {
+		in = db.inStatement // its words' selectivity decides its plan
+	}
+	err = in(ctx, func(tx *Tx) error {
 		page.Tasks, err = queryTasks(ctx, tx, query, args...)
 		return err
 	})
@@ -258,7 +262,9 @@ func (db *DB) summarize(ctx context.Context, loc *time.Location, now time.Time, 
 	}
 	s := &taskbox.Summary{}
 	dests := []*int{&s.Overdue, &s.Today, &s.Upcoming}
-	err = db.inRead(ctx, func(tx *Tx) error {
+	// Its counts are ranges of the inbox indexes whatever their bounds:
+	// planned once (see inGeneric).
+	err = db.inTx(ctx, db.generic, true, func(tx *Tx) error {
 		for _, status := range statuses {
 			c := dayCounter{ctx, tx, actor.AccountID(), string(status)}
 			for i, win := range windows {

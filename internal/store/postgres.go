@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime"
 	"time"
@@ -56,8 +57,18 @@ func openPostgres(ctx context.Context, dsn string, o openOptions) (*DB, error) {
 	if o.without.NoStmtCache {
 		cfg.ConnConfig.DefaultQueryExecMode = pgx.QueryExecModeDescribeExec
 	}
+	// The reads that DB.inGeneric runs have a pool of their own, as large
+	// as the reads', whose connections plan each statement once.
+	gcfg := cfg.Copy()
+	gcfg.MaxConns = int32(reads)
+	gcfg.ConnConfig.RuntimeParams["plan_cache_mode"] = "force_generic_plan"
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
+		return nil, fmt.Errorf("open PostgreSQL: %w", err)
+	}
+	gpool, err := pgxpool.NewWithConfig(ctx, gcfg)
+	if err != nil {
+		pool.Close()
 		return nil, fmt.Errorf("open PostgreSQL: %w", err)
 	}
 	// Two database/sql pools draw on it, each bounded to its share and
@@ -65,18 +76,23 @@ func openPostgres(ctx context.Context, dsn string, o openOptions) (*DB, error) {
 	// gives the others back to pgx's pool after every query): with the
 	// bounds adding up to the pool's size, no query waits inside pgx's
 	// pool, where a read could take the connection a writer waits for.
-	read, write := stdlib.OpenDBFromPool(pool), stdlib.OpenDBFromPool(pool)
+	read, write, generic := stdlib.OpenDBFromPool(pool), stdlib.OpenDBFromPool(pool), stdlib.OpenDBFromPool(gpool)
 	read.SetMaxOpenConns(reads)
 	read.SetMaxIdleConns(reads)
 	write.SetMaxOpenConns(writers)
 	write.SetMaxIdleConns(writers)
-	if err := read.PingContext(ctx); err != nil {
+	generic.SetMaxOpenConns(reads)
+	generic.SetMaxIdleConns(reads)
+	if err := errors.Join(read.PingContext(ctx), generic.PingContext(ctx)); err != nil {
 		read.Close()
 		write.Close()
+		generic.Close()
 		pool.Close()
+		gpool.Close()
 		return nil, fmt.Errorf("open PostgreSQL: %w", err)
 	}
-	db := &DB{write: write, read: read, dialect: postgresDialect{}, Now: nowFunc, closers: []func(){pool.Close}, without: o.without}
+	db := &DB{write: write, read: read, generic: generic, dialect: postgresDialect{}, Now: nowFunc,
+		closers: []func(){pool.Close, gpool.Close}, without: o.without}
 	db.writer = startGroupCommit(db, writers)
 	return db, nil
 }

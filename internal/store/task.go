@@ -274,7 +274,7 @@ func (db *DB) FindTaskByID(ctx context.Context, id int64) (t *taskbox.Task, err 
 	if err != nil {
 		return nil, err
 	}
-	err = db.inStatement(ctx, func(tx *Tx) error {
+	err = db.inGeneric(ctx, func(tx *Tx) error {
 		t, err = findTask(ctx, tx, actor.AccountID(), id, false)
 		return err
 	})
