@@ -411,9 +411,12 @@ func (postgresDialect) indexedBy(string) string     { return "" }
 // finds no rows left. "Passed" leaves two days of margin, so that the
 // all-day dates of every time zone are in it; days still changing often
 // are left spread. On any error the step stops, and the writer looks
-// again after tidyPause. PostgreSQL keeps its own indexes otherwise
+// again after tidyPause; a database that stops answering holds it for
+// DefaultTimeout at most. PostgreSQL keeps its own indexes otherwise
 // (autovacuum merges the GIN pending list).
 func (postgresDialect) tidy(ctx context.Context, write *sql.DB, now time.Time) bool {
+	ctx, cancel := context.WithTimeout(ctx, DefaultTimeout)
+	defer cancel()
 	rows, err := write.QueryContext(ctx, `SELECT account_id, status, due_all_day, day FROM task_day_counts
 		WHERE slot <> 0 AND day < $1 ORDER BY day LIMIT `+strconv.Itoa(mergeSlotRows), dayOf(now.UnixMicro())-2)
 	if err != nil {
