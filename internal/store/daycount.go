@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strings"
 
 	taskbox "github.com/taskboxhq/taskbox"
 )
@@ -40,36 +41,61 @@ func countTask(_ context.Context, tx *Tx, accountID int64, status taskbox.Status
 	return nil
 }
 
+// sum is an SQL expression that adds up counts, each a scalar subquery,
+// with its arguments: the summary reads all its counts in one statement,
+// one round trip, instead of one statement a count.
+type sum struct {
+	terms []string
+	args  []any
+}
+
+// add adds (sign 1) or subtracts (-1) a subquery.
+func (e *sum) add(sign int, query string, args ...any) {
+	op := " + "
+	if sign < 0 {
+		op = " - "
+	}
+	if len(e.terms) == 0 && sign > 0 {
+		op = ""
+	} else if len(e.terms) == 0 {
+		op = "0 - "
+	}
+	e.terms = append(e.terms, op+"("+query+")")
+	e.args = append(e.args, args...)
+}
+
+// sql is the expression; 0 without terms.
+func (e *sum) sql() string {
+	if len(e.terms) == 0 {
+		return "0"
+	}
+	return strings.Join(e.terms, "")
+}
+
 // dayCounter counts one account's tasks of one status by ranges of due_sort.
 type dayCounter struct {
-	ctx     context.Context
-	tx      *Tx
+	dialect dialect
 	account int64
 	status  string
 }
 
-// count returns how many tasks have due_sort in [lo, hi): all of them, or
-// only the all-day ones. Whole days come from task_day_counts; the partial
-// days at both ends are counted in the inbox indexes, so the work is two
-// days of tasks at most, however many the account has.
-func (c dayCounter) count(allDayOnly bool, lo, hi int64) (int, error) {
+// count adds to e (sign 1) or subtracts from it (-1) how many tasks have
+// due_sort in [lo, hi): all of them, or only the all-day ones. Whole days
+// come from task_day_counts; the partial days at both ends are counted in
+// the inbox indexes, so the work is two days of tasks at most, however
+// many the account has.
+func (c dayCounter) count(e *sum, sign int, allDayOnly bool, lo, hi int64) {
 	if lo >= hi {
-		return 0, nil
+		return
 	}
 	first, last := dayOf(lo), dayOf(hi-1)
 	if first == last {
-		return c.indexed(allDayOnly, lo, hi)
+		c.indexed(e, sign, allDayOnly, lo, hi)
+		return
 	}
-	head, err := c.indexed(allDayOnly, lo, (first+1)*dayMicros)
-	if err != nil {
-		return 0, err
-	}
-	tail, err := c.indexed(allDayOnly, last*dayMicros, hi)
-	if err != nil {
-		return 0, err
-	}
-	middle, err := c.days(allDayOnly, first+1, last)
-	return head + middle + tail, err
+	c.indexed(e, sign, allDayOnly, lo, (first+1)*dayMicros)
+	c.indexed(e, sign, allDayOnly, last*dayMicros, hi)
+	c.days(e, sign, allDayOnly, first+1, last)
 }
 
 // indexed counts in the tasks indexes. Pending tasks that are snoozed are
@@ -77,41 +103,35 @@ func (c dayCounter) count(allDayOnly bool, lo, hi int64) (int, error) {
 // from the partial index tasks_snoozed (migration 00023), the others as
 // every pending task of the range less those, so that neither count reads
 // the rows of the (at most two) partial days, only index entries.
-func (c dayCounter) indexed(allDayOnly bool, lo, hi int64) (int, error) {
+func (c dayCounter) indexed(e *sum, sign int, allDayOnly bool, lo, hi int64) {
 	allDay := ""
 	if allDayOnly {
 		allDay = ` AND due_all_day = 1`
 	}
 	// The snoozed tasks' condition is the index's, literally, so that the
 	// planner of a prepared statement can prove the index holds them.
-	snoozed := `(SELECT COUNT(*) FROM tasks` + c.tx.dialect.indexedBy("tasks_snoozed") + ` WHERE snoozed_until IS NOT NULL
-		AND account_id = ? AND status = ? AND due_sort >= ? AND due_sort < ?` + allDay + `)`
-	all := `(SELECT COUNT(*) FROM tasks WHERE account_id = ? AND status = ? AND due_sort >= ? AND due_sort < ?` + allDay + `)`
-	var query string
-	var args []any
+	snoozed := `SELECT COUNT(*) FROM tasks` + c.dialect.indexedBy("tasks_snoozed") + ` WHERE snoozed_until IS NOT NULL
+		AND account_id = ? AND status = ? AND due_sort >= ? AND due_sort < ?` + allDay
+	all := `SELECT COUNT(*) FROM tasks WHERE account_id = ? AND status = ? AND due_sort >= ? AND due_sort < ?` + allDay
 	switch c.status {
 	case string(taskbox.StatusPending):
-		query, args = `SELECT `+all+` - `+snoozed, []any{c.account, c.status, lo, hi, c.account, c.status, lo, hi}
+		e.add(sign, all, c.account, c.status, lo, hi)
+		e.add(-sign, snoozed, c.account, c.status, lo, hi)
 	case string(statusSnoozed):
-		query, args = `SELECT `+snoozed, []any{c.account, string(taskbox.StatusPending), lo, hi}
+		e.add(sign, snoozed, c.account, string(taskbox.StatusPending), lo, hi)
 	default:
-		query, args = `SELECT `+all, []any{c.account, c.status, lo, hi}
+		e.add(sign, all, c.account, c.status, lo, hi)
 	}
-	var n int
-	err := c.tx.queryRow(c.ctx, query, args...).Scan(&n)
-	return n, err
 }
 
 // days adds up the day counts of days [from, to).
-func (c dayCounter) days(allDayOnly bool, from, to int64) (int, error) {
+func (c dayCounter) days(e *sum, sign int, allDayOnly bool, from, to int64) {
 	if from >= to {
-		return 0, nil
+		return
 	}
 	query := `SELECT COALESCE(SUM(n), 0) FROM task_day_counts WHERE account_id = ? AND status = ? AND day >= ? AND day < ?`
 	if allDayOnly {
 		query += ` AND due_all_day = 1`
 	}
-	var n int
-	err := c.tx.queryRow(c.ctx, query, c.account, c.status, from, to).Scan(&n)
-	return n, err
+	e.add(sign, query, c.account, c.status, from, to)
 }

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"math"
 	"strings"
 	"time"
@@ -260,37 +259,33 @@ func (db *DB) summarize(ctx context.Context, loc *time.Location, now time.Time, 
 	case taskbox.SnoozedAll:
 		statuses = append(statuses, statusSnoozed)
 	}
+	var sections [6]sum // Overdue, Today, Upcoming, NoDueDate, Completed, Snoozed
+	for _, status := range statuses {
+		c := dayCounter{db.dialect, actor.AccountID(), string(status)}
+		for i, win := range windows {
+			c.count(&sections[i], 1, false, win.timed[0], win.timed[1])
+			c.count(&sections[i], -1, true, win.timed[0], win.timed[1])
+			c.count(&sections[i], 1, true, win.allDay[0], win.allDay[1])
+		}
+		noDue := dayOf(noDueSort)
+		c.days(&sections[3], 1, false, noDue, noDue+1)
+	}
+	if completed {
+		dayCounter{db.dialect, actor.AccountID(), string(taskbox.StatusCompleted)}.days(&sections[4], 1, false, math.MinInt64, math.MaxInt64)
+	}
+	dayCounter{db.dialect, actor.AccountID(), string(statusSnoozed)}.days(&sections[5], 1, false, math.MinInt64, math.MaxInt64)
+	cols := make([]string, len(sections))
+	var args []any
+	for i := range sections {
+		cols[i] = sections[i].sql()
+		args = append(args, sections[i].args...)
+	}
 	s := &taskbox.Summary{}
-	dests := []*int{&s.Overdue, &s.Today, &s.Upcoming}
-	// Its counts are ranges of the inbox indexes whatever their bounds:
+	// One statement of ranges of the inbox indexes, whatever their bounds:
 	// planned once (see inGeneric).
-	err = db.inTx(ctx, db.generic, true, func(tx *Tx) error {
-		for _, status := range statuses {
-			c := dayCounter{ctx, tx, actor.AccountID(), string(status)}
-			for i, win := range windows {
-				all, err1 := c.count(false, win.timed[0], win.timed[1])
-				allDayThere, err2 := c.count(true, win.timed[0], win.timed[1])
-				allDay, err3 := c.count(true, win.allDay[0], win.allDay[1])
-				if err := errors.Join(err1, err2, err3); err != nil {
-					return err
-				}
-				*dests[i] += all - allDayThere + allDay
-			}
-			noDue := dayOf(noDueSort)
-			n, err := c.days(false, noDue, noDue+1)
-			if err != nil {
-				return err
-			}
-			s.NoDueDate += n
-		}
-		var err1, err2 error
-		if completed {
-			c := dayCounter{ctx, tx, actor.AccountID(), string(taskbox.StatusCompleted)}
-			s.Completed, err1 = c.days(false, math.MinInt64, math.MaxInt64)
-		}
-		c := dayCounter{ctx, tx, actor.AccountID(), string(statusSnoozed)}
-		s.Snoozed, err2 = c.days(false, math.MinInt64, math.MaxInt64)
-		return errors.Join(err1, err2)
+	err = db.inGeneric(ctx, func(tx *Tx) error {
+		return tx.queryRow(ctx, "SELECT "+strings.Join(cols, ", "), args...).Scan(
+			&s.Overdue, &s.Today, &s.Upcoming, &s.NoDueDate, &s.Completed, &s.Snoozed)
 	})
 	return s, err
 }
