@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"strings"
 
 	taskbox "github.com/taskboxhq/taskbox"
 )
@@ -43,9 +42,9 @@ func countTask(_ context.Context, tx *Tx, accountID int64, status taskbox.Status
 
 // sum is an SQL expression that adds up counts, each a scalar subquery,
 // with its arguments: the summary reads all its counts in one statement,
-// one round trip, instead of one statement a count.
+// one round trip, instead of one statement a count. The zero sum is 0.
 type sum struct {
-	terms []string
+	terms string // " + (subquery)" or " - (subquery)", one after the other
 	args  []any
 }
 
@@ -55,22 +54,12 @@ func (e *sum) add(sign int, query string, args ...any) {
 	if sign < 0 {
 		op = " - "
 	}
-	if len(e.terms) == 0 && sign > 0 {
-		op = ""
-	} else if len(e.terms) == 0 {
-		op = "0 - "
-	}
-	e.terms = append(e.terms, op+"("+query+")")
+	e.terms += op + "(" + query + ")"
 	e.args = append(e.args, args...)
 }
 
-// sql is the expression; 0 without terms.
-func (e *sum) sql() string {
-	if len(e.terms) == 0 {
-		return "0"
-	}
-	return strings.Join(e.terms, "")
-}
+// sql is the expression.
+func (e *sum) sql() string { return "0" + e.terms }
 
 // dayCounter counts one account's tasks of one status by ranges of due_sort.
 type dayCounter struct {
