@@ -23,7 +23,8 @@ const pgWriters = 2
 const connectTimeout = 5 * time.Second
 
 // openPostgres opens a pgx pool on a PostgreSQL URL, whose connections
-// the reads and the writers (the group commit's) share in fixed parts:
+// the reads and the writers (the group commit's) share in fixed parts,
+// and a second one for the reads that are planned once (DB.inGeneric):
 // PostgreSQL has no single-writer rule, and several taskbox servers may
 // share the database. Every acknowledged commit is durable
 // under PostgreSQL's default synchronous_commit=on.
@@ -71,11 +72,12 @@ func openPostgres(ctx context.Context, dsn string, o openOptions) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("open PostgreSQL: %w", err)
 	}
-	// Two database/sql pools draw on it, each bounded to its share and
-	// keeping its connections (by default database/sql keeps two idle and
-	// gives the others back to pgx's pool after every query): with the
+	// Two database/sql pools draw on the first, each bounded to its share
+	// and keeping its connections (by default database/sql keeps two idle
+	// and gives the others back to pgx's pool after every query): with the
 	// bounds adding up to the pool's size, no query waits inside pgx's
-	// pool, where a read could take the connection a writer waits for.
+	// pool, where a read could take the connection a writer waits for. A
+	// third has the second pool to itself, bounded to its size alike.
 	read, write, generic := stdlib.OpenDBFromPool(pool), stdlib.OpenDBFromPool(pool), stdlib.OpenDBFromPool(gpool)
 	read.SetMaxOpenConns(reads)
 	read.SetMaxIdleConns(reads)
