@@ -161,7 +161,11 @@ func taskConditions(d dialect, accountID int64, f taskbox.TaskFilter, plan searc
 		add("t.lead_id = ?", f.LeadID)
 	}
 	if f.CampaignID != 0 {
-		add("t.campaign_id = ?", f.CampaignID)
+		// with the condition of tasks_count_campaign (migration 00014),
+		// true of every task: that index holds a campaign's tasks by
+		// status and due time, so the planner may use it (migration 00025
+		// dropped the one on the campaign alone)
+		add("t.campaign_id = ? AND t.due_all_day >= 0", f.CampaignID)
 	}
 	if !f.Assignee.Any() {
 		cond, a := assigneeCondition(f.Assignee)
@@ -346,9 +350,10 @@ func (db *DB) CountSections(ctx context.Context, f taskbox.TaskFilter) (*taskbox
 		"COALESCE(SUM(CASE WHEN t.status = ? AND t.snoozed_until IS NOT NULL THEN 1 ELSE 0 END), 0)")
 	args = append(args, string(taskbox.StatusCompleted), string(taskbox.StatusPending))
 	where, whereArgs := taskConditions(db.dialect, actor.AccountID(), f, plan)
-	if len(f.Priorities) > 0 || f.CampaignID != 0 {
-		// the condition of the partial indexes tasks_count_priority and
-		// tasks_count_campaign (migration 00014), true of every task
+	if len(f.Priorities) > 0 && f.CampaignID == 0 {
+		// the condition of the partial index tasks_count_priority
+		// (migration 00014), true of every task (taskConditions states
+		// tasks_count_campaign's)
 		where = append(where, "t.due_all_day >= 0")
 	}
 	from := "tasks t"
