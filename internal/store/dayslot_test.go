@@ -11,7 +11,6 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	taskbox "github.com/taskboxhq/taskbox"
-	"github.com/taskboxhq/taskbox/internal/store"
 	"github.com/taskboxhq/taskbox/internal/testdb"
 )
 
@@ -162,15 +161,7 @@ func TestDayCounts_SpreadOverSlots(t *testing.T) {
 // 0 of their key, and going down sums each key's slots into one row.
 func TestMigrationDayCountSlots(t *testing.T) {
 	ctx := context.Background()
-	dsn := testdb.NewDSN(t)
-	db, err := store.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.MigrateTo(ctx, 18); err != nil { // SQLite has no 00018: up to 00017
-		t.Fatal(err)
-	}
+	db, dsn := openAt(t, 18) // SQLite has no 00018: up to 00017
 	raw := rawDB(t, dsn)
 	exec := func(q string) {
 		t.Helper()

@@ -2,11 +2,11 @@ package store_test
 
 import (
 	"context"
+	"math"
 	"strings"
 	"testing"
 
 	"github.com/taskboxhq/taskbox/internal/store"
-	"github.com/taskboxhq/taskbox/internal/testdb"
 )
 
 // Migration 00025 drops tasks_account_campaign, whose work
@@ -14,15 +14,7 @@ import (
 // Down brings both back as they were.
 func TestMigrationCampaignIndex(t *testing.T) {
 	ctx := context.Background()
-	dsn := testdb.NewDSN(t)
-	db, err := store.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db, dsn := openAt(t, math.MaxInt64)
 	raw := rawDB(t, dsn)
 	indexes := func() map[string]string {
 		t.Helper()

@@ -28,6 +28,23 @@ func rawDB(t *testing.T, dsn string) *sql.DB {
 	return db
 }
 
+// openAt makes a new database migrated up to version and no further, as
+// an older release would have left it, closed at the test's end, and
+// returns it with its DSN.
+func openAt(t *testing.T, version int64) (*store.DB, string) {
+	t.Helper()
+	dsn := testdb.NewDSN(t)
+	db, err := store.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.MigrateTo(context.Background(), version); err != nil {
+		t.Fatal(err)
+	}
+	return db, dsn
+}
+
 // A database made by the release before members (migrations 00001 and
 // 00002, with two accounts, their keys, a revoked one among them, and a
 // task) is migrated: every account gets an Owner (admin, no email) that

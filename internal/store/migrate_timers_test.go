@@ -8,7 +8,6 @@ import (
 	"time"
 
 	taskbox "github.com/taskboxhq/taskbox"
-	"github.com/taskboxhq/taskbox/internal/store"
 	"github.com/taskboxhq/taskbox/internal/testdb"
 )
 
@@ -20,15 +19,7 @@ func TestMigrationTimersWithoutRowid(t *testing.T) {
 		t.Skip("SQLite's migration")
 	}
 	ctx := context.Background()
-	dsn := testdb.NewDSN(t)
-	db, err := store.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.MigrateTo(ctx, 23); err != nil {
-		t.Fatal(err)
-	}
+	db, dsn := openAt(t, 23)
 	raw := rawDB(t, dsn)
 	if _, err := raw.Exec(`INSERT INTO timers (kind, subject_id, slot, account_id, armed_key, fire_at, armed, fired_key) VALUES
 		('due', 10, '', 1, '2026-12-07T09:00:00Z', 100, 1, NULL),
