@@ -2,11 +2,12 @@
 -- rowid table, timers kept each row in the table and its key (kind,
 -- subject_id, slot) again in the key's own index, so every create wrote a
 -- page to each: a WITHOUT ROWID table keeps the row in the key's B-tree
--- alone. A lone create writes one page fewer to the WAL (26.6 to 25.6,
--- BenchmarkCreateTaskPages) and the file holds 11 to 18 bytes a task
--- fewer (docs/performance.md, round eight). No query reads a timer's rowid;
--- every one that reads timers in an order says which. The rows are copied
--- as they are; the two partial indexes are made again on the new table.
+-- alone. A lone create writes one page fewer to the WAL (27.2 to 26.3
+-- over 4,000 creates, BenchmarkCreateTaskPages) and the file holds 11 to
+-- 18 bytes a task fewer (docs/performance.md, round eight). No query
+-- reads a timer's rowid; every one that reads timers in an order says
+-- which. The rows are copied as they are; the two partial indexes are
+-- made again on the new table.
 -- The new table has no planner statistics until the next ANALYZE; each
 -- query on timers has one index that fits it (the key or an armed one).
 
