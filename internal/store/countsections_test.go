@@ -77,6 +77,12 @@ func TestCountSections_AgreesWithCountTasks(t *testing.T) {
 			if name == "none" && got.Overdue+got.Today+got.Upcoming+got.NoDueDate+got.Completed != 160 {
 				t.Errorf("%s: the sections hold %+v, not the account's 160 tasks", zone, *got)
 			}
+			// Every task is in the one campaign: the campaign filter, which
+			// states tasks_count_campaign's condition, leaves none out (no
+			// due date, all-day, timed, completed).
+			if name == "campaign" && got.Overdue+got.Today+got.Upcoming+got.NoDueDate+got.Completed != 160 {
+				t.Errorf("%s: the campaign's sections hold %+v, not its 160 tasks", zone, *got)
+			}
 		}
 	}
 }
