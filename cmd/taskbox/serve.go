@@ -255,7 +255,10 @@ func (m *Main) serve(ctx context.Context, c serveConfig) (err error) {
 			func() float64 { b, _ := db.WriteBatches(); return float64(b) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "taskbox_write_batch_requests_total",
 			Help: "Write requests run in the group commit's transactions; divided by taskbox_write_batches_total, the mean batch."},
-			func() float64 { _, r := db.WriteBatches(); return float64(r) }))
+			func() float64 { _, r := db.WriteBatches(); return float64(r) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "taskbox_write_upkeep_steps_total",
+			Help: "Steps of upkeep the writer ran while no request waited (SQLite: merging the search index; PostgreSQL: merging past days' counts)."},
+			func() float64 { return float64(db.UpkeepSteps()) }))
 	for _, o := range store.InboundOutcomes {
 		metrics.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "taskbox_smartlead_event_outcomes_total",
 			Help:        "SmartLead events processed by this server, by outcome: applied (rules acted), no_rule, ignored (a type taskbox does not act on, no lead or campaign), failed (given up after its tries).",

@@ -70,6 +70,9 @@ type dialect interface {
 	// a step found none left (see groupCommit.tidy): zero, it looks again
 	// after the next batch.
 	tidyPause() time.Duration
+	// tidyEvery is how many batches the writer commits before its idle
+	// upkeep looks for work again after a step found none left.
+	tidyEvery() int
 	// insertTasks inserts new tasks with their lead maps' columns (see
 	// taskinsert.go).
 	insertTasks(ctx context.Context, tx *Tx, ns []*newTask) error
@@ -159,6 +162,16 @@ func (sqliteDialect) tidy(ctx context.Context, write *sql.DB, _ time.Time) bool 
 // tidyPause: the merge step is what tells whether segments are left, and
 // each batch adds some.
 func (sqliteDialect) tidyPause() time.Duration { return 0 }
+
+// tidyEvery: a merge step merges a level only once it holds
+// ftsUserMerge segments, and a batch adds at most one, so the writer
+// looks that many batches after a step that found none left, not after
+// each: a lone create no longer pays for a look that finds nothing.
+func (sqliteDialect) tidyEvery() int { return ftsUserMerge }
+
+// ftsUserMerge is task_search's usermerge (migration 00026): how many
+// segments a level holds before a merge step merges it.
+const ftsUserMerge = 16
 
 // ftsMergePages bounds one idle merge step: about as much as a batch of
 // creates writes, so that a request arriving during one waits about as
@@ -463,6 +476,8 @@ INSERT INTO task_day_counts (account_id, status, due_all_day, day, slot, n)
 // come only from changes to overdue tasks; a look a minute is plenty,
 // and keeps an idle writer from a query after every batch.
 func (postgresDialect) tidyPause() time.Duration { return time.Minute }
+
+func (postgresDialect) tidyEvery() int { return 1 }
 
 // countSlots is how many rows a day count is split into on PostgreSQL:
 // enough that the batches of a few servers (pgWriters each) rarely pick

@@ -42,6 +42,7 @@ type groupCommit struct {
 	oneByOne bool          // the bench turned group commit off: batches of one
 
 	batches, requests atomic.Uint64 // committed or failed, since start
+	upkeep            atomic.Uint64 // steps of the dialect's upkeep run by the writers, since start
 
 	// lastAt is the time (the store's clock, Unix µs) of the last batch
 	// that committed, and restUntil the time before which the upkeep is
@@ -137,12 +138,14 @@ func (g *groupCommit) close() {
 	g.done.Wait()
 }
 
-// run takes requests and commits their batches. When none waits after a
-// batch that committed, it runs the dialect's upkeep (tidy), one bounded
-// step at a time, until a request comes or nothing is left to do.
+// run takes requests and commits their batches. When none waits, and
+// the dialect's tidyEvery batches have committed since its upkeep last
+// found nothing to do, it runs the upkeep (tidy), one bounded step at a
+// time, until a request comes or nothing is left to do.
 func (g *groupCommit) run() {
 	defer g.done.Done()
-	untidy := false
+	every := g.db.dialect.tidyEvery()
+	untidy := 0 // batches committed since a step of upkeep found none left
 	for {
 		var first *writeReq
 		select {
@@ -150,8 +153,10 @@ func (g *groupCommit) run() {
 		case <-g.closing:
 			return
 		default:
-			if untidy {
-				untidy = g.tidy()
+			if untidy >= every {
+				if !g.tidy() {
+					untidy = 0
+				}
 				continue
 			}
 			select {
@@ -160,7 +165,9 @@ func (g *groupCommit) run() {
 				return
 			}
 		}
-		untidy = g.commit(first)
+		if g.commit(first) {
+			untidy++
+		}
 	}
 }
 
@@ -176,6 +183,7 @@ func (g *groupCommit) tidy() bool {
 		return false
 	}
 	now := time.UnixMicro(at)
+	g.upkeep.Add(1)
 	if g.db.dialect.tidy(context.Background(), g.db.write, now) {
 		return true
 	}
@@ -356,6 +364,16 @@ func (db *DB) WriteBatches() (batches, requests uint64) {
 		return 0, 0
 	}
 	return db.writer.batches.Load(), db.writer.requests.Load()
+}
+
+// UpkeepSteps returns how many steps of idle upkeep (SQLite: merging the
+// search index; PostgreSQL: merging past days' counts) the writers have
+// run since the store was opened.
+func (db *DB) UpkeepSteps() uint64 {
+	if db.writer == nil {
+		return 0
+	}
+	return db.writer.upkeep.Load()
 }
 
 // settle ends a request of the batch: what it left for the batch's end

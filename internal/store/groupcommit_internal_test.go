@@ -262,17 +262,19 @@ func TestGroupCommit_FailuresWithoutSavepoints(t *testing.T) {
 }
 
 // On SQLite the writer merges the search index's segments when no request
-// waits (tidy), not in the commits that write them: after forty creates,
-// each committed by itself, tidying runs steps until nothing is left,
-// leaves fewer rows in the index's data, and every task is still found;
-// DB.Tidy runs the steps to the end at once. PostgreSQL has no such upkeep.
+// waits (tidy), not in the commits that write them: after 24 creates,
+// each committed by itself (more than the 16 segments at which a level
+// merges, fewer than the 32 at which a commit would merge them itself,
+// migration 00026), tidying runs steps until nothing is left, leaves
+// fewer rows in the index's data, and every task is still found; DB.Tidy
+// runs the steps to the end at once. PostgreSQL has no such upkeep.
 func TestGroupCommit_TidyMergesTheSearchIndex(t *testing.T) {
 	ctx := context.Background()
 	db := openBackend(t)
 	f := newBatchFixture(t, db)
 	h := writeByHand(db) // no writer loop: nothing tidies but the test
-	create40 := func() {
-		for i := range 40 {
+	create24 := func() {
+		for i := range 24 {
 			r := &writeReq{ctx: ctx, reply: make(chan error, 1), fn: func(tx *Tx) error {
 				_, err := createTask(ctx, tx, f.actor, validCreate(t, f.mapID, fmt.Sprintf("needle %d", i), ""))
 				return err
@@ -283,7 +285,7 @@ func TestGroupCommit_TidyMergesTheSearchIndex(t *testing.T) {
 			}
 		}
 	}
-	create40()
+	create24()
 	if _, ok := db.dialect.(postgresDialect); ok {
 		if h.g.tidy() {
 			t.Error("tidy says more is left on a database without upkeep")
@@ -311,13 +313,13 @@ func TestGroupCommit_TidyMergesTheSearchIndex(t *testing.T) {
 	if steps == 0 || after >= before {
 		t.Errorf("%d tidy steps took the index's data from %d rows to %d; want fewer", steps, before, after)
 	}
-	if n := count(`SELECT COUNT(*) FROM task_search WHERE task_search MATCH '"edl"'`); n != 40 {
-		t.Errorf("%d of the 40 tasks found after the merges", n)
+	if n := count(`SELECT COUNT(*) FROM task_search WHERE task_search MATCH '"edl"'`); n != 24 {
+		t.Errorf("%d of the 24 tasks found after the merges", n)
 	}
 
-	// DB.Tidy does at once what the idle steps do: after forty more
+	// DB.Tidy does at once what the idle steps do: after 24 more
 	// commits it merges until a step finds nothing left.
-	create40()
+	create24()
 	before = count(`SELECT COUNT(*) FROM task_search_data`)
 	if err := db.Tidy(ctx); err != nil {
 		t.Fatal(err)
@@ -328,8 +330,40 @@ func TestGroupCommit_TidyMergesTheSearchIndex(t *testing.T) {
 	if h.g.tidy() {
 		t.Error("a step after Tidy found more to merge")
 	}
-	if n := count(`SELECT COUNT(*) FROM task_search WHERE task_search MATCH '"edl"'`); n != 80 {
-		t.Errorf("%d of the 80 tasks found after Tidy", n)
+	if n := count(`SELECT COUNT(*) FROM task_search WHERE task_search MATCH '"edl"'`); n != 48 {
+		t.Errorf("%d of the 48 tasks found after Tidy", n)
+	}
+}
+
+// The idle writer looks for upkeep only after the dialect's tidyEvery
+// batches (on SQLite the search index's usermerge, migration 00026): the
+// batches before it run no step, so a lone create does not pay for a
+// look that finds nothing; the batch that reaches it is followed by one.
+func TestGroupCommit_UpkeepAfterTidyEveryBatches(t *testing.T) {
+	db := openBackend(t)
+	f := newBatchFixture(t, db)
+	every := db.dialect.tidyEvery()
+	if _, ok := db.dialect.(sqliteDialect); ok && every != 16 {
+		t.Errorf("SQLite looks for upkeep every %d batches, want 16 (usermerge, migration 00026)", every)
+	}
+	db.writer.close() // a writer whose count starts with this test's batches
+	db.writer = startGroupCommit(db, 1)
+	create := func(i int) {
+		if _, err := db.CreateTask(f.actx, validCreate(t, f.mapID, fmt.Sprintf("lone %d", i), "")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range every - 1 {
+		create(i)
+	}
+	if n := db.UpkeepSteps(); n != 0 {
+		t.Fatalf("%d upkeep steps after %d batches, want none before %d", n, every-1, every)
+	}
+	create(every)
+	for deadline := time.Now().Add(10 * time.Second); db.UpkeepSteps() == 0; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no upkeep step 10s after batch %d", every)
+		}
 	}
 }
 
