@@ -477,6 +477,8 @@ INSERT INTO task_day_counts (account_id, status, due_all_day, day, slot, n)
 // and keeps an idle writer from a query after every batch.
 func (postgresDialect) tidyPause() time.Duration { return time.Minute }
 
+// tidyEvery: after each batch, as tidyPause already spaces the steps
+// that find nothing.
 func (postgresDialect) tidyEvery() int { return 1 }
 
 // countSlots is how many rows a day count is split into on PostgreSQL:
