@@ -89,10 +89,17 @@ type cliResult struct {
 	Code           int
 }
 
+// cliLimit bounds how long runCLI waits for a command: long enough for
+// the slowest, bench --preload's 1,000 accounts under the race detector
+// (30 to 45 s on a quiet 2-core machine: SQLite's C, translated to Go, is
+// instrumented too), with room for a busy machine; a command that hangs
+// still fails the test well before go test's own timeout.
+const cliLimit = 3 * time.Minute
+
 // runCLI runs the binary with args in a fresh directory and waits for it.
 func runCLI(t *testing.T, env []string, args ...string) cliResult {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), cliLimit)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, taskboxBinary(t), args...)
 	cmd.Dir = t.TempDir() // a forgotten --db must not leave taskbox.db in the source tree
@@ -107,7 +114,7 @@ func runCLI(t *testing.T, env []string, args ...string) cliResult {
 		t.Fatalf("taskbox %s: %v", strings.Join(args, " "), err)
 	}
 	if ctx.Err() != nil {
-		t.Fatalf("taskbox %s: did not finish within a minute", strings.Join(args, " "))
+		t.Fatalf("taskbox %s: did not finish within %s", strings.Join(args, " "), cliLimit)
 	}
 	return res
 }
