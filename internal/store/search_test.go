@@ -9,6 +9,7 @@ import (
 
 	taskbox "github.com/taskboxhq/taskbox"
 	"github.com/taskboxhq/taskbox/internal/store"
+	"github.com/taskboxhq/taskbox/internal/testdb"
 )
 
 // Search finds a task by its own words and by its lead's email, first and
@@ -331,6 +332,92 @@ func TestSearch_FoldsCaseAndChecksTheWholeWord(t *testing.T) {
 		}
 		if !slices.Equal(got, want) {
 			t.Errorf("search %q found %v, want %v", q, got, want)
+		}
+	}
+}
+
+// On SQLite the search index reads each task's text from the tasks and
+// their leads (an external content index, migration 00027), so the
+// triggers must take out of it exactly the text that went in: after
+// creates, a new name and description, a lead's new fields, a task moved
+// to another lead, a delete and a row removed, FTS5's integrity check against that text
+// passes, and the index holds no trigram of a text that is gone (a search
+// would hide such a stale match behind its check of the text, so only the
+// index itself shows it).
+func TestSearch_IndexAgreesWithTheText(t *testing.T) {
+	if testdb.Backend() != "sqlite" {
+		t.Skip("SQLite's search index")
+	}
+	tdb := testdb.Open(t)
+	db := tdb.DB
+	f := newFixture(t, db, "agree", "UTC", 0)
+	first, company := "Ann", "Globex"
+	res, err := db.AddLeads(f.ctx, &taskbox.LeadUpload{CampaignID: f.campaign.ID, Leads: []taskbox.LeadInput{
+		{Email: "ann@example.com", FirstName: &first, CompanyName: &company}, {Email: "omar@example.com"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ann, omar := res.Leads[0].LeadMapID, res.Leads[1].LeadMapID
+	var tasks []*taskbox.Task
+	for i := range 6 {
+		m := ann
+		if i%2 == 1 {
+			m = omar
+		}
+		task, err := db.CreateTask(f.ctx, &taskbox.TaskCreate{LeadMapID: m, Name: fmt.Sprintf("Quixotic task %d", i), Description: ptr("zeppelin")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tasks = append(tasks, task)
+	}
+	newName, newDesc := "Renamed", "yodel"
+	if _, err := db.UpdateTask(f.ctx, tasks[0].ID, &taskbox.TaskUpdate{Name: &newName, Description: &newDesc, DescriptionSet: true}); err != nil {
+		t.Fatal(err)
+	}
+	newFirst, newCompany := "Anna", "Umbrella"
+	if _, err := db.AddLeads(f.ctx, &taskbox.LeadUpload{CampaignID: f.campaign.ID, Leads: []taskbox.LeadInput{
+		{Email: "ann@example.com", FirstName: &newFirst, CompanyName: &newCompany}}}); err != nil {
+		t.Fatal(err)
+	}
+	// No request moves a task to another lead; the trigger still must.
+	tdb.Exec(t, fmt.Sprintf(`UPDATE tasks SET lead_id = %d WHERE id = %d`, tasks[1].LeadID, tasks[2].ID))
+	// A delete through the API keeps the row (and its text) with a deleted
+	// status; no request removes a row, but the trigger still must.
+	if err := db.DeleteTasks(f.ctx, []int64{tasks[3].ID}); err != nil {
+		t.Fatal(err)
+	}
+	tdb.Exec(t, fmt.Sprintf(`DELETE FROM tasks WHERE id = %d`, tasks[4].ID))
+	tdb.Exec(t, `INSERT INTO task_search (task_search, rank) VALUES ('integrity-check', 1)`)
+
+	raw := rawDB(t, tdb.DSN)
+	matches := func(trigram string) []int64 {
+		t.Helper()
+		rows, err := raw.Query(`SELECT rowid FROM task_search WHERE task_search MATCH ? ORDER BY rowid`, `"`+trigram+`"`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var ids []int64
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	want := map[string][]int64{
+		"ixo": {tasks[1].ID, tasks[2].ID, tasks[3].ID, tasks[5].ID}, // "Quixotic": the renamed and removed ones gone
+		"ode": {tasks[0].ID},                                        // "yodel"
+		"epp": {tasks[1].ID, tasks[2].ID, tasks[3].ID, tasks[5].ID}, // "zeppelin", no longer task 0's
+		"glo": nil,                                                  // Ann's old company
+		"mbr": {tasks[0].ID},                                        // her new one: task 2 moved to Omar, task 4 removed
+		"oma": {tasks[1].ID, tasks[2].ID, tasks[3].ID, tasks[5].ID}, // Omar's email
+	}
+	for trigram, ids := range want {
+		if got := matches(trigram); !slices.Equal(got, ids) {
+			t.Errorf("the index holds %q for tasks %v, want %v", trigram, got, ids)
 		}
 	}
 }
