@@ -336,14 +336,12 @@ func TestSearch_FoldsCaseAndChecksTheWholeWord(t *testing.T) {
 	}
 }
 
-// On SQLite the search index reads each task's text from the tasks and
-// their leads (an external content index, migration 00027), so the
-// triggers must take out of it exactly the text that went in: after
-// creates, a new name and description, a lead's new fields, a task moved
-// to another lead, a delete and a row removed, FTS5's integrity check against that text
-// passes, and the index holds no trigram of a text that is gone (a search
-// would hide such a stale match behind its check of the text, so only the
-// index itself shows it).
+// On SQLite the triggers keep the search index in step with each task's
+// text: after creates, a new name and description, a lead's new fields, a
+// task moved to another lead, a delete and a row removed, FTS5's integrity
+// check of the index against the text it holds passes, and the index holds
+// no trigram of a text that is gone (a search would hide such a stale
+// match behind its check of the text, so only the index itself shows it).
 func TestSearch_IndexAgreesWithTheText(t *testing.T) {
 	if testdb.Backend() != "sqlite" {
 		t.Skip("SQLite's search index")

@@ -165,12 +165,10 @@ var insertTasksSQLite = func() *rowInsert {
 	return newRowInsert("tasks", cols, "")
 }()
 
-// indexTasksSQLite indexes the search text (task_search, migration 00010)
+// indexTasksSQLite writes the search text (task_search, migration 00010)
 // of the tasks with ids from first to last, all of them new: one statement
 // for the whole batch, so that FTS5 writes one segment of its index a batch
-// rather than one a task (see migration 00015). The text is the one the
-// view task_search_text makes, the same expression: FTS5 reads it from
-// there, and the triggers take it out again (migration 00027).
+// rather than one a task (see migration 00015).
 const indexTasksSQLite = `INSERT INTO task_search (rowid, body)
 	SELECT t.id, t.name || ' ' || COALESCE(t.description, '') || ' ' || l.email || ' ' || COALESCE(l.first_name, '') || ' ' ||
 	       COALESCE(l.last_name, '') || ' ' || COALESCE(l.company_name, '')
