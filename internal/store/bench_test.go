@@ -187,20 +187,14 @@ func smallCampaign(b *testing.B, ctx context.Context, db *store.DB, now time.Tim
 		b.Fatal(err)
 	}
 	rng := rand.New(rand.NewPCG(3, 4))
-	var batch []*taskbox.TaskCreate
-	for i := range 2000 {
+	creates := make([]*taskbox.TaskCreate, 2000)
+	for i := range creates {
 		s := now.Add(time.Duration(rng.IntN(120*24)-60*24) * time.Hour).Format(time.RFC3339)
-		batch = append(batch, &taskbox.TaskCreate{LeadMapID: res.Leads[i%len(res.Leads)].LeadMapID, Name: "small " + benchWords[rng.IntN(len(benchWords))],
-			Priority: []taskbox.Priority{"LOW", "MEDIUM", "HIGH"}[rng.IntN(3)], DueDate: &s})
-		if len(batch) == taskbox.MaxBulk {
-			if _, err := db.BulkCreateTasks(ctx, batch, nil); err != nil {
-				b.Fatal(err)
-			}
-			batch = batch[:0]
-		}
+		creates[i] = &taskbox.TaskCreate{LeadMapID: res.Leads[i%len(res.Leads)].LeadMapID, Name: "small " + benchWords[rng.IntN(len(benchWords))],
+			Priority: []taskbox.Priority{"LOW", "MEDIUM", "HIGH"}[rng.IntN(3)], DueDate: &s}
 	}
-	if len(batch) > 0 {
-		if _, err := db.BulkCreateTasks(ctx, batch, nil); err != nil {
+	for i := 0; i < len(creates); i += taskbox.MaxBulk {
+		if _, err := db.BulkCreateTasks(ctx, creates[i:min(i+taskbox.MaxBulk, len(creates))], nil); err != nil {
 			b.Fatal(err)
 		}
 	}
