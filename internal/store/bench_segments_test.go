@@ -3,7 +3,6 @@
 package store_test
 
 import (
-	"database/sql"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -38,15 +37,10 @@ func BenchmarkSearchAfterLoneCreates(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	conn, err := sql.Open("sqlite", "file:"+tdb.DSN+"?mode=ro")
-	if err != nil {
-		b.Fatal(err)
-	}
 	var segs int
-	if err := conn.QueryRow(`SELECT count(DISTINCT segid) FROM task_search_idx`).Scan(&segs); err != nil {
+	if err := rawDB(b, tdb.DSN).QueryRow(`SELECT count(DISTINCT segid) FROM task_search_idx`).Scan(&segs); err != nil {
 		b.Fatal(err)
 	}
-	conn.Close()
 	b.Logf("segments: %d", segs)
 	for _, q := range []string{"pricing", "bench-c@example.com", "renewal budget"} {
 		b.Run(strings.ReplaceAll(q, " ", "_"), func(b *testing.B) {

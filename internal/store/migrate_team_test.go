@@ -14,7 +14,7 @@ import (
 
 // rawDB opens a database behind the store's back, as the release before
 // members wrote it.
-func rawDB(t *testing.T, dsn string) *sql.DB {
+func rawDB(t testing.TB, dsn string) *sql.DB {
 	t.Helper()
 	driver, conn := "sqlite", "file:"+dsn+"?_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)"
 	if store.IsPostgres(dsn) {
