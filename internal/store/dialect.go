@@ -67,11 +67,12 @@ type dialect interface {
 	// store's clock.
 	tidy(ctx context.Context, write *sql.DB, now time.Time) (more bool)
 	// tidyPause is how long an idle writer leaves the upkeep alone after
-	// a step found none left (see groupCommit.tidy): zero, it looks again
-	// after the next batch.
+	// a step found none left (see groupCommit.tidy), on the store's clock;
+	// zero, no pause.
 	tidyPause() time.Duration
 	// tidyEvery is how many batches the writer commits before its idle
-	// upkeep looks for work again after a step found none left.
+	// upkeep looks for work again after a step found none left (see
+	// groupCommit.run); both bounds hold.
 	tidyEvery() int
 	// insertTasks inserts new tasks with their lead maps' columns (see
 	// taskinsert.go).
@@ -160,7 +161,7 @@ func (sqliteDialect) tidy(ctx context.Context, write *sql.DB, _ time.Time) bool 
 }
 
 // tidyPause: the merge step is what tells whether segments are left, and
-// each batch adds some.
+// batches add them (tidyEvery says how many before a look).
 func (sqliteDialect) tidyPause() time.Duration { return 0 }
 
 // tidyEvery: a merge step merges a level only once it holds
