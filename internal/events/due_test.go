@@ -194,6 +194,67 @@ func TestTaskDuePassedWithNobodySubscribed(t *testing.T) {
 	}
 }
 
+// A task created with its due time passed while nobody wants TASK_DUE
+// stores no timer (see setDueTimer), yet behaves as one recorded as fired:
+// reopening it or taking its due date away and back sends nothing, while
+// a due date moved while it was completed, or first given then, fires on
+// reopening as any new due date does.
+func TestTaskDuePassedAtCreationWithoutATimer(t *testing.T) {
+	e := newEnv(t)
+	r := newReceiver(t)
+	e.subscribe(t, e.ctx, r, taskbox.EventTypeTaskCreated)
+	w := e.worker(true)
+	past := e.clock.Now().Add(-time.Hour).Format(time.RFC3339)
+	reopened := e.task(t, e.ctx, e.mapID, "reopened", &past)
+	movedWhileDone := e.task(t, e.ctx, e.mapID, "moved while completed", &past)
+	givenWhileDone := e.task(t, e.ctx, e.mapID, "given a due date while completed", nil)
+	takenAndBack := e.task(t, e.ctx, e.mapID, "due date taken away and back", &past)
+	ahead := e.task(t, e.ctx, e.mapID, "moved ahead", &past)
+	e.drain(t, w)
+
+	due := newReceiver(t)
+	e.subscribe(t, e.ctx, due, taskbox.EventTypeTaskDue)
+	update := func(id int64, u *taskbox.TaskUpdate) {
+		t.Helper()
+		if _, err := e.db.UpdateTask(e.ctx, id, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	done, pending := ptr(taskbox.StatusCompleted), ptr(taskbox.StatusPending)
+	earlier := e.clock.Now().Add(-2 * time.Hour).Format(time.RFC3339)
+	for _, id := range []int64{reopened.ID, movedWhileDone.ID, givenWhileDone.ID} {
+		update(id, &taskbox.TaskUpdate{Status: done})
+	}
+	update(movedWhileDone.ID, &taskbox.TaskUpdate{DueDateSet: true, Due: mustDue(t, earlier)})
+	update(givenWhileDone.ID, &taskbox.TaskUpdate{DueDateSet: true, Due: mustDue(t, earlier)})
+	for _, id := range []int64{reopened.ID, movedWhileDone.ID, givenWhileDone.ID} {
+		update(id, &taskbox.TaskUpdate{Status: pending})
+	}
+	update(takenAndBack.ID, &taskbox.TaskUpdate{DueDateSet: true})
+	update(takenAndBack.ID, &taskbox.TaskUpdate{DueDateSet: true, Due: mustDue(t, past)})
+	later := e.clock.Now().Add(time.Hour).Format(time.RFC3339)
+	update(ahead.ID, &taskbox.TaskUpdate{Name: ptr("renamed"), DueDateSet: true, Due: mustDue(t, later)})
+	e.drain(t, w)
+
+	got := dueEvents(due)
+	for _, c := range []struct {
+		task *taskbox.Task
+		want string
+	}{{reopened, ""}, {movedWhileDone, earlier}, {givenWhileDone, earlier}, {takenAndBack, ""}, {ahead, ""}} {
+		switch {
+		case c.want == "" && len(got[c.task.ID]) != 0:
+			t.Errorf("%q: %d TASK_DUE, want none", c.task.Name, len(got[c.task.ID]))
+		case c.want != "" && (len(got[c.task.ID]) != 1 || got[c.task.ID][0].Task.Due.String() != c.want):
+			t.Errorf("%q: %d TASK_DUE, want one for %s", c.task.Name, len(got[c.task.ID]), c.want)
+		}
+	}
+	e.clock.Advance(time.Hour)
+	e.drain(t, w)
+	if got := dueEvents(due)[ahead.ID]; len(got) != 1 || got[0].Task.Due.String() != later {
+		t.Errorf("the task moved ahead: %d TASK_DUE at its new time, want 1", len(got))
+	}
+}
+
 // A change that no webhook of its account subscribes to stays out of the
 // outbox, and its TASK_DUE timer is set by the change itself, with no
 // dispatch in between; a change a webhook wants is queued for it.

@@ -248,7 +248,8 @@ func TestGroupCommit_ChangeToATaskCreatedInTheSameBatch(t *testing.T) {
 
 // Many creates and bulk creates at once, with and without due dates, in
 // batches: every task has exactly its audit row, in the outbox for the
-// account's TASK_CREATED webhook, and every task with a due date its timer.
+// account's TASK_CREATED webhook, and every task with a due date ahead its
+// timer (one already passed has none: no webhook wants its TASK_DUE).
 func TestGroupCommit_ManyConcurrentCreates(t *testing.T) {
 	ctx := context.Background()
 	db := openBackend(t)
@@ -276,22 +277,29 @@ func TestGroupCommit_ManyConcurrentCreates(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	count := func(q string) int {
+	count := func(q string, args ...any) int {
 		var c int
-		if err := db.readRow(ctx, q, nil, &c); err != nil {
+		if err := db.readRow(ctx, q, args, &c); err != nil {
 			t.Fatal(err)
 		}
 		return c
 	}
-	tasks, withDue := count(`SELECT COUNT(*) FROM tasks`), count(`SELECT COUNT(*) FROM tasks WHERE due_date IS NOT NULL`)
+	tasks := count(`SELECT COUNT(*) FROM tasks`)
+	ahead := count(`SELECT COUNT(*) FROM tasks WHERE due_date IS NOT NULL AND due_sort > ?`, time.Now().UnixMicro())
 	if tasks != n+12 { // 12 of the n are bulk creates of two
 		t.Errorf("%d tasks, want %d", tasks, n+12)
 	}
 	if events, outbox := count(`SELECT COUNT(*) FROM task_events`), count(`SELECT COUNT(*) FROM task_events WHERE outbox = 1`); events != tasks || outbox != tasks {
 		t.Errorf("%d audit rows, %d of them in the outbox; want %d and %d", events, outbox, tasks, tasks)
 	}
-	if timers := count(`SELECT COUNT(*) FROM timers WHERE kind = 'due'`); timers != withDue {
-		t.Errorf("%d timers, want one for each of the %d tasks with a due date", timers, withDue)
+	if ahead == 0 {
+		t.Fatal("no task with a due date ahead")
+	}
+	if timers := count(`SELECT COUNT(*) FROM timers WHERE kind = 'due'`); timers != ahead {
+		t.Errorf("%d timers, want one for each of the %d tasks with a due date ahead", timers, ahead)
+	}
+	if armed := count(`SELECT COUNT(*) FROM timers t JOIN tasks k ON k.id = t.subject_id WHERE t.kind = 'due' AND t.armed = 1 AND k.due_sort > ?`, time.Now().UnixMicro()); armed != ahead {
+		t.Errorf("%d armed timers, want %d", armed, ahead)
 	}
 }
 

@@ -300,16 +300,28 @@ func (d *dispatch) row(ctx context.Context, r outboxRow) error {
 }
 
 // setDueTimer arms or re-arms a task's TASK_DUE timer after a change of
-// type typ, in the change's transaction; fireDue fires it. A task whose
-// timers are not live has its timers disarmed by recordTaskEvent, or, new,
-// none to disarm.
-func setDueTimer(ctx context.Context, tx *Tx, account *taskbox.Account, t *taskbox.Task, typ string) error {
+// type typ, in the change's transaction; fireDue fires it. before is the
+// task's due date (its key) before the change, nil when it had none. A
+// task whose timers are not live has its timers disarmed by
+// recordTaskEvent, or, new, none to disarm.
+//
+// A task created with its due time already passed, when no webhook of the
+// account subscribes to TASK_DUE, gets no timer row: firing it would tell
+// nobody and leave a row recorded as fired, and SmartLead's own example
+// sends a past due date, so most creates would store a row that nothing
+// reads. A task with a due date and no row is therefore one whose TASK_DUE
+// has fired (for nobody) for the due date it still has: a later change
+// that keeps that due date stores the row as fired, and one that moves the
+// due date while the task's timers are not live stores it first (see
+// keepDueFired).
+func setDueTimer(ctx context.Context, tx *Tx, account *taskbox.Account, t *taskbox.Task, typ string, before any) error {
 	if !timersLive(t, typ) {
 		return nil
 	}
 	dueKey := t.Due.String()
 	fireAt := DueFireAt(*t.Due, account.Location())
 	passed := !fireAt.After(tx.now.Time)
+	heard := false
 	if passed {
 		// It fires at once unless no webhook of the account subscribes
 		// to TASK_DUE (read only here: most due dates are ahead).
@@ -317,30 +329,45 @@ func setDueTimer(ctx context.Context, tx *Tx, account *taskbox.Account, t *taskb
 		if err != nil {
 			return err
 		}
-		passed = !wanted[taskbox.EventTypeTaskDue]
+		heard = wanted[taskbox.EventTypeTaskDue]
 	}
 	if typ == taskbox.EventCreated {
-		// A new task's first timer: armed, or, as below, fired already.
-		armed, fired := 1, any(nil)
-		if passed {
-			armed, fired = 0, dueKey
+		if !passed || heard {
+			tx.later.timers.add(TimerDue, t.ID, "", account.ID, dueKey, fireAt.UnixMicro(), 1, nil)
 		}
-		tx.later.timers.add(TimerDue, t.ID, "", account.ID, dueKey, fireAt.UnixMicro(), armed, fired)
 		return nil
 	}
-	if passed {
+	if passed && !heard {
 		// Its time has come and no webhook of the account would be told:
 		// record it as fired now, which is what firing it would leave
-		// behind, without a firing transaction per task (SmartLead's own
-		// example sends a past due date, so bursts of such creates are the
-		// common case).
+		// behind, without a firing transaction per task.
 		return markTimerFired(ctx, tx, TimerDue, t.ID, "", account.ID, dueKey, fireAt.UnixMicro())
 	}
 	// A new due date arms the timer (moving it back to one that already
 	// fired too); a change that keeps the due date arms it only if it has
 	// not fired for it: renaming a task after its TASK_DUE, or reopening
-	// it, fires nothing more.
-	return armTimer(ctx, tx, TimerDue, t.ID, "", account.ID, dueKey, fireAt.UnixMicro())
+	// it, fires nothing more. Without a row, a kept due date that has
+	// passed was created so (above): it fired.
+	return setTimer(ctx, tx, TimerDue, t.ID, "", account.ID, dueKey, fireAt.UnixMicro(), passed && before == any(dueKey))
+}
+
+// keepDueFired stores, before a change moves the due date of a task whose
+// timers are not live, the TASK_DUE timer a task without a row stands for
+// (see setDueTimer): fired for its due date before the change, or, for a
+// task that had none, fired for nothing. Afterwards the row's key is no
+// longer the task's due date, so arming it later fires as a new due date
+// does. A task with a row keeps it as it is.
+func keepDueFired(ctx context.Context, tx *Tx, t *taskbox.Task, accountID int64, before any) error {
+	key, fired := "", before
+	if before != nil {
+		key = before.(string)
+	}
+	_, err := tx.exec(ctx, `INSERT INTO timers (kind, subject_id, slot, account_id, armed_key, fire_at, armed, fired_key) VALUES (?, ?, ?, ?, ?, 0, 0, ?)
+		ON CONFLICT (kind, subject_id, slot) DO NOTHING`, TimerDue, t.ID, "", accountID, key, fired)
+	if err != nil {
+		return fmt.Errorf("keep due timer: %w", err)
+	}
+	return nil
 }
 
 // DueFireAt is when a due date's TASK_DUE fires: its instant, or for an

@@ -222,12 +222,22 @@ func recordTaskEvent(ctx context.Context, tx *Tx, actor *taskbox.Actor, t *taskb
 	}
 	args := []any{actor.AccountID(), t.ID, typ, string(who), tx.now.Micros(), ch, snapshot, outbox}
 	tx.later.events.add(args...)
+	before := dueString(t.Due)
+	due, moved := changes["due_date"]
+	if moved {
+		before = due.Old
+	}
 	if typ != taskbox.EventCreated && !timersLive(t, typ) {
+		if moved {
+			if err := keepDueFired(ctx, tx, t, actor.AccountID(), before); err != nil {
+				return err
+			}
+		}
 		// Completed, deleted or without a due date: neither its TASK_DUE
 		// nor a reminder stays armed, one statement for both.
 		return disarmTimers(ctx, tx, t.ID, TimerDue, TimerTaskReminder)
 	}
-	if err := setDueTimer(ctx, tx, actor.Account, t, typ); err != nil {
+	if err := setDueTimer(ctx, tx, actor.Account, t, typ, before); err != nil {
 		return err
 	}
 	return setReminderTimers(ctx, tx, actor.Account, t, typ)

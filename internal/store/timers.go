@@ -59,15 +59,26 @@ var firers = map[string]firer{TimerDue: fireDue, TimerUnsnooze: fireUnsnooze, Ti
 
 // timerSet is the SQL that arms a timer for key at fireAt. A new key arms
 // it (moving back to a key that already fired too); the same key arms it
-// only if it has not fired for it.
-const timerSet = `INSERT INTO timers (kind, subject_id, slot, account_id, armed_key, fire_at, armed) VALUES (?, ?, ?, ?, ?, ?, 1)
+// only if it has not fired for it. A timer without a row yet takes the
+// armed and fired_key it is given (see setTimer).
+const timerSet = `INSERT INTO timers (kind, subject_id, slot, account_id, armed_key, fire_at, armed, fired_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 	ON CONFLICT (kind, subject_id, slot) DO UPDATE SET armed_key = excluded.armed_key, fire_at = excluded.fire_at,
 	armed = CASE WHEN timers.armed_key <> excluded.armed_key THEN 1
 		WHEN timers.fired_key = excluded.armed_key THEN 0 ELSE 1 END`
 
 // armTimer arms (or re-arms) a timer in the change's transaction.
 func armTimer(ctx context.Context, tx *Tx, kind string, subjectID int64, slot string, accountID int64, key string, fireAt int64) error {
-	if _, err := tx.exec(ctx, timerSet, kind, subjectID, slot, accountID, key, fireAt); err != nil {
+	return setTimer(ctx, tx, kind, subjectID, slot, accountID, key, fireAt, false)
+}
+
+// setTimer is armTimer, but a timer that has no row yet is stored as
+// already fired for key when firedIfNew.
+func setTimer(ctx context.Context, tx *Tx, kind string, subjectID int64, slot string, accountID int64, key string, fireAt int64, firedIfNew bool) error {
+	armed, fired := 1, any(nil)
+	if firedIfNew {
+		armed, fired = 0, key
+	}
+	if _, err := tx.exec(ctx, timerSet, kind, subjectID, slot, accountID, key, fireAt, armed, fired); err != nil {
 		return fmt.Errorf("arm %s timer: %w", kind, err)
 	}
 	return nil
