@@ -88,7 +88,7 @@ type laterRows struct {
 
 var (
 	eventInsert = newRowInsert("task_events", []column{{"account_id", "bigint"}, {"task_id", "bigint"}, {"type", "text"},
-		{"actor", "text"}, {"at", "bigint"}, {"changes", "text"}, {"task", "text"}, {"outbox", "integer"}}, "")
+		{"actor", "text"}, {"at", "bigint"}, {"changes", "text"}, {"task", "text"}, {"outbox", "integer"}, {"actor_id", "bigint"}}, "")
 	// A new task's first timer. A change to the task in the same batch
 	// (its id guessed) may have written the row already: that one stands,
 	// and its firer disarms a timer the task no longer matches.
@@ -113,6 +113,9 @@ func (l *laterRows) settle(ok bool) {
 func writeBatchEnd(ctx context.Context, tx *Tx) error {
 	var sets []rowSet
 	if err := decideOutbox(ctx, tx, tx.later.events.batch); err != nil {
+		return err
+	}
+	if err := internActors(ctx, tx, tx.later.events.batch); err != nil {
 		return err
 	}
 	if tx.without.NoBatchedRows {

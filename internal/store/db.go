@@ -45,6 +45,8 @@ type DB struct {
 	writeStmts, readStmts *stmtCache
 	// keys remembers recently authenticated API keys (see keyCache).
 	keys keyCache
+	// actors remembers the ids of the audit rows' actors (see actorCache).
+	actors actorCache
 	// without is the machinery the bench turned off (WithoutMachinery, at Open).
 	without Machinery
 	// closers run after the pools close (the pgx pool under database/sql).
@@ -251,6 +253,10 @@ type Tx struct {
 	// wrote is whether a statement other than a SELECT ran since the
 	// batch (see batch.run) last cleared it.
 	wrote bool
+	// actors is the DB's actorCache, and newActors the actors rows this
+	// transaction read or stored, for the cache once it commits.
+	actors    *actorCache
+	newActors map[string]int64
 }
 
 // querier runs statements: a *sql.Tx, or a *sql.DB outside a transaction.
@@ -364,7 +370,8 @@ func (db *DB) inTxUntil(ctx context.Context, pool *sql.DB, readOnly bool, begun 
 		return fmt.Errorf("begin: %w", err)
 	}
 	defer sqltx.Rollback()
-	tx := &Tx{tx: sqltx, q: sqltx, ctx: ctx, wd: wd, dialect: db.dialect, now: db.Now(), stmts: stmts, mailOn: db.MailOn, without: db.without}
+	tx := &Tx{tx: sqltx, q: sqltx, ctx: ctx, wd: wd, dialect: db.dialect, now: db.Now(), stmts: stmts, mailOn: db.MailOn, without: db.without,
+		actors: &db.actors}
 	if pool == db.write && !db.dialect.concurrentWriters() {
 		// The writer took SQLite's write lock at BEGIN (IMMEDIATE), the
 		// one wait the watchdog must be able to end; past it no statement
@@ -380,6 +387,9 @@ func (db *DB) inTxUntil(ctx context.Context, pool *sql.DB, readOnly bool, begun 
 	wd.progress()
 	if err := sqltx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
+	}
+	if tx.newActors != nil {
+		db.actors.add(tx.newActors)
 	}
 	return nil
 }

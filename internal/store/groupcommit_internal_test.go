@@ -150,7 +150,7 @@ func TestGroupCommit_FailedBatchRunsEachAlone(t *testing.T) {
 		request(&writeReq{create: &newTask{actor: f.actor, c: validCreate(t, f.mapID, "two", "")}}),
 	}
 	faulty := request(&writeReq{fn: func(tx *Tx) error {
-		tx.later.events.add(f.actor.AccountID(), int64(1_000_000), taskbox.EventCreated, "{}", tx.now.Micros(), nil, nil, nil)
+		tx.later.events.add(f.actor.AccountID(), int64(1_000_000), taskbox.EventCreated, "{}", tx.now.Micros(), nil, nil, nil, nil)
 		return nil
 	}})
 	for _, r := range append(creates[1:], faulty) {
@@ -174,6 +174,13 @@ func TestGroupCommit_FailedBatchRunsEachAlone(t *testing.T) {
 		if err := db.readRow(ctx, q, nil, &n); err != nil || n != 2 {
 			t.Errorf("%s = %d, %v; want 2", q, n, err)
 		}
+	}
+	// The failed batch stored its actors and rolled them back: the rows
+	// written alone name actors that exist (on PostgreSQL an id taken by
+	// a rolled-back insert is never given again).
+	var dangling int
+	if err := db.readRow(ctx, `SELECT COUNT(*) FROM task_events e WHERE NOT EXISTS (SELECT 1 FROM actors a WHERE a.id = e.actor_id)`, nil, &dangling); err != nil || dangling != 0 {
+		t.Errorf("%d audit rows name an actor that is not stored (%v)", dangling, err)
 	}
 }
 

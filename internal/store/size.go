@@ -9,7 +9,7 @@ type Footprint struct {
 }
 
 // taskTables are the tables whose rows a task brings along.
-var taskTables = []string{"tasks", "task_events", "timers", "task_day_counts"}
+var taskTables = []string{"tasks", "task_events", "actors", "timers", "task_day_counts"}
 
 // Footprint measures the tasks' bytes on disk: on SQLite the whole
 // database's pages (the tasks are nearly all of it once there are many),

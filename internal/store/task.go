@@ -220,7 +220,7 @@ func recordTaskEvent(ctx context.Context, tx *Tx, actor *taskbox.Actor, t *taskb
 		}
 		snapshot = string(t.AppendJSON(make([]byte, 0, 512), true))
 	}
-	args := []any{actor.AccountID(), t.ID, typ, string(who), tx.now.Micros(), ch, snapshot, outbox}
+	args := []any{actor.AccountID(), t.ID, typ, string(who), tx.now.Micros(), ch, snapshot, outbox, nil} // actor_id: see internActors
 	tx.later.events.add(args...)
 	before := dueString(t.Due)
 	due, moved := changes["due_date"]

@@ -251,7 +251,8 @@ func (db *DB) ListTaskEvents(ctx context.Context, id int64) ([]*taskbox.TaskEven
 		} else if err != nil {
 			return err
 		}
-		rows, err := tx.query(ctx, `SELECT id, type, actor, at, changes FROM task_events WHERE task_id = ? ORDER BY id`, id)
+		rows, err := tx.query(ctx, `SELECT e.id, e.type, COALESCE(a.ref, e.actor), e.at, e.changes
+			FROM task_events e LEFT JOIN actors a ON a.id = e.actor_id WHERE e.task_id = ? ORDER BY e.id`, id)
 		if err != nil {
 			return err
 		}
