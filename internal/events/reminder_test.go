@@ -1,6 +1,7 @@
 package events_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -166,5 +167,76 @@ func TestTaskRemindersCountInTheAssigneesZone(t *testing.T) {
 		if got := reminded(r, c.task.ID); len(got) != 1 || got[0] != c.want {
 			t.Errorf("%s: reminded %v, want %s", c.task.Name, got, c.want)
 		}
+	}
+}
+
+// A reminder whose time has passed when its task is created is never
+// sent, also after changes that keep the due date (a rename, completing
+// and reopening), while the task's other reminder fires at its time; a
+// new due date arms both again.
+func TestTaskReminderPassedAtCreation(t *testing.T) {
+	e := newEnv(t) // 2026-12-01T10:00:00Z
+	r := newReceiver(t)
+	e.subscribe(t, e.ctx, r, taskbox.EventTypeTaskReminder)
+	w := e.worker(true)
+	task := e.remindedTask(t, "Soon", "2026-12-01T10:30:00Z", "PT1H", "PT15M") // 09:30, passed; 10:15
+	for _, u := range []*taskbox.TaskUpdate{{Name: ptr("Soon, renamed")}, {Status: ptr(taskbox.StatusCompleted)}, {Status: ptr(taskbox.StatusPending)}} {
+		if _, err := e.db.UpdateTask(e.ctx, task.ID, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.drain(t, w)
+	e.clock.Advance(20 * time.Minute) // 10:20
+	e.drain(t, w)
+	if got := reminded(r, task.ID); len(got) != 1 || got[0] != "2026-12-01T10:15:00.000Z" {
+		t.Fatalf("reminders %v, want only PT15M's at 10:15", got)
+	}
+	if _, err := e.db.UpdateTask(e.ctx, task.ID, &taskbox.TaskUpdate{DueDateSet: true, Due: mustDue(t, "2026-12-01T12:00:00Z")}); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Advance(2 * time.Hour) // 12:20
+	e.drain(t, w)
+	want := []string{"2026-12-01T10:15:00.000Z", "2026-12-01T11:00:00.000Z", "2026-12-01T11:45:00.000Z"}
+	if got := reminded(r, task.ID); len(got) != 3 || got[0] != want[0] || got[1] != want[1] || got[2] != want[2] {
+		t.Fatalf("after the new due date: %v, want %v", got, want)
+	}
+}
+
+// A reminder passed when it was set is armed again when a change moves it
+// ahead of the clock for the same due date: an all-day task's PT30M counts
+// from 09:00 in the UTC account (08:30Z, passed at 10:00Z), and from 09:00
+// in Los Angeles (16:30Z) once the task is assigned to a member there. The
+// reminder that fired stays fired when the task goes back.
+func TestTaskReminderPassedThenMovedAhead(t *testing.T) {
+	e := newEnv(t) // UTC; 2026-12-01T10:00:00Z
+	r := newReceiver(t)
+	e.subscribe(t, e.ctx, r, taskbox.EventTypeTaskReminder)
+	w := e.worker(true)
+	admin := taskbox.NewContextWithActor(context.Background(), taskbox.LocalAdmin(e.acct))
+	m, err := e.db.CreateMember(admin, taskbox.NewMember{Name: "Lou", Timezone: "America/Los_Angeles"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	task := e.remindedTask(t, "All day", "2026-12-01", "PT30M")
+	assign := func(id int64) {
+		t.Helper()
+		if _, err := e.db.UpdateTask(e.ctx, task.ID, &taskbox.TaskUpdate{AssigneeSet: true, AssigneeID: id}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.drain(t, w)
+	assign(m.ID)
+	e.clock.Advance(6*time.Hour + 29*time.Minute) // 16:29Z
+	e.drain(t, w)
+	if got := reminded(r, task.ID); len(got) != 0 {
+		t.Fatalf("reminded early: %v", got)
+	}
+	e.clock.Advance(time.Minute)
+	e.drain(t, w)
+	assign(0)
+	assign(m.ID)
+	e.drain(t, w)
+	if got := reminded(r, task.ID); len(got) != 1 || got[0] != "2026-12-01T16:30:00.000Z" {
+		t.Fatalf("reminders %v, want one at 16:30Z", got)
 	}
 }

@@ -446,3 +446,55 @@ func TestGroupCommit_OutboxDecidedAtTheEnd(t *testing.T) {
 		t.Errorf("%d timers of the completed tasks armed (%v), want none", armed, err)
 	}
 }
+
+// A task created with its due time passed stores no timer when no webhook
+// wants its TASK_DUE, nor one for a reminder whose time has passed: none
+// of them would tell anybody. A task due ahead stores its TASK_DUE timer
+// and each reminder still ahead, armed.
+func TestCreateStoresOnlyTimersThatMayFire(t *testing.T) {
+	ctx := context.Background()
+	db := openBackend(t)
+	f := newBatchFixture(t, db)
+	create := func(due string, reminders ...string) int64 {
+		t.Helper()
+		c := validCreate(t, f.mapID, "x", due)
+		c.Reminders = reminders
+		task, err := db.CreateTask(f.actx, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return task.ID
+	}
+	db.Now = func() taskbox.Timestamp {
+		return taskbox.Timestamp{Time: time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)}
+	}
+	ahead := "2026-12-07T13:30:00Z" // its PT2H reminder passed at 11:30
+	for _, c := range []struct {
+		id    int64
+		armed []string // kind/slot of each timer, all armed
+	}{
+		{create("2020-01-01T09:00:00Z", "PT1H"), nil},
+		{create(ahead, "PT1H", "PT2H"), []string{"due/", "task_reminder/PT1H"}},
+	} {
+		rows, err := db.read.QueryContext(ctx, db.dialect.rebind(`SELECT kind, slot, armed FROM timers WHERE subject_id = ? ORDER BY kind, slot`), c.id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for rows.Next() {
+			var kind, slot string
+			var armed int
+			if err := rows.Scan(&kind, &slot, &armed); err != nil {
+				t.Fatal(err)
+			}
+			if armed != 1 {
+				kind = "unarmed " + kind
+			}
+			got = append(got, kind+"/"+slot)
+		}
+		rows.Close()
+		if !slices.Equal(got, c.armed) {
+			t.Errorf("task %d: timers %q, want %q", c.id, got, c.armed)
+		}
+	}
+}

@@ -39,8 +39,8 @@ func remindersColumn(rs []string) any {
 
 // setReminderTimers arms the task's reminders for its due date after a
 // change of type typ, and disarms the others. A reminder whose time has
-// passed when it is armed is recorded as fired: a reminder is sent before
-// its due time or not at all.
+// passed when it is armed is not armed: a reminder is sent before its due
+// time or not at all.
 func setReminderTimers(ctx context.Context, tx *Tx, account *taskbox.Account, t *taskbox.Task, typ string) error {
 	if !timersLive(t, typ) {
 		return nil // recordTaskEvent disarmed them; a new task has none
@@ -69,16 +69,18 @@ func setReminderTimers(ctx context.Context, tx *Tx, account *taskbox.Account, t 
 		passed := !at.After(tx.now.Time)
 		if typ == taskbox.EventCreated {
 			// A new task's reminders join the batch's timers, written at
-			// its end with its TASK_DUE timer (see timerInsert).
-			armed, fired := 1, any(nil)
-			if passed {
-				armed, fired = 0, t.Due.String()
+			// its end with its TASK_DUE timer (see timerInsert); one whose
+			// time has passed gets no row.
+			if !passed {
+				tx.later.timers.add(TimerTaskReminder, t.ID, s, account.ID, t.Due.String(), at.UnixMicro(), 1, nil)
 			}
-			tx.later.timers.add(TimerTaskReminder, t.ID, s, account.ID, t.Due.String(), at.UnixMicro(), armed, fired)
 			continue
 		}
 		if passed {
-			err = markTimerFired(ctx, tx, TimerTaskReminder, t.ID, s, account.ID, t.Due.String(), at.UnixMicro())
+			// Not sent, and not recorded as sent: should a later change
+			// move it ahead again (a new assignee's zone), it is armed
+			// then, unless it fired for this due date already.
+			_, err = tx.exec(ctx, `UPDATE timers SET armed = 0 WHERE kind = ? AND subject_id = ? AND slot = ? AND armed = 1`, TimerTaskReminder, t.ID, s)
 		} else {
 			err = armTimer(ctx, tx, TimerTaskReminder, t.ID, s, account.ID, t.Due.String(), at.UnixMicro())
 		}
