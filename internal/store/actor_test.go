@@ -22,10 +22,7 @@ func TestAuditActorsStoredOnce(t *testing.T) {
 	raw := rawDB(t, dsn)
 	now := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
 	db.Now = func() taskbox.Timestamp { return taskbox.Timestamp{Time: now} }
-	acct, key, err := db.CreateAccount(ctx, taskbox.NewAccount{Name: "acme"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := newFixture(t, db, "acme", "", 1)
 	as := func(secret string) context.Context {
 		t.Helper()
 		actor, err := db.Authenticate(ctx, secret)
@@ -34,19 +31,7 @@ func TestAuditActorsStoredOnce(t *testing.T) {
 		}
 		return taskbox.NewContextWithActor(ctx, actor)
 	}
-	actx := as(key.Secret)
-	camp, err := db.CreateCampaign(actx, &taskbox.CampaignCreate{Name: "outreach"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	leads, err := db.AddLeads(actx, &taskbox.LeadUpload{CampaignID: camp.ID, Leads: []taskbox.LeadInput{{Email: "ada@example.com"}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	task, err := db.CreateTask(actx, &taskbox.TaskCreate{LeadMapID: leads.Leads[0].LeadMapID, Name: "call"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	task := f.task(t, db, "call", nil, taskbox.PriorityMedium)
 	count := func(q string) int {
 		t.Helper()
 		var n int
@@ -63,7 +48,7 @@ func TestAuditActorsStoredOnce(t *testing.T) {
 	}
 	names := func(when string, want ...string) {
 		t.Helper()
-		events, err := db.ListTaskEvents(actx, task.ID)
+		events, err := db.ListTaskEvents(f.ctx, task.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -86,8 +71,8 @@ func TestAuditActorsStoredOnce(t *testing.T) {
 		}
 	}
 
-	rename(actx, "call Ada")
-	rename(actx, "call Ada today")
+	rename(f.ctx, "call Ada")
+	rename(f.ctx, "call Ada today")
 	if n := count(`SELECT COUNT(*) FROM actors`); n != 1 {
 		t.Errorf("%d actors after three changes by one key, want 1", n)
 	}
@@ -109,21 +94,21 @@ func TestAuditActorsStoredOnce(t *testing.T) {
 	names("after the Down and up again,", "created by default/Owner", "updated by default/Owner", "updated by default/Owner")
 
 	// Another key, then the owner renamed: two more texts.
-	second, err := db.CreateKey(ctx, acct.ID, "zapier")
+	second, err := db.CreateKey(ctx, f.account.ID, "zapier")
 	if err != nil {
 		t.Fatal(err)
 	}
 	rename(as(second.Secret), "call Ada by noon")
-	members, err := db.ListMembers(actx)
+	members, err := db.ListMembers(f.ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.UpdateMember(actx, members[0].ID, &taskbox.MemberUpdate{Name: ptr("Grace")}); err != nil {
+	if _, err := db.UpdateMember(f.ctx, members[0].ID, &taskbox.MemberUpdate{Name: ptr("Grace")}); err != nil {
 		t.Fatal(err)
 	}
 	now = now.Add(time.Minute) // past the key cache
-	rename(as(key.Secret), "call Ada at noon")
-	rename(as(key.Secret), "call Ada at one")
+	rename(as(f.secret), "call Ada at noon")
+	rename(as(f.secret), "call Ada at one")
 	if n := count(`SELECT COUNT(*) FROM actors`); n != 2 {
 		// The rows from before the Down keep their own text.
 		t.Errorf("%d actors, want 2 (the second key, the first one after the rename)", n)

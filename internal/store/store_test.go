@@ -18,10 +18,11 @@ func newTestDB(t testing.TB) *store.DB {
 }
 
 // fixture is an account with one campaign and a few lead maps, and a context
-// acting as that account's key.
+// acting as that account's key (whose secret signs in again).
 type fixture struct {
 	ctx      context.Context
 	account  *taskbox.Account
+	secret   string
 	campaign *taskbox.Campaign
 	mapIDs   []int64
 }
@@ -36,7 +37,7 @@ func newFixture(t testing.TB, db *store.DB, name, tz string, leads int) *fixture
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{ctx: taskbox.NewContextWithActor(context.Background(), actor), account: acct}
+	f := &fixture{ctx: taskbox.NewContextWithActor(context.Background(), actor), account: acct, secret: key.Secret}
 	if f.campaign, err = db.CreateCampaign(f.ctx, &taskbox.CampaignCreate{Name: name + " campaign"}); err != nil {
 		t.Fatal(err)
 	}
