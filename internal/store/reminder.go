@@ -39,52 +39,57 @@ func remindersColumn(rs []string) any {
 
 // setReminderTimers arms the task's reminders for its due date after a
 // change of type typ, and disarms the others. A reminder whose time has
-// passed when it is armed is not armed: a reminder is sent before its due
-// time or not at all.
+// passed is not armed, and not recorded as sent: a reminder is sent before
+// its due time or not at all, and should a later change move it ahead
+// again (a new assignee's zone), it is armed then, unless it fired for
+// this due date already. A new task stores no row for it.
 func setReminderTimers(ctx context.Context, tx *Tx, account *taskbox.Account, t *taskbox.Task, typ string) error {
 	if !timersLive(t, typ) {
 		return nil // recordTaskEvent disarmed them; a new task has none
-	}
-	if typ != taskbox.EventCreated {
-		query, args := `UPDATE timers SET armed = 0 WHERE kind = ? AND subject_id = ? AND armed = 1`, []any{TimerTaskReminder, t.ID}
-		if len(t.Reminders) > 0 {
-			marks, slots := inList(t.Reminders)
-			query += ` AND slot NOT IN (` + marks + `)`
-			args = append(args, slots...)
-		}
-		if _, err := tx.exec(ctx, query, args...); err != nil {
-			return err
-		}
 	}
 	loc, err := reminderZone(ctx, tx, account, t)
 	if err != nil {
 		return err
 	}
+	type reminder struct {
+		slot string
+		at   int64
+	}
+	var ahead []reminder
 	for _, s := range t.Reminders {
 		r, err := taskbox.ParseReminder(s)
 		if err != nil {
 			continue // validated on the way in
 		}
-		at := r.At(*t.Due, loc)
-		passed := !at.After(tx.now.Time)
-		if typ == taskbox.EventCreated {
-			// A new task's reminders join the batch's timers, written at
-			// its end with its TASK_DUE timer (see timerInsert); one whose
-			// time has passed gets no row.
-			if !passed {
-				tx.later.timers.add(TimerTaskReminder, t.ID, s, account.ID, t.Due.String(), at.UnixMicro(), 1, nil)
-			}
-			continue
+		if at := r.At(*t.Due, loc); at.After(tx.now.Time) {
+			ahead = append(ahead, reminder{s, at.UnixMicro()})
 		}
-		if passed {
-			// Not sent, and not recorded as sent: should a later change
-			// move it ahead again (a new assignee's zone), it is armed
-			// then, unless it fired for this due date already.
-			_, err = tx.exec(ctx, `UPDATE timers SET armed = 0 WHERE kind = ? AND subject_id = ? AND slot = ? AND armed = 1`, TimerTaskReminder, t.ID, s)
-		} else {
-			err = armTimer(ctx, tx, TimerTaskReminder, t.ID, s, account.ID, t.Due.String(), at.UnixMicro())
+	}
+	if typ == taskbox.EventCreated {
+		// A new task's reminders join the batch's timers, written at its
+		// end with its TASK_DUE timer (see timerInsert).
+		for _, r := range ahead {
+			tx.later.timers.add(TimerTaskReminder, t.ID, r.slot, account.ID, t.Due.String(), r.at, 1, nil)
 		}
-		if err != nil {
+		return nil
+	}
+	// One statement disarms every reminder not armed below: taken off the
+	// list, or passed.
+	query, args := `UPDATE timers SET armed = 0 WHERE kind = ? AND subject_id = ? AND armed = 1`, []any{TimerTaskReminder, t.ID}
+	if len(ahead) > 0 {
+		slots := make([]string, len(ahead))
+		for i, r := range ahead {
+			slots[i] = r.slot
+		}
+		marks, in := inList(slots)
+		query += ` AND slot NOT IN (` + marks + `)`
+		args = append(args, in...)
+	}
+	if _, err := tx.exec(ctx, query, args...); err != nil {
+		return err
+	}
+	for _, r := range ahead {
+		if err := armTimer(ctx, tx, TimerTaskReminder, t.ID, r.slot, account.ID, t.Due.String(), r.at); err != nil {
 			return err
 		}
 	}
