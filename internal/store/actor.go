@@ -54,9 +54,6 @@ func (tx *Tx) actorID(ref string) (int64, bool) {
 	if id, ok := tx.newActors[ref]; ok {
 		return id, true
 	}
-	if tx.actors == nil {
-		return 0, false
-	}
 	return tx.actors.get(ref)
 }
 
@@ -70,15 +67,20 @@ func internActors(ctx context.Context, tx *Tx, rows []any) error {
 	var missing []string
 	for i := 0; i+n <= len(rows); i += n {
 		row := rows[i : i+n]
-		if row[8] != nil {
-			continue
-		}
 		ref := row[3].(string)
-		if _, ok := tx.actorID(ref); !ok && !slices.Contains(missing, ref) {
+		if id, ok := tx.actorID(ref); ok {
+			row[3], row[8] = "", id
+		} else if !slices.Contains(missing, ref) {
 			missing = append(missing, ref)
 		}
 	}
+	if len(missing) == 0 {
+		return nil
+	}
 	slices.Sort(missing)
+	if tx.newActors == nil {
+		tx.newActors = map[string]int64{}
+	}
 	for _, ref := range missing {
 		if _, err := tx.exec(ctx, `INSERT INTO actors (ref) VALUES (?) ON CONFLICT (ref) DO NOTHING`, ref); err != nil {
 			return fmt.Errorf("store actor: %w", err)
@@ -87,18 +89,12 @@ func internActors(ctx context.Context, tx *Tx, rows []any) error {
 		if err := tx.queryRow(ctx, `SELECT id FROM actors WHERE ref = ?`, ref).Scan(&id); err != nil {
 			return fmt.Errorf("read actor: %w", err)
 		}
-		if tx.newActors == nil {
-			tx.newActors = map[string]int64{}
-		}
 		tx.newActors[ref] = id
 	}
 	for i := 0; i+n <= len(rows); i += n {
-		row := rows[i : i+n]
-		if row[8] != nil {
-			continue
+		if row := rows[i : i+n]; row[8] == nil {
+			row[3], row[8] = "", tx.newActors[row[3].(string)]
 		}
-		id, _ := tx.actorID(row[3].(string))
-		row[3], row[8] = "", id
 	}
 	return nil
 }
