@@ -357,13 +357,13 @@ func setDueTimer(ctx context.Context, tx *Tx, account *taskbox.Account, t *taskb
 // task that had none, fired for nothing. Afterwards the row's key is no
 // longer the task's due date, so arming it later fires as a new due date
 // does. A task with a row keeps it as it is.
-func keepDueFired(ctx context.Context, tx *Tx, t *taskbox.Task, accountID int64, before any) error {
+func keepDueFired(ctx context.Context, tx *Tx, taskID, accountID int64, before any) error {
 	key, fired := "", before
 	if before != nil {
 		key = before.(string)
 	}
 	_, err := tx.exec(ctx, `INSERT INTO timers (kind, subject_id, slot, account_id, armed_key, fire_at, armed, fired_key) VALUES (?, ?, ?, ?, ?, 0, 0, ?)
-		ON CONFLICT (kind, subject_id, slot) DO NOTHING`, TimerDue, t.ID, "", accountID, key, fired)
+		ON CONFLICT (kind, subject_id, slot) DO NOTHING`, TimerDue, taskID, "", accountID, key, fired)
 	if err != nil {
 		return fmt.Errorf("keep due timer: %w", err)
 	}

@@ -229,7 +229,7 @@ func recordTaskEvent(ctx context.Context, tx *Tx, actor *taskbox.Actor, t *taskb
 	}
 	if typ != taskbox.EventCreated && !timersLive(t, typ) {
 		if moved {
-			if err := keepDueFired(ctx, tx, t, actor.AccountID(), before); err != nil {
+			if err := keepDueFired(ctx, tx, t.ID, actor.AccountID(), before); err != nil {
 				return err
 			}
 		}
