@@ -3,6 +3,7 @@
 package store_test
 
 import (
+	"fmt"
 	"runtime"
 	"sync/atomic"
 	"syscall"
@@ -113,4 +114,55 @@ func cpuTime(b *testing.B) time.Duration {
 		b.Fatal(err)
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkReadTasks reads from 64 goroutines at once, as the mixed
+// profile's lists and gets do, in an account of 1,000 pending tasks: a
+// page of 20 (List) and one task by id (Get). allocs/op and cpu-µs/op
+// compare two versions of the read path:
+//
+//	go test ./internal/store -run '^$' -bench ReadTasks -benchmem -count 6
+func BenchmarkReadTasks(b *testing.B) {
+	db := testdb.Open(b).DB
+	f := newFixture(b, db, "bench", "UTC", 20)
+	desc, due := "Send pricing breakdown for 50-seat plan", "2027-12-15T09:00:00Z"
+	ids := make([]int64, 1000)
+	for i := range ids {
+		t, err := db.CreateTask(f.ctx, &taskbox.TaskCreate{LeadMapID: f.mapIDs[i%len(f.mapIDs)], Name: "Follow up on pricing",
+			Description: &desc, Priority: taskbox.PriorityHigh, DueDate: &due})
+		if err != nil {
+			b.Fatal(err)
+		}
+		ids[i] = t.ID
+	}
+	read := func(b *testing.B, fn func(i int64) error) {
+		var n atomic.Int64
+		b.SetParallelism(max(1, 64/runtime.GOMAXPROCS(0)))
+		b.ReportAllocs()
+		start := cpuTime(b)
+		b.ResetTimer()
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				if err := fn(n.Add(1)); err != nil {
+					b.Error(err)
+				}
+			}
+		})
+		reportCPU(b, start)
+	}
+	b.Run("List", func(b *testing.B) {
+		read(b, func(int64) error {
+			page, err := db.ListTasks(f.ctx, taskbox.TaskFilter{Limit: 20})
+			if err == nil && len(page.Tasks) != 20 {
+				err = fmt.Errorf("%d tasks, want 20", len(page.Tasks))
+			}
+			return err
+		})
+	})
+	b.Run("Get", func(b *testing.B) {
+		read(b, func(i int64) error {
+			_, err := db.FindTaskByID(f.ctx, ids[i%int64(len(ids))])
+			return err
+		})
+	})
 }

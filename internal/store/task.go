@@ -298,7 +298,7 @@ func findTask(ctx context.Context, tx *Tx, accountID, id int64, lock bool) (*tas
 	if lock {
 		query += tx.dialect.lockTask()
 	}
-	t, err := scanTask(tx.queryRow(ctx, query, id, accountID, statusDeleted))
+	t, err := scanTask(tx.queryRow(ctx, query, id, accountID, statusDeleted), nil)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("Task")
 	}
@@ -313,8 +313,9 @@ func queryTasks(ctx context.Context, tx *Tx, query string, args ...any) ([]*task
 	}
 	defer rows.Close()
 	tasks := []*taskbox.Task{}
+	r := &taskRow{}
 	for rows.Next() {
-		t, err := scanTask(rows)
+		t, err := scanTask(rows, r)
 		if err != nil {
 			return nil, err
 		}
@@ -323,57 +324,93 @@ func queryTasks(ctx context.Context, tx *Tx, query string, args ...any) ([]*task
 	return tasks, rows.Err()
 }
 
-func scanTask(s scanner) (*taskbox.Task, error) {
-	var (
-		t                    = taskbox.Task{Lead: &taskbox.TaskLead{}, Campaign: &taskbox.TaskCampaign{}}
-		desc, due, by        sql.NullString
-		first, last, company sql.NullString
-		catID                sql.NullInt64
-		catName              sql.NullString
-		rank                 int
-		created, updated     int64
-		completed, snoozed   sql.NullInt64
-		status               string
-		assigneeID           sql.NullInt64
-		assigneeName         sql.NullString
-		recurrence, remind   sql.NullString
-	)
-	if err := s.Scan(&t.ID, &t.LeadMapID, &t.Name, &desc, &rank, &due, &status,
-		&created, &updated, &completed, &by, &t.CampaignID, &t.LeadID,
-		&t.Lead.Email, &first, &last, &company, &t.Campaign.Name, &assigneeID, &assigneeName, &catID, &catName, &snoozed, &recurrence, &remind); err != nil {
+// taskRow holds the columns of a taskSelect row that scanTask converts:
+// one allocation for a query's rows, where variables of scanTask's own
+// would each escape to the heap at every row.
+type taskRow struct {
+	desc, due, by        sql.NullString
+	first, last, company sql.NullString
+	catID                sql.NullInt64
+	catName              sql.NullString
+	rank                 int
+	created, updated     int64
+	completed, snoozed   sql.NullInt64
+	status               string
+	assigneeID           sql.NullInt64
+	assigneeName         sql.NullString
+	recurrence, remind   sql.NullString
+	dest                 []any // Scan's arguments, made once
+}
+
+// taskBlock is a task with what its pointers point to, one allocation.
+type taskBlock struct {
+	t                          taskbox.Task
+	lead                       taskbox.TaskLead
+	campaign                   taskbox.TaskCampaign
+	desc, first, last, company string
+	due                        taskbox.Due
+}
+
+// stringIn returns a pointer to v's string kept in *at, nil for NULL.
+func stringIn(at *string, v sql.NullString) *string {
+	if !v.Valid {
+		return nil
+	}
+	*at = v.String
+	return at
+}
+
+// scanTask reads one taskSelect row into a new task; r holds the row's
+// columns between rows (nil: scanTask makes one).
+func scanTask(s scanner, r *taskRow) (*taskbox.Task, error) {
+	if r == nil {
+		r = &taskRow{}
+	}
+	b := &taskBlock{}
+	t := &b.t
+	t.Lead, t.Campaign = &b.lead, &b.campaign
+	if r.dest == nil {
+		r.dest = make([]any, 25)
+	}
+	d := r.dest
+	d[0], d[1], d[2], d[3], d[4], d[5], d[6] = &t.ID, &t.LeadMapID, &t.Name, &r.desc, &r.rank, &r.due, &r.status
+	d[7], d[8], d[9], d[10], d[11], d[12] = &r.created, &r.updated, &r.completed, &r.by, &t.CampaignID, &t.LeadID
+	d[13], d[14], d[15], d[16], d[17], d[18], d[19] = &t.Lead.Email, &r.first, &r.last, &r.company, &t.Campaign.Name, &r.assigneeID, &r.assigneeName
+	d[20], d[21], d[22], d[23], d[24] = &r.catID, &r.catName, &r.snoozed, &r.recurrence, &r.remind
+	if err := s.Scan(d...); err != nil {
 		return nil, err
 	}
-	t.Assignee = memberRef(assigneeID, assigneeName)
-	t.SnoozedUntil = timestampPtr(snoozed)
+	t.Assignee = memberRef(r.assigneeID, r.assigneeName)
+	t.SnoozedUntil = timestampPtr(r.snoozed)
 	t.Reminders = []string{}
-	if remind.Valid {
-		if err := json.Unmarshal([]byte(remind.String), &t.Reminders); err != nil {
+	if r.remind.Valid {
+		if err := json.Unmarshal([]byte(r.remind.String), &t.Reminders); err != nil {
 			return nil, fmt.Errorf("task %d reminders: %w", t.ID, err)
 		}
 	}
-	if recurrence.Valid {
+	if r.recurrence.Valid {
 		t.Recurrence = &taskbox.Recurrence{}
-		if err := json.Unmarshal([]byte(recurrence.String), t.Recurrence); err != nil {
+		if err := json.Unmarshal([]byte(r.recurrence.String), t.Recurrence); err != nil {
 			return nil, fmt.Errorf("task %d recurrence: %w", t.ID, err)
 		}
 	}
-	t.Description, t.Priority, t.Status = stringPtr(desc), taskbox.PriorityFromRank(rank), taskbox.Status(status)
-	t.CreatedAt, t.UpdatedAt, t.CompletedAt = taskbox.TimestampFromMicros(created), taskbox.TimestampFromMicros(updated), timestampPtr(completed)
+	t.Description, t.Priority, t.Status = stringIn(&b.desc, r.desc), taskbox.PriorityFromRank(r.rank), taskbox.Status(r.status)
+	t.CreatedAt, t.UpdatedAt, t.CompletedAt = taskbox.TimestampFromMicros(r.created), taskbox.TimestampFromMicros(r.updated), timestampPtr(r.completed)
 	t.Lead.ID, t.Campaign.ID = t.LeadID, t.CampaignID
-	t.Lead.FirstName, t.Lead.LastName, t.Lead.CompanyName = stringPtr(first), stringPtr(last), stringPtr(company)
-	t.LeadCategory = leadCategory(catID, catName)
-	if due.Valid {
-		d, err := taskbox.ParseDue(due.String, time.UTC)
-		if err != nil {
-			return nil, fmt.Errorf("task %d due date %q: %w", t.ID, due.String, err)
+	t.Lead.FirstName, t.Lead.LastName, t.Lead.CompanyName = stringIn(&b.first, r.first), stringIn(&b.last, r.last), stringIn(&b.company, r.company)
+	t.LeadCategory = leadCategory(r.catID, r.catName)
+	if r.due.Valid {
+		var err error
+		if b.due, err = taskbox.ParseDue(r.due.String, time.UTC); err != nil {
+			return nil, fmt.Errorf("task %d due date %q: %w", t.ID, r.due.String, err)
 		}
-		t.Due = &d
+		t.Due = &b.due
 	}
-	if by.Valid {
+	if r.by.Valid {
 		t.CompletedBy = &taskbox.ActorRef{}
-		if err := json.Unmarshal([]byte(by.String), t.CompletedBy); err != nil {
+		if err := json.Unmarshal([]byte(r.by.String), t.CompletedBy); err != nil {
 			return nil, fmt.Errorf("task %d completed_by: %w", t.ID, err)
 		}
 	}
-	return &t, nil
+	return t, nil
 }
