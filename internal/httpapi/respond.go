@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"sync"
 
 	taskbox "github.com/taskboxhq/taskbox"
@@ -82,9 +83,7 @@ func writeTasks(w http.ResponseWriter, task *taskbox.Task, list []*taskbox.Task,
 		}
 	}
 	b = append(b, "}\n"...)
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(b)
+	writeBody(w, http.StatusOK, b)
 	if cap(b) <= 64<<10 { // a big list's buffer is left to the collector
 		*buf = b
 		bufPool.Put(buf)
@@ -105,7 +104,17 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 		buf.Reset()
 		buf.WriteString(`{"ok":false,"message":"An internal error occurred.","error":{"code":"INTERNAL_ERROR","message":"An internal error occurred."}}` + "\n")
 	}
-	w.Header().Set("Content-Type", "application/json")
+	writeBody(w, status, buf.Bytes())
+}
+
+// writeBody answers with a whole JSON body. Its Content-Length goes with
+// the headers: net/http then writes the body as it is, where without it a
+// body past net/http's 2 KB buffer goes out chunked, with one more write
+// to the socket for the closing chunk.
+func writeBody(w http.ResponseWriter, status int, b []byte) {
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
+	_, _ = w.Write(b)
 }
