@@ -14,10 +14,15 @@ import (
 
 // maxBatch and maxBatchTime bound how many write requests share one
 // transaction, and for how long a batch takes more: the first request of
-// a batch waits for its commit.
+// a batch waits for its commit. The time only binds while requests keep
+// waiting, and then mostly on PostgreSQL, where each update in the batch
+// costs round trips: at 5 ms a batch of the mixed profile held about
+// seven requests and cut off the rest of the queue, which waited about
+// 40 ms for the next one; at 20 ms it holds about fifteen, and the
+// profile serves 15-20% more (docs/performance.md, round eleven).
 const (
 	maxBatch     = 256
-	maxBatchTime = 5 * time.Millisecond
+	maxBatchTime = 20 * time.Millisecond
 )
 
 // groupCommit is the single writer of this process (SQLite's only one; on
