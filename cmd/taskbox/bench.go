@@ -58,7 +58,9 @@ server's own code but stores nothing. Then, --runs times, it drives each of
 them in turn over --concurrency keep-alive connections for --duration.
 
 Profiles: "create" sends only create-task; "mixed" sends 35% list, 35% get,
-20% create-task and 10% complete, on 1,000 tasks made first.
+20% create-task and 10% complete, on 1,000 tasks made first: the gets read
+those, and each complete completes the oldest task the profile created
+and has not completed yet (one of those 1,000 before it has created one).
 
 For each run and server it prints requests per second, p50, p90, p99 and
 errors and the server process's CPU time per request (user and system,

@@ -69,8 +69,40 @@ type loadTarget struct {
 	key    string
 	mapIDs []int64
 	// taskIDs are tasks made before the mixed profile starts, for its
-	// gets and completions.
+	// gets, and its completions until it has made tasks of its own.
 	taskIDs []int64
+	// pending are the tasks the mixed profile created and has not
+	// completed yet, for its completions: each completes a pending task,
+	// not one that an earlier completion completed already.
+	pending *idQueue
+}
+
+// idQueue is a first-in first-out queue of task ids, safe for concurrent use.
+type idQueue struct {
+	mu   sync.Mutex
+	ids  []int64
+	head int
+}
+
+func (q *idQueue) push(id int64) {
+	q.mu.Lock()
+	if q.head > 4096 && q.head*2 > len(q.ids) {
+		q.ids, q.head = append(q.ids[:0], q.ids[q.head:]...), 0
+	}
+	q.ids = append(q.ids, id)
+	q.mu.Unlock()
+}
+
+// pop takes the oldest id; ok is false when the queue is empty.
+func (q *idQueue) pop() (id int64, ok bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.head == len(q.ids) {
+		return 0, false
+	}
+	id = q.ids[q.head]
+	q.head++
+	return id, true
 }
 
 // server is t with its ith server (of bases, in turn) as its base.
@@ -95,14 +127,11 @@ func (t *loadTarget) createBody(buf []byte, n int64) []byte {
 
 // seedTasks creates n tasks through the API for the mixed profile.
 func (t *loadTarget) seedTasks(ctx context.Context, client *http.Client, n int) error {
+	t.pending = &idQueue{}
 	var buf []byte
 	for i := range n {
 		buf = t.createBody(buf, int64(i))
-		var out struct {
-			Data struct {
-				ID int64 `json:"id"`
-			} `json:"data"`
-		}
+		var out taskAnswer
 		if err := t.do(ctx, client, "POST", "/api/v1/master-inbox/create-task", buf, &out); err != nil {
 			return fmt.Errorf("seed tasks for the mixed profile: %w", err)
 		}
@@ -146,21 +175,41 @@ func (t *loadTarget) do(ctx context.Context, client *http.Client, method, path s
 }
 
 // request sends the profile's nth request: always create-task for
-// "create"; for "mixed", 35% list, 35% get, 20% create, 10% complete.
-// It returns the kind of request it sent, an index of requestKinds.
+// "create"; for "mixed", 35% list, 35% get, 20% create, 10% complete (of
+// the oldest task the profile created and has not completed, or, before
+// there is one, of a task made first). It returns the kind of request it
+// sent, an index of requestKinds.
 func (t *loadTarget) request(ctx context.Context, client *http.Client, profile string, n int64, rng *rand.Rand, buf *[]byte) (int, error) {
-	if profile == "mixed" {
-		switch r := rng.IntN(100); {
-		case r < 35:
-			return 0, t.do(ctx, client, "GET", "/api/v1/master-inbox/tasks?status=pending&limit=20", nil, nil)
-		case r < 70:
-			return 1, t.do(ctx, client, "GET", "/api/v1/master-inbox/tasks/"+strconv.FormatInt(t.taskIDs[rng.IntN(len(t.taskIDs))], 10), nil, nil)
-		case r >= 90:
-			return 3, t.do(ctx, client, "POST", "/api/v1/master-inbox/tasks/"+strconv.FormatInt(t.taskIDs[rng.IntN(len(t.taskIDs))], 10)+"/complete", nil, nil)
+	if profile != "mixed" {
+		*buf = t.createBody(*buf, n)
+		return 2, t.do(ctx, client, "POST", "/api/v1/master-inbox/create-task", *buf, nil)
+	}
+	switch r := rng.IntN(100); {
+	case r < 35:
+		return 0, t.do(ctx, client, "GET", "/api/v1/master-inbox/tasks?status=pending&limit=20", nil, nil)
+	case r < 70:
+		return 1, t.do(ctx, client, "GET", "/api/v1/master-inbox/tasks/"+strconv.FormatInt(t.taskIDs[rng.IntN(len(t.taskIDs))], 10), nil, nil)
+	case r >= 90:
+		id, ok := t.pending.pop()
+		if !ok {
+			id = t.taskIDs[rng.IntN(len(t.taskIDs))]
 		}
+		return 3, t.do(ctx, client, "POST", "/api/v1/master-inbox/tasks/"+strconv.FormatInt(id, 10)+"/complete", nil, nil)
 	}
 	*buf = t.createBody(*buf, n)
-	return 2, t.do(ctx, client, "POST", "/api/v1/master-inbox/create-task", *buf, nil)
+	var out taskAnswer
+	if err := t.do(ctx, client, "POST", "/api/v1/master-inbox/create-task", *buf, &out); err != nil {
+		return 2, err
+	}
+	t.pending.push(out.Data.ID)
+	return 2, nil
+}
+
+// taskAnswer is the part of an answer that names a task that bench reads.
+type taskAnswer struct {
+	Data struct {
+		ID int64 `json:"id"`
+	} `json:"data"`
 }
 
 // latencies gathers a run's answers' latencies, by kind of request.
