@@ -82,8 +82,15 @@ var countUpsert = newRowInsert("task_day_counts", []column{{"account_id", "bigin
 // for its timer). Rows go in the order they
 // were added, so that one task's entries keep the order of its changes. A
 // request's rows join the batch's only if the request succeeds.
+//
+// disarms are the ids of tasks that a change completed, deleted or left
+// without a due date: the batch's end disarms their TASK_DUE timers and
+// reminders in one statement (on PostgreSQL, within the one of the other
+// rows), where each change ran one, a round trip of the complete's three.
+// A later change of the batch that arms one of those tasks' timers again
+// (a reopen) runs that task's disarm first (see disarmBefore).
 type laterRows struct {
-	events, timers pendingRows
+	events, timers, disarms pendingRows
 }
 
 var (
@@ -97,13 +104,44 @@ var (
 		` ON CONFLICT (kind, subject_id, slot) DO NOTHING`)
 )
 
+// timersDisarm disarms the TASK_DUE timers and reminders of tasks, one
+// task id a row, in rowInsert's shape: SQLite's statements list the ids,
+// PostgreSQL's takes them as an array.
+var timersDisarm = func() *rowInsert {
+	head := `UPDATE timers SET armed = 0 WHERE kind IN ('` + TimerDue + `', '` + TimerTaskReminder + `') AND armed = 1 AND subject_id IN (`
+	r := &rowInsert{cols: 1, unnested: head + `SELECT * FROM unnest(?::bigint[]))`}
+	for i, n := range rowChunks {
+		r.chunks[i] = head + placeholders(n) + ")"
+	}
+	return r
+}()
+
 func newLaterRows() *laterRows {
-	return &laterRows{events: pendingRows{insert: eventInsert}, timers: pendingRows{insert: timerInsert}}
+	return &laterRows{events: pendingRows{insert: eventInsert}, timers: pendingRows{insert: timerInsert},
+		disarms: pendingRows{insert: timersDisarm}}
 }
 
 func (l *laterRows) settle(ok bool) {
 	l.events.settle(ok)
 	l.timers.settle(ok)
+	l.disarms.settle(ok)
+}
+
+// disarmBefore runs now the disarm of task id's timers that an earlier
+// change of the batch (or of this request) left for the batch's end, if
+// any: a change that then arms the task's timers must come after it.
+func (l *laterRows) disarmBefore(ctx context.Context, tx *Tx, id int64) error {
+	found := false
+	for _, list := range []*[]any{&l.disarms.batch, &l.disarms.request} {
+		*list = slices.DeleteFunc(*list, func(v any) bool {
+			found = found || v == any(id)
+			return v == any(id)
+		})
+	}
+	if !found {
+		return nil
+	}
+	return disarmTimers(ctx, tx, id, TimerDue, TimerTaskReminder)
 }
 
 // writeBatchEnd writes what the batch's requests left for its end: the
@@ -120,11 +158,12 @@ func writeBatchEnd(ctx context.Context, tx *Tx) error {
 	}
 	if tx.without.NoBatchedRows {
 		// One statement a row, to measure what batching them pays.
-		if err := errors.Join(tx.later.events.writeOneByOne(ctx, tx), tx.later.timers.writeOneByOne(ctx, tx)); err != nil {
+		if err := errors.Join(tx.later.events.writeOneByOne(ctx, tx), tx.later.timers.writeOneByOne(ctx, tx),
+			tx.later.disarms.writeOneByOne(ctx, tx)); err != nil {
 			return fmt.Errorf("insert task events and timers: %w", err)
 		}
 	} else {
-		sets = append(sets, tx.later.events.take(), tx.later.timers.take())
+		sets = append(sets, tx.later.events.take(), tx.later.timers.take(), tx.later.disarms.take())
 	}
 	if !tx.without.NoDayCounts {
 		sets = append(sets, tx.counts.rows(tx.dialect.countSlot()))
@@ -216,10 +255,11 @@ func (d sqliteDialect) insertRowSets(ctx context.Context, tx *Tx, sets []rowSet)
 	return nil
 }
 
-// insertRowSets inserts the sets' rows in one statement: each insert but
-// the last a data-modifying WITH of the last. The sets write different
-// tables and none reads what another writes, so running them as one
-// statement changes nothing but the round trips.
+// insertRowSets writes the sets' rows in one statement: each set but the
+// last a data-modifying WITH of the last. No two sets write one row, and
+// none reads what another writes (the timers disarmed are of tasks that
+// were there before the batch, the timers inserted of its new tasks), so
+// running them as one statement changes nothing but the round trips.
 func (d postgresDialect) insertRowSets(ctx context.Context, tx *Tx, sets []rowSet) error {
 	var (
 		with []string

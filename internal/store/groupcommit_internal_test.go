@@ -429,3 +429,94 @@ func TestGroupCommit_TidyPause(t *testing.T) {
 	g.db.without.NoTidy = true
 	step(time.Hour, 4, false)
 }
+
+// A complete's timers are disarmed at its batch's end, with the batch's
+// others in one statement. A reopen of the same task later in the batch
+// runs that disarm first, so the reopen's timers stay armed; a complete
+// whose request fails leaves nothing to disarm. Each batch is driven by
+// hand, its requests queued before it starts.
+func TestGroupCommit_DisarmAtBatchEnd(t *testing.T) {
+	ctx := context.Background()
+	db := openBackend(t)
+	f := newBatchFixture(t, db)
+	g := &groupCommit{db: db, reqs: make(chan *writeReq, 8), closing: make(chan struct{}), maxTime: time.Minute}
+	request := func(fn func(*Tx) error) *writeReq {
+		return &writeReq{ctx: ctx, reply: make(chan error, 1), fn: fn}
+	}
+	run := func(batch ...*writeReq) []error {
+		t.Helper()
+		for _, r := range batch[1:] {
+			g.reqs <- r
+		}
+		g.commit(batch[0])
+		if len(g.reqs) > 0 {
+			t.Fatalf("%d requests left out of the batch", len(g.reqs))
+		}
+		errs := make([]error, len(batch))
+		for i, r := range batch {
+			errs[i] = <-r.reply
+		}
+		return errs
+	}
+	ids := make([]int64, 3)
+	var creates []*writeReq
+	for i := range ids {
+		creates = append(creates, request(func(tx *Tx) error {
+			c := validCreate(t, f.mapID, fmt.Sprintf("task %d", i), "2030-01-01T09:00:00Z")
+			c.Reminders = []string{"PT1H", "P1D"}
+			task, err := createTask(ctx, tx, f.actor, c)
+			if err == nil {
+				ids[i] = task.ID
+			}
+			return err
+		}))
+	}
+	if err := errors.Join(run(creates...)...); err != nil {
+		t.Fatal(err)
+	}
+	setStatus := func(id int64, s taskbox.Status, fail bool) *writeReq {
+		return request(func(tx *Tx) error {
+			task, err := findTask(ctx, tx, f.actor.AccountID(), id, true)
+			if err != nil {
+				return err
+			}
+			if err := updateTask(ctx, tx, f.actor, task, &taskbox.TaskUpdate{Status: &s}); err != nil || !fail {
+				return err
+			}
+			return errors.New("failed after it wrote")
+		})
+	}
+	armed := func(id int64) int {
+		var n int
+		if err := db.readRow(ctx, `SELECT COUNT(*) FROM timers WHERE subject_id = ? AND kind IN (?, ?) AND armed = 1`,
+			[]any{id, TimerDue, TimerTaskReminder}, &n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	for _, id := range ids {
+		if n := armed(id); n != 3 {
+			t.Fatalf("task %d: %d armed timers after its create, want 3 (TASK_DUE and two reminders)", id, n)
+		}
+	}
+	// Complete, then reopen, task 0; complete task 1 and task 2.
+	done, open := taskbox.StatusCompleted, taskbox.StatusPending
+	errs := run(setStatus(ids[0], done, false), setStatus(ids[1], done, false), setStatus(ids[0], open, false), setStatus(ids[2], done, false))
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []int{3, 0, 0} {
+		if n := armed(ids[i]); n != want {
+			t.Errorf("task %d: %d armed timers, want %d", i, n, want)
+		}
+	}
+	// A reopen whose request fails after it wrote fails its batch, which
+	// runs each request alone: the complete before it still disarms.
+	errs = run(setStatus(ids[0], done, false), setStatus(ids[1], open, true))
+	if errs[0] != nil || errs[1] == nil {
+		t.Fatalf("errors %v, want the second request's alone", errs)
+	}
+	if n, m := armed(ids[0]), armed(ids[1]); n != 0 || m != 0 {
+		t.Errorf("%d and %d armed timers, want none: one completed, the other's reopen failed", n, m)
+	}
+}

@@ -234,8 +234,14 @@ func recordTaskEvent(ctx context.Context, tx *Tx, actor *taskbox.Actor, t *taskb
 			}
 		}
 		// Completed, deleted or without a due date: neither its TASK_DUE
-		// nor a reminder stays armed, one statement for both.
-		return disarmTimers(ctx, tx, t.ID, TimerDue, TimerTaskReminder)
+		// nor a reminder stays armed. The batch's end disarms them.
+		tx.later.disarms.add(t.ID)
+		return nil
+	}
+	if typ != taskbox.EventCreated {
+		if err := tx.later.disarmBefore(ctx, tx, t.ID); err != nil {
+			return err
+		}
 	}
 	if err := setDueTimer(ctx, tx, actor.Account, t, typ, before); err != nil {
 		return err
