@@ -88,7 +88,10 @@ var countUpsert = newRowInsert("task_day_counts", []column{{"account_id", "bigin
 // reminders in one statement (on PostgreSQL, within the one of the other
 // rows), where each change ran one, a round trip of the complete's three.
 // A later change of the batch that arms one of those tasks' timers again
-// (a reopen) runs that task's disarm first (see disarmBefore).
+// (a reopen) runs that task's disarm first (see disarmBefore). A timer
+// firing later in the batch (FireTimers) may still take such a timer; it
+// finds the task done and disarms the timer without firing it (stale), as
+// it does any timer whose task changed.
 type laterRows struct {
 	events, timers, disarms pendingRows
 }
