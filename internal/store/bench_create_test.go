@@ -40,15 +40,7 @@ func BenchmarkCreateTask(b *testing.B) {
 	}
 	// 64 at once: the group commit's batches, as under the load benchmark.
 	b.Run("64", func(b *testing.B) {
-		b.SetParallelism(max(1, 64/runtime.GOMAXPROCS(0)))
-		start := cpuTime(b)
-		b.ResetTimer()
-		b.RunParallel(func(pb *testing.PB) {
-			for pb.Next() {
-				create(b)
-			}
-		})
-		reportCPU(b, start)
+		parallel(b, func(int64) error { create(b); return nil })
 	})
 	// One at a time: a transaction and an fsync each, the cost of a lone
 	// request. (Counting instructions with valgrind --tool=callgrind does
@@ -82,18 +74,27 @@ func BenchmarkCompleteTask(b *testing.B) {
 		}
 		ids[i] = t.ID
 	}
+	parallel(b, func(i int64) error {
+		status := taskbox.StatusCompleted
+		if i/int64(len(ids))%2 == 1 {
+			status = taskbox.StatusPending
+		}
+		_, err := db.UpdateTask(f.ctx, ids[i%int64(len(ids))], &taskbox.TaskUpdate{Status: &status})
+		return err
+	})
+}
+
+// parallel runs fn from 64 goroutines at once, as the load benchmark's
+// connections send requests, with i counting the calls from 1, and
+// reports the CPU time per call; an error fails b.
+func parallel(b *testing.B, fn func(i int64) error) {
 	var n atomic.Int64
 	b.SetParallelism(max(1, 64/runtime.GOMAXPROCS(0)))
 	start := cpuTime(b)
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			i := n.Add(1)
-			status := taskbox.StatusCompleted
-			if i/int64(len(ids))%2 == 1 {
-				status = taskbox.StatusPending
-			}
-			if _, err := db.UpdateTask(f.ctx, ids[i%int64(len(ids))], &taskbox.TaskUpdate{Status: &status}); err != nil {
+			if err := fn(n.Add(1)); err != nil {
 				b.Error(err)
 			}
 		}
@@ -136,19 +137,8 @@ func BenchmarkReadTasks(b *testing.B) {
 		ids[i] = t.ID
 	}
 	read := func(b *testing.B, fn func(i int64) error) {
-		var n atomic.Int64
-		b.SetParallelism(max(1, 64/runtime.GOMAXPROCS(0)))
 		b.ReportAllocs()
-		start := cpuTime(b)
-		b.ResetTimer()
-		b.RunParallel(func(pb *testing.PB) {
-			for pb.Next() {
-				if err := fn(n.Add(1)); err != nil {
-					b.Error(err)
-				}
-			}
-		})
-		reportCPU(b, start)
+		parallel(b, fn)
 	}
 	b.Run("List", func(b *testing.B) {
 		read(b, func(int64) error {

@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"runtime"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	taskbox "github.com/taskboxhq/taskbox"
@@ -51,20 +50,6 @@ func BenchmarkCreateDesigns(b *testing.B) {
 	if _, err := raw.Exec(`CREATE TABLE design_tasks (id ` + idColumn(tdb.DSN) + `, lead_map_id BIGINT NOT NULL,
 		name TEXT NOT NULL, description TEXT, priority INTEGER NOT NULL, due_date TEXT, created_at BIGINT NOT NULL)`); err != nil {
 		b.Fatal(err)
-	}
-	parallel := func(b *testing.B, create func(i int64) error) {
-		var n atomic.Int64
-		b.SetParallelism(max(1, 64/runtime.GOMAXPROCS(0)))
-		start := cpuTime(b)
-		b.ResetTimer()
-		b.RunParallel(func(pb *testing.PB) {
-			for pb.Next() {
-				if err := create(n.Add(1)); err != nil {
-					b.Error(err)
-				}
-			}
-		})
-		reportCPU(b, start)
 	}
 	b.Run("store", func(b *testing.B) {
 		parallel(b, func(i int64) error {
