@@ -134,14 +134,10 @@ func (l *laterRows) settle(ok bool) {
 // change of the batch (or of this request) left for the batch's end, if
 // any: a change that then arms the task's timers must come after it.
 func (l *laterRows) disarmBefore(ctx context.Context, tx *Tx, id int64) error {
-	found := false
-	for _, list := range []*[]any{&l.disarms.batch, &l.disarms.request} {
-		*list = slices.DeleteFunc(*list, func(v any) bool {
-			found = found || v == any(id)
-			return v == any(id)
-		})
-	}
-	if !found {
+	d, left := &l.disarms, len(l.disarms.batch)+len(l.disarms.request)
+	isID := func(v any) bool { return v == any(id) }
+	d.batch, d.request = slices.DeleteFunc(d.batch, isID), slices.DeleteFunc(d.request, isID)
+	if len(d.batch)+len(d.request) == left {
 		return nil
 	}
 	return disarmTimers(ctx, tx, id, TimerDue, TimerTaskReminder)
@@ -163,7 +159,7 @@ func writeBatchEnd(ctx context.Context, tx *Tx) error {
 		// One statement a row, to measure what batching them pays.
 		if err := errors.Join(tx.later.events.writeOneByOne(ctx, tx), tx.later.timers.writeOneByOne(ctx, tx),
 			tx.later.disarms.writeOneByOne(ctx, tx)); err != nil {
-			return fmt.Errorf("insert task events and timers: %w", err)
+			return fmt.Errorf("write task events and timers: %w", err)
 		}
 	} else {
 		sets = append(sets, tx.later.events.take(), tx.later.timers.take(), tx.later.disarms.take())
@@ -182,7 +178,8 @@ type column struct{ name, pgType string }
 
 // rowInsert inserts rows of some columns of a table, many a statement: on
 // SQLite in a few fixed VALUES lists, each prepared once (see rowChunks);
-// on PostgreSQL all in one statement, one array per column (unnest).
+// on PostgreSQL all in one statement, one array per column (unnest). One
+// of them updates instead (timersDisarm), its rows the ids it lists.
 type rowInsert struct {
 	cols     int
 	chunks   [len(rowChunks)]string // SQLite: the statement for each chunk size

@@ -45,7 +45,7 @@ func remindersColumn(rs []string) any {
 // this due date already. A new task stores no row for it.
 func setReminderTimers(ctx context.Context, tx *Tx, account *taskbox.Account, t *taskbox.Task, typ string) error {
 	if !timersLive(t, typ) {
-		return nil // recordTaskEvent disarmed them; a new task has none
+		return nil // recordTaskEvent left them to the batch's end to disarm; a new task has none
 	}
 	loc, err := reminderZone(ctx, tx, account, t)
 	if err != nil {

@@ -345,7 +345,7 @@ type taskRow struct {
 	assigneeID           sql.NullInt64
 	assigneeName         sql.NullString
 	recurrence, remind   sql.NullString
-	dest                 []any // Scan's arguments, made once
+	dest                 [25]any // Scan's arguments
 }
 
 // taskBlock is a task with what its pointers point to, one allocation.
@@ -375,10 +375,7 @@ func scanTask(s scanner, r *taskRow) (*taskbox.Task, error) {
 	b := &taskBlock{}
 	t := &b.t
 	t.Lead, t.Campaign = &b.lead, &b.campaign
-	if r.dest == nil {
-		r.dest = make([]any, 25)
-	}
-	d := r.dest
+	d := r.dest[:]
 	d[0], d[1], d[2], d[3], d[4], d[5], d[6] = &t.ID, &t.LeadMapID, &t.Name, &r.desc, &r.rank, &r.due, &r.status
 	d[7], d[8], d[9], d[10], d[11], d[12] = &r.created, &r.updated, &r.completed, &r.by, &t.CampaignID, &t.LeadID
 	d[13], d[14], d[15], d[16], d[17], d[18], d[19] = &t.Lead.Email, &r.first, &r.last, &r.company, &t.Campaign.Name, &r.assigneeID, &r.assigneeName
