@@ -72,38 +72,15 @@ type loadTarget struct {
 	// gets, and its completions until it has made tasks of its own.
 	taskIDs []int64
 	// pending are the tasks the mixed profile created and has not
-	// completed yet, for its completions: each completes a pending task,
-	// not one that an earlier completion completed already.
-	pending *idQueue
+	// completed yet, oldest first, for its completions: each completes a
+	// pending task, not one that an earlier completion completed already.
+	// A task created while it is full stays pending.
+	pending chan int64
 }
 
-// idQueue is a first-in first-out queue of task ids, safe for concurrent use.
-type idQueue struct {
-	mu   sync.Mutex
-	ids  []int64
-	head int
-}
-
-func (q *idQueue) push(id int64) {
-	q.mu.Lock()
-	if q.head > 4096 && q.head*2 > len(q.ids) {
-		q.ids, q.head = append(q.ids[:0], q.ids[q.head:]...), 0
-	}
-	q.ids = append(q.ids, id)
-	q.mu.Unlock()
-}
-
-// pop takes the oldest id; ok is false when the queue is empty.
-func (q *idQueue) pop() (id int64, ok bool) {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	if q.head == len(q.ids) {
-		return 0, false
-	}
-	id = q.ids[q.head]
-	q.head++
-	return id, true
-}
+// maxPending bounds loadTarget.pending: creates outnumber completes two
+// to one, so it fills up on a long run.
+const maxPending = 1 << 16
 
 // server is t with its ith server (of bases, in turn) as its base.
 func (t *loadTarget) server(i int) *loadTarget {
@@ -127,7 +104,7 @@ func (t *loadTarget) createBody(buf []byte, n int64) []byte {
 
 // seedTasks creates n tasks through the API for the mixed profile.
 func (t *loadTarget) seedTasks(ctx context.Context, client *http.Client, n int) error {
-	t.pending = &idQueue{}
+	t.pending = make(chan int64, maxPending)
 	var buf []byte
 	for i := range n {
 		buf = t.createBody(buf, int64(i))
@@ -190,8 +167,10 @@ func (t *loadTarget) request(ctx context.Context, client *http.Client, profile s
 	case r < 70:
 		return 1, t.do(ctx, client, "GET", "/api/v1/master-inbox/tasks/"+strconv.FormatInt(t.taskIDs[rng.IntN(len(t.taskIDs))], 10), nil, nil)
 	case r >= 90:
-		id, ok := t.pending.pop()
-		if !ok {
+		var id int64
+		select {
+		case id = <-t.pending:
+		default:
 			id = t.taskIDs[rng.IntN(len(t.taskIDs))]
 		}
 		return 3, t.do(ctx, client, "POST", "/api/v1/master-inbox/tasks/"+strconv.FormatInt(id, 10)+"/complete", nil, nil)
@@ -201,7 +180,10 @@ func (t *loadTarget) request(ctx context.Context, client *http.Client, profile s
 	if err := t.do(ctx, client, "POST", "/api/v1/master-inbox/create-task", *buf, &out); err != nil {
 		return 2, err
 	}
-	t.pending.push(out.Data.ID)
+	select {
+	case t.pending <- out.Data.ID:
+	default:
+	}
 	return 2, nil
 }
 

@@ -40,7 +40,7 @@ func TestMixedProfileCompletesPendingTasks(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	target := &loadTarget{base: srv.URL, key: "k", mapIDs: []int64{1}, taskIDs: []int64{1}, pending: &idQueue{}}
+	target := &loadTarget{base: srv.URL, key: "k", mapIDs: []int64{1}, taskIDs: []int64{1}, pending: make(chan int64, maxPending)}
 	rng := rand.New(rand.NewPCG(1, 2))
 	var buf []byte
 	kinds := map[string]int{}
