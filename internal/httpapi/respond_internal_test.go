@@ -2,7 +2,10 @@ package httpapi
 
 import (
 	"bytes"
+	"io"
+	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"testing"
 	"time"
 
@@ -56,6 +59,42 @@ func TestWriteTasks(t *testing.T) {
 			if ct := got.Header().Get("Content-Type"); ct != "application/json" {
 				t.Fatalf("%s: Content-Type %q", c.name, ct)
 			}
+		}
+	}
+}
+
+// A page of tasks, larger than net/http's 2 KB buffer, and an error
+// answer leave with their Content-Length over real HTTP, not chunked.
+func TestAnswersCarryContentLength(t *testing.T) {
+	page := make([]*taskbox.Task, 20)
+	for i := range page {
+		page[i] = referenceTask(int64(i+1), taskbox.StatusPending)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/page" {
+			writeTasks(w, nil, page, true, nil)
+			return
+		}
+		writeJSON(w, http.StatusNotFound, envelope{OK: false, Data: "missing"})
+	}))
+	defer srv.Close()
+	for _, path := range []string{"/page", "/error"} {
+		resp, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if path == "/page" && len(body) < 4096 {
+			t.Fatalf("the page is %d bytes, too small to test", len(body))
+		}
+		if len(resp.TransferEncoding) != 0 || resp.ContentLength != int64(len(body)) ||
+			resp.Header.Get("Content-Length") != strconv.Itoa(len(body)) || resp.Header.Get("Content-Type") != "application/json" {
+			t.Errorf("%s: Transfer-Encoding %v, Content-Length %d (%q) for %d bytes, Content-Type %q", path, resp.TransferEncoding,
+				resp.ContentLength, resp.Header.Get("Content-Length"), len(body), resp.Header.Get("Content-Type"))
 		}
 	}
 }
